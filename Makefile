@@ -1,0 +1,54 @@
+# systemkarta — the two commands are `make demo` and `make test`; everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: install demo test lint bench fuzz schema messages clean browser
+
+$(STAMP): pyproject.toml package.json
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@if [ -f package.json ]; then npm install --no-audit --no-fund --silent; fi
+	touch $(STAMP)
+
+# Debian's Chromium for the browser tests (never a downloaded browser build).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium missing: run 'sudo apt-get install chromium' for the browser tests"; fi; \
+	fi
+
+install: $(STAMP)
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules; fi
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install browser
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	DJANGO_SETTINGS_MODULE=config.settings.bench $(BIN)/python -m bench
+
+fuzz: install
+	DJANGO_SETTINGS_MODULE=config.settings.test FUZZ_EXAMPLES=2000 $(BIN)/pytest -m fuzz -p no:randomly
+
+schema: install
+	$(BIN)/python manage.py graphql_schema --schema config.schema.schema --out schema.graphql
+
+messages: install
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles systemkarta.sqlite3*

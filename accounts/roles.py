@@ -1,0 +1,86 @@
+"""The role groups of systemkarta and the Django permissions each one carries.
+
+Permissions follow the people in DESIGN.md: the digital strateg keeps the landscape
+(``portfolio``), the dataskyddssamordnare keeps the GDPR record (``gdpr``), the IT department
+reads everything and feeds the technical inventory, and a läsare only reads.
+"""
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["DOMAIN_APPS", "ROLE_GROUPS", "Role", "sync_role_groups"]
+
+
+class Role:
+    STRATEGIST = "Digital strateg"
+    DATA_PROTECTION = "Dataskyddssamordnare"
+    IT = "IT-avdelning"
+    READER = "Läsare"
+
+
+ROLE_LABELS = {
+    Role.STRATEGIST: _("Digital strateg"),
+    Role.DATA_PROTECTION: _("Dataskyddssamordnare"),
+    Role.IT: _("IT-avdelning"),
+    Role.READER: _("Läsare"),
+}
+
+DOMAIN_APPS = ("portfolio", "gdpr", "integrations")
+_ALL_ACTIONS = ("view", "add", "change", "delete")
+
+#: The technical inventory the IT department feeds from its own tools.
+_IT_MAINTAINED = (
+    "portfolio.organisation",
+    "portfolio.vendor",
+    "portfolio.application",
+    "portfolio.learningresource",
+    "portfolio.applicationusage",
+    "portfolio.learningresourceusage",
+    "portfolio.applicationcapability",
+    "portfolio.learningresourcecapability",
+)
+
+#: group name → list of (app_label, model_name or "*", actions)
+ROLE_GROUPS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    Role.STRATEGIST: [
+        *[(app, "*", ("view",)) for app in DOMAIN_APPS],
+        ("portfolio", "*", _ALL_ACTIONS),
+    ],
+    Role.DATA_PROTECTION: [
+        *[(app, "*", ("view",)) for app in DOMAIN_APPS],
+        ("gdpr", "*", _ALL_ACTIONS),
+    ],
+    Role.IT: [
+        *[(app, "*", ("view",)) for app in DOMAIN_APPS],
+        *[(label.split(".")[0], label.split(".")[1], ("add", "change")) for label in _IT_MAINTAINED],
+    ],
+    Role.READER: [(app, "*", ("view",)) for app in DOMAIN_APPS],
+}
+
+
+def _permissions_for(rules, using: str):
+    wanted: set[tuple[str, str]] = set()
+    for app_label, model_name, actions in rules:
+        try:
+            app_models = apps.get_app_config(app_label).get_models()
+        except LookupError:
+            continue
+        for model in app_models:
+            name = model._meta.model_name
+            if model_name not in ("*", name):
+                continue
+            for action in actions:
+                wanted.add((app_label, f"{action}_{name}"))
+    perms = Permission.objects.using(using).filter(content_type__app_label__in={a for a, _c in wanted})
+    return [p for p in perms.select_related("content_type") if (p.content_type.app_label, p.codename) in wanted]
+
+
+def sync_role_groups(using: str = "default") -> dict[str, Group]:
+    """Create or update the role groups so they hold exactly their permissions. Idempotent."""
+    groups = {}
+    for name, rules in ROLE_GROUPS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.set(_permissions_for(rules, using))
+        groups[name] = group
+    return groups

@@ -1,0 +1,1 @@
+"""Settings as a package: ``base`` holds everything; ``dev``, ``test`` and ``prod`` adjust it."""

@@ -1,0 +1,5 @@
+"""The GDPR record: processing activities, transfers and impact assessments."""
+
+from .dpias import *  # noqa: F401,F403
+from .processing import *  # noqa: F401,F403
+from .transfers import *  # noqa: F401,F403

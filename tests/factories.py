@@ -1,0 +1,196 @@
+"""factory-boy factories: each test builds only what it needs."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from gdpr import models as gdpr_models
+from portfolio import models as pm
+from portfolio.choices import (
+    AuthenticationMethod,
+    CostCategory,
+    CostKind,
+    IdentityProvider,
+    LifecycleStatus,
+    OrganisationKind,
+    RoleChoices,
+    SchoolForm,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@mittkoping.se")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        """``UserFactory(role="Dataskyddssamordnare")`` puts the user in that role group."""
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganisationKind.ADMINISTRATION
+
+
+class BoardFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Nämnd {n}")
+    kind = OrganisationKind.BOARD
+    contact_email = "namnd@mittkoping.se"
+    dpo_contact = "dataskyddsombud@mittkoping.se"
+
+
+class SchoolUnitFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Skola {n}")
+    kind = OrganisationKind.SCHOOL_UNIT
+    school_form = SchoolForm.COMPULSORY
+    school_unit_code = factory.Sequence(lambda n: f"{10000000 + n:08d}")
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.Vendor
+
+    name = factory.Sequence(lambda n: f"Leverantör {n} AB")
+    country = "SE"
+
+
+class CapabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.Capability
+
+    name = factory.Sequence(lambda n: f"Förmåga {n}")
+
+
+class ManagementObjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.ManagementObject
+
+    name = factory.Sequence(lambda n: f"Förvaltningsobjekt {n}")
+    owner_organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.Application
+
+    name = factory.Sequence(lambda n: f"System {n}")
+    vendor = factory.SubFactory(VendorFactory)
+    lifecycle_status = LifecycleStatus.IN_USE
+    authentication = AuthenticationMethod.SAML
+    identity_provider = IdentityProvider.MUNICIPAL
+
+
+class LearningResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.LearningResource
+
+    name = factory.Sequence(lambda n: f"Lärresurs {n}")
+    vendor = factory.SubFactory(VendorFactory)
+    lifecycle_status = LifecycleStatus.IN_USE
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.Sequence(lambda n: f"person{n}@mittkoping.se")
+
+
+class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.RoleAssignment
+
+    person = factory.SubFactory(PersonFactory)
+    role = RoleChoices.SYSTEM_OWNER
+    application = factory.SubFactory(ApplicationFactory)
+
+
+class ManagementPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.ManagementPlan
+
+    management_object = factory.SubFactory(ManagementObjectFactory)
+    year = 2026
+    budget_it_maintenance = Decimal("100000")
+
+
+class CostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.Cost
+
+    amount = Decimal("50000")
+    year = 2026
+    application = factory.SubFactory(ApplicationFactory)
+    category = CostCategory.LICENCE
+    kind = CostKind.OUTCOME
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.Contract
+
+    name = factory.Sequence(lambda n: f"Avtal {n}")
+    vendor = factory.SubFactory(VendorFactory)
+    starts_on = datetime.date(2024, 1, 1)
+    ends_on = datetime.date(2027, 12, 31)
+
+
+class ProcessingActivityFactory(factory.django.DjangoModelFactory):
+    """A complete, lawful record: tests remove what their rule is about."""
+
+    class Meta:
+        model = gdpr_models.ProcessingActivity
+
+    name = factory.Sequence(lambda n: f"Behandling {n}")
+    controller = factory.SubFactory(BoardFactory)
+    purposes = "Att dokumentera elevers närvaro enligt skollagen."
+    data_subject_categories = ["elever"]
+    personal_data_categories = "Namn, klass, närvaro"
+    recipients = "Vårdnadshavare, CSN"
+    retention_period = "3 år"
+    retention_criteria = "Efter avslutad skolgång"
+    retention_decision = "Dokumenthanteringsplan BUN 2024:12"
+    security_measures = "Behörighetsstyrning, loggning, kryptering"
+    legal_basis = "e"
+    legal_basis_law = "skollagen (2010:800)"
+    status = "aktiv"
+    last_reviewed_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+
+
+class TransferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = gdpr_models.Transfer
+
+    processing_activity = factory.SubFactory(ProcessingActivityFactory)
+    country = "US"
+    recipient = "Exempel Inc."
+    mechanism = "scc"
+    tia_done = True
+
+
+class DpiaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = gdpr_models.Dpia
+
+    processing_activity = factory.SubFactory(ProcessingActivityFactory)
+    status = "klar"
+    started_on = datetime.date(2025, 1, 10)
+    completed_on = datetime.date(2025, 3, 1)
+    residual_risk = "lag"
