@@ -1,0 +1,102 @@
+"""Writing spreadsheets for people: every export (lists, landscape, Article 30) goes through here.
+
+Text that a spreadsheet program would run as a formula (CSV/formula injection: ``=HYPERLINK(…)``,
+``+cmd``, ``@SUM(…)``) is neutralised with a leading apostrophe, datetimes are given in Swedish
+local time without a zone (openpyxl refuses aware ones), and sheets get a frozen header,
+filters and readable column widths.
+"""
+
+import datetime
+import io
+import re
+from collections.abc import Mapping
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+__all__ = ["neutralise", "prepare", "write_csv", "write_xlsx", "xlsx_bytes"]
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+MAX_COLUMN_WIDTH = 60
+
+
+def neutralise(value: Any) -> Any:
+    """Make ``value`` safe to put in a spreadsheet cell: formulas become plain text."""
+    if isinstance(value, str):
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+        return value
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(STOCKHOLM).replace(tzinfo=None)
+    return value
+
+
+def prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with local naive datetimes and every text cell neutralised."""
+    frame = frame.copy()
+    for column in frame.columns:
+        series = frame[column]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            frame[column] = series.dt.tz_convert(STOCKHOLM).dt.tz_localize(None)
+        elif series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            frame[column] = series.map(neutralise, na_action="ignore").astype(object)
+    return frame
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    base = _SHEET_FORBIDDEN.sub(" ", name).strip()[:31] or "Blad"
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def write_xlsx(sheets: Mapping[str, pd.DataFrame], target: str | IO[bytes]) -> None:
+    """Write one sheet per entry of ``sheets`` (in order) to ``target`` (a path or binary stream)."""
+    taken: set[str] = set()
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            sheet_name = _sheet_name(name, taken)
+            prepare(frame).to_excel(writer, sheet_name=sheet_name, index=False)
+            worksheet = writer.sheets[sheet_name]
+            worksheet.freeze_panes = "A2"
+            if frame.shape[1]:
+                worksheet.auto_filter.ref = worksheet.dimensions
+            for cell in worksheet[1]:
+                cell.font = Font(bold=True)
+            for index, column in enumerate(frame.columns, start=1):
+                values = [str(column), *(str(v) for v in frame[column].head(500).tolist() if v is not None)]
+                longest = max(len(line) for v in values for line in (v.splitlines() or [""]))
+                width = min(MAX_COLUMN_WIDTH, longest + 2)
+                worksheet.column_dimensions[get_column_letter(index)].width = max(width, 8)
+
+
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """The workbook as bytes, for an HTTP response."""
+    buffer = io.BytesIO()
+    write_xlsx(sheets, buffer)
+    return buffer.getvalue()
+
+
+def write_csv(frame: pd.DataFrame, target: str | IO[str] | None = None, *, sep: str = ";") -> str | None:
+    """Write ``frame`` as CSV the way Swedish Excel opens it: semicolons, UTF-8 with BOM (for paths).
+
+    With no ``target`` the CSV text is returned.
+    """
+    text = prepare(frame).to_csv(index=False, sep=sep, lineterminator="\r\n")
+    if target is None:
+        return text
+    if isinstance(target, str):
+        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+            handle.write(text)
+        return None
+    target.write(text)
+    return None
