@@ -48,10 +48,9 @@ def test_snapshot_reads_links_as_they_were_before_relinking():
     set_links(app, ApplicationCapability, "application", "capability", [first])
     before = _tick()
     set_links(app, ApplicationCapability, "application", "capability", [second])
-    assert [c.name for c in Snapshot(before).linked(ApplicationCapability, "application", app.pk)] == ["Närvaro"]
-    assert [c.name for c in Snapshot(timezone.now()).linked(ApplicationCapability, "application", app.pk)] == [
-        "Schema"
-    ]
+    then, now = Snapshot(before), Snapshot(timezone.now())
+    assert [c.name for c in then.linked(ApplicationCapability, "application", app.pk)] == ["Närvaro"]
+    assert [c.name for c in now.linked(ApplicationCapability, "application", app.pk)] == ["Schema"]
 
 
 def test_snapshot_drops_rows_deleted_before_the_instant_and_keeps_them_before_deletion():
