@@ -194,3 +194,18 @@ class DpiaFactory(factory.django.DjangoModelFactory):
     started_on = datetime.date(2025, 1, 10)
     completed_on = datetime.date(2025, 3, 1)
     residual_risk = "lag"
+
+
+class DataFlowFactory(factory.django.DjangoModelFactory):
+    """A flow between two systems carrying personal data; tests replace an end where they need."""
+
+    class Meta:
+        model = pm.DataFlow
+
+    name = factory.Sequence(lambda n: f"Flöde {n}")
+    source_application = factory.SubFactory(ApplicationFactory)
+    target_application = factory.SubFactory(ApplicationFactory)
+    description = "Elevuppgifter"
+    personal_data_categories = "Namn, klass"
+    method = "ss12000"
+    frequency = "dag"

@@ -4,6 +4,7 @@ from .base import *  # noqa: F401,F403
 from .capabilities import *  # noqa: F401,F403
 from .contracts import *  # noqa: F401,F403
 from .costs import *  # noqa: F401,F403
+from .dataflows import *  # noqa: F401,F403
 from .management import *  # noqa: F401,F403
 from .organisations import *  # noqa: F401,F403
 from .people import *  # noqa: F401,F403
