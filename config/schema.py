@@ -1,0 +1,47 @@
+"""The root GraphQL schema: it only composes the apps' query and mutation mixins.
+
+To add a part, append its dotted path to ``QUERY_MIXINS`` or ``MUTATION_MIXINS`` (one line).
+Where a field needs both ``portfolio`` and ``gdpr`` (a composition no app may do, DESIGN.md
+principle 3), its resolver lives in ``ComposedQuery`` below.
+"""
+
+import graphene
+from django.utils.module_loading import import_string
+from graphene import relay
+
+from config.graphql.descriptions import describe_schema
+
+QUERY_MIXINS = [
+    "portfolio.graphql.schema.PortfolioQuery",
+    "gdpr.graphql.schema.RecordQuery",
+]
+
+MUTATION_MIXINS: list[str] = []
+
+
+#
+# Fields composed from both apps
+#
+
+
+class ComposedQuery(graphene.ObjectType):
+    """Fields whose answer needs both the portfolio and the GDPR record."""
+
+    node = relay.Node.Field(description="Vilket objekt som helst, via dess Relay-id.")
+
+
+#
+# The schema
+#
+
+
+def _mixins(paths: list[str]) -> tuple[type, ...]:
+    return tuple(import_string(path) for path in paths)
+
+
+Query = type("Query", (*_mixins(QUERY_MIXINS), ComposedQuery, graphene.ObjectType), {})
+
+_mutations = _mixins(MUTATION_MIXINS)
+Mutation = type("Mutation", (*_mutations, graphene.ObjectType), {}) if _mutations else None
+
+schema = describe_schema(graphene.Schema(query=Query, mutation=Mutation))

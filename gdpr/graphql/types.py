@@ -1,0 +1,77 @@
+"""GraphQL types of the GDPR record: processing activities, transfers and impact assessments."""
+
+import graphene
+from query_optimizer import DjangoConnectionField, MultiField
+
+from gdpr import filters, models
+from portfolio.graphql.base import RegisterType
+from portfolio.graphql.types import REGISTER_FIELDS, ApplicationType, LearningResourceType
+
+__all__ = ["DpiaType", "ProcessingActivityType", "TransferType"]
+
+
+class ProcessingActivityType(RegisterType):
+    """One entry of the Article 30 record: a purpose-bound processing of personal data by a nämnd."""
+
+    applications = DjangoConnectionField(
+        lambda: ApplicationType, description="System där behandlingen utförs."
+    )
+    learning_resources = DjangoConnectionField(
+        lambda: LearningResourceType, description="Lärresurser där behandlingen utförs."
+    )
+    transfers = DjangoConnectionField(lambda: TransferType, description="Tredjelandsöverföringar (kap. V).")
+    dpias = DjangoConnectionField(lambda: DpiaType, description="Konsekvensbedömningar (art. 35).")
+    has_special_categories = MultiField(
+        graphene.Boolean, fields=["special_categories"], required=True,
+        description="Behandlingen omfattar känsliga personuppgifter (art. 9).",
+    )
+
+    class Meta:
+        model = models.ProcessingActivity
+        name = "ProcessingActivity"
+        fields = [
+            *REGISTER_FIELDS, "name", "controller", "joint_controller", "joint_arrangement", "purposes",
+            "data_subject_categories", "data_subject_description", "personal_data_categories", "recipients",
+            "retention_period", "retention_criteria", "retention_decision", "security_measures",
+            "legal_basis", "legal_basis_law", "special_categories", "special_category_condition",
+            "criminal_offence_data",
+            "involves_children", "personal_identity_numbers", "personal_identity_number_need",
+            "protected_identity", "protected_identity_routine", "profiling", "automated_decisions",
+            "automated_decision_assessment", "systematic_monitoring", "large_scale", "innovative_technology",
+            "combines_datasets", "acts_as_processor", "on_behalf_of", "status", "responsible",
+            "last_reviewed_on", "external_id", "internal_notes",
+        ]
+        filterset_class = filters.ProcessingActivityFilterSet
+
+    @staticmethod
+    def resolve_has_special_categories(root, info) -> bool:
+        return root.has_special_categories
+
+
+class TransferType(RegisterType):
+    """A tredjelandsöverföring: personal data of a processing activity sent outside the EU/EEA."""
+
+    class Meta:
+        model = models.Transfer
+        name = "Transfer"
+        fields = [
+            *REGISTER_FIELDS, "processing_activity", "country", "recipient", "mechanism", "tia_done", "notes",
+        ]
+        filterset_class = filters.TransferFilterSet
+
+    @staticmethod
+    def resolve_country(root, info) -> str:
+        return root.country.code or ""
+
+
+class DpiaType(RegisterType):
+    """The impact assessment of a processing activity (Art. 35) and any prior consultation of IMY (36)."""
+
+    class Meta:
+        model = models.Dpia
+        name = "Dpia"
+        fields = [
+            *REGISTER_FIELDS, "processing_activity", "status", "started_on", "completed_on", "residual_risk",
+            "prior_consultation_on", "summary",
+        ]
+        filterset_class = filters.DpiaFilterSet
