@@ -1,5 +1,6 @@
 """The GDPR record: processing activities, transfers and impact assessments."""
 
+from .acknowledgements import *  # noqa: F401,F403
 from .dpias import *  # noqa: F401,F403
 from .processing import *  # noqa: F401,F403
 from .transfers import *  # noqa: F401,F403

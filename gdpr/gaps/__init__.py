@@ -1,0 +1,29 @@
+"""The GDPR gap rules: one small unit each, with its article (issue 5).
+
+Importing the package registers every rule in :data:`RULES`; faces call :func:`find_gaps`.
+"""
+
+from . import dpia, lawfulness, processors, record, retention, services, transfers  # noqa: F401  (registration)
+from .base import (
+    RULES,
+    ActivityRule,
+    Context,
+    GapFinding,
+    Rule,
+    Severity,
+    TargetType,
+    find_gaps,
+    gap_counts_by_service,
+)
+
+__all__ = [
+    "RULES",
+    "ActivityRule",
+    "Context",
+    "GapFinding",
+    "Rule",
+    "Severity",
+    "TargetType",
+    "find_gaps",
+    "gap_counts_by_service",
+]

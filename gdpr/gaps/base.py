@@ -1,0 +1,349 @@
+"""The gap framework: what a finding is, how a rule is declared, and how all rules are run.
+
+Rules never query the database themselves. :class:`Context` loads every table the rules read
+in one query each (activities, their links, the services and vendors, transfers, DPIAs,
+processor agreements, acknowledgements), so evaluating the whole register costs the same
+handful of queries as evaluating one record (DESIGN.md, principle 2). Each rule is then a
+small, pure condition over those rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gdpr.choices import DataSubjectCategory, DpiaStatus
+from gdpr.models import (
+    Dpia,
+    GapAcknowledgement,
+    ProcessingActivity,
+    ProcessingActivityApplication,
+    ProcessingActivityLearningResource,
+    Transfer,
+)
+from portfolio.models import Application, Contract, LearningResource
+
+__all__ = [
+    "ActivityRule",
+    "Context",
+    "GapFinding",
+    "RULES",
+    "Rule",
+    "Severity",
+    "TargetType",
+    "find_gaps",
+    "gap_counts_by_service",
+    "register",
+]
+
+
+class Severity(models.TextChoices):
+    CRITICAL = "critical", _("Kritisk")
+    HIGH = "high", _("Hög")
+    MEDIUM = "medium", _("Medel")
+    LOW = "low", _("Låg")
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        """0 for the most severe: for sorting and for ``--severity`` thresholds."""
+        return [c.value for c in cls].index(value)
+
+
+class TargetType(models.TextChoices):
+    PROCESSING_ACTIVITY = "processing_activity", _("Behandling")
+    APPLICATION = "application", _("System")
+    LEARNING_RESOURCE = "learning_resource", _("Lärresurs")
+    VENDOR = "vendor", _("Leverantör")
+
+
+#: Which form a finding's ``field`` belongs to, so a face can link to the right edit page.
+FORM_ACTIVITY = "processing_activity"
+FORM_TRANSFER = "transfer"
+FORM_DPIA = "dpia"
+FORM_CONTRACT = "contract"
+FORM_ORGANISATION = "organisation"
+FORM_VENDOR = "vendor"
+FORM_SERVICE = "service"
+
+
+@dataclass(frozen=True)
+class GapFinding:
+    """One gap: which rule, on what, why, and how to close it."""
+
+    code: str
+    title: str
+    severity: str
+    basis: str
+    target_type: str
+    target_id: int
+    target_name: str
+    explanation: str
+    fix: str
+    field: str = ""
+    #: The form ``field`` belongs to (``FORM_*``); the activity edit form unless said otherwise.
+    form: str = FORM_ACTIVITY
+    #: The processing activity the finding arises in, when the target is a service or vendor.
+    activity_id: int | None = None
+    activity_name: str = ""
+    #: ("application" | "learning_resource", pk) of every service the finding touches.
+    services: tuple[tuple[str, int], ...] = ()
+    acknowledged: bool = False
+    acknowledgement_id: int | None = None
+    acknowledgement_reason: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        """What an acknowledgement names: rule, target and (for service findings) the activity."""
+        return (self.code, self.target_type, self.target_id, self.activity_id or 0)
+
+    @property
+    def severity_label(self) -> str:
+        return str(Severity(self.severity).label)
+
+    @property
+    def edit_activity_id(self) -> int | None:
+        """The activity whose edit form fixes this finding, if any."""
+        if self.target_type == TargetType.PROCESSING_ACTIVITY:
+            return self.target_id
+        return self.activity_id
+
+
+def is_pupil_activity(activity: ProcessingActivity) -> bool:
+    """Pupils and children are vulnerable data subjects (EDPB WP248, IMY's list)."""
+    return activity.involves_children or DataSubjectCategory.PUPILS in activity.data_subject_categories
+
+
+@dataclass
+class Context:
+    """Every row the rules read, loaded in a fixed number of queries whatever the register's size."""
+
+    today: datetime.date
+    activities: list[ProcessingActivity]
+    whole_register: bool
+    applications: dict[int, Application] = field(default_factory=dict)
+    learning_resources: dict[int, LearningResource] = field(default_factory=dict)
+    activity_applications: dict[int, list[int]] = field(default_factory=dict)
+    activity_learning_resources: dict[int, list[int]] = field(default_factory=dict)
+    transfers: dict[int, list[Transfer]] = field(default_factory=dict)
+    dpias: dict[int, list[Dpia]] = field(default_factory=dict)
+    #: vendor id → its current contracts that carry a signed processor agreement
+    processor_agreements: dict[int, list[Contract]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, activities=None, *, today: datetime.date | None = None) -> Context:
+        today = today or timezone.localdate()
+        whole = activities is None
+        queryset = (ProcessingActivity.objects.all() if whole else activities).current()
+        activity_rows = list(queryset.select_related("controller").order_by("controller__name", "name", "pk"))
+        ids = queryset.values("pk")
+        ctx = cls(today=today, activities=activity_rows, whole_register=whole)
+
+        for activity_id, app_id in ProcessingActivityApplication.objects.filter(
+            processing_activity__in=ids
+        ).values_list("processing_activity_id", "application_id"):
+            ctx.activity_applications.setdefault(activity_id, []).append(app_id)
+        for activity_id, lr_id in ProcessingActivityLearningResource.objects.filter(
+            processing_activity__in=ids
+        ).values_list("processing_activity_id", "learning_resource_id"):
+            ctx.activity_learning_resources.setdefault(activity_id, []).append(lr_id)
+
+        # The services linked to these activities, and (for the whole register) every service in
+        # use that processes personal data, which SYSTEM_WITHOUT_RECORD looks at.
+        app_filter = Q(
+            pk__in=ProcessingActivityApplication.objects.filter(processing_activity__in=ids).values(
+                "application_id"
+            )
+        )
+        lr_filter = Q(
+            pk__in=ProcessingActivityLearningResource.objects.filter(processing_activity__in=ids).values(
+                "learning_resource_id"
+            )
+        )
+        if whole:
+            app_filter |= Q(pk__in=Application.objects.in_use().processing_personal_data().values("pk"))
+            lr_filter |= Q(pk__in=LearningResource.objects.in_use().processing_personal_data().values("pk"))
+        ctx.applications = {a.pk: a for a in Application.objects.filter(app_filter).select_related("vendor")}
+        ctx.learning_resources = {
+            r.pk: r for r in LearningResource.objects.filter(lr_filter).select_related("vendor")
+        }
+
+        for transfer in Transfer.objects.filter(processing_activity__in=ids).order_by("pk"):
+            ctx.transfers.setdefault(transfer.processing_activity_id, []).append(transfer)
+        for dpia in Dpia.objects.filter(processing_activity__in=ids).order_by("pk"):
+            ctx.dpias.setdefault(dpia.processing_activity_id, []).append(dpia)
+        for contract in Contract.objects.active(today).with_processor_agreement().order_by("pk"):
+            ctx.processor_agreements.setdefault(contract.vendor_id, []).append(contract)
+        return ctx
+
+    def services_of(
+        self, activity: ProcessingActivity
+    ) -> list[tuple[str, int, Application | LearningResource]]:
+        """The systems and learning resources ``activity`` is carried out in."""
+        rows: list[tuple[str, int, Application | LearningResource]] = []
+        for pk in sorted(self.activity_applications.get(activity.pk, [])):
+            if pk in self.applications:
+                rows.append((TargetType.APPLICATION.value, pk, self.applications[pk]))
+        for pk in sorted(self.activity_learning_resources.get(activity.pk, [])):
+            if pk in self.learning_resources:
+                rows.append((TargetType.LEARNING_RESOURCE.value, pk, self.learning_resources[pk]))
+        return rows
+
+    def service_keys(self, activity: ProcessingActivity) -> tuple[tuple[str, int], ...]:
+        return tuple((kind, pk) for kind, pk, _service in self.services_of(activity))
+
+    def completed_dpia(self, activity: ProcessingActivity) -> bool:
+        return any(d.status == DpiaStatus.COMPLETED for d in self.dpias.get(activity.pk, []))
+
+
+class Rule:
+    """One gap rule. Subclasses set the class attributes and implement :meth:`check`.
+
+    ``scope`` is "activity" for rules about records, "register" for rules that only make
+    sense over the whole register (a service that no record mentions).
+    """
+
+    code: str = ""
+    title: str = ""
+    severity: str = Severity.MEDIUM
+    basis: str = ""
+    fix: str = ""
+    field: str = ""
+    form: str = FORM_ACTIVITY
+    scope: str = "activity"
+
+    def check(self, ctx: Context) -> Iterator[GapFinding]:
+        raise NotImplementedError
+
+    def finding(
+        self, *, target_type: str, target_id: int, target_name: str, explanation: str, **extra
+    ) -> GapFinding:
+        extra.setdefault("field", self.field)
+        extra.setdefault("form", self.form)
+        return GapFinding(
+            code=self.code,
+            title=str(self.title),
+            severity=str(self.severity),
+            basis=str(self.basis),
+            target_type=str(target_type),
+            target_id=target_id,
+            target_name=target_name,
+            explanation=str(explanation),
+            fix=str(self.fix),
+            **extra,
+        )
+
+    def activity_finding(
+        self, activity: ProcessingActivity, ctx: Context, explanation, **extra
+    ) -> GapFinding:
+        return self.finding(
+            target_type=TargetType.PROCESSING_ACTIVITY,
+            target_id=activity.pk,
+            target_name=activity.name,
+            explanation=explanation,
+            activity_id=activity.pk,
+            activity_name=activity.name,
+            services=ctx.service_keys(activity),
+            **extra,
+        )
+
+
+class ActivityRule(Rule):
+    """A rule decided record by record: implement :meth:`applies` and :meth:`explain`."""
+
+    def applies(self, activity: ProcessingActivity, ctx: Context) -> bool:
+        raise NotImplementedError
+
+    def explain(self, activity: ProcessingActivity, ctx: Context) -> str:
+        return str(self.title)
+
+    def field_for(self, activity: ProcessingActivity) -> str:
+        return self.field
+
+    def form_for(self, activity: ProcessingActivity) -> str:
+        return self.form
+
+    def check(self, ctx: Context) -> Iterator[GapFinding]:
+        for activity in ctx.activities:
+            if self.applies(activity, ctx):
+                yield self.activity_finding(
+                    activity,
+                    ctx,
+                    self.explain(activity, ctx),
+                    field=self.field_for(activity),
+                    form=self.form_for(activity),
+                )
+
+
+#: code → rule instance, in the order they were declared.
+RULES: dict[str, Rule] = {}
+
+
+def register(rule_class: type[Rule]) -> type[Rule]:
+    """Class decorator: add a rule to :data:`RULES` (codes are stable and unique)."""
+    if rule_class.code in RULES:
+        raise ValueError(f"Duplicate gap rule code {rule_class.code}")
+    RULES[rule_class.code] = rule_class()
+    return rule_class
+
+
+def _acknowledgements() -> dict[tuple[str, str, int, int], GapAcknowledgement]:
+    return {
+        (a.code, a.target_type, a.target_id, a.activity_id or 0): a for a in GapAcknowledgement.objects.all()
+    }
+
+
+def find_gaps(
+    activities=None,
+    *,
+    today: datetime.date | None = None,
+    include_acknowledged: bool = False,
+    codes: Iterable[str] | None = None,
+) -> list[GapFinding]:
+    """Every open gap in the register, or in the given ``ProcessingActivity`` queryset.
+
+    Retired records are not examined. Register-wide rules (a service in no record) run only
+    when ``activities`` is None. Acknowledged findings are left out unless
+    ``include_acknowledged``, in which case they come back marked ``acknowledged``.
+    Sorted most severe first, then by target name.
+    """
+    ctx = Context.load(activities, today=today)
+    wanted = set(codes) if codes else None
+    acknowledged = _acknowledgements()
+    findings: list[GapFinding] = []
+    for code, rule in RULES.items():
+        if wanted is not None and code not in wanted:
+            continue
+        if rule.scope == "register" and not ctx.whole_register:
+            continue
+        for finding in rule.check(ctx):
+            ack = acknowledged.get(finding.key)
+            if ack is not None:
+                if not include_acknowledged:
+                    continue
+                finding = replace(
+                    finding, acknowledged=True, acknowledgement_id=ack.pk, acknowledgement_reason=ack.reason
+                )
+            findings.append(finding)
+    findings.sort(key=lambda f: (Severity.rank(f.severity), f.target_name.casefold(), f.code, f.target_id))
+    return findings
+
+
+def gap_counts_by_service(today: datetime.date | None = None) -> dict[tuple[str, int], int]:
+    """Open findings touching each service, keyed ``("application", pk)`` / ``("learning_resource", pk)``.
+
+    A finding on a record touches every service the record is carried out in; a finding on a
+    service or vendor touches the services named in it. Used by the standardisation report to
+    weigh candidates (the caller composes; ``portfolio`` never imports ``gdpr``).
+    """
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for finding in find_gaps(today=today):
+        for key in set(finding.services):
+            counts[key] += 1
+    return dict(counts)

@@ -1,0 +1,150 @@
+"""Rules on high-risk processing: impact assessments, prior consultation, pupils' biometrics, Art. 22."""
+
+from django.utils.translation import gettext_lazy as _
+
+from gdpr.choices import ResidualRisk, SpecialCategory
+
+from .base import FORM_DPIA, ActivityRule, Severity, is_pupil_activity, register
+
+
+def dpia_criteria(activity) -> list[str]:
+    """The EDPB/IMY criteria (WP248 rev.01, IMY's list) the record meets; two or more → a DPIA."""
+    met = []
+    if activity.profiling:
+        met.append(str(_("utvärdering eller poängsättning (profilering)")))
+    if activity.automated_decisions:
+        met.append(str(_("automatiserade beslut med rättslig verkan")))
+    if activity.systematic_monitoring:
+        met.append(str(_("systematisk övervakning")))
+    if activity.special_categories or activity.criminal_offence_data:
+        met.append(str(_("känsliga uppgifter eller uppgifter av mycket personlig karaktär")))
+    if activity.large_scale:
+        met.append(str(_("storskalig behandling")))
+    if activity.combines_datasets:
+        met.append(str(_("matchning eller samkörning av register")))
+    if is_pupil_activity(activity):
+        met.append(str(_("sårbara registrerade (barn och elever)")))
+    if activity.innovative_technology:
+        met.append(str(_("ny teknik")))
+    return met
+
+
+def article_35_3_cases(activity) -> list[str]:
+    """The cases Art. 35(3) names outright."""
+    cases = []
+    if activity.profiling and activity.automated_decisions:
+        cases.append(str(_("art. 35.3 a: systematisk bedömning med automatiserade beslut")))
+    if activity.large_scale and (activity.special_categories or activity.criminal_offence_data):
+        cases.append(str(_("art. 35.3 b: storskalig behandling av känsliga uppgifter")))
+    if activity.large_scale and activity.systematic_monitoring:
+        cases.append(str(_("art. 35.3 c: storskalig systematisk övervakning")))
+    return cases
+
+
+@register
+class DpiaRequiredNotDone(ActivityRule):
+    """IMY's Östersund decision (2023): a school platform with pupils' data needed a DPIA."""
+
+    code = "DPIA_REQUIRED_NOT_DONE"
+    title = _("Konsekvensbedömning krävs men är inte klar")
+    severity = Severity.HIGH
+    basis = _("Art. 35 (IMY, Östersund 2023)")
+    fix = _("Genomför och slutför en konsekvensbedömning innan behandlingen fortsätter.")
+    field = ""
+    form = FORM_DPIA
+
+    def applies(self, activity, ctx):
+        required = article_35_3_cases(activity) or len(dpia_criteria(activity)) >= 2
+        return bool(required) and not ctx.completed_dpia(activity)
+
+    def explain(self, activity, ctx):
+        cases = article_35_3_cases(activity)
+        reasons = cases or dpia_criteria(activity)
+        return _("Konsekvensbedömning krävs (%(reasons)s) men ingen är klar.") % {
+            "reasons": "; ".join(reasons)
+        }
+
+
+@register
+class DpiaHighRiskNoConsultation(ActivityRule):
+    code = "DPIA_HIGH_RISK_NO_CONSULTATION"
+    title = _("Hög kvarvarande risk utan förhandssamråd")
+    severity = Severity.HIGH
+    basis = _("Art. 36")
+    fix = _(
+        "Begär förhandssamråd med IMY innan behandlingen påbörjas, "
+        "eller minska risken och gör om bedömningen."
+    )
+    field = "prior_consultation_on"
+    form = FORM_DPIA
+
+    def _open(self, activity, ctx):
+        return [
+            d
+            for d in ctx.dpias.get(activity.pk, [])
+            if d.residual_risk == ResidualRisk.HIGH and d.prior_consultation_on is None
+        ]
+
+    def applies(self, activity, ctx):
+        return bool(self._open(activity, ctx))
+
+    def explain(self, activity, ctx):
+        return _("Konsekvensbedömningen anger hög kvarvarande risk men inget förhandssamråd med IMY.")
+
+
+@register
+class BiometricOrMonitoringPupils(ActivityRule):
+    """IMY's Skellefteå decision (2019): facial recognition of pupils for attendance was unlawful."""
+
+    code = "BIOMETRIC_OR_MONITORING_PUPILS"
+    title = _("Biometri eller övervakning av elever")
+    severity = Severity.CRITICAL
+    basis = _("Art. 9, 35.3 c")
+    fix = _(
+        "Upphör med biometrin eller övervakningen om mindre ingripande sätt räcker; annars krävs stöd i lag, "
+        "konsekvensbedömning och förhandssamråd."
+    )
+    field = "special_categories"
+
+    def applies(self, activity, ctx):
+        biometric = SpecialCategory.BIOMETRIC in activity.special_categories
+        return is_pupil_activity(activity) and (biometric or activity.systematic_monitoring)
+
+    def field_for(self, activity):
+        return (
+            "special_categories"
+            if SpecialCategory.BIOMETRIC in activity.special_categories
+            else ("systematic_monitoring")
+        )
+
+    def explain(self, activity, ctx):
+        what = []
+        if SpecialCategory.BIOMETRIC in activity.special_categories:
+            what.append(str(_("biometriska uppgifter")))
+        if activity.systematic_monitoring:
+            what.append(str(_("systematisk övervakning")))
+        return _("Elever berörs av %(what)s.") % {"what": str(_(" och ")).join(what)}
+
+
+@register
+class AutomatedDecisionNoAssessment(ActivityRule):
+    code = "AUTOMATED_DECISION_NO_ASSESSMENT"
+    title = _("Profilering eller automatiserade beslut om elever utan bedömning")
+    severity = Severity.HIGH
+    basis = _("Art. 22, 35.3 a")
+    fix = _(
+        "Beskriv bedömningen: vilket beslut, vilken logik, hur en människa granskar det och hur eleven kan "
+        "invända."
+    )
+    field = "automated_decision_assessment"
+
+    def applies(self, activity, ctx):
+        automated = activity.profiling or activity.automated_decisions
+        return (
+            automated and is_pupil_activity(activity) and not activity.automated_decision_assessment.strip()
+        )
+
+    def explain(self, activity, ctx):
+        return _(
+            "Elever profileras eller blir föremål för automatiserade beslut utan dokumenterad bedömning."
+        )

@@ -1,0 +1,105 @@
+"""Rules on processors (personuppgiftsbiträden): the vendors of the services a record uses."""
+
+import re
+from collections import defaultdict
+
+from django.utils.translation import gettext_lazy as _
+
+from .base import FORM_CONTRACT, Rule, Severity, TargetType, register
+
+#: A sub-processor line names its location: "Amazon Web Services (IE)".
+_LOCATED = re.compile(r"\(\s*[A-Za-z]{2}\s*\)")
+
+
+def processors_in_use(ctx):
+    """vendor id → (vendor, services of it used by the examined records, names of those records)."""
+    used: dict[int, tuple[object, set[tuple[str, int]], set[str]]] = {}
+    for activity in ctx.activities:
+        for kind, pk, service in ctx.services_of(activity):
+            if service.vendor_id is None:
+                continue
+            vendor, services, activities = used.setdefault(service.vendor_id, (service.vendor, set(), set()))
+            services.add((kind, pk))
+            activities.add(activity.name)
+    return used
+
+
+def _service_names(ctx, services) -> str:
+    names = []
+    for kind, pk in sorted(services):
+        table = ctx.applications if kind == TargetType.APPLICATION else ctx.learning_resources
+        names.append(table[pk].name)
+    return ", ".join(sorted(names, key=str.casefold))
+
+
+@register
+class ProcessorNoDpa(Rule):
+    code = "PROCESSOR_NO_DPA"
+    title = _("Personuppgiftsbiträde utan biträdesavtal")
+    severity = Severity.HIGH
+    basis = _("Art. 28.3")
+    fix = _(
+        "Teckna ett personuppgiftsbiträdesavtal med leverantören och ange när det undertecknades på avtalet."
+    )
+    field = "dpa_signed_on"
+    form = FORM_CONTRACT
+
+    def check(self, ctx):
+        for vendor_id, (vendor, services, activities) in sorted(processors_in_use(ctx).items()):
+            if ctx.processor_agreements.get(vendor_id):
+                continue
+            yield self.finding(
+                target_type=TargetType.VENDOR,
+                target_id=vendor_id,
+                target_name=vendor.name,
+                explanation=_(
+                    "%(vendor)s behandlar personuppgifter i %(services)s (behandlingar: %(activities)s) "
+                    "utan gällande personuppgiftsbiträdesavtal."
+                )
+                % {
+                    "vendor": vendor.name,
+                    "services": _service_names(ctx, services),
+                    "activities": ", ".join(sorted(activities, key=str.casefold)),
+                },
+                services=tuple(sorted(services)),
+            )
+
+
+@register
+class SubprocessorsUnknown(Rule):
+    code = "SUBPROCESSORS_UNKNOWN"
+    title = _("Underbiträden och deras placering okända")
+    severity = Severity.MEDIUM
+    basis = _("Art. 28.2, 28.4")
+    fix = _(
+        "För in leverantörens underbiträden på avtalet, ett per rad med land, "
+        "t.ex. ”Amazon Web Services (IE)”."
+    )
+    field = "subprocessors"
+    form = FORM_CONTRACT
+
+    def check(self, ctx):
+        for vendor_id, (vendor, services, _activities) in sorted(processors_in_use(ctx).items()):
+            lacking = defaultdict(list)
+            for contract in ctx.processor_agreements.get(vendor_id, []):
+                lines = contract.subprocessor_list
+                if not lines:
+                    lacking[contract.name].append(str(_("inga underbiträden angivna")))
+                unlocated = [line for line in lines if not _LOCATED.search(line)]
+                if unlocated:
+                    lacking[contract.name].append(
+                        str(_("placering saknas för %(names)s")) % {"names": ", ".join(unlocated)}
+                    )
+            if not lacking:
+                continue
+            detail = "; ".join(f"{name}: {', '.join(parts)}" for name, parts in sorted(lacking.items()))
+            yield self.finding(
+                target_type=TargetType.VENDOR,
+                target_id=vendor_id,
+                target_name=vendor.name,
+                explanation=_(
+                    "Biträdesavtalet med %(vendor)s redovisar inte underbiträden fullständigt (%(detail)s)."
+                )
+                % {"vendor": vendor.name, "detail": detail},
+                services=tuple(sorted(services)),
+            )
