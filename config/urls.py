@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from config import views as config_views
+
 urlpatterns = [
     path("konto/logga-in/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
@@ -12,5 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dataskydd/", include("gdpr.urls")),
     path("import/", include("integrations.urls")),
+    path("graphql/", include("config.graphql.urls")),
+    path("", config_views.DashboardView.as_view(), name="dashboard"),
     path("", include("portfolio.urls")),
 ]

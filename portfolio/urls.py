@@ -1,7 +1,12 @@
-"""URLs of the portfolio app's web pages."""
+"""URLs of the portfolio app's web pages: list, Excel export, detail, add and edit per register."""
 
-from django.urls import path  # noqa: F401
+from portfolio.views import REGISTERS
+from portfolio.views_generic import register_urls
 
 app_name = "portfolio"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    pattern
+    for prefix, model, list_view, detail_view, form_class in REGISTERS
+    for pattern in register_urls(prefix, model, list_view, detail_view, form_class)
+]
