@@ -1,0 +1,71 @@
+"""``manage.py gdpr_gaps``: the open GDPR gaps as a table, CSV or JSON."""
+
+import json
+
+import pandas as pd
+from django.core.management.base import BaseCommand, CommandError
+
+from gdpr.gaps import Severity, find_gaps
+from gdpr.models import ProcessingActivity
+from portfolio.models import Organisation
+from portfolio.spreadsheets import write_csv
+
+COLUMNS = [
+    "code",
+    "severity",
+    "title",
+    "basis",
+    "target_type",
+    "target_id",
+    "target_name",
+    "activity_id",
+    "explanation",
+    "fix",
+    "field",
+    "acknowledged",
+    "acknowledgement_reason",
+]
+
+
+class Command(BaseCommand):
+    help = "Lista dataskyddsavvikelser i registerförteckningen."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        parser.add_argument(
+            "--severity",
+            choices=Severity.values,
+            help="Visa bara avvikelser med minst denna allvarlighetsgrad.",
+        )
+        parser.add_argument("--controller", help="Personuppgiftsansvarig nämnd: namn eller id.")
+        parser.add_argument("--code", action="append", help="Bara denna regel (kan upprepas).")
+        parser.add_argument("--include-acknowledged", action="store_true", help="Ta med accepterade risker.")
+
+    def handle(self, *args, **options):
+        activities = None
+        if options["controller"]:
+            board = self._controller(options["controller"])
+            activities = ProcessingActivity.objects.filter(controller=board)
+        findings = find_gaps(
+            activities, include_acknowledged=options["include_acknowledged"], codes=options["code"]
+        )
+        if options["severity"]:
+            limit = Severity.rank(options["severity"])
+            findings = [f for f in findings if Severity.rank(f.severity) <= limit]
+        rows = [{c: getattr(f, c) for c in COLUMNS} for f in findings]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+        elif options["format"] == "csv":
+            self.stdout.write(write_csv(pd.DataFrame(rows, columns=COLUMNS)), ending="")
+        else:
+            for f in findings:
+                mark = " (accepterad)" if f.acknowledged else ""
+                self.stdout.write(f"{f.severity:<8} {f.code:<34} {f.target_name}{mark}: {f.explanation}")
+            self.stdout.write(f"{len(findings)} avvikelser")
+
+    def _controller(self, value: str) -> Organisation:
+        boards = Organisation.objects.controllers()
+        board = boards.filter(pk=int(value)).first() if value.isdigit() else boards.filter(name=value).first()
+        if board is None:
+            raise CommandError(f"Ingen nämnd heter {value!r}.")
+        return board
