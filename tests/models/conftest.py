@@ -1,0 +1,85 @@
+"""Fixtures of the model, admin and history tests."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from gdpr import models as gd
+from portfolio import models as pm
+from tests import factories as f
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("admin", "admin@mittkoping.se", "correct-horse-battery")
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def one_of_everything(db) -> dict[type, object]:
+    """One saved row of every portfolio and GDPR model, linked the way the register links them."""
+    board = f.BoardFactory()
+    administration = f.OrganisationFactory(parent=board)
+    school = f.SchoolUnitFactory(parent=administration)
+    capability_area = f.CapabilityFactory(name="Undervisning")
+    capability = f.CapabilityFactory(name="Lärplattform", parent=capability_area)
+    management_object = f.ManagementObjectFactory(owner_organisation=administration)
+    application = f.ApplicationFactory(management_object=management_object)
+    learning_resource = f.LearningResourceFactory()
+    person = f.PersonFactory(organisation=administration)
+    contract = f.ContractFactory(vendor=application.vendor)
+    activity = f.ProcessingActivityFactory(controller=board, responsible=person)
+    rows = {
+        pm.Organisation: school,
+        pm.Vendor: application.vendor,
+        pm.Capability: capability,
+        pm.ManagementObject: management_object,
+        pm.ManagementPlan: f.ManagementPlanFactory(management_object=management_object),
+        pm.Application: application,
+        pm.LearningResource: learning_resource,
+        pm.ApplicationUsage: pm.ApplicationUsage.objects.create(
+            application=application, organisation=school, users=40
+        ),
+        pm.LearningResourceUsage: pm.LearningResourceUsage.objects.create(
+            learning_resource=learning_resource, organisation=school, users=25
+        ),
+        pm.ApplicationCapability: pm.ApplicationCapability.objects.create(
+            application=application, capability=capability
+        ),
+        pm.LearningResourceCapability: pm.LearningResourceCapability.objects.create(
+            learning_resource=learning_resource, capability=capability
+        ),
+        pm.Person: person,
+        pm.RoleAssignment: f.RoleAssignmentFactory(person=person, application=application),
+        pm.Cost: f.CostFactory(application=application),
+        pm.Contract: contract,
+        pm.ContractApplication: pm.ContractApplication.objects.create(
+            contract=contract, application=application
+        ),
+        pm.ContractLearningResource: pm.ContractLearningResource.objects.create(
+            contract=contract, learning_resource=learning_resource
+        ),
+        pm.DataFlow: f.DataFlowFactory(
+            source_application=application, target_application=None, target_external="CSN"
+        ),
+        gd.ProcessingActivity: activity,
+        gd.ProcessingActivityApplication: gd.ProcessingActivityApplication.objects.create(
+            processing_activity=activity, application=application
+        ),
+        gd.ProcessingActivityLearningResource: gd.ProcessingActivityLearningResource.objects.create(
+            processing_activity=activity, learning_resource=learning_resource
+        ),
+        gd.Transfer: f.TransferFactory(processing_activity=activity),
+        gd.Dpia: f.DpiaFactory(processing_activity=activity),
+        gd.GapAcknowledgement: gd.GapAcknowledgement.objects.create(
+            code="art30_purpose", target_type="processing_activity", target_id=activity.pk,
+            target_name=activity.name, reason="Accepterad risk", acknowledged_on=datetime.date(2026, 1, 1),
+        ),
+    }
+    return rows
