@@ -1,0 +1,19 @@
+"""``manage.py import_register FILE``: restore a backup into an empty database, whole or not at all."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from integrations.backup import RestoreError, import_register
+
+
+class Command(BaseCommand):
+    help = "Läser tillbaka en säkerhetskopia från export_register till en tom databas (allt eller inget)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Säkerhetskopia skriven av export_register")
+
+    def handle(self, *args, file: str, **options):
+        try:
+            counts = import_register(file)
+        except RestoreError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(f"{sum(counts.values())} poster återlästa från {file}"))
