@@ -27,7 +27,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _g
 from django.views import View
 from django.views.generic import TemplateView
@@ -255,7 +255,7 @@ class RegisterListView(RegisterMixin, TemplateView):
         ]
         context.update(
             {
-                "title": self.title or self.model._meta.verbose_name_plural.capitalize(),
+                "title": self.title or capfirst(self.model._meta.verbose_name_plural),
                 "intro": self.intro,
                 "model_name": self.model_name,
                 "filterset": filterset,
@@ -306,7 +306,7 @@ class RegisterExportView(View):
         if not view.has_permission():
             raise PermissionDenied
         frame = view.export_frame()
-        title = str(view.title or view.model._meta.verbose_name_plural).capitalize()
+        title = capfirst(str(view.title or view.model._meta.verbose_name_plural))
         body = xlsx_bytes({title: frame})
         response = HttpResponse(
             body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -368,7 +368,7 @@ class RegisterDetailView(RegisterMixin, TemplateView):
             else:
                 value = resolve(source if source is not None else obj, name)
                 link = detail_url(value) if isinstance(value, models.Model) else None
-            result.append((str(field.verbose_name).capitalize(), display(value), link))
+            result.append((capfirst(str(field.verbose_name)), display(value), link))
         return result
 
     def get_context_data(self, **kwargs):
@@ -389,7 +389,7 @@ class RegisterDetailView(RegisterMixin, TemplateView):
                 "model_name": self.model_name,
                 "verbose_name": self.model._meta.verbose_name,
                 "list_url": reverse(self.url_name("list")),
-                "list_title": self.model._meta.verbose_name_plural.capitalize(),
+                "list_title": capfirst(self.model._meta.verbose_name_plural),
                 "properties": self.properties(obj),
                 "sections": self.sections(obj),
                 "changes": changes(obj),
@@ -465,7 +465,7 @@ class RegisterEditView(RegisterMixin, TemplateView):
             "title": (_g("Ändra %(name)s") % {"name": obj}) if obj else
             (_g("Ny %(kind)s") % {"kind": self.model._meta.verbose_name}),
             "list_url": reverse(self.url_name("list")),
-            "list_title": self.model._meta.verbose_name_plural.capitalize(),
+            "list_title": capfirst(self.model._meta.verbose_name_plural),
             "cancel_url": detail_url(obj) if obj else reverse(self.url_name("list")),
             "version": getattr(obj, "version", None),
         }
