@@ -83,7 +83,8 @@ def test_restore_of_a_damaged_file_says_so_and_changes_nothing(tmp_path):
     _build_register()
     backup = tmp_path / "register.json.gz"
     call_command("export_register", str(backup))
-    document = json.loads(gzip.open(backup, "rt").read())
+    with gzip.open(backup, "rt") as handle:
+        document = json.load(handle)
     document["objects"].append({"model": "portfolio.application", "pk": 999, "fields": {"vendor": 123456}})
     with gzip.open(backup, "wt") as handle:
         json.dump(document, handle)

@@ -1,0 +1,60 @@
+"""On SQLite, a writer that cannot get the lock gets "503, busy, retry" — not a server error."""
+
+import json
+import sqlite3
+
+import pytest
+from django.db import OperationalError
+from django.test import RequestFactory
+
+from config.middleware import DatabaseBusyMiddleware, is_database_busy
+
+
+def _real_lock_error(tmp_path) -> OperationalError:
+    """The error SQLite really raises when another connection holds the write lock."""
+    path = tmp_path / "locked.sqlite3"
+    holder = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+    holder.execute("create table t (x)")
+    holder.execute("begin immediate")
+    writer = sqlite3.connect(path, timeout=0.05)
+    try:
+        writer.execute("insert into t values (1)")
+    except sqlite3.OperationalError as exc:
+        return OperationalError(*exc.args)
+    finally:
+        writer.close()
+        holder.execute("rollback")
+        holder.close()
+    raise AssertionError("SQLite did not refuse the second writer")
+
+
+def _middleware_answer(path: str, exc: Exception, **headers):
+    request = RequestFactory().post(path, **headers)
+    return DatabaseBusyMiddleware(lambda r: None).process_exception(request, exc)
+
+
+def test_a_locked_database_is_recognised_as_busy(tmp_path):
+    assert is_database_busy(_real_lock_error(tmp_path))
+    assert not is_database_busy(OperationalError("no such table: x"))
+
+
+def test_a_page_write_meeting_a_locked_database_gets_503_with_retry_after(tmp_path):
+    response = _middleware_answer("/system/1/andra/", _real_lock_error(tmp_path))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert "Försök igen" in response.content.decode()
+
+
+def test_an_api_write_meeting_a_locked_database_gets_a_json_busy_error(tmp_path):
+    response = _middleware_answer("/graphql/", _real_lock_error(tmp_path), HTTP_ACCEPT="application/json")
+    assert response.status_code == 503
+    assert json.loads(response.content)["errors"][0]["extensions"]["code"] == "BUSY_RETRY"
+
+
+def test_other_database_errors_are_not_disguised_as_busy():
+    assert _middleware_answer("/", OperationalError("no such table: x")) is None
+
+
+@pytest.mark.django_db
+def test_the_busy_middleware_is_installed(settings):
+    assert "config.middleware.DatabaseBusyMiddleware" in settings.MIDDLEWARE
