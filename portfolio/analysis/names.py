@@ -1,0 +1,256 @@
+"""Name normalisation for matching services: what two registrations of one product have in common.
+
+People register the same product as "InfoMentor", "Infomentor AB", "Infomentor app v2" and
+"TESTMILJÖ för Infomentor". :func:`normalise_name` removes what does not tell products apart —
+case, diacritics, punctuation, legal suffixes (AB, Inc, Ltd, Oy, AS, GmbH …), version numbers
+("v2", "2.0", "2024") and filler words ("app", "för skolan", "testmiljö", "staging" …) — so that
+what is left is the product. It is for *matching*, never for display or search (search keeps
+å, ä, ö distinct: :func:`portfolio.text.fold`).
+
+The same function is used by the SAML importer to match federation entities to the register.
+"""
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from rapidfuzz import fuzz
+
+from portfolio.text import strip_diacritics
+
+__all__ = [
+    "FILLER_PHRASES",
+    "LEGAL_SUFFIXES",
+    "compact",
+    "host_of",
+    "is_test_environment",
+    "name_similarity",
+    "normalise_host",
+    "normalise_name",
+]
+
+#: Company-form suffixes, compared after folding and punctuation removal, stripped only at the end.
+LEGAL_SUFFIXES = frozenset(
+    {
+        "ab",
+        "publ",
+        "hb",
+        "kb",
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "plc",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "oy",
+        "oyj",
+        "as",
+        "asa",
+        "aps",
+        "gmbh",
+        "ag",
+        "sa",
+        "sarl",
+        "srl",
+        "bv",
+        "nv",
+        "spa",
+        "a s",
+        "a/s",
+        "ek for",
+        "ekonomisk forening",
+    }
+)
+
+#: Words and phrases that say how or where a product is used, not which product it is.
+#: Longer phrases first, so that "test environment for" goes before "test".
+FILLER_PHRASES: tuple[str, ...] = (
+    "test environment for",
+    "testmiljo for",
+    "testmiljo",
+    "test environment",
+    "testversion",
+    "for skolan",
+    "for skolor",
+    "for skola",
+    "i skolan",
+    "for larare",
+    "for elever",
+    "for forskolan",
+    "the app",
+    "appen",
+    "app",
+    "mobilapp",
+    "webbapp",
+    "webapp",
+    "webb",
+    "web",
+    "online",
+    "staging",
+    "sandbox",
+    "demo",
+    "test",
+    "acceptanstest",
+    "preprod",
+)
+
+#: Markers in a raw name that make a registration a test environment of its product.
+_TEST_NAME = re.compile(
+    r"(\btestmilj[oö]|\btest environment\b|(^|[\s\-_(\[])(test|staging|sandbox|demo|acceptanstest|preprod|qa)"
+    r"($|[\s\-_)\]]))",
+    re.IGNORECASE,
+)
+#: Host labels that mark a test environment: "test.", "test-…", "…-test", "staging", "sandbox".
+_TEST_LABEL = re.compile(
+    r"^(test|staging|stage|sandbox|demo|dev|qa|acc|preprod|ws-test)$|^test-|-test$|^sandbox-"
+)
+
+_VERSION = re.compile(r"^(v|ver|version)?\d+(\.\d+)+[a-z]?$|^v\d+[a-z]?$|^(19|20)\d\d$")
+#: Versions written with dots or a "v"/"version" prefix, removed before punctuation splits them.
+_VERSION_IN_TEXT = re.compile(
+    r"(?<![\w.])(?:(?:v|ver\.?|version)\s?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)+)(?![\w.])"
+)
+_DOMAIN_SUFFIX = re.compile(r"\.(com|se|org|net|io|nu|eu|co|app|edu)(?![\w.])")
+_CONJUNCTIONS = frozenset({"and", "och", "og", "und"})
+_BARE_HOST = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+\.?$", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+
+_FILLER_PATTERNS = tuple(re.compile(rf"(?:^|\s){re.escape(p)}(?=\s|$)") for p in FILLER_PHRASES)
+_LEGAL_SINGLE = frozenset(s for s in LEGAL_SUFFIXES if " " not in s and "/" not in s)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = strip_diacritics(text)
+    # Company forms written with a slash or dots before punctuation turns them into two tokens.
+    text = re.sub(r"\ba/s\b", " as ", text)
+    text = re.sub(r"\b(ek\. ?för\.?|ek för)\b", " ", text)
+    text = _VERSION_IN_TEXT.sub(" ", text)
+    # A domain written as the name ("Brilliant.org", "Antagning.se") is the product's name.
+    text = _DOMAIN_SUFFIX.sub(" ", text)
+    text = text.replace("&", " ")
+    text = text.replace("'", "")  # "It's learning" → "its learning"
+    text = _PUNCTUATION.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalise_name(name: str) -> str:
+    """The product a name denotes, as a lower-case ASCII string of words.
+
+    ``"TESTMILJÖ för Lärplattformen i Södertälje"`` and ``"Lärplattformen i Södertälje"`` both
+    give ``"larplattformen i sodertalje"``; ``"InfoMentor AB v2.0"`` gives ``"infomentor"``.
+    If nothing would be left (a service called just "Test"), the folded name is returned so that
+    two different names never both become empty.
+    """
+    folded = _fold(name)
+    tokens = [t for t in folded.split(" ") if t and not _VERSION.match(t) and t not in _CONJUNCTIONS]
+    text = " ".join(tokens)
+    for pattern in _FILLER_PATTERNS:
+        text = pattern.sub(" ", text)
+    tokens = text.split()
+    # Legal suffixes only at the end ("AS" inside a name can be a word), possibly several ("AB (publ)").
+    while len(tokens) > 1 and tokens[-1] in _LEGAL_SINGLE:
+        tokens.pop()
+    if tokens and tokens[0] in ("the",):
+        tokens = tokens[1:]
+    result = " ".join(tokens)
+    return result or folded
+
+
+def compact(normalised: str) -> str:
+    """``normalised`` without spaces: "info mentor" and "infomentor" are one product."""
+    return normalised.replace(" ", "")
+
+
+def name_similarity(a: str, b: str) -> float:
+    """How alike two *normalised* names are, 0–100.
+
+    The best of plain, word-order-insensitive and space-insensitive edit similarity, with three
+    refusals learnt from the labelled set (tests/analysis/data/labelled_pairs.csv):
+
+    * names whose numbers differ ("Matematik 5000 kurs 1a" / "… 1b") are different products —
+      version numbers were already removed, so the numbers left name the product;
+    * short names must be equal: "Canva" and "Canvas", "Tello" and "Trello" are different;
+    * after removing the words both share, what is left must itself be alike (it weighs half) and
+      not short
+      ("Google Pay" / "Google Play", "Virgin Plus" / "Virgin Pulse"), and one name may not be
+      the other plus a word ("York University" / "New York University").
+    """
+    if a == b:
+        return 100.0
+    if _DIGITS.findall(a) != _DIGITS.findall(b):
+        return 0.0
+    ca, cb = compact(a), compact(b)
+    if ca == cb:
+        return 100.0
+    if min(len(ca), len(cb)) < 8:
+        return 0.0
+    score = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b), fuzz.ratio(ca, cb))
+    ta, tb = a.split(), b.split()
+    common = set(ta) & set(tb)
+    if common:
+        rest_a = "".join(t for t in ta if t not in common)
+        rest_b = "".join(t for t in tb if t not in common)
+        # A word on one side only is a different product, unless it is a short particle ("i", "of").
+        if bool(rest_a) != bool(rest_b) and max(len(rest_a), len(rest_b)) > 2:
+            return 0.0
+        if rest_a and rest_b:
+            if rest_a.rstrip("s") == rest_b.rstrip("s"):  # genitive: "Lerum" / "Lerums"
+                return max(score, 95.0)
+            if min(len(rest_a), len(rest_b)) < 6:
+                return 0.0
+            # The distinguishing words weigh as much as the whole name.
+            score = (score + fuzz.ratio(rest_a, rest_b)) / 2
+    return score
+
+
+def host_of(url: str) -> str:
+    """The host of a URL or URL-shaped entity ID, lower-case, or "" if there is none."""
+    if not url:
+        return ""
+    url = url.strip()
+    if "://" not in url:
+        # A bare host such as "sandbox-sso.skola24.se" (entity IDs are often written so).
+        if _BARE_HOST.match(url):
+            return url.lower().rstrip(".")
+        return ""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().rstrip(".")
+
+
+def normalise_host(host: str) -> str:
+    """A host with "www." and test labels removed: test.skola24.se and skola24.se are one product."""
+    labels = [label for label in host.split(".") if label]
+    if labels and labels[0] == "www":
+        labels = labels[1:]
+    kept: list[str] = []
+    for index, label in enumerate(labels):
+        if index < len(labels) - 2 and _TEST_LABEL.search(label):
+            stripped = re.sub(r"^(test|sandbox)-|-test$", "", label)
+            if stripped and stripped != label and not _TEST_LABEL.search(stripped):
+                kept.append(stripped)
+            continue
+        kept.append(label)
+    return ".".join(kept)
+
+
+def is_test_environment(name: str, urls: tuple[str, ...] | list[str] = ()) -> bool:
+    """Whether a registration is a test environment: "TESTMILJÖ för …", "X-test", "staging", test host."""
+    if _TEST_NAME.search(unicodedata.normalize("NFC", name or "")):
+        return True
+    for url in urls:
+        host = host_of(url)
+        labels = host.split(".")
+        if any(_TEST_LABEL.search(label) for label in labels[:-2]):
+            return True
+    return False
