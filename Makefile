@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install demo test lint bench fuzz schema messages clean browser
+.PHONY: install demo test lint bench fuzz schema messages clean system-packages
 
 $(STAMP): pyproject.toml package.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -14,16 +14,21 @@ $(STAMP): pyproject.toml package.json
 	@if [ -f package.json ]; then npm install --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
-# Debian's Chromium for the browser tests (never a downloaded browser build).
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium missing: run 'sudo apt-get install chromium' for the browser tests"; fi; \
+# Debian's Chromium for the browser tests (never a downloaded browser build) and GNU gettext
+# for the translation catalogues, installed with apt where missing.
+system-packages:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing Debian packages:$$missing — run: sudo apt-get install$$missing"; fi; \
 	fi
 
 install: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules; fi
+	@if [ -d locale ] && command -v msgfmt >/dev/null 2>&1; then \
+	  $(BIN)/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules; fi
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -31,7 +36,7 @@ demo: install
 	$(BIN)/python manage.py create_demo_users
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install browser
+test: system-packages install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
 
 lint: install
