@@ -52,7 +52,14 @@ class Capability(SearchableModel):
 
     def clean(self) -> None:
         if self.parent_id:
-            if self.parent.parent_id:
-                raise ValidationError({"parent": _("Taxonomin har två nivåer: välj ett område på översta nivån.")})
             if self.pk and self.parent_id == self.pk:
                 raise ValidationError({"parent": _("En förmåga kan inte ligga under sig själv.")})
+            if self.parent.parent_id:
+                raise ValidationError(
+                    {"parent": _("Taxonomin har två nivåer: välj ett område på översta nivån.")}
+                )
+            if self.pk and self.children.exists():
+                # Its own capabilities would otherwise end up on a third level.
+                raise ValidationError(
+                    {"parent": _("Ett område med förmågor kan inte läggas under ett annat område.")}
+                )
