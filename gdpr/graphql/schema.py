@@ -1,16 +1,18 @@
 """Root fields of the GDPR record (the Article 30 register and what hangs on it)."""
 
 import graphene
-from query_optimizer import DjangoConnectionField
 
 from gdpr.graphql import types
+from portfolio.graphql.base import RegisterConnectionField
 
 __all__ = ["RecordQuery"]
 
 
 class RecordQuery(graphene.ObjectType):
-    processing_activities = DjangoConnectionField(
-        types.ProcessingActivityType, description="Behandlingar: registerförteckningen enligt art. 30."
+    processing_activities = RegisterConnectionField(
+        types.ProcessingActivityType, as_of=True, description="Behandlingar: registerförteckningen (art. 30)."
     )
-    transfers = DjangoConnectionField(types.TransferType, description="Tredjelandsöverföringar.")
-    dpias = DjangoConnectionField(types.DpiaType, description="Konsekvensbedömningar.")
+    transfers = RegisterConnectionField(
+        types.TransferType, as_of=True, description="Tredjelandsöverföringar."
+    )
+    dpias = RegisterConnectionField(types.DpiaType, as_of=True, description="Konsekvensbedömningar.")

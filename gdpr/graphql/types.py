@@ -1,10 +1,10 @@
 """GraphQL types of the GDPR record: processing activities, transfers and impact assessments."""
 
 import graphene
-from query_optimizer import DjangoConnectionField, MultiField
+from query_optimizer import MultiField
 
 from gdpr import filters, models
-from portfolio.graphql.base import RegisterType
+from portfolio.graphql.base import RegisterConnectionField, RegisterType
 from portfolio.graphql.types import REGISTER_FIELDS, ApplicationType, LearningResourceType
 
 __all__ = ["DpiaType", "ProcessingActivityType", "TransferType"]
@@ -13,14 +13,14 @@ __all__ = ["DpiaType", "ProcessingActivityType", "TransferType"]
 class ProcessingActivityType(RegisterType):
     """One entry of the Article 30 record: a purpose-bound processing of personal data by a nämnd."""
 
-    applications = DjangoConnectionField(
+    applications = RegisterConnectionField(
         lambda: ApplicationType, description="System där behandlingen utförs."
     )
-    learning_resources = DjangoConnectionField(
+    learning_resources = RegisterConnectionField(
         lambda: LearningResourceType, description="Lärresurser där behandlingen utförs."
     )
-    transfers = DjangoConnectionField(lambda: TransferType, description="Tredjelandsöverföringar (kap. V).")
-    dpias = DjangoConnectionField(lambda: DpiaType, description="Konsekvensbedömningar (art. 35).")
+    transfers = RegisterConnectionField(lambda: TransferType, description="Tredjelandsöverföringar (kap. V).")
+    dpias = RegisterConnectionField(lambda: DpiaType, description="Konsekvensbedömningar (art. 35).")
     has_special_categories = MultiField(
         graphene.Boolean, fields=["special_categories"], required=True,
         description="Behandlingen omfattar känsliga personuppgifter (art. 9).",

@@ -11,17 +11,25 @@ import binascii
 from typing import Any
 
 import graphene
+from django.core.exceptions import FieldError
 from django.db import models
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 from graphene import relay
+from graphene.relay.connection import connection_adapter, page_info_adapter
+from graphene.utils.str_converters import to_snake_case
 from graphene_django.converter import convert_django_field
-from graphql_relay import from_global_id
+from graphql import GraphQLError
+from graphql_relay import from_global_id, offset_to_cursor
 from query_optimizer import DjangoConnectionField, DjangoObjectType
+from query_optimizer.utils import calculate_queryset_slice
+from query_optimizer.validators import validate_pagination_args
 
 from portfolio.fields import ChoiceSetField
+from portfolio.history import Snapshot
 
 __all__ = [
     "CountedConnection",
+    "RegisterConnectionField",
     "RegisterType",
     "decode_global_id",
     "graphql_filterset",
@@ -122,9 +130,16 @@ def related_connection(model: type[models.Model], accessor: str, description: st
         if node is None:
             return None
         text = description or str(related._meta.verbose_name_plural)
-        return DjangoConnectionField(node, description=text)
+        return RegisterConnectionField(node, description=text)
 
     return graphene.Dynamic(build)
+
+
+def _fk_resolver(name: str):
+    def resolve(root, info):
+        return snapshot_related(root, name)
+
+    return resolve
 
 
 class RegisterType(DjangoObjectType):
@@ -146,6 +161,12 @@ class RegisterType(DjangoObjectType):
         if options.get("filterset_class") is not None:
             options["filterset_class"] = graphql_filterset(options["filterset_class"])
         super().__init_subclass_with_meta__(**options)
+        # Foreign keys read the snapshot when the object is part of an as-of answer.
+        for field in options["model"]._meta.concrete_fields:
+            name = field.name
+            declared = name in (options.get("fields") or ())
+            if field.many_to_one and declared and not hasattr(cls, f"resolve_{name}"):
+                setattr(cls, f"resolve_{name}", staticmethod(_fk_resolver(name)))
 
     @classmethod
     def view_permission(cls) -> str:
@@ -168,3 +189,163 @@ class RegisterType(DjangoObjectType):
         if not cls.can_view(info):
             return None
         return super().get_node(info, pk)
+
+
+#
+# The register as of an instant
+#
+
+PAGINATION_ARGS = ("first", "last", "offset", "after", "before")
+
+
+def _sort_key(model: type[models.Model]):
+    """Order historical rows as the model orders its rows, on the model's own columns, then by key."""
+    names = []
+    for entry in model._meta.ordering or ():
+        name = entry.lstrip("-")
+        if "__" in name or name == "pk":
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except Exception:
+            continue
+        if not field.is_relation:
+            names.append(field.attname)
+
+    def key(row):
+        values = []
+        for name in names:
+            value = getattr(row, name)
+            if isinstance(value, str):
+                value = value.casefold()
+            values.append((value is None, value if value is not None else 0))
+        return (*values, row.pk)
+
+    return key
+
+
+def _attach(rows, snapshot: Snapshot) -> list:
+    for row in rows:
+        row._snapshot = snapshot
+    return list(rows)
+
+
+def snapshot_related(root: models.Model, name: str):
+    """``root.<name>`` (a foreign key) as it was at the root's snapshot, or today's row outside one."""
+    snapshot = getattr(root, "_snapshot", None)
+    if snapshot is None:
+        return getattr(root, name)
+    related = snapshot.related(root, name)
+    if related is not None:
+        related._snapshot = snapshot
+    return related
+
+
+def snapshot_children(root: models.Model, accessor: str, snapshot: Snapshot) -> list[models.Model]:
+    """The rows behind a to-many relation of ``root`` as they were at ``snapshot``: read from the
+    related models' own history (and the link models' history), never from today's rows."""
+    owner = type(root)
+    field = owner._meta.get_field(accessor)
+    related = field.related_model
+    if field.many_to_many:
+        through = field.remote_field.through if not field.auto_created else field.through
+        owner_field = next(
+            f.name for f in through._meta.concrete_fields
+            if isinstance(f, models.ForeignKey) and f.related_model is owner
+        )
+        rows = snapshot.linked(through, owner_field, root.pk)
+    else:
+        attname = field.field.attname
+        cache = snapshot.__dict__.setdefault("_graphql_reverse_index", {})
+        key = (related, attname)
+        if key not in cache:
+            index: dict = {}
+            for row in snapshot.all(related):
+                index.setdefault(getattr(row, attname), []).append(row)
+            cache[key] = index
+        rows = cache[key].get(root.pk, [])
+    return sorted(rows, key=_sort_key(related))
+
+
+class RegisterConnectionField(DjangoConnectionField):
+    """The optimizer's connection field, plus the register as of an instant.
+
+    Without ``asOf`` (and outside an as-of answer) it is the optimizer's field unchanged: constant
+    SQL queries. With ``asOf`` on a root connection, rows are read from history through
+    ``portfolio.history.Snapshot`` (one query per model touched); every object in that answer
+    carries the snapshot, so its nested relations are read from history too.
+    """
+
+    def __init__(self, type_, /, *, as_of: bool = False, **kwargs):
+        if as_of:
+            kwargs["as_of"] = graphene.DateTime(
+                description="Registret som det såg ut vid denna tidpunkt (ISO 8601), läst ur historiken. "
+                "Relationer läses också som de var då."
+            )
+        super().__init__(type_, **kwargs)
+
+    def connection_resolver(self, root, info, **kwargs):
+        when = kwargs.pop("as_of", None)
+        snapshot = getattr(root, "_snapshot", None) if isinstance(root, models.Model) else None
+        if when is None and snapshot is None:
+            return super().connection_resolver(root, info, **kwargs)
+        pagination = validate_pagination_args(
+            **{name: kwargs.pop(name, None) for name in PAGINATION_ARGS}, max_limit=self.max_limit
+        )
+        node = self.underlying_type
+        if not node.can_view(info):
+            rows = []
+        elif snapshot is not None:
+            rows = _attach(snapshot_children(root, to_snake_case(info.field_name), snapshot), snapshot)
+        else:
+            rows = self.rows_as_of(when, info, kwargs)
+        return self.list_connection(rows, pagination)
+
+    def rows_as_of(self, when, info, filters: dict) -> list:
+        from portfolio.history import as_of
+
+        model = self.model
+        snapshot = Snapshot(when)
+        filters = {k: v for k, v in filters.items() if v is not None}
+        if not filters:
+            rows = snapshot.all(model)
+        else:
+            filterset_class = getattr(self.underlying_type._meta, "filterset_class", None)
+            if filterset_class is None:
+                raise GraphQLError("Den här listan kan inte filtreras.")
+            queryset = as_of(model, snapshot.when)
+            filterset = filterset_class(data=filters, queryset=queryset, request=info.context)
+            if not filterset.is_valid():
+                raise GraphQLError(f"Ogiltigt filter: {filterset.errors.as_text()}")
+            try:
+                pks = [row.pk for row in filterset.qs]
+            except (FieldError, AttributeError, TypeError, ValueError) as error:
+                names = ", ".join(sorted(filters))
+                raise GraphQLError(
+                    f"Ett av filtren ({names}) kan inte användas tillsammans med asOf: det går genom "
+                    "relationer som historiken inte har. Filtrera på postens egna fält."
+                ) from error
+            rows = [row for row in (snapshot.get(model, pk) for pk in pks) if row is not None]
+        return _attach(sorted(rows, key=_sort_key(model)), snapshot)
+
+    def list_connection(self, rows: list, pagination: dict):
+        count = len(rows)
+        pagination["size"] = count
+        cut = calculate_queryset_slice(**pagination)
+        edges = [
+            self.connection_type.Edge(node=row, cursor=offset_to_cursor(cut.start + index))
+            for index, row in enumerate(rows[cut])
+        ]
+        connection = connection_adapter(
+            cls=self.connection_type,
+            edges=edges,
+            pageInfo=page_info_adapter(
+                startCursor=edges[0].cursor if edges else None,
+                endCursor=edges[-1].cursor if edges else None,
+                hasPreviousPage=cut.start > 0,
+                hasNextPage=cut.stop < count,
+            ),
+        )
+        connection.iterable = rows
+        connection.length = count
+        return connection

@@ -1,30 +1,36 @@
 """Root fields of the portfolio: one counted, filtered, ordered connection per register."""
 
 import graphene
-from query_optimizer import DjangoConnectionField
 
 from portfolio.graphql import types
+from portfolio.graphql.base import RegisterConnectionField
 
 __all__ = ["PortfolioQuery"]
 
 
 class PortfolioQuery(graphene.ObjectType):
-    applications = DjangoConnectionField(
-        types.ApplicationType, description="System (administrativa IT-system)."
+    applications = RegisterConnectionField(
+        types.ApplicationType, as_of=True, description="System (administrativa IT-system)."
     )
-    learning_resources = DjangoConnectionField(types.LearningResourceType, description="Lärresurser.")
-    management_objects = DjangoConnectionField(
-        types.ManagementObjectType, description="Förvaltningsobjekt (PM3)."
+    learning_resources = RegisterConnectionField(
+        types.LearningResourceType, as_of=True, description="Lärresurser."
     )
-    management_plans = DjangoConnectionField(
-        types.ManagementPlanType, description="Förvaltningsplaner (PM3)."
+    management_objects = RegisterConnectionField(
+        types.ManagementObjectType, as_of=True, description="Förvaltningsobjekt (PM3)."
     )
-    vendors = DjangoConnectionField(types.VendorType, description="Leverantörer.")
-    organisations = DjangoConnectionField(
-        types.OrganisationType, description="Organisationer (huvudman, nämnder, förvaltningar, skolenheter)."
+    management_plans = RegisterConnectionField(
+        types.ManagementPlanType, as_of=True, description="Förvaltningsplaner (PM3)."
     )
-    capabilities = DjangoConnectionField(types.CapabilityType, description="Verksamhetsförmågor.")
-    people = DjangoConnectionField(types.PersonType, description="Personer med roller.")
-    role_assignments = DjangoConnectionField(types.RoleAssignmentType, description="Rolltilldelningar.")
-    costs = DjangoConnectionField(types.CostType, description="Kostnader.")
-    contracts = DjangoConnectionField(types.ContractType, description="Avtal.")
+    vendors = RegisterConnectionField(types.VendorType, as_of=True, description="Leverantörer.")
+    organisations = RegisterConnectionField(
+        types.OrganisationType, as_of=True, description="Organisationer: nämnder, förvaltningar, skolenheter."
+    )
+    capabilities = RegisterConnectionField(
+        types.CapabilityType, as_of=True, description="Verksamhetsförmågor."
+    )
+    people = RegisterConnectionField(types.PersonType, as_of=True, description="Personer med roller.")
+    role_assignments = RegisterConnectionField(
+        types.RoleAssignmentType, as_of=True, description="Rolltilldelningar."
+    )
+    costs = RegisterConnectionField(types.CostType, as_of=True, description="Kostnader.")
+    contracts = RegisterConnectionField(types.ContractType, as_of=True, description="Avtal.")

@@ -1,10 +1,10 @@
 """GraphQL types of the portfolio: one per model, each filtered by that model's own FilterSet."""
 
 import graphene
-from query_optimizer import DjangoConnectionField, MultiField
+from query_optimizer import MultiField
 
 from portfolio import filters, models
-from portfolio.graphql.base import RegisterType, related_connection
+from portfolio.graphql.base import RegisterConnectionField, RegisterType, related_connection
 
 __all__ = [
     "ApplicationType",
@@ -36,7 +36,7 @@ SERVICE_FIELDS = [
 class OrganisationType(RegisterType):
     """A part of the municipality: huvudman, nämnd (the GDPR controller), förvaltning, enhet or skolenhet."""
 
-    children = DjangoConnectionField(
+    children = RegisterConnectionField(
         lambda: OrganisationType, description="Organisationer direkt under denna."
     )
 
@@ -53,11 +53,11 @@ class OrganisationType(RegisterType):
 class VendorType(RegisterType):
     """A supplier; its country decides whether using it is a third-country transfer."""
 
-    applications = DjangoConnectionField(lambda: ApplicationType, description="Leverantörens system.")
-    learningresources = DjangoConnectionField(
+    applications = RegisterConnectionField(lambda: ApplicationType, description="Leverantörens system.")
+    learningresources = RegisterConnectionField(
         lambda: LearningResourceType, description="Leverantörens lärresurser."
     )
-    contracts = DjangoConnectionField(lambda: ContractType, description="Avtal med leverantören.")
+    contracts = RegisterConnectionField(lambda: ContractType, description="Avtal med leverantören.")
     is_third_country = MultiField(
         graphene.Boolean, fields=["country"], required=True,
         description="Leverantören är etablerad utanför EU/EES (användning innebär tredjelandsöverföring).",
@@ -84,9 +84,9 @@ class VendorType(RegisterType):
 class CapabilityType(RegisterType):
     """A verksamhetsförmåga (two levels: area › capability): what systems do for the organisation."""
 
-    children = DjangoConnectionField(lambda: CapabilityType, description="Förmågor inom området.")
-    applications = DjangoConnectionField(lambda: ApplicationType, description="System med förmågan.")
-    learning_resources = DjangoConnectionField(
+    children = RegisterConnectionField(lambda: CapabilityType, description="Förmågor inom området.")
+    applications = RegisterConnectionField(lambda: ApplicationType, description="System med förmågan.")
+    learning_resources = RegisterConnectionField(
         lambda: LearningResourceType, description="Lärresurser med förmågan."
     )
 
@@ -126,20 +126,20 @@ class ServiceFields:
 class ApplicationType(ServiceFields, RegisterType):
     """An administrative IT system or service, managed within a förvaltningsobjekt."""
 
-    capabilities = DjangoConnectionField(
+    capabilities = RegisterConnectionField(
         lambda: CapabilityType, description="Verksamhetsförmågor systemet stöder."
     )
-    organisations = DjangoConnectionField(
+    organisations = RegisterConnectionField(
         lambda: OrganisationType, description="Organisationer som använder systemet."
     )
-    usages = DjangoConnectionField(
+    usages = RegisterConnectionField(
         lambda: ApplicationUsageType, description="Användning per organisation, med antal användare."
     )
-    roles = DjangoConnectionField(
+    roles = RegisterConnectionField(
         lambda: RoleAssignmentType, description="Roller (systemägare, förvaltare …) på systemet."
     )
-    costs = DjangoConnectionField(lambda: CostType, description="Kostnader bokförda på systemet.")
-    contracts = DjangoConnectionField(lambda: ContractType, description="Avtal som omfattar systemet.")
+    costs = RegisterConnectionField(lambda: CostType, description="Kostnader bokförda på systemet.")
+    contracts = RegisterConnectionField(lambda: ContractType, description="Avtal som omfattar systemet.")
     processing_activities = related_connection(
         models.Application, "processing_activities", "Behandlingar av personuppgifter som utförs i systemet."
     )
@@ -154,18 +154,18 @@ class ApplicationType(ServiceFields, RegisterType):
 class LearningResourceType(ServiceFields, RegisterType):
     """A lärresurs: a digital textbook, app, platform or tool used in teaching."""
 
-    capabilities = DjangoConnectionField(
+    capabilities = RegisterConnectionField(
         lambda: CapabilityType, description="Verksamhetsförmågor resursen stöder."
     )
-    organisations = DjangoConnectionField(
+    organisations = RegisterConnectionField(
         lambda: OrganisationType, description="Organisationer som använder resursen."
     )
-    usages = DjangoConnectionField(
+    usages = RegisterConnectionField(
         lambda: LearningResourceUsageType, description="Användning per organisation, med antal användare."
     )
-    roles = DjangoConnectionField(lambda: RoleAssignmentType, description="Roller på lärresursen.")
-    costs = DjangoConnectionField(lambda: CostType, description="Kostnader bokförda på lärresursen.")
-    contracts = DjangoConnectionField(lambda: ContractType, description="Avtal som omfattar lärresursen.")
+    roles = RegisterConnectionField(lambda: RoleAssignmentType, description="Roller på lärresursen.")
+    costs = RegisterConnectionField(lambda: CostType, description="Kostnader bokförda på lärresursen.")
+    contracts = RegisterConnectionField(lambda: ContractType, description="Avtal som omfattar lärresursen.")
     processing_activities = related_connection(
         models.LearningResource, "processing_activities", "Behandlingar av personuppgifter i lärresursen."
     )
@@ -183,12 +183,14 @@ class LearningResourceType(ServiceFields, RegisterType):
 class ManagementObjectType(RegisterType):
     """A förvaltningsobjekt: the unit PM3 manages, owns and budgets, grouping systems."""
 
-    applications = DjangoConnectionField(
+    applications = RegisterConnectionField(
         lambda: ApplicationType, description="System i förvaltningsobjektet."
     )
-    plans = DjangoConnectionField(lambda: ManagementPlanType, description="Förvaltningsplaner, en per år.")
-    roles = DjangoConnectionField(lambda: RoleAssignmentType, description="Roller på förvaltningsobjektet.")
-    costs = DjangoConnectionField(lambda: CostType, description="Kostnader bokförda på förvaltningsobjektet.")
+    plans = RegisterConnectionField(lambda: ManagementPlanType, description="Förvaltningsplaner, en per år.")
+    roles = RegisterConnectionField(lambda: RoleAssignmentType, description="Roller på förvaltningsobjektet.")
+    costs = RegisterConnectionField(
+        lambda: CostType, description="Kostnader bokförda på förvaltningsobjektet."
+    )
 
     class Meta:
         model = models.ManagementObject
@@ -223,7 +225,7 @@ class ManagementPlanType(RegisterType):
 class PersonType(RegisterType):
     """Someone who holds a role: objektägare, systemägare, dataskyddsombud …"""
 
-    roles = DjangoConnectionField(lambda: RoleAssignmentType, description="Personens roller.")
+    roles = RegisterConnectionField(lambda: RoleAssignmentType, description="Personens roller.")
 
     class Meta:
         model = models.Person
@@ -261,8 +263,10 @@ class CostType(RegisterType):
 class ContractType(RegisterType):
     """An avtal with a vendor covering some services; ``dpaSignedOn`` is its Art. 28 processor agreement."""
 
-    applications = DjangoConnectionField(lambda: ApplicationType, description="System som avtalet omfattar.")
-    learning_resources = DjangoConnectionField(
+    applications = RegisterConnectionField(
+        lambda: ApplicationType, description="System som avtalet omfattar."
+    )
+    learning_resources = RegisterConnectionField(
         lambda: LearningResourceType, description="Lärresurser som avtalet omfattar."
     )
 

@@ -1,0 +1,166 @@
+"""Guards on what one GraphQL request may ask: depth, aliases, page size and cost.
+
+They run as validation rules next to graphql-core's standard rules (never instead of them:
+setting ``validation_rules`` alone would replace the standard rules, STACK.md), before anything
+executes, so a hostile query is refused in time proportional to its text — never by running it.
+
+Cost is the worst case number of objects the query could produce: every field counts one per
+object it is asked on, and a connection multiplies what is inside it by its page size (``first``
+or ``last`` when written literally, otherwise the maximum page size). Introspection fields
+(``__schema``, ``__type``, ``__typename``) are free: they read the schema, not the register.
+"""
+
+from __future__ import annotations
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    ValidationRule,
+    get_named_type,
+    specified_rules,
+)
+
+__all__ = [
+    "MAX_ALIASES",
+    "MAX_COST",
+    "MAX_DEPTH",
+    "MAX_PAGE_SIZE",
+    "MAX_TOKENS",
+    "QueryGuardRule",
+    "validation_rules",
+]
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_PAGE_SIZE = 100
+MAX_COST = 200_000
+#: Lexical tokens a document may have; refused by the parser before any tree is built.
+MAX_TOKENS = 10_000
+#: Costs are not counted past this: enough to know the query is far over the cap.
+CEILING = MAX_COST * 1000
+
+
+def _is_connection(type_) -> bool:
+    return (
+        isinstance(type_, GraphQLObjectType) and type_.name.endswith("Connection") and "edges" in type_.fields
+    )
+
+
+def _page_size(node: FieldNode) -> int:
+    for argument in node.arguments or ():
+        if argument.name.value in ("first", "last") and isinstance(argument.value, IntValueNode):
+            return max(0, min(int(argument.value.value), MAX_PAGE_SIZE))
+    return MAX_PAGE_SIZE
+
+
+class QueryGuardRule(ValidationRule):
+    """Refuse a document that is too deep, has too many aliases, too large pages or too high a cost."""
+
+    def __init__(self, context):
+        super().__init__(context)
+        self.fragments = {
+            d.name.value: d for d in context.document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.aliases = 0
+        self.memo: dict[tuple[str, str], tuple[int, int]] = {}
+        self.reported: set[str] = set()
+
+    def report(self, key: str, message: str, node=None) -> None:
+        if key not in self.reported:
+            self.reported.add(key)
+            self.report_error(GraphQLError(message, node))
+
+    def enter_field(self, node: FieldNode, *_args):
+        if node.alias is not None:
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                self.report("aliases", f"Frågan har fler än {MAX_ALIASES} alias: dela upp den.", node)
+        for argument in node.arguments or ():
+            if argument.name.value in ("first", "last") and isinstance(argument.value, IntValueNode):
+                value = int(argument.value.value)
+                if value > MAX_PAGE_SIZE:
+                    self.report(
+                        f"page{id(argument)}",
+                        f"{argument.name.value}: {value} är större än största sidstorlek {MAX_PAGE_SIZE}: "
+                        "bläddra med after/endCursor.",
+                        argument,
+                    )
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_args):
+        schema = self.context.schema
+        root = {
+            OperationType.QUERY: schema.query_type,
+            OperationType.MUTATION: schema.mutation_type,
+            OperationType.SUBSCRIPTION: schema.subscription_type,
+        }.get(node.operation)
+        if root is None:
+            return
+        depth, cost = self.measure(node.selection_set, root, frozenset())
+        if depth > MAX_DEPTH:
+            self.report("depth", f"Frågan är nästlad {depth} nivåer djupt; högst {MAX_DEPTH} tillåts.", node)
+        if cost > MAX_COST:
+            self.report(
+                "cost",
+                f"Frågan kan ge upp till {cost} värden; taket är {MAX_COST}. Minska first/last i nästlade "
+                "listor eller dela upp frågan.",
+                node,
+            )
+
+    def measure(
+        self, selection_set: SelectionSetNode | None, parent, seen: frozenset[str]
+    ) -> tuple[int, int]:
+        """(field levels below, worst-case cost) of ``selection_set`` asked on one ``parent`` object.
+
+        Fragments are measured once per type (memoised), so a document that spreads fragments into
+        fragments cannot make this walk exponential.
+        """
+        if selection_set is None:
+            return 0, 0
+        deepest, cost = 0, 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                name = selection.name.value
+                if name.startswith("__"):
+                    continue
+                field = parent.fields.get(name) if isinstance(parent, GraphQLObjectType) else None
+                if field is None:
+                    # Unknown fields are the standard rules' business; count them and go no deeper.
+                    deepest, cost = max(deepest, 1), cost + 1
+                    continue
+                child_type = get_named_type(field.type)
+                child_depth, child_cost = self.measure(selection.selection_set, child_type, seen)
+                if _is_connection(child_type):
+                    child_cost *= _page_size(selection)
+                deepest, cost = max(deepest, child_depth + 1), min(cost + 1 + child_cost, CEILING)
+            elif isinstance(selection, InlineFragmentNode):
+                target = parent
+                if selection.type_condition is not None:
+                    target = self.context.schema.get_type(selection.type_condition.name.value) or parent
+                child_depth, child_cost = self.measure(selection.selection_set, target, seen)
+                deepest, cost = max(deepest, child_depth), min(cost + child_cost, CEILING)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in seen:
+                    # Undefined or cyclic: the standard rules report it; never a KeyError here.
+                    continue
+                target = self.context.schema.get_type(fragment.type_condition.name.value) or parent
+                key = (name, getattr(target, "name", ""))
+                if key not in self.memo:
+                    self.memo[key] = self.measure(fragment.selection_set, target, seen | {name})
+                child_depth, child_cost = self.memo[key]
+                deepest, cost = max(deepest, child_depth), min(cost + child_cost, CEILING)
+        return deepest, cost
+
+
+def validation_rules() -> tuple[type[ValidationRule], ...]:
+    """graphql-core's standard rules plus the guards."""
+    return (*specified_rules, QueryGuardRule)
