@@ -6,11 +6,26 @@ only present what the analyses return: every figure comes from ``portfolio.analy
 """
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from gdpr.models import ProcessingActivityApplication, ProcessingActivityLearningResource
+from portfolio.merge import move_links
 from portfolio.models import Application, LearningResource
 
-__all__ = ["DashboardView"]
+__all__ = ["DashboardView", "move_processing_activity_links"]
+
+
+def move_processing_activity_links(kept, duplicate, *, user=None, reason: str = "") -> tuple[int, int]:
+    """The GDPR part of a merge: the duplicate's processing activities now run in the kept service."""
+    if isinstance(kept, Application):
+        through, owner = ProcessingActivityApplication, "application"
+    else:
+        through, owner = ProcessingActivityLearningResource, "learning_resource"
+    return move_links(through, owner, "processing_activity", kept, duplicate, user=user, reason=reason)
+
+
+move_processing_activity_links.label = _("behandlingar")
 
 
 class DashboardView(PermissionRequiredMixin, TemplateView):

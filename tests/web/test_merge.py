@@ -1,0 +1,90 @@
+"""Merging two registrations of one product: everything moves to the kept one, with history."""
+
+import pytest
+
+from config.views import move_processing_activity_links
+from portfolio.merge import MergeError, merge_services
+from portfolio.models import Application, ApplicationUsage
+from tests.factories import (
+    ApplicationFactory,
+    CapabilityFactory,
+    ContractFactory,
+    CostFactory,
+    DataFlowFactory,
+    LearningResourceFactory,
+    ProcessingActivityFactory,
+    RoleAssignmentFactory,
+    SchoolUnitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair():
+    kept = ApplicationFactory(name="Skolportalen", aliases="Portalen")
+    duplicate = ApplicationFactory(name="SkolPortalen 2", saml_entity_ids="https://portal.example/saml")
+    return kept, duplicate
+
+
+def test_merge_moves_usages_capabilities_roles_costs_contracts_flows_and_processing_links(pair, strategist):
+    kept, duplicate = pair
+    shared_school, other_school = SchoolUnitFactory(), SchoolUnitFactory()
+    ApplicationUsage.objects.create(application=kept, organisation=shared_school, users=10)
+    ApplicationUsage.objects.create(application=duplicate, organisation=shared_school, users=40)
+    ApplicationUsage.objects.create(application=duplicate, organisation=other_school, users=5)
+    capability = CapabilityFactory()
+    duplicate.capability_links.create(capability=capability)
+    role = RoleAssignmentFactory(application=duplicate)
+    cost = CostFactory(application=duplicate)
+    contract = ContractFactory()
+    contract.application_links.create(application=duplicate)
+    flow = DataFlowFactory(source_application=duplicate)
+    activity = ProcessingActivityFactory()
+    activity.application_links.create(application=duplicate)
+
+    result = merge_services(kept, duplicate, user=strategist, movers=[move_processing_activity_links])
+
+    assert not Application.objects.filter(pk=duplicate.pk).exists()
+    usages = {u.organisation_id: u.users for u in kept.usages.all()}
+    assert usages == {shared_school.pk: 40, other_school.pk: 5}
+    assert list(kept.capabilities.all()) == [capability]
+    role.refresh_from_db()
+    cost.refresh_from_db()
+    flow.refresh_from_db()
+    assert role.application_id == kept.pk
+    assert cost.application_id == kept.pk
+    assert flow.source_application_id == kept.pk
+    assert list(contract.applications.all()) == [kept]
+    assert list(activity.applications.all()) == [kept]
+    kept.refresh_from_db()
+    assert "SkolPortalen 2" in kept.alias_list and "Portalen" in kept.alias_list
+    assert kept.entity_id_list == ["https://portal.example/saml"]
+    assert result.moved["behandlingar"] == 1
+    assert result.dropped["användning"] == 1
+
+
+def test_merge_is_recorded_in_history_with_the_user_and_reason(pair, strategist):
+    kept, duplicate = pair
+    cost = CostFactory(application=duplicate)
+    merge_services(kept, duplicate, user=strategist)
+
+    deletion = Application.history.filter(id=duplicate.pk).latest("history_date")
+    assert deletion.history_type == "-"
+    assert deletion.history_user == strategist
+    assert "SkolPortalen 2" in deletion.history_change_reason
+    moved = cost.history.latest("history_date")
+    assert moved.application_id == kept.pk and moved.history_user == strategist
+    assert kept.history.latest("history_date").history_user == strategist
+
+
+def test_merge_refuses_a_system_and_a_learning_resource(pair):
+    kept, _duplicate = pair
+    with pytest.raises(MergeError):
+        merge_services(kept, LearningResourceFactory())
+
+
+def test_merge_refuses_merging_a_record_with_itself(pair):
+    kept, _duplicate = pair
+    with pytest.raises(MergeError):
+        merge_services(kept, kept)
