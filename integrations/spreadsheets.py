@@ -1,0 +1,1036 @@
+"""Spreadsheets in: read an inventory (.xlsx/.csv), map its rows to the register's Forms, import.
+
+The promise to the municipality is that a file either goes in whole or not at all, and that
+every refusal says where and why. So:
+
+* The file is checked before it is parsed (size, type, a zip bomb, a password) and read with
+  pandas as text only (``dtype=str``: "0012345678" stays a string, blanks become "").
+* Each row is validated by the *same* Form as the web page (``portfolio/forms.py``,
+  ``gdpr/forms.py``) and written through ``portfolio.services.save_form``, so history records
+  the importing user and a change reason naming the file.
+* The whole import runs in one transaction. A dry run, or a run with any error, is rolled
+  back; what the report says would happen is exactly what the same code did before the
+  rollback. A real run with no error commits.
+* Rows that would change nothing are not saved (and write no history), so importing the same
+  file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+
+from integrations.columns import (
+    BOOL,
+    CHOICE,
+    CHOICES,
+    COUNTRY,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    KINDS,
+    LINES,
+    REF,
+    REFS,
+    Column,
+    KindSpec,
+    header_key,
+)
+from portfolio.forms import PersonForm, RoleAssignmentForm, VendorForm
+from portfolio.models import (
+    Application,
+    Capability,
+    Cost,
+    LearningResource,
+    ManagementObject,
+    Organisation,
+    Person,
+    RoleAssignment,
+    Vendor,
+)
+from portfolio.services import save_form
+from portfolio.text import fold
+
+__all__ = [
+    "ImportError_",
+    "ImportReport",
+    "RowError",
+    "RowResult",
+    "Sheet",
+    "import_rows",
+    "import_file",
+    "max_import_bytes",
+    "parse_date",
+    "read_sheet",
+]
+
+#: Files above this size are refused before they are parsed (override: IMPORT_MAX_BYTES).
+DEFAULT_MAX_IMPORT_BYTES = 20 * 1024 * 1024
+#: An .xlsx is a zip; its unpacked parts may not exceed this (a "zip bomb" is refused).
+MAX_UNPACKED_XLSX_BYTES = 200 * 1024 * 1024
+#: More data rows than this are refused (a register has thousands of systems, not millions).
+MAX_ROWS = 50_000
+
+CREATED = "created"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+ERROR = "error"
+
+STATUS_LABELS = {
+    CREATED: gettext_lazy("skapas"),
+    UPDATED: gettext_lazy("uppdateras"),
+    UNCHANGED: gettext_lazy("oförändrad"),
+    ERROR: gettext_lazy("fel"),
+}
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def max_import_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_IMPORT_BYTES))
+
+
+class ImportError_(Exception):  # noqa: N801 - not the builtin ImportError
+    """The file as a whole is refused (size, type, encoding, headers); nothing was written."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("rad %(row)s") % {"row": self.row}
+        if self.column:
+            where += _(", kolumn ”%(column)s”") % {"column": self.column}
+        if self.value:
+            where += _(", värde ”%(value)s”") % {"value": self.value[:80]}
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class RowResult:
+    row: int
+    status: str
+    label: str = ""
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    filename: str
+    dry_run: bool
+    rows: list[RowResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def errors(self) -> list[RowError]:
+        return [error for row in self.rows for error in row.errors]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, ERROR: 0}
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        c = self.counts
+        text = _(
+            "%(total)s rader: %(created)s skapas, %(updated)s uppdateras, %(unchanged)s oförändrade, "
+            "%(error)s fel."
+        ) % {"total": len(self.rows), **c}
+        if self.applied:
+            return text + " " + _("Importen är genomförd.")
+        if self.dry_run:
+            return text + " " + _("Provkörning: inget har sparats.")
+        return text + " " + _("Inget har sparats eftersom filen innehåller fel.")
+
+
+@dataclass
+class Sheet:
+    """The text of one sheet: its headers as written and its rows as dicts keyed by header index."""
+
+    headers: list[str]
+    rows: list[list[str]]
+
+
+#
+# Reading files
+#
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, the two encodings Swedish Excel writes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ImportError_(
+            _(
+                "Filen är varken UTF-8 eller Windows-1252 (byte %(pos)s kan inte läsas). "
+                "Spara den som CSV UTF-8."
+            )
+            % {"pos": exc.start}
+        ) from exc
+    if "\x00" in text:
+        raise ImportError_(_("Filen innehåller binära data och är ingen CSV-fil."))
+    return text
+
+
+def _delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _clean(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    text = str(value).replace("\r\n", "\n").strip()
+    return "" if text.lower() == "nan" else text
+
+
+def _frame_to_sheet(frame: pd.DataFrame) -> Sheet:
+    if frame.empty:
+        raise ImportError_(_("Filen är tom: den saknar rubrikrad."))
+    frame = frame.fillna("")
+    values = frame.to_numpy().tolist()
+    headers = [_clean(h) for h in values[0]]
+    rows = [[_clean(v) for v in row] for row in values[1:]]
+    rows = [row for row in rows if any(row)]
+    if len(rows) > MAX_ROWS:
+        raise ImportError_(
+            _("Filen har %(n)s rader; högst %(max)s tas emot per import.") % {"n": len(rows), "max": MAX_ROWS}
+        )
+    return Sheet(headers=headers, rows=rows)
+
+
+def _read_csv(data: bytes) -> Sheet:
+    text = _decode(data)
+    sep = _delimiter(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            header=None,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+            engine="python",
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except pd.errors.EmptyDataError as exc:
+        raise ImportError_(_("Filen är tom: den saknar rubrikrad.")) from exc
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise ImportError_(_("CSV-filen kan inte läsas: %(reason)s") % {"reason": str(exc)[:200]}) from exc
+    return _frame_to_sheet(frame)
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise ImportError_(_("Arbetsboken är skadad och kan inte öppnas (ingen giltig .xlsx-fil).")) from exc
+    if unpacked > MAX_UNPACKED_XLSX_BYTES:
+        raise ImportError_(
+            _("Arbetsboken packas upp till mer än %(mb)s MB och tas inte emot.")
+            % {"mb": MAX_UNPACKED_XLSX_BYTES // (1024 * 1024)}
+        )
+    if "xl/workbook.xml" not in names:
+        raise ImportError_(_("Filen är en zip-fil men ingen Excel-arbetsbok (.xlsx)."))
+
+
+def _read_xlsx(data: bytes, sheet_hint: Iterable[str] = ()) -> Sheet:
+    if data.startswith(_OLE2_MAGIC):
+        raise ImportError_(
+            _(
+                "Arbetsboken är lösenordsskyddad (krypterad) eller i det gamla .xls-formatet. "
+                "Ta bort lösenordet och spara som .xlsx."
+            )
+        )
+    _check_zip(data)
+    try:
+        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
+        names = book.sheet_names
+        wanted = {header_key(h) for h in sheet_hint}
+        sheet_name = next((n for n in names if header_key(n) in wanted), names[0] if names else None)
+        if sheet_name is None:
+            raise ImportError_(_("Arbetsboken har inga blad."))
+        frame = book.parse(sheet_name, header=None, dtype=str)
+    except ImportError_:
+        raise
+    except Exception as exc:  # openpyxl raises many types on a damaged workbook
+        raise ImportError_(
+            _("Arbetsboken är skadad och kan inte läsas: %(reason)s")
+            % {"reason": f"{type(exc).__name__}: {str(exc)[:150]}"}
+        ) from exc
+    return _frame_to_sheet(frame)
+
+
+def read_sheet(data: bytes, filename: str, *, sheet_hint: Iterable[str] = ()) -> Sheet:
+    """Read ``data`` (the bytes of ``filename``) as a sheet of text, or refuse it with a reason."""
+    limit = max_import_bytes()
+    if len(data) > limit:
+        raise ImportError_(
+            _("Filen är %(size)s MB; gränsen för en import är %(limit)s MB.")
+            % {"size": round(len(data) / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024, 1)}
+        )
+    if not data.strip():
+        raise ImportError_(_("Filen är tom."))
+    suffix = Path(filename).suffix.lower()
+    if data.startswith((_ZIP_MAGIC, _OLE2_MAGIC)) or suffix in (".xlsx", ".xlsm", ".xls"):
+        if suffix not in (".xlsx", ".xlsm", ".xls", ""):
+            raise ImportError_(
+                _("Filen har ändelsen %(suffix)s men är en arbetsbok; döp om den till .xlsx.")
+                % {"suffix": suffix}
+            )
+        return _read_xlsx(data, sheet_hint)
+    if suffix not in (".csv", ".txt", ""):
+        raise ImportError_(
+            _("Filtypen %(suffix)s tas inte emot: använd .xlsx eller .csv.") % {"suffix": suffix}
+        )
+    return _read_csv(data)
+
+
+#
+# Reading cells
+#
+
+_DATE_FORMATS = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "ymd"),
+    (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"), "ymd"),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), "dmy"),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "dmy"),
+)
+
+
+def parse_date(text: str) -> datetime.date:
+    """A date written 2025-08-01 (ISO, also 2025/08/01), 01.08.2025 or 1/8/2025 (day first).
+
+    Excel date cells arrive as "2025-08-01 00:00:00"; the midnight time is dropped. Month-first
+    American dates are not accepted: "1/8/2025" is the first of August.
+    """
+    text = text.strip()
+    text = re.sub(r"[ T]00:00(:00(\.0+)?)?$", "", text)
+    for pattern, order in _DATE_FORMATS:
+        match = pattern.match(text)
+        if match:
+            a, b, c = (int(g) for g in match.groups())
+            year, month, day = (a, b, c) if order == "ymd" else (c, b, a)
+            try:
+                return datetime.date(year, month, day)
+            except ValueError as exc:
+                raise ValueError(_("datumet finns inte")) from exc
+    raise ValueError(_("okänt datumformat; skriv 2025-08-01, 01.08.2025 eller 1/8/2025"))
+
+
+_TRUE = {"ja", "j", "yes", "y", "true", "sant", "1", "x"}
+_FALSE = {"nej", "n", "no", "false", "falskt", "0"}
+
+
+def _parse_bool(text: str) -> bool:
+    key = fold(text)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(_("skriv ja eller nej"))
+
+
+def _parse_number(text: str, *, integer: bool) -> str:
+    cleaned = re.sub(r"(?i)\s*(kr|sek|:-)\s*$", "", text).replace("\u00a0", "").replace(" ", "")
+    cleaned = cleaned.replace("\u2212", "-")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except ArithmeticError as exc:
+        raise ValueError(_("inte ett tal")) from exc
+    if not number.is_finite():
+        raise ValueError(_("inte ett tal"))
+    if integer:
+        if number != number.to_integral_value():
+            raise ValueError(_("inte ett heltal"))
+        return str(int(number))
+    return str(number)
+
+
+def _choice_index(choices: type[models.TextChoices]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for code, label in choices.choices:
+        if code == "":
+            continue
+        index[header_key(code)] = code
+        index[header_key(label)] = code
+        # "e) Uppgift av allmänt intresse …": the letter alone and the text alone both work.
+        match = re.match(r"^([a-j])\)\s*(.+)$", str(label))
+        if match:
+            index[header_key(match.group(2))] = code
+    return index
+
+
+def _allowed(choices: type[models.TextChoices]) -> str:
+    return ", ".join(f"{label} ({code})" for code, label in choices.choices if code)
+
+
+def _split(text: str, separators: str = ";\n") -> list[str]:
+    parts = re.split("[" + re.escape(separators) + "]", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+#
+# Finding related records
+#
+
+
+class Lookups:
+    """Every record a row can refer to, loaded once per import (a query per register, not per row)."""
+
+    def __init__(self) -> None:
+        self._by_ref: dict[str, dict[str, list[models.Model]]] = {}
+
+    def _index(self, ref: str) -> dict[str, list[models.Model]]:
+        if ref not in self._by_ref:
+            index: dict[str, list[models.Model]] = defaultdict(list)
+            for obj in self._queryset(ref):
+                for key in self._keys(ref, obj):
+                    if key and obj not in index[key]:
+                        index[key].append(obj)
+            self._by_ref[ref] = index
+        return self._by_ref[ref]
+
+    @staticmethod
+    def _queryset(ref: str):
+        return {
+            "vendor": Vendor.objects.all,
+            "capability": lambda: Capability.objects.select_related("parent"),
+            "organisation": Organisation.objects.all,
+            "management_object": ManagementObject.objects.all,
+            "person": Person.objects.all,
+            "application": Application.objects.all,
+            "learning_resource": LearningResource.objects.all,
+        }[ref]()
+
+    @staticmethod
+    def _keys(ref: str, obj: models.Model) -> list[str]:
+        keys = [fold(getattr(obj, "name", ""))]
+        if getattr(obj, "external_id", ""):
+            keys.append("id:" + fold(obj.external_id))
+        if ref == "vendor" and obj.organisation_number:
+            keys.append(re.sub(r"\D", "", obj.organisation_number))
+        if ref == "capability" and obj.parent_id:
+            keys.append(fold(f"{obj.parent.name} › {obj.name}"))
+        if ref == "organisation" and obj.school_unit_code:
+            keys.append(obj.school_unit_code)
+        if ref == "person" and obj.email:
+            keys.append(fold(obj.email))
+        return keys
+
+    def find(self, ref: str, text: str) -> list[models.Model]:
+        index = self._index(ref)
+        candidates = [fold(text), "id:" + fold(text)]
+        if ref == "capability":
+            candidates.append(fold(re.sub(r"\s*(>|/|»)\s*", " › ", text)))
+        if ref == "vendor":
+            digits = re.sub(r"\D", "", text)
+            if len(digits) == 10:
+                candidates.append(digits)
+        found: list[models.Model] = []
+        for key in candidates:
+            for obj in index.get(key, []):
+                if obj not in found:
+                    found.append(obj)
+            if found:
+                break
+        return found
+
+    def add(self, ref: str, obj: models.Model) -> None:
+        """Make a record created during this import findable by later rows."""
+        index = self._index(ref)
+        for key in self._keys(ref, obj):
+            if key and obj not in index[key]:
+                index[key].append(obj)
+
+
+#
+# Rows to forms
+#
+
+
+def _form_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set)) or hasattr(value, "all"):
+        items = value.all() if hasattr(value, "all") else value
+        return [_form_value(v) for v in items]
+    if isinstance(value, (datetime.date, Decimal, bool, int)):
+        return value
+    return str(value)
+
+
+def _instance_data(form_class: type, instance: models.Model) -> dict[str, Any]:
+    """The form data that reproduces ``instance`` (or a new record's defaults) unchanged."""
+    names = list(form_class._meta.fields)
+    initial = model_to_dict(instance, fields=names)
+    return {name: _form_value(initial.get(name)) for name in names}
+
+
+_BOOKKEEPING = {"created", "updated", "version", "search_text"}
+
+
+def _snapshot(instance: models.Model) -> dict[str, Any]:
+    return {
+        f.attname: f.value_from_object(instance)
+        for f in instance._meta.concrete_fields
+        if f.attname not in _BOOKKEEPING
+    }
+
+
+def _has_changes(form, snapshot: dict[str, Any]) -> bool:
+    """Whether saving ``form`` would change its record or links.
+
+    Compared on the model instance after the Form and the model's ``clean()`` have run, so that
+    what they normalise (an organisationsnummer's dash, the order of a set of choices) does
+    not count as a change; links are compared as sets of primary keys.
+    """
+    instance = form.instance
+    for attname, before in snapshot.items():
+        after = getattr(instance, attname)
+        if isinstance(before, list) or isinstance(after, list):
+            if sorted(before or []) != sorted(after or []):
+                return True
+        elif str(before or "") != str(after or "") and before != after:
+            return True
+    for name in form.fields:
+        field = (
+            instance._meta.get_field(name) if name in {f.name for f in instance._meta.many_to_many} else None
+        )
+        if field is None:
+            continue
+        before = {getattr(obj, "pk", obj) for obj in form.initial.get(name) or []}
+        after = {obj.pk for obj in form.cleaned_data.get(name) or []}
+        if before != after:
+            return True
+    return False
+
+
+@dataclass
+class _Cell:
+    column: Column
+    header: str
+    raw: str
+
+
+class RowImporter:
+    """Turns the rows of one kind into form submissions and saves them; see :func:`import_rows`."""
+
+    def __init__(self, spec: KindSpec, *, user, reason: str) -> None:
+        self.spec = spec
+        self.user = user
+        self.reason = reason
+        self.lookups = Lookups()
+        self._role_keys: set[tuple] | None = None
+
+    # -- cells ------------------------------------------------------------------------------
+
+    def convert(self, cell: _Cell, errors: list[RowError], row: int) -> Any:
+        column, raw = cell.column, cell.raw
+
+        def fail(message: str) -> None:
+            errors.append(RowError(row, cell.header, raw, message))
+
+        try:
+            if column.kind == LINES:
+                return "\n".join(_split(raw))
+            if column.kind == CHOICE:
+                code = _choice_index(column.choices).get(header_key(raw))
+                if code is None:
+                    fail(_("okänt val; tillåtna värden: %(allowed)s") % {"allowed": _allowed(column.choices)})
+                return code
+            if column.kind == CHOICES:
+                index = _choice_index(column.choices)
+                codes = []
+                for part in _split(raw, ";,\n"):
+                    code = index.get(header_key(part))
+                    if code is None:
+                        fail(
+                            _("okänt val ”%(part)s”; tillåtna värden: %(allowed)s")
+                            % {"part": part, "allowed": _allowed(column.choices)}
+                        )
+                    else:
+                        codes.append(code)
+                return codes
+            if column.kind == DATE:
+                return parse_date(raw)
+            if column.kind == BOOL:
+                return _parse_bool(raw)
+            if column.kind in (DECIMAL, INTEGER):
+                return _parse_number(raw, integer=column.kind == INTEGER)
+            if column.kind == COUNTRY:
+                if len(raw) == 2 and raw.upper() in dict(countries):
+                    return raw.upper()
+                code = countries.by_name(raw) or countries.by_name(raw, language="sv")
+                if not code:
+                    fail(_("okänt land; skriv landskoden, t.ex. SE, IE eller US"))
+                return code
+            if column.kind == REF:
+                return self._resolve(column, raw, fail)
+            if column.kind == REFS:
+                found = [self._resolve(column, part, fail) for part in _split(raw)]
+                return [obj for obj in found if obj is not None]
+        except ValueError as exc:
+            fail(str(exc))
+            return None
+        if column.field == "email":
+            return raw.lower()  # Person.save() stores e-mail addresses in lower case
+        return raw
+
+    def _resolve(self, column: Column, text: str, fail: Callable[[str], None]) -> models.Model | None:
+        found = self.lookups.find(column.ref, text)
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            fail(_("%(n)s poster heter så; ange externt id i stället") % {"n": len(found)})
+            return None
+        if column.ref == "vendor":
+            return self._create_vendor(text, fail)
+        if column.field == "_owner":
+            return self._create_person(text, fail)
+        fail(_("finns inte i registret (%(what)s)") % {"what": column.ref.replace("_", " ")})
+        return None
+
+    def _create_vendor(self, text: str, fail: Callable[[str], None]) -> Vendor | None:
+        form = VendorForm(data={"name": text})
+        if not form.is_valid():
+            fail("; ".join(str(m) for ms in form.errors.values() for m in ms))
+            return None
+        vendor = save_form(form, user=self.user, reason=self.reason)
+        self.lookups.add("vendor", vendor)
+        self.notes.append(_("ny leverantör: %(name)s") % {"name": vendor.name})
+        return vendor
+
+    def _create_person(self, text: str, fail: Callable[[str], None]) -> Person | None:
+        data = {"name": text, "active": True}
+        if "@" in text:
+            data["email"] = text.lower()
+        form = PersonForm(data=data)
+        if not form.is_valid():
+            fail("; ".join(str(m) for ms in form.errors.values() for m in ms))
+            return None
+        person = save_form(form, user=self.user, reason=self.reason)
+        self.lookups.add("person", person)
+        self.notes.append(_("ny person: %(name)s") % {"name": person.name})
+        return person
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def existing(self, values: dict[str, Any]) -> tuple[models.Model | None, str]:
+        """The record this row updates, or None for a new one; or an error message."""
+        spec = self.spec
+        model = spec.model
+        external_id = values.get("external_id") or ""
+        if external_id:
+            match = model._default_manager.filter(external_id=external_id).first()
+            if match is not None:
+                return match, ""
+        if spec.match == "cost":
+            targets = {f: values.get(f) for f in ("management_object", "application", "learning_resource")}
+            if not any(targets.values()):
+                return None, ""
+            rows = Cost.objects.filter(
+                year=values.get("year"),
+                category=values.get("category") or "",
+                kind=values.get("kind") or "",
+                pm3_part=values.get("pm3_part") or "",
+                **{f: v for f, v in targets.items()},
+            )
+            rows = rows.filter(external_id__in=["", external_id]) if external_id else rows
+            found = list(rows[:2])
+        else:
+            name = values.get("name") or ""
+            service_ref = "application" if spec.key == "systems" else "learning_resource"
+            ref = {"service": service_ref, "activity": None, "contract": None, "person": "person"}[spec.match]
+            if spec.match == "person" and values.get("email"):
+                found = [p for p in self.lookups.find("person", values["email"]) if p.email]
+                if found:
+                    return found[0], ""
+            if ref:
+                candidates = [obj for obj in self.lookups.find(ref, name) if fold(obj.name) == fold(name)]
+            else:
+                candidates = [
+                    obj
+                    for obj in model._default_manager.filter(search_text__contains=fold(name))
+                    if fold(obj.name) == fold(name)
+                ]
+            partner = {"service": "vendor", "contract": "vendor", "activity": "controller"}.get(spec.match)
+            if partner and partner in values:
+                wanted = values.get(partner)
+                candidates = [
+                    obj for obj in candidates if getattr(obj, f"{partner}_id") == getattr(wanted, "pk", None)
+                ]
+            if external_id:
+                candidates = [obj for obj in candidates if obj.external_id in ("", external_id)]
+            found = candidates[:2]
+        if len(found) > 1:
+            return None, _("flera befintliga poster matchar raden; ange externt id")
+        return (found[0] if found else None), ""
+
+    # -- one row ----------------------------------------------------------------------------
+
+    def import_row(self, row_number: int, cells: list[_Cell]) -> RowResult:
+        errors: list[RowError] = []
+        self.notes: list[str] = []
+        values: dict[str, Any] = {}
+        raw_by_field: dict[str, _Cell] = {}
+        for cell in cells:
+            raw_by_field[cell.column.field] = cell
+            if cell.raw == "":
+                continue  # an empty cell leaves the field as it is
+            values[cell.column.field] = self.convert(cell, errors, row_number)
+        label = raw_by_field["name"].raw if "name" in raw_by_field else ""
+        result = RowResult(row=row_number, status=ERROR, label=label, errors=errors, notes=self.notes)
+        for column in self.spec.required_columns:
+            if column.field not in values:
+                cell = raw_by_field.get(column.field)
+                errors.append(RowError(row_number, cell.header if cell else column.sv, "", _("värde saknas")))
+        if errors:
+            return result
+
+        instance, problem = self.existing(values)
+        if problem:
+            errors.append(RowError(row_number, "", "", problem))
+            return result
+        is_new = instance is None
+        instance = instance or self.spec.model()
+        snapshot = _snapshot(instance)
+        data = _instance_data(self.spec.form_class, instance)
+        for name, value in values.items():
+            if not name.startswith("_"):
+                data[name] = _form_value(value)
+        form = self.spec.form_class(data=data, instance=instance)
+        if not form.is_valid():
+            self._form_errors(form, raw_by_field, row_number, errors)
+            return result
+        changed = is_new or _has_changes(form, snapshot)
+        try:
+            with transaction.atomic():
+                if changed:
+                    instance = save_form(form, user=self.user, reason=self.reason)
+                    self._remember(instance, is_new)
+                extra_changed = self._extras(instance, values, raw_by_field, row_number, errors)
+                if errors:
+                    raise _RowFailed
+        except _RowFailed:
+            return result
+        except (IntegrityError, ValidationError, DatabaseError) as exc:
+            errors.append(
+                RowError(row_number, "", "", _("kunde inte sparas: %(reason)s") % {"reason": str(exc)[:200]})
+            )
+            return result
+        result.status = CREATED if is_new else (UPDATED if changed or extra_changed else UNCHANGED)
+        return result
+
+    def _remember(self, instance: models.Model, is_new: bool) -> None:
+        ref = {"systems": "application", "learning_resources": "learning_resource", "people": "person"}.get(
+            self.spec.key
+        )
+        if ref and is_new:
+            self.lookups.add(ref, instance)
+
+    def _form_errors(self, form, raw_by_field: dict[str, _Cell], row: int, errors: list[RowError]) -> None:
+        for name, messages in form.errors.items():
+            cell = raw_by_field.get(name)
+            header = cell.header if cell else ("" if name == "__all__" else self._header_for(name))
+            for message in messages:
+                errors.append(RowError(row, header, cell.raw if cell else "", str(message)))
+
+    def _header_for(self, field_name: str) -> str:
+        for column in self.spec.columns:
+            if column.field == field_name:
+                return column.sv
+        return field_name
+
+    # -- extra columns: system owner, person's role -----------------------------------------
+
+    def _existing_roles(self) -> set[tuple]:
+        if self._role_keys is None:
+            self._role_keys = set(
+                RoleAssignment.objects.values_list(
+                    "person_id",
+                    "role",
+                    "management_object_id",
+                    "application_id",
+                    "learning_resource_id",
+                    "organisation_id",
+                )
+            )
+        return self._role_keys
+
+    def _ensure_role(
+        self,
+        person: Person,
+        role: str,
+        target_field: str,
+        target: models.Model,
+        dates: dict[str, Any],
+        cell: _Cell,
+        row: int,
+        errors: list[RowError],
+    ) -> bool:
+        targets = {f: None for f in ("management_object", "application", "learning_resource", "organisation")}
+        targets[target_field] = target.pk
+        key = (person.pk, role, *targets.values())
+        if key in self._existing_roles():
+            return False
+        data = {
+            "person": person.pk,
+            "role": role,
+            **{k: v or "" for k, v in targets.items()},
+            "starts_on": dates.get("starts_on") or "",
+            "ends_on": dates.get("ends_on") or "",
+        }
+        form = RoleAssignmentForm(data=data)
+        if not form.is_valid():
+            for messages in form.errors.values():
+                for message in messages:
+                    errors.append(RowError(row, cell.header, cell.raw, str(message)))
+            return False
+        save_form(form, user=self.user, reason=self.reason)
+        self._role_keys.add(key)
+        return True
+
+    def _extras(self, instance, values, raw_by_field, row, errors) -> bool:
+        from portfolio.choices import RoleChoices
+
+        if "_owner" in values and values["_owner"] is not None:
+            target_field = "application" if isinstance(instance, Application) else "learning_resource"
+            return self._ensure_role(
+                values["_owner"],
+                RoleChoices.SYSTEM_OWNER,
+                target_field,
+                instance,
+                {},
+                raw_by_field["_owner"],
+                row,
+                errors,
+            )
+        if self.spec.key == "people":
+            role_targets = [
+                f
+                for f in ("management_object", "application", "learning_resource", "organisation")
+                if values.get(f"_role_{f}") is not None
+            ]
+            if "_role" not in values:
+                if role_targets:
+                    errors.append(
+                        RowError(
+                            row,
+                            raw_by_field[f"_role_{role_targets[0]}"].header,
+                            "",
+                            _("ange också rollen i kolumnen Roll"),
+                        )
+                    )
+                return False
+            cell = raw_by_field["_role"]
+            if len(role_targets) != 1:
+                errors.append(
+                    RowError(
+                        row,
+                        cell.header,
+                        cell.raw,
+                        _(
+                            "rollen ska gälla exakt ett förvaltningsobjekt, system, en lärresurs "
+                            "eller en organisation"
+                        ),
+                    )
+                )
+                return False
+            target = role_targets[0]
+            dates = {"starts_on": values.get("_role_starts_on"), "ends_on": values.get("_role_ends_on")}
+            return self._ensure_role(
+                instance, values["_role"], target, values[f"_role_{target}"], dates, cell, row, errors
+            )
+        return False
+
+
+class _RowFailed(Exception):
+    pass
+
+
+#
+# The import
+#
+
+
+def detect_kind(headers: list[str]) -> tuple[KindSpec, str]:
+    """The kind the headers fit best, and a warning when that was a close call.
+
+    Only kinds whose required headers are all present count; a header that only one kind knows
+    weighs more than one that several share ("Licensmodell" says learning resources, "Namn"
+    says little). On a tie the first kind in ``KINDS`` order is taken, and the warning says so.
+    """
+    owners: dict[str, int] = {}
+    for spec in KINDS.values():
+        for h in {header_key(h) for h in headers if h and spec.column_for(h) is not None}:
+            owners[h] = owners.get(h, 0) + 1
+    scores = []
+    for spec in KINDS.values():
+        matched = [header_key(h) for h in headers if h and spec.column_for(h) is not None]
+        fields = {spec.column_for(h).field for h in headers if h and spec.column_for(h) is not None}
+        if not matched or any(c.field not in fields for c in spec.required_columns):
+            continue
+        scores.append((sum(10 if owners[h] == 1 else 1 for h in matched), spec))
+    if not scores:
+        raise ImportError_(_("Rubrikerna känns inte igen som någon importtyp; ange typ (--kind)."))
+    scores.sort(key=lambda s: -s[0])  # stable: KINDS order on a tie
+    warning = ""
+    if len(scores) > 1 and scores[0][0] == scores[1][0]:
+        warning = _(
+            "Rubrikerna passar lika bra för %(a)s och %(b)s; filen lästes som %(a)s (ange annars typ)."
+        ) % {
+            "a": scores[0][1].label_text,
+            "b": scores[1][1].label_text,
+        }
+    return scores[0][1], warning
+
+
+def map_headers(spec: KindSpec, headers: list[str]) -> tuple[dict[int, Column], list[str]]:
+    """Column index → Column for the recognised headers, and warnings for the others.
+
+    Refuses missing required headers and a field given twice (also "Systemnamn" next to "Name").
+    """
+    mapping: dict[int, Column] = {}
+    seen: dict[str, str] = {}
+    warnings: list[str] = []
+    problems: list[str] = []
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        column = spec.column_for(header)
+        if column is None:
+            warnings.append(_("Kolumnen ”%(header)s” känns inte igen och läses inte.") % {"header": header})
+            continue
+        if column.field in seen:
+            problems.append(
+                _("Kolumnerna ”%(a)s” och ”%(b)s” anger samma uppgift (%(field)s).")
+                % {"a": seen[column.field], "b": header, "field": column.sv}
+            )
+            continue
+        seen[column.field] = header
+        mapping[index] = column
+    for column in spec.required_columns:
+        if column.field not in seen:
+            problems.append(
+                _("Kolumnen ”%(sv)s” (eller ”%(en)s”) saknas.") % {"sv": column.sv, "en": column.en}
+            )
+    if problems:
+        raise ImportError_(" ".join(problems))
+    return mapping, warnings
+
+
+def import_rows(
+    spec: KindSpec,
+    sheet: Sheet,
+    *,
+    filename: str,
+    user=None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import ``sheet`` as ``spec``: all or nothing, in one transaction; see the module docstring."""
+    mapping, warnings = map_headers(spec, sheet.headers)
+    report = ImportReport(kind=spec.key, filename=filename, dry_run=dry_run, warnings=warnings)
+    importer = RowImporter(spec, user=user, reason=f"Import: {Path(filename).name}")
+    total = len(sheet.rows)
+    with transaction.atomic():
+        for position, row in enumerate(sheet.rows):
+            cells = [
+                _Cell(column, sheet.headers[index], row[index] if index < len(row) else "")
+                for index, column in mapping.items()
+            ]
+            report.rows.append(importer.import_row(position + 2, cells))
+            if progress is not None:
+                progress(position + 1, total)
+        if dry_run or report.errors:
+            transaction.set_rollback(True)
+        else:
+            report.applied = True
+    return report
+
+
+def import_file(
+    data: bytes,
+    filename: str,
+    *,
+    kind: str | None = None,
+    user=None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Read and import one file. Raises :class:`ImportError_` when the file as a whole is refused."""
+    spec = None
+    if kind:
+        from integrations.columns import kind_for
+
+        spec = kind_for(kind)
+        if spec is None:
+            raise ImportError_(
+                _("Okänd importtyp ”%(kind)s”; välj en av %(kinds)s.")
+                % {"kind": kind, "kinds": ", ".join(KINDS)}
+            )
+    hint = (spec.label_text, spec.key) if spec else ()
+    sheet = read_sheet(data, filename, sheet_hint=hint)
+    warning = ""
+    if spec is None:
+        spec, warning = detect_kind(sheet.headers)
+    report = import_rows(spec, sheet, filename=filename, user=user, dry_run=dry_run, progress=progress)
+    if warning:
+        report.warnings.insert(0, warning)
+    return report
