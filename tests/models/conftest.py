@@ -78,8 +78,12 @@ def one_of_everything(db) -> dict[type, object]:
         gd.Transfer: f.TransferFactory(processing_activity=activity),
         gd.Dpia: f.DpiaFactory(processing_activity=activity),
         gd.GapAcknowledgement: gd.GapAcknowledgement.objects.create(
-            code="art30_purpose", target_type="processing_activity", target_id=activity.pk,
-            target_name=activity.name, reason="Accepterad risk", acknowledged_on=datetime.date(2026, 1, 1),
+            code="art30_purpose",
+            target_type="processing_activity",
+            target_id=activity.pk,
+            target_name=activity.name,
+            reason="Accepterad risk",
+            acknowledged_on=datetime.date(2026, 1, 1),
         ),
     }
     return rows
