@@ -14,6 +14,7 @@ from config.graphql.descriptions import describe_schema
 QUERY_MIXINS = [
     "portfolio.graphql.schema.PortfolioQuery",
     "gdpr.graphql.schema.RecordQuery",
+    "gdpr.graphql.gaps.GdprQuery",
 ]
 
 MUTATION_MIXINS: list[str] = []
