@@ -515,7 +515,7 @@ def _form_value(value: Any) -> Any:
     return str(value)
 
 
-def _instance_data(form_class: type, instance: models.Model) -> dict[str, Any]:
+def instance_form_data(form_class: type, instance: models.Model) -> dict[str, Any]:
     """The form data that reproduces ``instance`` (or a new record's defaults) unchanged."""
     names = list(form_class._meta.fields)
     initial = model_to_dict(instance, fields=names)
@@ -750,7 +750,7 @@ class RowImporter:
         is_new = instance is None
         instance = instance or self.spec.model()
         snapshot = _snapshot(instance)
-        data = _instance_data(self.spec.form_class, instance)
+        data = instance_form_data(self.spec.form_class, instance)
         for name, value in values.items():
             if not name.startswith("_"):
                 data[name] = _form_value(value)
