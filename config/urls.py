@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from config import views as config_views
+from stewardship import public as stewardship_public
 
 urlpatterns = [
     path("konto/logga-in/", login_not_required(auth_views.LoginView.as_view()), name="login"),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dataskydd/", include("gdpr.urls")),
     path("import/", include("integrations.urls")),
+    path("granskning/", include("stewardship.urls")),
+    path("offentlig/", stewardship_public.public_page, name="public"),
     path("graphql/", include("config.graphql.urls")),
     path("", config_views.DashboardView.as_view(), name="dashboard"),
     path("", include("portfolio.urls")),

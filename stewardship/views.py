@@ -1,0 +1,185 @@
+"""Pages of the review round. Thin: they present what ``services`` and ``progress`` return."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portfolio.services import StaleEditError
+from portfolio.spreadsheets import xlsx_bytes
+from stewardship import services
+from stewardship.forms import RoundForm
+from stewardship.models import ItemStatus, ReviewItem, ReviewRound
+from stewardship.notifications import send_due_notifications
+from stewardship.progress import result_frames, round_items, round_progress
+
+_DETAIL_URL_NAMES = {"processing_activity": "gdpr:activity_detail"}
+
+
+def _detail_url(item: ReviewItem) -> str | None:
+    target = item.target
+    if not isinstance(target, models.Model):
+        return None
+    name = _DETAIL_URL_NAMES.get(item.kind, f"{target._meta.app_label}:{target._meta.model_name}_detail")
+    try:
+        return reverse(name, args=[target.pk])
+    except NoReverseMatch:
+        return None
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not services.can_manage_rounds(request.user):
+        raise PermissionDenied
+
+
+def round_list(request: HttpRequest) -> HttpResponse:
+    if not services.can_manage_rounds(request.user):
+        return redirect("stewardship:my_items")
+    rounds = ReviewRound.objects.annotate(
+        total=models.Count("items"),
+        answered=models.Count("items", filter=~models.Q(items__status=ItemStatus.OPEN)),
+    ).select_related("started_by")
+    return render(request, "stewardship/round_list.html", {"rounds": rounds, "today": timezone.localdate()})
+
+
+def round_create(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.start_round(
+                name=form.cleaned_data["name"],
+                start=form.cleaned_data["start"],
+                deadline=form.cleaned_data["deadline"],
+                reminder_days=form.cleaned_data["reminder_days"],
+                kinds=form.cleaned_data["kinds"],
+                filters=form.selection_filters(),
+                user=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                target = f"filter_{field}" if f"filter_{field}" in form.fields else field
+                form.add_error(target if target in form.fields else None, errors)
+        else:
+            sent = send_due_notifications(rounds=ReviewRound.objects.filter(pk=round_.pk))
+            messages.success(
+                request,
+                _("Omgången startades med %(items)s poster; %(sent)s e-postmeddelanden skickades.")
+                % {"items": round_.items.count(), "sent": sent},
+            )
+            return redirect("stewardship:round_detail", pk=round_.pk)
+    return render(request, "stewardship/round_form.html", {"form": form})
+
+
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    round_ = get_object_or_404(ReviewRound.objects.select_related("started_by"), pk=pk)
+    items = round_items(round_)
+    for item in items:
+        item.detail_url = _detail_url(item)
+    context = {
+        "round": round_,
+        "items": items,
+        "progress": round_progress(items),
+        "overdue": round_.is_overdue(),
+        "notifications": round_.notifications.select_related("person").order_by("-sent_at")[:50],
+    }
+    return render(request, "stewardship/round_detail.html", context)
+
+
+def round_export(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    round_ = get_object_or_404(ReviewRound, pk=pk)
+    response = HttpResponse(
+        xlsx_bytes(result_frames(round_)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="granskning-{slugify(round_.name) or round_.pk}.xlsx"'
+    )
+    return response
+
+
+@require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    round_ = get_object_or_404(ReviewRound, pk=pk)
+    if round_.is_open:
+        services.close_round(round_, user=request.user)
+        messages.success(request, _("Omgången är avslutad."))
+    return redirect("stewardship:round_detail", pk=pk)
+
+
+def my_items(request: HttpRequest) -> HttpResponse:
+    """The responsible person's page: exactly their records in open rounds, with what to look at."""
+    people = services.people_of(request.user)
+    items = list(
+        ReviewItem.objects.filter(person__in=people)
+        .in_open_rounds()
+        .with_targets()
+        .order_by("round", "status", "pk")
+    )
+    for item in items:
+        item.detail_url = _detail_url(item)
+    rounds: dict[int, dict] = {}
+    for item in items:
+        rounds.setdefault(item.round_id, {"round": item.round, "items": []})["items"].append(item)
+    context = {
+        "rounds": list(rounds.values()),
+        "linked": people.exists(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "stewardship/my_items.html", context)
+
+
+def _item(request: HttpRequest, pk: int) -> ReviewItem:
+    item = get_object_or_404(ReviewItem.objects.with_targets(), pk=pk)
+    if not services.can_answer(request.user, item):
+        raise PermissionDenied
+    return item
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@require_POST
+def item_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    try:
+        services.confirm_item(item, user=request.user, expected_version=_version(request))
+    except StaleEditError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Tack! %(record)s är bekräftad.") % {"record": item.target})
+    return redirect("stewardship:my_items")
+
+
+def item_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    form = services.form_for(item, request.POST if request.method == "POST" else None)
+    stale_error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_item(item, form, user=request.user, expected_version=_version(request))
+        except StaleEditError as error:
+            stale_error = str(error)
+        except ValidationError as error:
+            stale_error = " ".join(error.messages)
+        else:
+            messages.success(request, _("Tack! Rättelsen av %(record)s är sparad.") % {"record": item.target})
+            return redirect("stewardship:my_items")
+    return render(
+        request,
+        "stewardship/item_form.html",
+        {"item": item, "form": form, "error": stale_error, "version": getattr(item.target, "version", "")},
+    )
