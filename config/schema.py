@@ -17,7 +17,10 @@ QUERY_MIXINS = [
     "gdpr.graphql.gaps.GdprQuery",
 ]
 
-MUTATION_MIXINS: list[str] = []
+MUTATION_MIXINS = [
+    "portfolio.graphql.mutations.PortfolioMutation",
+    "gdpr.graphql.mutations.RecordMutation",
+]
 
 
 #
