@@ -1,0 +1,86 @@
+"""The role groups carry exactly the permissions their people need, and no more."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+
+from accounts.roles import DOMAIN_APPS, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def domain_models():
+    for app_label in DOMAIN_APPS:
+        yield from ((app_label, m._meta.model_name) for m in apps.get_app_config(app_label).get_models())
+
+
+def permissions_of(group_name: str) -> set[str]:
+    group = Group.objects.get(name=group_name)
+    return {
+        f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
+    }
+
+
+def view_everything() -> set[str]:
+    return {f"{app}.view_{model}" for app, model in domain_models()}
+
+
+def all_actions_on(app_label: str) -> set[str]:
+    return {
+        f"{app}.{action}_{model}"
+        for app, model in domain_models()
+        if app == app_label
+        for action in ("add", "change", "delete", "view")
+    }
+
+
+def test_strategist_reads_everything_and_changes_the_portfolio_only():
+    permissions = permissions_of(Role.STRATEGIST)
+    assert permissions == view_everything() | all_actions_on("portfolio")
+    assert "portfolio.delete_application" in permissions
+    assert "gdpr.change_processingactivity" not in permissions
+
+
+def test_data_protection_coordinator_reads_everything_and_changes_gdpr_only():
+    permissions = permissions_of(Role.DATA_PROTECTION)
+    assert permissions == view_everything() | all_actions_on("gdpr")
+    assert "gdpr.add_transfer" in permissions
+    assert "portfolio.change_application" not in permissions
+
+
+def test_it_department_reads_everything_and_adds_and_changes_the_technical_inventory():
+    inventory = [
+        "organisation",
+        "vendor",
+        "application",
+        "learningresource",
+        "applicationusage",
+        "learningresourceusage",
+        "applicationcapability",
+        "learningresourcecapability",
+    ]
+    expected = view_everything() | {f"portfolio.{a}_{m}" for m in inventory for a in ("add", "change")}
+    permissions = permissions_of(Role.IT)
+    assert permissions == expected
+    assert not any(p.split(".")[1].startswith("delete_") for p in permissions)
+    assert "gdpr.change_processingactivity" not in permissions
+    assert "portfolio.change_cost" not in permissions
+
+
+def test_reader_only_views():
+    assert permissions_of(Role.READER) == view_everything()
+
+
+def test_users_in_role_groups_get_the_group_permissions(
+    strategist, data_protection_coordinator, it_user, reader
+):
+    assert strategist.has_perm("portfolio.change_managementobject")
+    assert not strategist.has_perm("gdpr.change_processingactivity")
+    assert data_protection_coordinator.has_perm("gdpr.delete_dpia")
+    assert not data_protection_coordinator.has_perm("portfolio.add_application")
+    assert it_user.has_perm("portfolio.add_application") and not it_user.has_perm(
+        "portfolio.delete_application"
+    )
+    assert reader.has_perm("gdpr.view_processingactivity") and not reader.has_perm(
+        "gdpr.change_processingactivity"
+    )
