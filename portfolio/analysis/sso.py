@@ -1,0 +1,247 @@
+"""Single sign-on and federation coverage: who logs in where, and outside what.
+
+A service is behind single sign-on when :data:`portfolio.models.SSO_CONDITION` holds (SAML or
+OpenID Connect against the municipality's or a trusted identity provider) — the same condition
+the register's lists and filters use, evaluated in the database. Coverage is given both as a
+share of services and weighted by users, because one SSO-less system used by 4 000 pupils
+matters more than ten used by one teacher each.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from portfolio.choices import AuthenticationMethod, Federation, IdentityProvider, OrganisationKind
+
+from .data import Landscape, ServiceRow, service_label
+
+__all__ = ["CoverageGroup", "FederationFinding", "ServiceOutsideSso", "SsoCoverage", "sso_coverage"]
+
+
+@dataclass
+class CoverageGroup:
+    """Coverage within one group: an authentication method, identity provider, capability, school …"""
+
+    key: str
+    label: str
+    services: int
+    services_behind_sso: int
+    users: int
+    users_behind_sso: int
+
+    @property
+    def share_services(self) -> float:
+        return self.services_behind_sso / self.services if self.services else 0.0
+
+    @property
+    def share_users(self) -> float:
+        return self.users_behind_sso / self.users if self.users else 0.0
+
+
+@dataclass
+class ServiceOutsideSso:
+    """A service people log in to outside single sign-on, with what to do about it."""
+
+    service_type: str
+    service_id: int
+    name: str
+    vendor: str
+    authentication: str
+    identity_provider: str
+    users: int
+    organisations: int
+    explanation: str
+    fix: str
+
+
+@dataclass
+class FederationFinding:
+    """A service that says it is in a federation but carries no SAML entity ID to prove it."""
+
+    service_type: str
+    service_id: int
+    name: str
+    federation: str
+    explanation: str
+    fix: str
+
+
+@dataclass
+class SsoCoverage:
+    services: int
+    services_behind_sso: int
+    users: int
+    users_behind_sso: int
+    by_authentication_method: list[CoverageGroup] = field(default_factory=list)
+    by_identity_provider: list[CoverageGroup] = field(default_factory=list)
+    by_federation: list[CoverageGroup] = field(default_factory=list)
+    by_capability: list[CoverageGroup] = field(default_factory=list)
+    by_school: list[CoverageGroup] = field(default_factory=list)
+    outside_sso: list[ServiceOutsideSso] = field(default_factory=list)
+    federation_without_entity_id: list[FederationFinding] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def share_services(self) -> float:
+        return self.services_behind_sso / self.services if self.services else 0.0
+
+    @property
+    def share_users(self) -> float:
+        return self.users_behind_sso / self.users if self.users else 0.0
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100)}\u00a0%"
+
+
+def _group(
+    services: Iterable[ServiceRow],
+    key_of: Callable[[ServiceRow], Iterable[str]],
+    label_of: Callable[[str], str],
+    users_of: Callable[[ServiceRow, str], int] | None = None,
+) -> list[CoverageGroup]:
+    groups: dict[str, CoverageGroup] = {}
+    for service in services:
+        for key in key_of(service):
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = CoverageGroup(key, label_of(key), 0, 0, 0, 0)
+            users = users_of(service, key) if users_of else service.users
+            group.services += 1
+            group.users += users
+            if service.behind_sso:
+                group.services_behind_sso += 1
+                group.users_behind_sso += users
+    return sorted(groups.values(), key=lambda g: (-g.users, -g.services, g.label.casefold()))
+
+
+def sso_coverage(
+    applications: QuerySet | None = None,
+    learning_resources: QuerySet | None = None,
+    *,
+    today: datetime.date | None = None,
+) -> SsoCoverage:
+    """How much of the landscape is behind single sign-on, where it is not, and what claims too much.
+
+    Services default to those in use. Users are the sum of the registered users per
+    organisation. Eight queries whatever the size.
+    """
+    landscape = Landscape(applications, learning_resources, today=today)
+    services = sorted(landscape.services.values(), key=lambda s: (s.name.casefold(), s.key))
+    auth_labels = dict(AuthenticationMethod.choices)
+    idp_labels = dict(IdentityProvider.choices)
+    federation_labels = dict(Federation.choices)
+    schools = {o.pk: o for o in landscape.organisations.values() if o.kind == OrganisationKind.SCHOOL_UNIT}
+
+    result = SsoCoverage(
+        services=len(services),
+        services_behind_sso=sum(1 for s in services if s.behind_sso),
+        users=sum(s.users for s in services),
+        users_behind_sso=sum(s.users for s in services if s.behind_sso),
+    )
+    result.by_authentication_method = _group(
+        services,
+        lambda s: [s.authentication or "okand"],
+        lambda k: str(auth_labels.get(k, _("Ej angiven"))),
+    )
+    result.by_identity_provider = _group(
+        services,
+        lambda s: [s.identity_provider or "okand"],
+        lambda k: str(idp_labels.get(k, _("Ej angiven"))),
+    )
+    result.by_federation = _group(
+        services,
+        lambda s: [s.federation or "ingen"],
+        lambda k: str(federation_labels.get(k, _("Ingen federation"))),
+    )
+    result.by_capability = _group(
+        services,
+        lambda s: [str(c) for c in s.capability_ids],
+        lambda k: landscape.capabilities.get(int(k), k),
+    )
+    result.by_school = _group(
+        services,
+        lambda s: [str(o) for o in s.usage if o in schools],
+        lambda k: schools[int(k)].name,
+        users_of=lambda s, k: s.usage.get(int(k), 0),
+    )
+
+    for service in sorted(services, key=lambda s: (-s.users, s.name.casefold(), s.key)):
+        if service.behind_sso:
+            continue
+        auth = str(auth_labels.get(service.authentication, _("ej angiven inloggning")))
+        idp = str(idp_labels.get(service.identity_provider, _("ingen angiven identitetsleverantör")))
+        if service.authentication in AuthenticationMethod.single_sign_on():
+            why = _("loggar in med %(auth)s men mot %(idp)s, inte kommunens eller en betrodd IdP") % {
+                "auth": auth,
+                "idp": idp,
+            }
+            fix = _(
+                "Byt identitetsleverantör till kommunens IdP eller Skolfederation i tjänstens inställningar."
+            )
+        else:
+            why = _("använder %(auth)s") % {"auth": auth.lower()}
+            fix = _(
+                "Anslut tjänsten till kommunens IdP eller Skolfederation (SAML/OpenID Connect); "
+                "finns ingen sådan möjlighet, ställ krav vid nästa avtalsförlängning."
+            )
+        result.outside_sso.append(
+            ServiceOutsideSso(
+                service_type=service.service_type,
+                service_id=service.pk,
+                name=service.name,
+                vendor=service.vendor,
+                authentication=service.authentication,
+                identity_provider=service.identity_provider,
+                users=service.users,
+                organisations=len(service.usage),
+                explanation=_("%(name)s (%(kind)s, %(users)d användare i %(orgs)d organisationer) %(why)s.")
+                % {
+                    "name": service.name,
+                    "kind": service_label(service.service_type),
+                    "users": service.users,
+                    "orgs": len(service.usage),
+                    "why": why,
+                },
+                fix=fix,
+            )
+        )
+
+    for service in services:
+        if service.federation and not service.entity_ids:
+            federation = str(federation_labels.get(service.federation, service.federation))
+            result.federation_without_entity_id.append(
+                FederationFinding(
+                    service_type=service.service_type,
+                    service_id=service.pk,
+                    name=service.name,
+                    federation=service.federation,
+                    explanation=_(
+                        "%(name)s anges vara ansluten till %(federation)s men har inget SAML entity ID, "
+                        "så anslutningen kan inte kontrolleras mot federationens metadata."
+                    )
+                    % {"name": service.name, "federation": federation},
+                    fix=_(
+                        "Fyll i tjänstens entity ID (från leverantören eller federationens metadata), "
+                        "eller ta bort federationen om tjänsten inte är ansluten."
+                    ),
+                )
+            )
+
+    result.summary = _(
+        "%(behind)d av %(total)d tjänster (%(share)s) ligger bakom single sign-on; viktat med användare "
+        "%(user_share)s. %(outside)d tjänster ligger utanför, %(federation)d anger federation utan entity ID."
+    ) % {
+        "behind": result.services_behind_sso,
+        "total": result.services,
+        "share": _percent(result.share_services),
+        "user_share": _percent(result.share_users),
+        "outside": len(result.outside_sso),
+        "federation": len(result.federation_without_entity_id),
+    }
+    return result

@@ -1,0 +1,46 @@
+"""``manage.py find_duplicates``: the same product registered more than once."""
+
+from django.core.management.base import BaseCommand
+
+from portfolio.analysis import find_duplicates
+from portfolio.analysis.output import add_format_argument, render
+
+COLUMNS = ["score", "products", "test_environments", "members", "reasons", "explanation", "fix"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Hitta tjänster som registrerats flera gånger (dubbletter) och testmiljöer registrerade som tjänster."
+    )
+
+    def add_arguments(self, parser):
+        add_format_argument(parser)
+        parser.add_argument(
+            "--only-duplicates",
+            action="store_true",
+            help="Visa inte kluster som bara består av produkt och testmiljö.",
+        )
+
+    def handle(self, *args, **options):
+        clusters = find_duplicates(include_test_environments=not options["only_duplicates"])
+        rows = [
+            {
+                "score": c.score,
+                "products": c.product_count,
+                "test_environments": c.test_environment_count,
+                "members": [f"{m.name} ({m.role}, {m.service_type} {m.service_id})" for m in c.members],
+                "reasons": c.reasons,
+                "explanation": c.explanation,
+                "fix": c.fix,
+            }
+            for c in clusters
+        ]
+        render(
+            self.stdout,
+            options["format"],
+            rows,
+            COLUMNS,
+            full=clusters,
+            summary=f"{len(clusters)} kluster",
+            table_columns=["score", "members", "reasons"],
+        )
