@@ -192,7 +192,7 @@ def _form_initial(activity: ProcessingActivity) -> dict:
     data: dict = {}
     for name, form_field in form.fields.items():
         value = form.initial.get(name, form_field.initial)
-        if value is None or value is False:
+        if value is None or value is False or value == "":
             continue
         if isinstance(value, list | tuple):
             data[name] = [getattr(v, "pk", v) for v in value]

@@ -13,6 +13,7 @@ The file formats live in ``integrations.ropa``; they live apart because ``gdpr``
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,7 +44,16 @@ from gdpr.models.processing import REVIEW_INTERVAL
 from portfolio.history import Snapshot
 from portfolio.models import Application, Contract, LearningResource, Organisation, Vendor
 
-__all__ = ["ROPA_COLUMNS", "Column", "LiveReader", "ropa_frames", "ropa_rows", "summary_rows"]
+__all__ = [
+    "ROPA_COLUMNS",
+    "Column",
+    "LiveReader",
+    "ropa_frames",
+    "ropa_json",
+    "ropa_rows",
+    "rows_frame",
+    "summary_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -346,3 +356,10 @@ def ropa_frames(rows: list[dict[str, str]], *, on: datetime.date | None = None) 
     for name in sorted(grouped, key=str.casefold):
         sheets[name] = rows_frame(grouped[name])
     return sheets
+
+
+def ropa_json(rows: list[dict[str, str]]) -> str:
+    """The rows as a JSON list of objects keyed by the Swedish column headers (the CSV's header)."""
+    return json.dumps(
+        [{c.label: row[c.key] for c in ROPA_COLUMNS} for row in rows], ensure_ascii=False, indent=2
+    )

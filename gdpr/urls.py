@@ -1,7 +1,25 @@
-"""URLs of the gdpr app's web pages."""
+"""URLs of the gdpr app's web pages (mounted at /dataskydd/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gdpr import views
 
 app_name = "gdpr"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("behandlingar/", views.ActivityListView.as_view(), name="activity_list"),
+    path("behandlingar/export.xlsx", views.ActivityExportView.as_view(), name="activity_export"),
+    path("behandlingar/ny/", views.ActivityEditView.as_view(creating=True), name="activity_create"),
+    path("behandlingar/<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
+    path("behandlingar/<int:pk>/andra/", views.ActivityEditView.as_view(), name="activity_edit"),
+    path("behandlingar/<int:pk>/granskad/", views.mark_activity_reviewed, name="activity_review"),
+    path("overforingar/<int:pk>/", views.transfer_detail, name="transfer_detail"),
+    path("konsekvensbedomningar/<int:pk>/", views.dpia_detail, name="dpia_detail"),
+    path("brister/", views.GapListView.as_view(), name="gap_list"),
+    path("brister/acceptera/", views.acknowledge_gap, name="gap_acknowledge"),
+    path("brister/accepterade/<int:pk>/aterkalla/", views.withdraw_gap_acknowledgement, name="gap_withdraw"),
+    path("uppfoljning/", views.FollowupView.as_view(), name="followup"),
+    path("att-granska/", views.ReviewDueView.as_view(), name="review_due"),
+    path("snabbspar/", views.QuestionnaireView.as_view(), name="questionnaire"),
+    path("registerforteckning/", views.RopaDownloadView.as_view(), name="ropa_download"),
+]

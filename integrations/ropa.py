@@ -8,23 +8,15 @@ cell is safe from formula injection and the sheets are readable (widths, frozen 
 from __future__ import annotations
 
 import datetime
-import json
 from typing import IO
 
-from gdpr.ropa import ROPA_COLUMNS, ropa_frames, ropa_rows, rows_frame
+from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
 from portfolio.models import Organisation
 from portfolio.spreadsheets import write_csv, write_xlsx
 
 __all__ = ["FORMATS", "export_ropa", "ropa_json"]
 
 FORMATS = ("xlsx", "csv", "json")
-
-
-def ropa_json(rows: list[dict[str, str]]) -> str:
-    """The rows as a JSON list of objects keyed by the Swedish column headers (the CSV's header)."""
-    return json.dumps(
-        [{c.label: row[c.key] for c in ROPA_COLUMNS} for row in rows], ensure_ascii=False, indent=2
-    )
 
 
 def export_ropa(

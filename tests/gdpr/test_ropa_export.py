@@ -220,7 +220,7 @@ def _form_data(activity):
     data = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
-        if value is None or value is False:
+        if value is None or value is False or value == "":
             continue
         if isinstance(value, list | tuple):
             data[name] = [getattr(v, "pk", v) for v in value]

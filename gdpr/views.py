@@ -1,0 +1,577 @@
+"""The dataskyddssamordnare's pages: records by controller, the gap list, follow-up, review,
+the learning-resource fast track and the Article 30 download.
+
+Views are thin: they present ``gdpr.gaps.find_gaps``, ``gdpr.ropa`` and the questionnaire, and
+write only through ``portfolio.services``/``gdpr.services`` (versioned, with history). Every
+page checks Django model permissions from the role groups in ``accounts.roles``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from gdpr.choices import DpiaStatus
+from gdpr.filters import ProcessingActivityFilterSet
+from gdpr.forms import ARTICLE_30_SECTIONS, ProcessingActivityForm
+from gdpr.forms_questionnaire import LearningResourceQuestionnaireForm
+from gdpr.gaps import RULES, GapFinding, Severity, TargetType, find_gaps
+from gdpr.gaps.acknowledgements import acknowledge, withdraw_acknowledgement
+from gdpr.gaps.base import (
+    FORM_ACTIVITY,
+    FORM_CONTRACT,
+    FORM_DPIA,
+    FORM_ORGANISATION,
+    FORM_SERVICE,
+    FORM_TRANSFER,
+    FORM_VENDOR,
+)
+from gdpr.models import Dpia, GapAcknowledgement, ProcessingActivity, Transfer
+from gdpr.questionnaire import Outcome, apply_fast_track, classify
+from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
+from gdpr.services import mark_reviewed
+from portfolio.history import changes
+from portfolio.models import Organisation
+from portfolio.services import StaleEditError
+from portfolio.spreadsheets import write_csv, xlsx_bytes
+from portfolio.views_generic import (
+    Column,
+    RegisterDetailView,
+    RegisterEditView,
+    RegisterExportView,
+    RegisterListView,
+    Section,
+)
+
+VIEW = "gdpr.view_processingactivity"
+CHANGE = "gdpr.change_processingactivity"
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+#
+# Processing activities: list, detail, create and edit
+#
+
+
+class ActivityUrlsMixin:
+    """The GDPR pages are named ``gdpr:activity_<kind>`` rather than ``<model>_<kind>``."""
+
+    def url_name(self, kind: str) -> str:
+        return f"gdpr:activity_{kind}"
+
+
+class ActivityListView(ActivityUrlsMixin, RegisterListView):
+    model = ProcessingActivity
+    filterset_class = ProcessingActivityFilterSet
+    select_related = ("controller",)
+    title = _("Behandlingar per personuppgiftsansvarig")
+    intro = _(
+        "Registerförteckningen enligt artikel 30. "
+        "Filtrera på nämnd för att se en personuppgiftsansvarigs poster."
+    )
+    columns = [
+        Column("controller", _("Personuppgiftsansvarig"), order="controller"),
+        Column("name", _("Behandling"), order="name", link=True),
+        Column("legal_basis", _("Rättslig grund")),
+        Column("status", _("Status")),
+        Column("last_reviewed_on", _("Senast granskad"), order="last_reviewed_on"),
+    ]
+
+    def _optional_url(self, kind: str) -> str | None:
+        return _url("gdpr:activity_create" if kind == "add" else self.url_name(kind))
+
+
+class ActivityExportView(RegisterExportView):
+    list_view = ActivityListView
+
+
+def finding_links(finding: GapFinding, controllers: dict[int, int | None]) -> dict[str, str | None]:
+    """Where to fix a finding: the edit form anchored at the field, or the page that holds it.
+
+    ``controllers`` maps activity ids to their controller's id (loaded once per page).
+    """
+    anchor = f"#id_{finding.field}" if finding.field else ""
+    activity_id = finding.edit_activity_id
+    fix_url = None
+    if finding.form == FORM_ACTIVITY and activity_id:
+        fix_url = f"{reverse('gdpr:activity_edit', args=[activity_id])}{anchor}"
+    elif finding.form in (FORM_TRANSFER, FORM_DPIA) and activity_id:
+        section = "transfers" if finding.form == FORM_TRANSFER else "dpias"
+        fix_url = f"{reverse('gdpr:activity_detail', args=[activity_id])}#{section}"
+    elif finding.form == FORM_ORGANISATION and activity_id:
+        controller_id = controllers.get(activity_id)
+        edit = _url("portfolio:organisation_edit", controller_id) if controller_id else None
+        fix_url = f"{edit}{anchor}" if edit else None
+    elif finding.form == FORM_VENDOR and finding.target_type == TargetType.VENDOR:
+        edit = _url("portfolio:vendor_edit", finding.target_id)
+        fix_url = f"{edit}{anchor}" if edit else None
+    elif finding.form == FORM_CONTRACT and finding.target_type == TargetType.VENDOR:
+        fix_url = _url("portfolio:vendor_detail", finding.target_id)
+    elif finding.form == FORM_SERVICE:
+        model = "application" if finding.target_type == TargetType.APPLICATION else "learningresource"
+        fix_url = _url(f"portfolio:{model}_detail", finding.target_id)
+    target_url = None
+    if finding.target_type == TargetType.PROCESSING_ACTIVITY:
+        target_url = reverse("gdpr:activity_detail", args=[finding.target_id])
+    elif finding.target_type == TargetType.APPLICATION:
+        target_url = _url("portfolio:application_detail", finding.target_id)
+    elif finding.target_type == TargetType.LEARNING_RESOURCE:
+        target_url = _url("portfolio:learningresource_detail", finding.target_id)
+    elif finding.target_type == TargetType.VENDOR:
+        target_url = _url("portfolio:vendor_detail", finding.target_id)
+    return {"fix_url": fix_url, "target_url": target_url}
+
+
+@dataclass
+class FindingRow:
+    """A finding with the links a page shows for it."""
+
+    finding: GapFinding
+    fix_url: str | None
+    target_url: str | None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.finding, name)
+
+    @property
+    def url(self) -> str | None:
+        return self.fix_url or self.target_url
+
+    @property
+    def dom_id(self) -> str:
+        code, target_type, target_id, activity_id = self.finding.key
+        return f"gap-{code}-{target_type}-{target_id}-{activity_id}"
+
+
+def finding_rows(findings: list[GapFinding]) -> list[FindingRow]:
+    """Findings with their links, in one extra query at most (the controllers of the records)."""
+    wanted = {f.edit_activity_id for f in findings if f.form == FORM_ORGANISATION and f.edit_activity_id}
+    controllers = (
+        dict(ProcessingActivity.objects.filter(pk__in=wanted).values_list("pk", "controller_id"))
+        if wanted
+        else {}
+    )
+    return [FindingRow(f, **finding_links(f, controllers)) for f in findings]
+
+
+class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
+    model = ProcessingActivity
+    template_name = "gdpr/activity_detail.html"
+    select_related = ("controller", "responsible", "last_reviewed_by")
+    fields = [field for _title, names in ARTICLE_30_SECTIONS for field in names] + [
+        "last_reviewed_on",
+        "last_reviewed_by",
+    ]
+
+    def sections(self, obj) -> list[Section]:
+        return [
+            Section(
+                _("System"),
+                obj.applications.select_related("vendor").order_by("name"),
+                [
+                    Column("name", _("Namn"), link=True),
+                    Column("vendor", _("Leverantör")),
+                    Column("data_location", _("Datalagring")),
+                ],
+                empty=_("Inga system."),
+            ),
+            Section(
+                _("Lärresurser"),
+                obj.learning_resources.select_related("vendor").order_by("name"),
+                [
+                    Column("name", _("Namn"), link=True),
+                    Column("vendor", _("Leverantör")),
+                    Column("data_location", _("Datalagring")),
+                ],
+                empty=_("Inga lärresurser."),
+            ),
+        ]
+
+    def more_context(self, obj) -> dict[str, Any]:
+        findings = find_gaps(ProcessingActivity.objects.filter(pk=obj.pk), include_acknowledged=True)
+        history = changes(obj)
+        reviewed = obj.last_reviewed_on
+        since = [c for c in history if reviewed is None or timezone.localtime(c.date).date() > reviewed]
+        return {
+            "findings": [row for row in finding_rows(findings) if not row.acknowledged],
+            "acknowledged_findings": [row for row in finding_rows(findings) if row.acknowledged],
+            "transfers": list(obj.transfers.order_by("country", "pk")),
+            "dpias": list(obj.dpias.order_by("-started_on", "pk")),
+            "changes_since_review": since,
+            "can_review": self.request.user.has_perm(CHANGE),
+        }
+
+
+class ActivityEditView(ActivityUrlsMixin, RegisterEditView):
+    """Create or edit a record with the form grouped as Article 30 reads, saved with its version."""
+
+    model = ProcessingActivity
+    form_class = ProcessingActivityForm
+    template_name = "gdpr/activity_form.html"
+
+    def context(self, obj, form) -> dict[str, Any]:
+        context = super().context(obj, form)
+        context["sections"] = [
+            (title, [form[name] for name in names if name in form.fields])
+            for title, names in ARTICLE_30_SECTIONS
+        ]
+        if not obj:
+            context["title"] = _g("Ny behandling")
+        return context
+
+
+def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A transfer is shown on its processing activity's page."""
+    if not request.user.has_perm("gdpr.view_transfer"):
+        raise Http404
+    transfer = get_object_or_404(Transfer, pk=pk)
+    return HttpResponseRedirect(
+        reverse("gdpr:activity_detail", args=[transfer.processing_activity_id]) + "#transfers"
+    )
+
+
+def dpia_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An impact assessment is shown on its processing activity's page."""
+    if not request.user.has_perm("gdpr.view_dpia"):
+        raise Http404
+    dpia = get_object_or_404(Dpia, pk=pk)
+    return HttpResponseRedirect(
+        reverse("gdpr:activity_detail", args=[dpia.processing_activity_id]) + "#dpias"
+    )
+
+
+#
+# Gaps
+#
+
+
+class GapFilterForm(forms.Form):
+    severity = forms.ChoiceField(
+        label=_("Lägsta allvarlighetsgrad"), choices=[("", _("Alla")), *Severity.choices], required=False
+    )
+    code = forms.ChoiceField(label=_("Regel"), required=False)
+    controller = forms.ModelChoiceField(
+        label=_("Personuppgiftsansvarig"),
+        queryset=Organisation.objects.controllers().order_by("name"),
+        required=False,
+        empty_label=_("Alla"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [("", _("Alla"))] + [
+            (code, f"{code} – {rule.title}") for code, rule in RULES.items()
+        ]
+
+
+class GapListView(PermissionRequiredMixin, TemplateView):
+    """Every open finding with its article, explanation and a link to the field that fixes it."""
+
+    template_name = "gdpr/gap_list.html"
+    permission_required = (VIEW,)
+    raise_exception = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = GapFilterForm(self.request.GET or None)
+        activities, codes, severity = None, None, None
+        if form.is_valid():
+            if form.cleaned_data["controller"]:
+                activities = ProcessingActivity.objects.filter(controller=form.cleaned_data["controller"])
+            codes = [form.cleaned_data["code"]] if form.cleaned_data["code"] else None
+            severity = form.cleaned_data["severity"] or None
+        findings = find_gaps(activities, include_acknowledged=True, codes=codes)
+        if severity:
+            findings = [f for f in findings if Severity.rank(f.severity) <= Severity.rank(severity)]
+        rows = finding_rows(findings)
+        open_rows = [r for r in rows if not r.acknowledged]
+        counts = {s.value: 0 for s in Severity}
+        for row in open_rows:
+            counts[row.severity] += 1
+        context.update(
+            {
+                "filter_form": form,
+                "open_findings": open_rows,
+                "acknowledged_findings": [r for r in rows if r.acknowledged],
+                "severity_counts": [(Severity(code).label, code, n) for code, n in counts.items()],
+                "can_acknowledge": self.request.user.has_perm("gdpr.add_gapacknowledgement"),
+                "can_withdraw": self.request.user.has_perm("gdpr.delete_gapacknowledgement"),
+                "return_to": self.request.get_full_path(),
+            }
+        )
+        return context
+
+
+class AcknowledgeForm(forms.Form):
+    code = forms.CharField(widget=forms.HiddenInput)
+    target_type = forms.CharField(widget=forms.HiddenInput)
+    target_id = forms.IntegerField(widget=forms.HiddenInput)
+    activity_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Motivering (accepterad risk)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+@require_POST
+@permission_required("gdpr.add_gapacknowledgement", raise_exception=True)
+def acknowledge_gap(request: HttpRequest) -> HttpResponse:
+    """Accept one open finding as a risk, with the reason; it must still be a finding."""
+    back = _safe_next(request, reverse("gdpr:gap_list"))
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _g("Ange en motivering för att acceptera risken."))
+        return HttpResponseRedirect(back)
+    data = form.cleaned_data
+    key = (data["code"], data["target_type"], data["target_id"], data["activity_id"] or 0)
+    finding = next((f for f in find_gaps(codes=[data["code"]]) if f.key == key), None)
+    if finding is None:
+        messages.error(request, _g("Avvikelsen finns inte längre."))
+        return HttpResponseRedirect(back)
+    try:
+        acknowledge(finding, reason=data["reason"], user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _g("Risken är accepterad: %(title)s – %(target)s.")
+            % {"title": finding.title, "target": finding.target_name},
+        )
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@permission_required("gdpr.delete_gapacknowledgement", raise_exception=True)
+def withdraw_gap_acknowledgement(request: HttpRequest, pk: int) -> HttpResponse:
+    ack = get_object_or_404(GapAcknowledgement, pk=pk)
+    withdraw_acknowledgement(ack, user=request.user)
+    messages.success(request, _g("Den accepterade risken är återkallad; avvikelsen är öppen igen."))
+    return HttpResponseRedirect(_safe_next(request, reverse("gdpr:gap_list")))
+
+
+#
+# Follow-up and review
+#
+
+DPIA_CODES = (
+    "DPIA_REQUIRED_NOT_DONE",
+    "DPIA_HIGH_RISK_NO_CONSULTATION",
+    "BIOMETRIC_OR_MONITORING_PUPILS",
+    "AUTOMATED_DECISION_NO_ASSESSMENT",
+)
+PROCESSOR_CODES = (
+    "PROCESSOR_NO_DPA",
+    "SUBPROCESSORS_UNKNOWN",
+    "TRANSFER_NO_MECHANISM",
+    "DPF_NOT_LISTED",
+    "SCC_NO_TIA",
+)
+
+
+class FollowupView(PermissionRequiredMixin, TemplateView):
+    """Impact assessments and processor agreements that need action."""
+
+    template_name = "gdpr/followup.html"
+    permission_required = (VIEW,)
+    raise_exception = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        findings = find_gaps(codes=[*DPIA_CODES, *PROCESSOR_CODES])
+        rows = finding_rows(findings)
+        context.update(
+            {
+                "dpia_findings": [r for r in rows if r.code in DPIA_CODES],
+                "processor_findings": [r for r in rows if r.code in PROCESSOR_CODES],
+                "open_dpias": list(
+                    Dpia.objects.exclude(status=DpiaStatus.COMPLETED)
+                    .select_related("processing_activity", "processing_activity__controller")
+                    .order_by("processing_activity__name", "pk")
+                ),
+            }
+        )
+        return context
+
+
+class ReviewDueView(PermissionRequiredMixin, TemplateView):
+    """Records not reviewed in the last twelve months, each with a "mark reviewed" button."""
+
+    template_name = "gdpr/review_due.html"
+    permission_required = (VIEW,)
+    raise_exception = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["activities"] = list(
+            ProcessingActivity.objects.due_for_review()
+            .select_related("controller", "last_reviewed_by")
+            .order_by("last_reviewed_on", "controller__name", "name", "pk")
+        )
+        context["can_review"] = self.request.user.has_perm(CHANGE)
+        return context
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def mark_activity_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(ProcessingActivity, pk=pk)
+    version = request.POST.get("version", "")
+    try:
+        mark_reviewed(
+            activity, user=request.user, expected_version=int(version) if version.isdigit() else None
+        )
+    except StaleEditError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _g("%(name)s är markerad som granskad.") % {"name": activity.name})
+    return HttpResponseRedirect(_safe_next(request, reverse("gdpr:review_due")))
+
+
+#
+# Fast track and the Article 30 download
+#
+
+
+class QuestionnaireView(PermissionRequiredMixin, TemplateView):
+    """The learning-resource fast track: classify, and for low risk write the record."""
+
+    template_name = "gdpr/questionnaire.html"
+    permission_required = (VIEW,)
+    raise_exception = True
+
+    def get(self, request, *args, **kwargs):
+        initial = {}
+        resource_id = request.GET.get("learning_resource", "")
+        if resource_id.isdigit():
+            form = LearningResourceQuestionnaireForm()
+            resource = form.fields["learning_resource"].queryset.filter(pk=resource_id).first()
+            if resource is not None:
+                initial["learning_resource"] = resource.pk
+                if resource.vendor is not None and resource.vendor.country:
+                    initial["vendor_country"] = resource.vendor.country.code
+        return self.render_to_response(
+            self.get_context_data(form=LearningResourceQuestionnaireForm(initial=initial))
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = LearningResourceQuestionnaireForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        answers = form.answers()
+        data = form.cleaned_data
+        activity = None
+        if request.POST.get("write") and request.user.has_perm("gdpr.add_processingactivity"):
+            result, activity = apply_fast_track(
+                data["learning_resource"],
+                data["controller"],
+                answers,
+                user=request.user,
+                separate_record=data.get("separate_record", False),
+            )
+            if activity is not None:
+                messages.success(request, _g("Behandlingen %(name)s är sparad.") % {"name": activity.name})
+                return HttpResponseRedirect(reverse("gdpr:activity_detail", args=[activity.pk]))
+        else:
+            result = classify(answers)
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                result=result,
+                low_risk=result.outcome == Outcome.LOW_RISK,
+                can_write=request.user.has_perm("gdpr.add_processingactivity"),
+            )
+        )
+
+
+class RopaForm(forms.Form):
+    controller = forms.ModelChoiceField(
+        label=_("Personuppgiftsansvarig"),
+        queryset=Organisation.objects.controllers().order_by("name"),
+        required=False,
+        empty_label=_("Alla nämnder"),
+    )
+    as_of = forms.DateField(
+        label=_("Som registret såg ut den"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Tomt: som det är nu."),
+    )
+    processor = forms.BooleanField(
+        label=_("Förteckning som personuppgiftsbiträde (art. 30.2)"), required=False
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("xlsx", "Excel"), ("csv", "CSV"), ("json", "JSON")], initial="xlsx"
+    )
+
+    def clean_as_of(self):
+        value = self.cleaned_data["as_of"]
+        if value and value > timezone.localdate():
+            raise ValidationError(_("Datumet kan inte ligga i framtiden."))
+        return value
+
+
+class RopaDownloadView(PermissionRequiredMixin, TemplateView):
+    """Choose a controller and a date; the file holds the same columns whatever the format."""
+
+    template_name = "gdpr/ropa_download.html"
+    permission_required = (VIEW,)
+    raise_exception = True
+
+    def get(self, request, *args, **kwargs):
+        if "format" not in request.GET:
+            return self.render_to_response(self.get_context_data(form=RopaForm()))
+        form = RopaForm(request.GET)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        data = form.cleaned_data
+        as_of: datetime.date | None = data["as_of"]
+        rows = ropa_rows(controller=data["controller"], as_of=as_of, processor=data["processor"])
+        stem = "registerforteckning"
+        if data["controller"]:
+            from django.utils.text import slugify
+
+            stem += f"-{slugify(data['controller'].name)}"
+        stem += f"-{(as_of or timezone.localdate()).isoformat()}"
+        fmt = data["format"]
+        if fmt == "xlsx":
+            response = HttpResponse(
+                xlsx_bytes(ropa_frames(rows, on=as_of)),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        elif fmt == "csv":
+            response = HttpResponse(
+                ("\ufeff" + write_csv(rows_frame(rows))).encode(), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            response = HttpResponse(ropa_json(rows).encode(), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+        return response
