@@ -158,7 +158,9 @@ def admin_post_data(response, **changes) -> dict:
                 data[form.add_prefix(name)] = value
 
     add_form(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
+    # The history "revert" page has no inlines.
+    inlines = response.context.get("inline_admin_formsets", [])
+    for inline in inlines:
         formset = inline.formset
         add_form(formset.management_form)
         for form in formset.forms:
@@ -215,3 +217,37 @@ def test_admin_delete_is_recorded_with_the_acting_user(admin_client, superuser):
     assert response.status_code == 302
     deleted = Vendor.history.first()
     assert (deleted.history_type, deleted.history_user) == ("-", superuser)
+
+
+def test_reverting_from_the_admin_history_claims_a_new_version_and_names_the_user(admin_client, superuser):
+    vendor = save_form(VendorForm(data=vendor_data(name="Första namnet")), user=superuser)
+    save_form(VendorForm(data=vendor_data(name="Andra namnet"), instance=vendor), expected_version=1)
+    first = vendor.history.earliest("history_date")
+    url = reverse("admin:portfolio_vendor_simple_history", args=[vendor.pk, first.history_id])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+
+    response = admin_client.post(url, admin_post_data(page))
+
+    assert response.status_code == 302
+    stored = Vendor.objects.get()
+    assert (stored.name, stored.version) == ("Första namnet", 3)
+    assert stored.history.first().history_user == superuser
+
+
+def test_roles_and_costs_are_added_on_an_existing_object_not_on_the_add_page(admin_client):
+    add_page = admin_client.get(reverse("admin:portfolio_application_add"))
+    models_offered = {
+        inline.formset.model.__name__
+        for inline in add_page.context["inline_admin_formsets"]
+        if inline.has_add_permission
+    }
+    assert "RoleAssignment" not in models_offered and "Cost" not in models_offered
+    application = f.ApplicationFactory()
+    change_page = admin_client.get(reverse("admin:portfolio_application_change", args=[application.pk]))
+    models_offered = {
+        inline.formset.model.__name__
+        for inline in change_page.context["inline_admin_formsets"]
+        if inline.has_add_permission
+    }
+    assert {"RoleAssignment", "Cost", "ApplicationUsage", "ApplicationCapability"} <= models_offered

@@ -5,7 +5,13 @@ import datetime
 import pytest
 
 from portfolio.choices import AuthenticationMethod, Federation, IdentityProvider, LifecycleStatus
-from portfolio.models import Application, ApplicationUsage, LearningResourceUsage
+from portfolio.models import (
+    Application,
+    ApplicationCapability,
+    ApplicationUsage,
+    LearningResourceCapability,
+    LearningResourceUsage,
+)
 from tests import factories as f
 from tests.models.helpers import assert_database_refuses, assert_refused, validation_errors
 
@@ -118,3 +124,17 @@ def test_single_sign_on_means_federated_login_against_a_trusted_identity_provide
     assert behind.is_sso and not vendor_login.is_sso and not local.is_sso
     assert set(Application.objects.outside_sso()) == {vendor_login, local}
     assert list(Application.objects.behind_sso()) == [behind]
+
+
+def test_a_service_serves_a_capability_once():
+    capability = f.CapabilityFactory()
+    application = f.ApplicationFactory()
+    resource = f.LearningResourceFactory()
+    ApplicationCapability.objects.create(application=application, capability=capability)
+    LearningResourceCapability.objects.create(learning_resource=resource, capability=capability)
+    assert_database_refuses(
+        lambda: ApplicationCapability.objects.create(application=application, capability=capability)
+    )
+    assert_database_refuses(
+        lambda: LearningResourceCapability.objects.create(learning_resource=resource, capability=capability)
+    )
