@@ -120,7 +120,7 @@ def dataflow_graph(service: Application | LearningResource) -> dict:
     elif isinstance(service, LearningResource):
         flows = DataFlow.objects.touching(learning_resources=[service])
     else:
-        return {"graph": None}
+        return {"graph": None, "service": None}  # not a service: draw nothing
     flows = flows.select_related(
         "source_application", "target_application", "source_learning_resource", "target_learning_resource"
     ).order_by("name", "pk")

@@ -117,3 +117,9 @@ def test_neighbour_picture_escapes_labels():
 
 def test_service_without_flows_says_so():
     assert "Inga dataflöden" in render_graph(ApplicationFactory())
+
+
+def test_other_records_get_no_picture():
+    from tests.factories import VendorFactory
+
+    assert render_graph(VendorFactory()).strip() == ""
