@@ -19,5 +19,6 @@ urlpatterns = [
     path("offentlig/", stewardship_public.public_page, name="public"),
     path("graphql/", include("config.graphql.urls")),
     path("", config_views.DashboardView.as_view(), name="dashboard"),
+    path("analys/", include((config_views.analysis_urlpatterns, "analysis"))),
     path("", include("portfolio.urls")),
 ]

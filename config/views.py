@@ -1,19 +1,110 @@
-"""Pages that compose the portfolio and the GDPR record: the dashboard and the analyses.
+"""Pages that compose the portfolio and the GDPR record: the dashboard, the analyses, the merge.
 
 ``config`` is the one place allowed to import every app (DESIGN.md, principle 3). Views here
 only present what the analyses return: every figure comes from ``portfolio.analysis`` or
-``gdpr.gaps``, never from arithmetic in a view.
+``gdpr.gaps`` (or, for money, straight from the registered plans and costs), never from an
+analysis re-done in a view.
 """
 
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, Sum
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 
-from gdpr.models import ProcessingActivityApplication, ProcessingActivityLearningResource
-from portfolio.merge import move_links
-from portfolio.models import Application, LearningResource
+from gdpr.gaps import Severity, find_gaps, gap_counts_by_service
+from gdpr.models import ProcessingActivityApplication, ProcessingActivityLearningResource, Transfer
+from portfolio.analysis import (
+    equity_matrix,
+    find_duplicates,
+    pm3_gaps,
+    sso_coverage,
+    standardisation_report,
+)
+from portfolio.merge import MergeError, merge_services, move_links
+from portfolio.models import Application, Cost, LearningResource, ManagementPlan, Vendor
+from portfolio.views_generic import DETAIL_CONTEXT_HOOKS, Column, Section, detail_url
 
-__all__ = ["DashboardView", "move_processing_activity_links"]
+__all__ = [
+    "DashboardView",
+    "DuplicatesView",
+    "EquityView",
+    "MergeView",
+    "Pm3GapsView",
+    "SsoCoverageView",
+    "StandardisationView",
+    "analysis_urlpatterns",
+    "move_processing_activity_links",
+]
+
+SERVICE_MODELS = {"application": Application, "learning_resource": LearningResource}
+#: The detail page of each kind of target an analysis names.
+TARGET_URL_NAMES = {
+    "application": "portfolio:application_detail",
+    "learning_resource": "portfolio:learningresource_detail",
+    "management_object": "portfolio:managementobject_detail",
+    "role_assignment": "portfolio:roleassignment_detail",
+    "contract": "portfolio:contract_detail",
+    "vendor": "portfolio:vendor_detail",
+    "organisation": "portfolio:organisation_detail",
+    "processing_activity": "gdpr:activity_detail",
+}
+
+
+def target_url(target_type: str, pk: int | None) -> str | None:
+    name = TARGET_URL_NAMES.get(target_type)
+    if not name or pk is None:
+        return None
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+def optional_url(name: str, query: dict | None = None) -> str | None:
+    """A URL of another area if it exists yet, with an optional query string."""
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode(query, doseq=True)}" if query else url
+
+
+def list_url(model_name: str, **query) -> str:
+    url = reverse(f"portfolio:{model_name}_list")
+    return f"{url}?{urlencode(query, doseq=True)}" if query else url
+
+
+def finding_url(finding) -> str | None:
+    """Where a GDPR finding is fixed: the activity's edit form at the field, else the target's page."""
+    activity_id = finding.edit_activity_id
+    if activity_id:
+        try:
+            url = reverse("gdpr:activity_edit", args=[activity_id])
+        except NoReverseMatch:
+            url = target_url("processing_activity", activity_id)
+        if url and finding.field:
+            url += f"#field-{finding.field}"
+        if url:
+            return url
+    return target_url(finding.target_type, finding.target_id)
+
+
+#
+# The merge: the GDPR part is supplied here, where both apps may be imported.
+#
 
 
 def move_processing_activity_links(kept, duplicate, *, user=None, reason: str = "") -> tuple[int, int]:
@@ -28,15 +119,362 @@ def move_processing_activity_links(kept, duplicate, *, user=None, reason: str = 
 move_processing_activity_links.label = _("behandlingar")
 
 
-class DashboardView(PermissionRequiredMixin, TemplateView):
-    """The landscape at a glance."""
+#
+# Detail-page hooks: GDPR findings of a service, transfers of a vendor's services.
+#
+
+
+def _service_findings(request: HttpRequest, obj) -> dict[str, Any]:
+    service_type = {Application: "application", LearningResource: "learning_resource"}.get(type(obj))
+    if service_type is None or not request.user.has_perm("gdpr.view_processingactivity"):
+        return {}
+    key = (service_type, obj.pk)
+    findings = [
+        f
+        for f in find_gaps()
+        if key in f.services or (f.target_type == service_type and f.target_id == obj.pk)
+    ]
+    return {
+        "findings": [
+            {
+                "severity": f.severity,
+                "severity_label": f.severity_label,
+                "title": f.title,
+                "basis": f.basis,
+                "target_name": f.activity_name or f.target_name,
+                "explanation": f.explanation,
+                "url": finding_url(f),
+            }
+            for f in findings
+        ]
+    }
+
+
+def _vendor_transfers(request: HttpRequest, obj) -> dict[str, Any]:
+    if not isinstance(obj, Vendor) or not request.user.has_perm("gdpr.view_transfer"):
+        return {}
+    transfers = (
+        Transfer.objects.filter(
+            Q(processing_activity__applications__vendor=obj)
+            | Q(processing_activity__learning_resources__vendor=obj)
+        )
+        .select_related("processing_activity")
+        .distinct()
+        .order_by("processing_activity__name", "pk")
+    )
+    return {
+        "extra_sections": [
+            Section(
+                _("Tredjelandsöverföringar i behandlingar som använder leverantörens tjänster"),
+                transfers,
+                [
+                    Column("processing_activity", _("Behandling")),
+                    Column("recipient", _("Mottagare")),
+                    Column("country", _("Land"), value=lambda t: t.country.name),
+                    Column("mechanism", _("Överföringsmekanism")),
+                    Column("tia_done", _("TIA gjord")),
+                ],
+                _("Inga tredjelandsöverföringar registrerade."),
+            )
+        ]
+    }
+
+
+for _hook in (_service_findings, _vendor_transfers):
+    if _hook not in DETAIL_CONTEXT_HOOKS:
+        DETAIL_CONTEXT_HOOKS.append(_hook)
+
+
+#
+# Pages
+#
+
+
+class AnalysisPage(PermissionRequiredMixin, TemplateView):
+    permission_required = ("portfolio.view_application", "portfolio.view_learningresource")
+    raise_exception = True
+
+
+class DashboardView(AnalysisPage):
+    """The landscape at a glance; every figure links to the list behind it."""
 
     template_name = "dashboard/dashboard.html"
-    permission_required = ("portfolio.view_application",)
-    raise_exception = True
+    years = 3
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["applications_in_use"] = Application.objects.in_use().count()
-        context["learning_resources_in_use"] = LearningResource.objects.in_use().count()
+        user = self.request.user
+        today = timezone.localdate()
+        coverage = sso_coverage(today=today)
+        duplicates = find_duplicates(include_test_environments=False)
+        sees_gdpr = user.has_perm("gdpr.view_processingactivity")
+        gap_counts = gap_counts_by_service(today=today) if sees_gdpr else None
+        report = standardisation_report(gap_counts=gap_counts, today=today)
+        pm3 = pm3_gaps(today=today)
+
+        context.update(
+            {
+                "applications_in_use": Application.objects.in_use().count(),
+                "learning_resources_in_use": LearningResource.objects.in_use().count(),
+                "coverage": coverage,
+                "duplicate_count": len(duplicates),
+                "candidates": report.candidates[:5],
+                "candidate_count": len(report.candidates),
+                "cost_year": report.cost_year,
+                "pm3_count": len(pm3),
+                "pm3_by_severity": _severity_bars(
+                    Counter(g.severity for g in pm3), "pm3", reverse("analysis:pm3_gaps")
+                ),
+                "capability_bars": [
+                    {
+                        "label": group.label,
+                        "value": group.services,
+                        "url": list_url("application", capability=group.key),
+                    }
+                    for group in coverage.by_capability[:12]
+                ],
+                "school_bars": [
+                    {
+                        "label": group.label,
+                        "value": group.share_users,
+                        "text": f"{round(group.share_users * 100)}\u00a0%",
+                        "url": list_url("application", organisation=group.key, sso="false"),
+                        "tone": "ok" if group.share_users >= 0.9 else "default",
+                    }
+                    for group in sorted(coverage.by_school, key=lambda g: (g.share_users, g.label))[:12]
+                ],
+                "cost_bars": self.cost_bars(today.year),
+                "plans": ManagementPlan.objects.filter(year=today.year)
+                .select_related("management_object")
+                .order_by("management_object__name"),
+                "plan_year": today.year,
+                "sees_gdpr": sees_gdpr,
+            }
+        )
+        if sees_gdpr:
+            findings = find_gaps(today=today)
+            by_severity = Counter(f.severity for f in findings)
+            context["gap_count"] = len(findings)
+            context["gap_bars"] = _severity_bars(by_severity, "gdpr", optional_url("gdpr:gap_list"))
         return context
+
+    def cost_bars(self, this_year: int) -> list[dict]:
+        """Budget and outcome per year for the last three years: one grouped query."""
+        first = this_year - self.years + 1
+        totals = {
+            (row["year"], row["kind"]): row["total"]
+            for row in Cost.objects.filter(year__gte=first, year__lte=this_year)
+            .values("year", "kind")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        }
+        bars = []
+        for year in range(first, this_year + 1):
+            for kind, label in Cost._meta.get_field("kind").choices:
+                amount = totals.get((year, kind))
+                bars.append(
+                    {
+                        "label": f"{year} {label.lower()}",
+                        "value": amount or 0,
+                        "text": f"{amount or 0:,.0f}".replace(",", "\u00a0") + "\u00a0kr",
+                        "url": list_url("cost", year=year, kind=kind),
+                        "tone": "budget" if kind == "budget" else "default",
+                    }
+                )
+        return bars
+
+
+def _severity_bars(counts: Counter, kind: str, url: str | None) -> list[dict]:
+    bars = []
+    for severity in Severity:
+        bars.append(
+            {
+                "label": severity.label,
+                "value": counts.get(severity.value, 0),
+                "url": f"{url}?severity={severity.value}" if url else None,
+                "tone": severity.value,
+            }
+        )
+    return bars
+
+
+class DuplicatesView(AnalysisPage):
+    template_name = "dashboard/duplicates.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        show_tests = self.request.GET.get("testmiljoer") == "1"
+        clusters = find_duplicates(include_test_environments=show_tests)
+        user = self.request.user
+        rows = []
+        for cluster in clusters:
+            types = {m.service_type for m in cluster.members}
+            model = SERVICE_MODELS[next(iter(types))] if len(types) == 1 else None
+            can_merge = model is not None and all(
+                user.has_perm(f"portfolio.{action}_{model._meta.model_name}")
+                for action in ("change", "delete")
+            )
+            rows.append(
+                {
+                    "cluster": cluster,
+                    "members": [
+                        {"member": m, "url": target_url(m.service_type, m.service_id)}
+                        for m in cluster.members
+                    ],
+                    "can_merge": can_merge and len(cluster.members) > 1,
+                    "service_type": next(iter(types)) if len(types) == 1 else "",
+                }
+            )
+        context.update({"rows": rows, "show_tests": show_tests})
+        return context
+
+
+class MergeView(View):
+    """POST: fold one registration into another (``portfolio.merge``), GDPR links included."""
+
+    def post(self, request: HttpRequest):
+        service_type = request.POST.get("service_type", "")
+        model = SERVICE_MODELS.get(service_type)
+        if model is None:
+            if not request.user.has_perm("portfolio.change_application"):
+                raise PermissionDenied
+            messages.error(request, _g("Okänd typ av registrering."))
+            return HttpResponseRedirect(reverse("analysis:duplicates"))
+        name = model._meta.model_name
+        # Merging deletes the duplicate, so it takes both the change and the delete permission.
+        if not all(request.user.has_perm(f"portfolio.{action}_{name}") for action in ("change", "delete")):
+            raise PermissionDenied
+        try:
+            kept = model.objects.get(pk=int(request.POST.get("kept", "")))
+            duplicate = model.objects.get(pk=int(request.POST.get("duplicate", "")))
+            result = merge_services(
+                kept, duplicate, user=request.user, movers=[move_processing_activity_links],
+                reason=request.POST.get("reason", ""),
+            )
+        except (ValueError, model.DoesNotExist, MergeError) as error:
+            messages.error(
+                request, _g("Registreringarna kunde inte slås samman: %(error)s") % {"error": error}
+            )
+            return HttpResponseRedirect(reverse("analysis:duplicates"))
+        messages.success(
+            request,
+            _g("%(removed)s är sammanslagen med %(kept)s.")
+            % {"removed": result.removed_name, "kept": result.kept},
+        )
+        return HttpResponseRedirect(detail_url(result.kept) or reverse("analysis:duplicates"))
+
+
+class StandardisationView(AnalysisPage):
+    template_name = "dashboard/standardisation.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        gap_counts = (
+            gap_counts_by_service() if self.request.user.has_perm("gdpr.view_processingactivity") else None
+        )
+        report = standardisation_report(gap_counts=gap_counts)
+        candidates = []
+        for candidate in report.candidates:
+            services = [candidate.keep, *candidate.phase_out]
+            candidates.append(
+                {
+                    "candidate": candidate,
+                    "keep_url": target_url(candidate.keep.service_type, candidate.keep.service_id),
+                    "phase_out": [(s, target_url(s.service_type, s.service_id)) for s in candidate.phase_out],
+                    "systems_url": _services_url(candidate.capability_id, services),
+                }
+            )
+        overlaps = [
+            {
+                "overlap": overlap,
+                "services": [(s, target_url(s.service_type, s.service_id)) for s in overlap.services],
+                "url": list_url("application", capability=overlap.capability_id),
+            }
+            for overlap in report.overlaps
+        ]
+        context.update({"report": report, "candidates": candidates, "overlaps": overlaps})
+        return context
+
+
+def _services_url(capability_id: int | None, services) -> str:
+    """The list behind a candidate: the systems with its capability, or the named systems."""
+    types = {s.service_type for s in services}
+    model_name = "learningresource" if types == {"learning_resource"} else "application"
+    if capability_id:
+        return list_url(
+            model_name, capability=capability_id, lifecycle_status=["i_drift", "under_avveckling"]
+        )
+    return list_url(model_name, q=services[0].name) if services else list_url(model_name)
+
+
+class SsoCoverageView(AnalysisPage):
+    template_name = "dashboard/sso_coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        coverage = sso_coverage()
+        context.update(
+            {
+                "coverage": coverage,
+                "outside": [(s, target_url(s.service_type, s.service_id)) for s in coverage.outside_sso],
+                "federation": [
+                    (f, target_url(f.service_type, f.service_id))
+                    for f in coverage.federation_without_entity_id
+                ],
+                "groupings": [
+                    (_("Per skola"), coverage.by_school),
+                    (_("Per inloggningsmetod"), coverage.by_authentication_method),
+                    (_("Per identitetsleverantör"), coverage.by_identity_provider),
+                    (_("Per federation"), coverage.by_federation),
+                    (_("Per verksamhetsförmåga"), coverage.by_capability),
+                ],
+            }
+        )
+        return context
+
+
+class Pm3GapsView(AnalysisPage):
+    template_name = "dashboard/pm3_gaps.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        severity = self.request.GET.get("severity", "")
+        gaps = pm3_gaps()
+        if severity:
+            gaps = [g for g in gaps if g.severity == severity]
+        context.update(
+            {
+                "gaps": [(g, target_url(g.target_type, g.target_id)) for g in gaps],
+                "severity": severity,
+            }
+        )
+        return context
+
+
+class EquityView(AnalysisPage):
+    template_name = "dashboard/equity.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        matrix = equity_matrix()
+        cells = {(c.school_id, c.column_key): c.services for c in matrix.cells}
+        rows = [
+            {
+                "school": school,
+                "url": target_url("organisation", school.school_id),
+                "cells": [cells.get((school.school_id, column.key), []) for column in matrix.columns],
+            }
+            for school in matrix.schools
+        ]
+        context.update({"matrix": matrix, "rows": rows})
+        return context
+
+
+analysis_urlpatterns = [
+    path("dubbletter/", DuplicatesView.as_view(), name="duplicates"),
+    path("dubbletter/sla-ihop/", MergeView.as_view(), name="merge"),
+    path("standardisering/", StandardisationView.as_view(), name="standardisation"),
+    path("inloggning/", SsoCoverageView.as_view(), name="sso_coverage"),
+    path("pm3/", Pm3GapsView.as_view(), name="pm3_gaps"),
+    path("likvardighet/", EquityView.as_view(), name="equity"),
+]

@@ -28,8 +28,11 @@ READS_PORTFOLIO = {
 }
 
 
+ANALYSIS_PAGES = ["duplicates", "standardisation", "sso_coverage", "pm3_gaps", "equity"]
+
+
 def read_urls(landscape) -> list[str]:
-    urls = [reverse("dashboard")]
+    urls = [reverse("dashboard"), *(reverse(f"analysis:{name}") for name in ANALYSIS_PAGES)]
     for name in MODELS:
         urls.append(reverse(f"portfolio:{name}_list"))
         urls.append(reverse(f"portfolio:{name}_export"))
@@ -65,6 +68,28 @@ def test_every_page_export_and_edit_answers_as_the_role_allows(client, landscape
     assert wrong == []
 
 
+#: Merging deletes the duplicate: it takes change and delete on the service, which only the strateg has.
+MERGES = {Role.STRATEGIST: True, Role.IT: False, Role.DATA_PROTECTION: False, Role.READER: False, None: False}
+
+
+@pytest.mark.parametrize("role", [Role.STRATEGIST, Role.DATA_PROTECTION, Role.IT, Role.READER, None])
+def test_merge_action_is_allowed_only_to_roles_that_may_change_and_delete_systems(client, role):
+    from portfolio.models import Application
+    from tests.factories import ApplicationFactory
+
+    kept, duplicate = ApplicationFactory(name="Skolportalen"), ApplicationFactory(name="Skolportalen 2")
+    client.force_login(UserFactory(username=f"merge-{role}", role=role))
+    response = client.post(
+        reverse("analysis:merge"), {"service_type": "application", "kept": kept.pk, "duplicate": duplicate.pk}
+    )
+    if MERGES[role]:
+        assert response.status_code == 302
+        assert not Application.objects.filter(pk=duplicate.pk).exists()
+    else:
+        assert response.status_code == 403
+        assert Application.objects.filter(pk=duplicate.pk).exists()
+
+
 def test_anonymous_gets_nothing_but_a_redirect_to_the_login_page(client, landscape):
     login = reverse("login")
     wrong = []
@@ -72,7 +97,7 @@ def test_anonymous_gets_nothing_but_a_redirect_to_the_login_page(client, landsca
         response = client.get(url)
         if response.status_code != 302 or not response["Location"].startswith(login):
             wrong.append(("GET", url, response.status_code))
-    for _name, url in edit_urls(landscape):
+    for _name, url in [*edit_urls(landscape), ("merge", reverse("analysis:merge"))]:
         response = client.post(url, {"name": "x"})
         if response.status_code != 302 or not response["Location"].startswith(login):
             wrong.append(("POST", url, response.status_code))

@@ -1,0 +1,102 @@
+"""Template helpers of the web UI: Swedish number formatting and server-side SVG charts.
+
+Charts are drawn on the server as plain SVG (no JavaScript chart library, nothing fetched from
+elsewhere). Each bar is a link to the list behind it and carries its value as text, so a chart
+works with the keyboard and a screen reader as well as with the eye.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+ROW_HEIGHT = 26
+BAR_HEIGHT = 18
+WIDTH = 640
+LABEL_WIDTH = 250
+VALUE_WIDTH = 90
+MAX_LABEL = 34
+PALETTE = {
+    "default": "#0a4f8a",
+    "budget": "#6b7680",
+    "critical": "#8b0000",
+    "high": "#b3400a",
+    "medium": "#8a6a00",
+    "low": "#3d5a80",
+    "ok": "#1e6b34",
+}
+
+
+@register.filter
+def kr(value: Any) -> str:
+    """``1234567.5`` → ``1 234 568 kr`` (no-break spaces, whole kronor)."""
+    if value is None or value == "":
+        return "–"
+    return f"{Decimal(value):,.0f}".replace(",", "\u00a0") + "\u00a0kr"
+
+
+@register.filter
+def number(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    return f"{Decimal(value):,.0f}".replace(",", "\u00a0")
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share 0–1 as a whole percentage."""
+    if value is None:
+        return "–"
+    return f"{round(float(value) * 100):d}\u00a0%"
+
+
+def _short(label: str) -> str:
+    label = str(label)
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+
+
+@register.inclusion_tag("includes/bar_chart.html")
+def bar_chart(
+    bars: Iterable[Mapping[str, Any]], title: str, chart_id: str, max_value: float | None = None
+) -> dict[str, Any]:
+    """A horizontal bar chart; each bar: ``label``, ``value``, optional ``url``, ``text``, ``tone``.
+
+    ``max_value`` fixes the scale (1 for shares); by default the largest value fills the width.
+    """
+    bars = list(bars)
+    largest = max_value if max_value is not None else max((float(b["value"] or 0) for b in bars), default=0)
+    span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    rows = []
+    for index, bar in enumerate(bars):
+        value = float(bar["value"] or 0)
+        length = 0 if not largest else max(1.0, span * value / largest) if value else 0
+        y = index * ROW_HEIGHT
+        rows.append(
+            {
+                "label": str(bar["label"]),
+                "short": _short(bar["label"]),
+                "text": bar.get("text") or number(bar["value"]),
+                "url": bar.get("url"),
+                "fill": PALETTE.get(bar.get("tone", "default"), PALETTE["default"]),
+                "y": y,
+                "bar_y": y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+                "text_y": y + ROW_HEIGHT / 2 + 5,
+                "length": round(length, 1),
+                "value_x": round(LABEL_WIDTH + length + 6, 1),
+            }
+        )
+    return {
+        "title": title,
+        "chart_id": chart_id,
+        "rows": rows,
+        "width": WIDTH,
+        "height": max(ROW_HEIGHT, len(rows) * ROW_HEIGHT),
+        "label_x": LABEL_WIDTH - 8,
+        "bar_x": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT,
+    }
