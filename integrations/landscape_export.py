@@ -199,9 +199,7 @@ def build_landscape(*, user=None, today: datetime.date | None = None) -> dict[st
         _("System"): _frame(app_rows),
         _("Lärresurser"): _frame(resource_rows),
         _("GDPR-brister per tjänst"): _frame(finding_rows, [_("Tjänst"), _("Brist")]),
-        _("Kostnad per förvaltningsobjekt"): _frame(
-            _object_cost_rows(), [_("Förvaltningsobjekt"), _("År")]
-        ),
+        _("Kostnad per förvaltningsobjekt"): _frame(_object_cost_rows(), [_("Förvaltningsobjekt"), _("År")]),
         _("Kostnad per PM3-del"): _frame(_pm3_rows(), [_("År"), _("PM3-del")]),
     }
 

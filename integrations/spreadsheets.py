@@ -1034,3 +1034,63 @@ def import_file(
     if warning:
         report.warnings.insert(0, warning)
     return report
+
+
+#
+# The template workbook
+#
+
+_FORMATS = {
+    "text": gettext_lazy("Text"),
+    LINES: gettext_lazy("Text; flera värden åtskilda med semikolon"),
+    CHOICE: gettext_lazy("Ett av de tillåtna värdena (benämning eller kod)"),
+    CHOICES: gettext_lazy("Ett eller flera av de tillåtna värdena, åtskilda med semikolon eller komma"),
+    DATE: gettext_lazy("Datum: 2025-08-01, 2025/08/01, 01.08.2025 eller 1/8/2025 (dag först)"),
+    BOOL: gettext_lazy("ja eller nej"),
+    DECIMAL: gettext_lazy("Belopp i kronor, t.ex. 1 250 000,50"),
+    INTEGER: gettext_lazy("Heltal"),
+    COUNTRY: gettext_lazy("Landskod (SE) eller landets namn"),
+    REF: gettext_lazy("Namn eller externt id på en post i registret"),
+    REFS: gettext_lazy("Namn eller externa id, åtskilda med semikolon"),
+}
+
+
+def column_format(column: Column) -> str:
+    return str(_FORMATS.get(column.kind, _FORMATS["text"]))
+
+
+def column_allowed_values(column: Column) -> str:
+    if column.choices is None:
+        return ""
+    return "; ".join(f"{label} ({code})" for code, label in column.choices.choices if code)
+
+
+def column_description(spec: KindSpec, column: Column) -> str:
+    if column.help:
+        return str(column.help)
+    try:
+        field_ = spec.model._meta.get_field(column.field)
+    except Exception:  # an extra column, documented by its help
+        return ""
+    text = str(field_.verbose_name)
+    text = text[:1].upper() + text[1:]
+    return f"{text}. {field_.help_text}" if field_.help_text else text
+
+
+def template_sheets(spec: KindSpec) -> dict[str, pd.DataFrame]:
+    """An empty sheet with the expected headers, and a sheet explaining each column."""
+    explained = pd.DataFrame(
+        [
+            {
+                _("Kolumn"): column.sv,
+                _("Engelsk rubrik"): column.en,
+                _("Andra rubriker som känns igen"): ", ".join(column.aliases),
+                _("Obligatorisk"): _("ja") if column.required else _("nej"),
+                _("Format"): column_format(column),
+                _("Tillåtna värden"): column_allowed_values(column),
+                _("Förklaring"): column_description(spec, column),
+            }
+            for column in spec.columns
+        ]
+    )
+    return {spec.label_text: pd.DataFrame(columns=[c.sv for c in spec.columns]), _("Förklaring"): explained}

@@ -1,7 +1,14 @@
 """URLs of the integrations app's web pages."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from integrations import views
 
 app_name = "integrations"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.import_upload, name="import_upload"),
+    path("<int:pk>/bekrafta/", views.import_confirm, name="import_confirm"),
+    path("mall/<slug:kind>.xlsx", views.import_template, name="import_template"),
+    path("landskap.xlsx", views.landscape_download, name="landscape_download"),
+]

@@ -67,7 +67,11 @@ class Command(BaseCommand):
         progress = Progress(sys.stderr) if options["verbosity"] > 0 else None
         try:
             report = import_file(
-                path.read_bytes(), path.name, kind=options["kind"], user=user, dry_run=options["dry_run"],
+                path.read_bytes(),
+                path.name,
+                kind=options["kind"],
+                user=user,
+                dry_run=options["dry_run"],
                 progress=progress,
             )
         except ImportError_ as exc:
