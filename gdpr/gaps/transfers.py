@@ -47,7 +47,8 @@ class TransferNoMechanism(Rule):
                     _("Överföring till %(recipients)s saknar mekanism.")
                     % {"recipients": ", ".join(f"{t.recipient} ({_code(t.country)})" for t in stated)},
                 )
-            covered = {_code(t.country) for t in transfers if t.mechanism}
+            # A stated transfer without a mechanism is reported above; do not report its country twice.
+            covered = {_code(t.country) for t in transfers}
             for kind, pk, service in ctx.services_of(activity):
                 missing = sorted(implied_countries(service) - covered)
                 if not missing:
