@@ -16,7 +16,7 @@ from gdpr.models import (
     Transfer,
 )
 from gdpr.models.processing import REVIEW_INTERVAL
-from portfolio.admin import LinkAdmin, RegisterAdmin
+from portfolio.admin import CountryInUseFilter, LinkAdmin, RegisterAdmin
 
 
 class ApplicationLinkInline(admin.TabularInline):
@@ -102,7 +102,7 @@ class ProcessingActivityAdmin(RegisterAdmin):
 @admin.register(Transfer)
 class TransferAdmin(RegisterAdmin):
     list_display = ("recipient", "country", "mechanism", "tia_done", "processing_activity")
-    list_filter = ("mechanism", "tia_done", "country")
+    list_filter = ("mechanism", "tia_done", CountryInUseFilter)
     list_select_related = ("processing_activity",)
     autocomplete_fields = ("processing_activity",)
     search_text_fields = ("processing_activity__search_text",)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
 from portfolio.geography import EEA_COUNTRIES
@@ -295,6 +296,20 @@ class ThirdCountryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CountryInUseFilter(admin.SimpleListFilter):
+    """The countries that occur, by name: the field's own filter would list all 250 of them."""
+
+    title = _("land")
+    parameter_name = "land"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.model._default_manager.exclude(country="").values_list("country", flat=True)
+        return sorted(((code, countries.name(code)) for code in set(codes)), key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
 class CapabilityLevelFilter(admin.SimpleListFilter):
     title = _("nivå")
     parameter_name = "niva"
@@ -346,7 +361,7 @@ class OrganisationAdmin(RegisterAdmin):
 @admin.register(Vendor)
 class VendorAdmin(RegisterAdmin):
     list_display = ("name", "country", "organisation_number", "dpf_listed", "website")
-    list_filter = (ThirdCountryFilter, "dpf_listed", "country")
+    list_filter = (ThirdCountryFilter, "dpf_listed", CountryInUseFilter)
     history_list_display = ["version", "name", "country", "dpf_listed"]
 
 

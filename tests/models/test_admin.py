@@ -95,3 +95,17 @@ def test_history_page_names_the_user_who_changed_the_object(admin_client, superu
     response = admin_client.get(admin_url(type(vendor), "history", vendor.pk))
     assert response.status_code == 200
     assert superuser.username in response.content.decode()
+
+
+def test_country_filter_offers_the_countries_in_use_by_name(admin_client):
+    american = f.VendorFactory(country="US")
+    f.VendorFactory(country="SE")
+    url = admin_url(type(american), "changelist")
+    response = admin_client.get(url)
+    specs = response.context["cl"].filter_specs
+    country_filter = next(spec for spec in specs if getattr(spec, "parameter_name", "") == "land")
+    assert [str(name) for _code, name in country_filter.lookup_choices] == [
+        "Amerikas förenta stater",
+        "Sverige",
+    ]
+    assert list(admin_client.get(url, {"land": "US"}).context["cl"].result_list) == [american]
