@@ -11,7 +11,7 @@ import graphene
 from django.core.exceptions import FieldDoesNotExist
 from graphene.utils.str_converters import to_snake_case
 from graphene_django.types import DjangoObjectType
-from graphql import GraphQLObjectType
+from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type
 
 __all__ = ["describe_schema", "model_field_description"]
 
@@ -19,6 +19,37 @@ GENERIC = {
     "id": "Relay-id (globalt, stabilt): används i node(id:) och i mutationers relationer.",
     "pk": "Primärnyckel i databasen (samma nummer som i webbgränssnittets adresser).",
 }
+
+ARGUMENTS = {
+    "first": "De första N raderna (högst 100 per sida).",
+    "last": "De sista N raderna (högst 100 per sida).",
+    "offset": "Hoppa över så många rader.",
+    "after": "Rader efter denna markör (pageInfo.endCursor från föregående sida).",
+    "before": "Rader före denna markör.",
+    "ordering": "Sortering: fältnamn, minus före för fallande, flera med komma (t.ex. \"-updated,name\").",
+}
+
+
+def _connection_model(field):
+    """The model behind a connection field's nodes, if any."""
+    named = get_named_type(field.type)
+    graphene_type = getattr(named, "graphene_type", None)
+    node = getattr(getattr(graphene_type, "_meta", None), "node", None)
+    if isinstance(node, type) and issubclass(node, DjangoObjectType):
+        return node._meta.model
+    return None
+
+
+def _describe_arguments(field) -> None:
+    model = _connection_model(field)
+    for name, argument in field.args.items():
+        if argument.description:
+            continue
+        snake = to_snake_case(name)
+        text = ARGUMENTS.get(name)
+        if text is None and model is not None:
+            text = model_field_description(model, snake)
+        argument.description = text or snake.replace("_", " ")
 
 
 def model_field_description(model, name: str) -> str | None:
@@ -45,7 +76,14 @@ def model_field_description(model, name: str) -> str | None:
 def describe_schema(schema: graphene.Schema) -> graphene.Schema:
     """Fill in every missing field description of a built schema; return the schema."""
     for type_ in schema.graphql_schema.type_map.values():
-        if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
+        if type_.name.startswith("__"):
+            continue
+        if isinstance(type_, GraphQLInputObjectType):
+            for name, field in type_.fields.items():
+                if not field.description:
+                    field.description = GENERIC.get(name) or to_snake_case(name).replace("_", " ")
+            continue
+        if not isinstance(type_, GraphQLObjectType):
             continue
         graphene_type = getattr(type_, "graphene_type", None)
         model = None
@@ -54,6 +92,7 @@ def describe_schema(schema: graphene.Schema) -> graphene.Schema:
         if not type_.description and model is not None:
             type_.description = str(model._meta.verbose_name)
         for name, field in type_.fields.items():
+            _describe_arguments(field)
             if field.description:
                 continue
             snake = to_snake_case(name)

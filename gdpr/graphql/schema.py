@@ -16,3 +16,6 @@ class RecordQuery(graphene.ObjectType):
         types.TransferType, as_of=True, description="Tredjelandsöverföringar."
     )
     dpias = RegisterConnectionField(types.DpiaType, as_of=True, description="Konsekvensbedömningar.")
+    gap_acknowledgements = RegisterConnectionField(
+        types.GapAcknowledgementType, as_of=True, description="Accepterade brister (motiverade undantag)."
+    )

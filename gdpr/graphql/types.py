@@ -7,7 +7,7 @@ from gdpr import filters, models
 from portfolio.graphql.base import RegisterConnectionField, RegisterType
 from portfolio.graphql.types import REGISTER_FIELDS, ApplicationType, LearningResourceType
 
-__all__ = ["DpiaType", "ProcessingActivityType", "TransferType"]
+__all__ = ["DpiaType", "GapAcknowledgementType", "ProcessingActivityType", "TransferType"]
 
 
 class ProcessingActivityType(RegisterType):
@@ -75,3 +75,15 @@ class DpiaType(RegisterType):
             "prior_consultation_on", "summary",
         ]
         filterset_class = filters.DpiaFilterSet
+
+
+class GapAcknowledgementType(RegisterType):
+    """A documented decision to accept a GDPR gap finding (rule, target, reason), with its history."""
+
+    class Meta:
+        model = models.GapAcknowledgement
+        name = "GapAcknowledgement"
+        fields = [
+            *REGISTER_FIELDS, "code", "target_type", "target_id", "activity_id", "target_name", "reason",
+            "acknowledged_on",
+        ]

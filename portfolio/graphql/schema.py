@@ -34,3 +34,6 @@ class PortfolioQuery(graphene.ObjectType):
     )
     costs = RegisterConnectionField(types.CostType, as_of=True, description="Kostnader.")
     contracts = RegisterConnectionField(types.ContractType, as_of=True, description="Avtal.")
+    data_flows = RegisterConnectionField(
+        types.DataFlowType, as_of=True, description="Dataflöden (integrationer) mellan tjänster och utåt."
+    )

@@ -3,7 +3,7 @@
 import graphene
 from query_optimizer import MultiField
 
-from portfolio import filters, models
+from portfolio import filters, filters_dataflows, models
 from portfolio.graphql.base import RegisterConnectionField, RegisterType, related_connection
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "CapabilityType",
     "ContractType",
     "CostType",
+    "DataFlowType",
     "LearningResourceType",
     "LearningResourceUsageType",
     "ManagementObjectType",
@@ -278,3 +279,18 @@ class ContractType(RegisterType):
             "notice_months",            "annual_value", "dpa_signed_on", "subprocessors", "external_id",
         ]
         filterset_class = filters.ContractFilterSet
+
+
+class DataFlowType(RegisterType):
+    """An integration: data sent from a system or learning resource (or an outside party) to another."""
+
+    class Meta:
+        model = models.DataFlow
+        name = "DataFlow"
+        fields = [
+            *REGISTER_FIELDS, "name", "source_application", "source_learning_resource", "source_external",
+            "target_application", "target_learning_resource", "target_external", "description",
+            "processes_personal_data", "personal_data_categories", "method", "frequency", "operated_by",
+            "external_id",
+        ]
+        filterset_class = filters_dataflows.DataFlowFilterSet
