@@ -35,7 +35,8 @@ def main() -> int:
             env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
             started = time.perf_counter()
             proc = subprocess.run(
-                [sys.executable, "-m", "bench.run_one", str(scale)], cwd=ROOT, env=env, capture_output=True, text=True
+                [sys.executable, "-m", "bench.run_one", str(scale)],
+                cwd=ROOT, env=env, capture_output=True, text=True,
             )
             if proc.returncode != 0:
                 print(proc.stdout[-4000:], proc.stderr[-4000:], file=sys.stderr)
@@ -48,9 +49,14 @@ def main() -> int:
     print(f"{'database':<11} {'scale':>5}  {'area / metric':<{width}} {'value':>14}  unit   note")
     for r in rows:
         name = f"{r['area']} / {r['metric']}"
-        print(f"{r['database']:<11} {r['scale']:>5}  {name:<{width}} {r['value']:>14.4g}  {r['unit']:<6} {r['note']}")
+        value = f"{r['value']:>14.4g}"
+        print(f"{r['database']:<11} {r['scale']:>5}  {name:<{width}} {value}  {r['unit']:<6} {r['note']}")
     result = {
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+        },
         "taken": time.strftime("%Y-%m-%d %H:%M"),
         "rows": rows,
     }
