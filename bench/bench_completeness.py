@@ -1,0 +1,72 @@
+"""Completeness benchmarks: today's summary, the month-end series, and a review round's start.
+
+Query counts are the point: the same at scale 1 and 30 (set-based scoring, one Snapshot query
+per model and month). Times are reported, never judged.
+"""
+
+import time
+
+from django.db import connection, transaction
+
+from bench import Measurement
+
+
+class QueryCounter:
+    """Counts every query (CaptureQueriesContext stops at 9,000; STACK.md)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def measure(func) -> tuple[float, int, object]:
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        started = time.perf_counter()
+        result = func()
+        elapsed = time.perf_counter() - started
+    return elapsed, counter.count, result
+
+
+def run(scale: int) -> list[Measurement]:
+    import datetime
+
+    from django.utils import timezone
+
+    from stewardship.completeness import completeness_over_time, completeness_summary
+    from stewardship.services import start_round
+
+    rows: list[Measurement] = []
+    seconds, queries, summary = measure(completeness_summary)
+    note = f"{summary.overall.records} records, {summary.overall.percent} %"
+    rows += [
+        Measurement("completeness", "summary time", seconds, "s", note),
+        Measurement("completeness", "summary queries", queries, "", note),
+    ]
+    seconds, queries, points = measure(lambda: completeness_over_time(12))
+    rows += [
+        Measurement("completeness", "12 month-ends time", seconds, "s", f"{len(points)} points"),
+        Measurement("completeness", "12 month-ends queries", queries, ""),
+    ]
+
+    def start():
+        with transaction.atomic():
+            today = timezone.localdate()
+            round_ = start_round(
+                name="Bench",
+                deadline=today + datetime.timedelta(days=30),
+                kinds=["application", "learning_resource", "management_object", "processing_activity"],
+            )
+            items = round_.items.count()
+            transaction.set_rollback(True)  # leave the demo as it was
+        return items
+
+    seconds, queries, items = measure(start)
+    rows += [
+        Measurement("completeness", "start review round time", seconds, "s", f"{items} items"),
+        Measurement("completeness", "start review round queries", queries, "", f"{items} items"),
+    ]
+    return rows
