@@ -15,6 +15,7 @@ QUERY_MIXINS = [
     "portfolio.graphql.schema.PortfolioQuery",
     "gdpr.graphql.schema.RecordQuery",
     "gdpr.graphql.gaps.GdprQuery",
+    "portfolio.graphql.analysis.AnalysisQuery",
     "stewardship.graphql.CompletenessQuery",
 ]
 
@@ -33,6 +34,18 @@ class ComposedQuery(graphene.ObjectType):
     """Fields whose answer needs both the portfolio and the GDPR record."""
 
     node = relay.Node.Field(description="Vilket objekt som helst, via dess Relay-id.")
+
+    # --- analysis × gdpr: standardisationCandidates weighs open GDPR gaps ---------------------
+    # AnalysisQuery's resolver asks the root Query for this; only config may join the two apps.
+    @staticmethod
+    def gdpr_gap_counts():
+        try:
+            from gdpr.gaps import gap_counts_by_service
+        except ImportError:  # the GDPR gap rules are not installed: rank without them
+            return None
+        return gap_counts_by_service()
+
+    # --- end analysis × gdpr ------------------------------------------------------------------
 
 
 #

@@ -1,0 +1,435 @@
+"""GraphQL face of the landscape analyses: plain object types mirroring their dataclasses.
+
+Resolvers only call the analysis over what the user may see (``visible_to``) and return its
+dataclasses; graphene reads their attributes. ``standardisationCandidates`` weighs open GDPR
+gaps when the root ``Query`` offers ``gdpr_gap_counts()`` — the root schema in ``config`` does,
+because only it may know both ``portfolio`` and ``gdpr`` (DESIGN.md, principle 3).
+"""
+
+from __future__ import annotations
+
+import graphene
+from graphql import GraphQLError
+
+from portfolio.analysis import (
+    Severity,
+    equity_matrix,
+    find_duplicates,
+    pm3_gaps,
+    sso_coverage,
+    standardisation_report,
+)
+
+__all__ = ["AnalysisQuery"]
+
+SERVICE_TYPE = "Tjänstetyp: application (system) eller learning_resource (lärresurs)."
+
+
+def _services(info):
+    """The systems and learning resources ``info``'s user may read, or a GraphQL error."""
+    from portfolio.models import Application, LearningResource
+
+    user = getattr(info.context, "user", None)
+    if user is None or not user.is_active or not user.has_perm("portfolio.view_application"):
+        raise GraphQLError("Behörighet saknas för systemkartan.")
+    return Application.objects.visible_to(user), LearningResource.objects.visible_to(user)
+
+
+#
+# Duplicates
+#
+
+
+class DuplicateMemberType(graphene.ObjectType):
+    class Meta:
+        description = "En registrering i ett dubblettkluster."
+
+    service_type = graphene.String(required=True, description=SERVICE_TYPE)
+    service_id = graphene.Int(required=True, description="Tjänstens primärnyckel.")
+    name = graphene.String(required=True, description="Tjänstens namn som det är registrerat.")
+    vendor = graphene.String(required=True, description="Leverantörens namn, tomt om okänd.")
+    is_test_environment = graphene.Boolean(
+        required=True,
+        description="Sant om registreringen är en testmiljö (”TESTMILJÖ för …”, ”-test”, test-värd).",
+    )
+    role = graphene.String(required=True, description="”produkt” eller ”testmiljö”.")
+
+
+class DuplicateClusterType(graphene.ObjectType):
+    class Meta:
+        description = "Registreringar som är samma produkt, varför vi tror det och vad man gör åt det."
+
+    members = graphene.List(
+        graphene.NonNull(DuplicateMemberType), required=True, description="Klustrets medlemmar."
+    )
+    score = graphene.Float(
+        required=True, description="0–100: den svagaste länken som håller ihop klustret (100 = säker)."
+    )
+    reasons = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Skälen, t.ex. ”samma entity ID”, ”namnen 93 % lika”, ”samma leverantör och produkt”.",
+    )
+    product_count = graphene.Int(required=True, description="Antal produktionsregistreringar.")
+    test_environment_count = graphene.Int(required=True, description="Antal testmiljöer i klustret.")
+    is_duplicate = graphene.Boolean(
+        required=True, description="Sant om produkten är registrerad mer än en gång."
+    )
+    normalised_name = graphene.String(
+        required=True, description="Namnet efter normalisering (för matchning)."
+    )
+    explanation = graphene.String(required=True, description="Vad som hittats, i ord.")
+    fix = graphene.String(required=True, description="Vad man bör göra.")
+
+
+#
+# Standardisation
+#
+
+
+class OverlapServiceType(graphene.ObjectType):
+    class Meta:
+        description = "En tjänst i en överlappning: användning, kostnad och risk."
+
+    service_type = graphene.String(required=True, description=SERVICE_TYPE)
+    service_id = graphene.Int(required=True, description="Tjänstens primärnyckel.")
+    name = graphene.String(required=True, description="Tjänstens namn.")
+    vendor = graphene.String(required=True, description="Leverantörens namn.")
+    organisations = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="Organisationer som använder tjänsten."
+    )
+    users = graphene.Int(required=True, description="Antal användare, summerat över organisationerna.")
+    yearly_cost = graphene.Float(description="Årskostnad i kronor; saknas om ingen kostnad är registrerad.")
+    cost_source = graphene.String(
+        required=True, description="Varifrån kostnaden kommer, t.ex. ”utfall 2025”."
+    )
+    behind_sso = graphene.Boolean(required=True, description="Sant om tjänsten ligger bakom single sign-on.")
+    open_gdpr_gaps = graphene.Int(required=True, description="Öppna dataskyddsbrister som rör tjänsten.")
+
+
+class CapabilityOverlapType(graphene.ObjectType):
+    class Meta:
+        description = "En verksamhetsförmåga som stöds av mer än en tjänst i drift."
+
+    capability_id = graphene.Int(required=True, description="Förmågans primärnyckel.")
+    capability = graphene.String(required=True, description="Förmågans namn (område › förmåga).")
+    services = graphene.List(graphene.NonNull(OverlapServiceType), required=True, description="Tjänsterna.")
+    explanation = graphene.String(required=True, description="Överlappningen i ord.")
+
+
+class StandardisationCandidateType(graphene.ObjectType):
+    class Meta:
+        description = "En rangordnad konsolidering: vad som behålls, avvecklas, sparas och varför."
+
+    rank = graphene.Int(required=True, description="Plats i rangordningen, 1 = lönar sig mest.")
+    kind = graphene.String(required=True, description="”capability” (överlapp) eller ”duplicate” (dubblett).")
+    subject = graphene.String(required=True, description="Förmågan eller dubbletten det gäller.")
+    capability_id = graphene.Int(description="Förmågans primärnyckel, för överlapp.")
+    keep = graphene.Field(OverlapServiceType, required=True, description="Tjänsten som behålls.")
+    phase_out = graphene.List(
+        graphene.NonNull(OverlapServiceType), required=True, description="Tjänster som avvecklas."
+    )
+    yearly_saving = graphene.Float(required=True, description="Uppskattad besparing per år i kronor.")
+    schools_moving = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Skolor och enheter som måste byta tjänst.",
+    )
+    users_moving = graphene.Int(required=True, description="Användare som måste byta tjänst.")
+    services_outside_sso_removed = graphene.Int(
+        required=True, description="Tjänster utanför SSO som försvinner."
+    )
+    gdpr_gaps_removed = graphene.Int(required=True, description="Öppna dataskyddsbrister som försvinner.")
+    score = graphene.Float(required=True, description="Poäng enligt vikterna; högst först.")
+    why = graphene.String(required=True, description="Varför kandidaten hamnar på sin plats.")
+    risk_removed = graphene.String(required=True, description="Risken som tas bort, i ord.")
+
+
+class StandardisationWeightsType(graphene.ObjectType):
+    class Meta:
+        description = "Vikterna bakom rangordningen (se docs/analysis.md)."
+
+    saving_per_100k = graphene.Float(required=True, description="Poäng per 100 000 kr i årlig besparing.")
+    per_service_outside_sso = graphene.Float(
+        required=True, description="Poäng per avvecklad tjänst utanför SSO."
+    )
+    per_gdpr_gap = graphene.Float(
+        required=True, description="Poäng per öppen dataskyddsbrist som försvinner."
+    )
+    per_1000_users_moving = graphene.Float(
+        required=True, description="Poäng per 1 000 användare som måste byta."
+    )
+    duplicate_bonus = graphene.Float(required=True, description="Poäng när tjänsterna är samma produkt.")
+
+
+class StandardisationReportType(graphene.ObjectType):
+    class Meta:
+        description = "Överlappande förmågor och rangordnade standardiseringskandidater."
+
+    overlaps = graphene.List(
+        graphene.NonNull(CapabilityOverlapType), required=True, description="Förmågor med mer än en tjänst."
+    )
+    candidates = graphene.List(
+        graphene.NonNull(StandardisationCandidateType), required=True, description="Kandidaterna, bäst först."
+    )
+    cost_year = graphene.Int(required=True, description="Året vars utfall används som årskostnad.")
+    weights = graphene.Field(StandardisationWeightsType, required=True, description="Vikterna som användes.")
+
+
+#
+# SSO coverage
+#
+
+
+class CoverageGroupType(graphene.ObjectType):
+    class Meta:
+        description = "SSO-täckning inom en grupp: inloggningsmetod, IdP, federation, förmåga eller skola."
+
+    key = graphene.String(required=True, description="Gruppens kod eller primärnyckel.")
+    label = graphene.String(required=True, description="Gruppens namn.")
+    services = graphene.Int(required=True, description="Antal tjänster i gruppen.")
+    services_behind_sso = graphene.Int(required=True, description="Varav bakom single sign-on.")
+    users = graphene.Int(required=True, description="Antal användare i gruppen.")
+    users_behind_sso = graphene.Int(required=True, description="Varav i tjänster bakom single sign-on.")
+    share_services = graphene.Float(required=True, description="Andel tjänster bakom SSO, 0–1.")
+    share_users = graphene.Float(required=True, description="Andel användare bakom SSO, 0–1.")
+
+
+class ServiceOutsideSsoType(graphene.ObjectType):
+    class Meta:
+        description = "En tjänst som man loggar in i utanför single sign-on."
+
+    service_type = graphene.String(required=True, description=SERVICE_TYPE)
+    service_id = graphene.Int(required=True, description="Tjänstens primärnyckel.")
+    name = graphene.String(required=True, description="Tjänstens namn.")
+    vendor = graphene.String(required=True, description="Leverantörens namn.")
+    authentication = graphene.String(required=True, description="Inloggningsmetodens kod.")
+    identity_provider = graphene.String(required=True, description="Identitetsleverantörens kod.")
+    users = graphene.Int(required=True, description="Antal användare.")
+    organisations = graphene.Int(required=True, description="Antal organisationer som använder tjänsten.")
+    explanation = graphene.String(required=True, description="Varför tjänsten ligger utanför, i ord.")
+    fix = graphene.String(required=True, description="Vad man bör göra.")
+
+
+class FederationFindingType(graphene.ObjectType):
+    class Meta:
+        description = "En tjänst som anges vara federationsansluten men saknar entity ID."
+
+    service_type = graphene.String(required=True, description=SERVICE_TYPE)
+    service_id = graphene.Int(required=True, description="Tjänstens primärnyckel.")
+    name = graphene.String(required=True, description="Tjänstens namn.")
+    federation = graphene.String(required=True, description="Federationens kod.")
+    explanation = graphene.String(required=True, description="Vad som saknas, i ord.")
+    fix = graphene.String(required=True, description="Vad man bör göra.")
+
+
+class SsoCoverageType(graphene.ObjectType):
+    class Meta:
+        description = "Andel tjänster bakom single sign-on, räknat och viktat med användare."
+
+    services = graphene.Int(required=True, description="Tjänster i drift.")
+    services_behind_sso = graphene.Int(required=True, description="Varav bakom single sign-on.")
+    users = graphene.Int(required=True, description="Användare totalt.")
+    users_behind_sso = graphene.Int(required=True, description="Varav i tjänster bakom single sign-on.")
+    share_services = graphene.Float(required=True, description="Andel tjänster bakom SSO, 0–1.")
+    share_users = graphene.Float(required=True, description="Andel användare bakom SSO, 0–1.")
+    by_authentication_method = graphene.List(
+        graphene.NonNull(CoverageGroupType), required=True, description="Per inloggningsmetod."
+    )
+    by_identity_provider = graphene.List(
+        graphene.NonNull(CoverageGroupType), required=True, description="Per identitetsleverantör."
+    )
+    by_federation = graphene.List(
+        graphene.NonNull(CoverageGroupType), required=True, description="Per federation."
+    )
+    by_capability = graphene.List(
+        graphene.NonNull(CoverageGroupType), required=True, description="Per verksamhetsförmåga."
+    )
+    by_school = graphene.List(
+        graphene.NonNull(CoverageGroupType), required=True, description="Per skolenhet."
+    )
+    outside_sso = graphene.List(
+        graphene.NonNull(ServiceOutsideSsoType),
+        required=True,
+        description="Tjänster utanför SSO, flest användare först.",
+    )
+    federation_without_entity_id = graphene.List(
+        graphene.NonNull(FederationFindingType),
+        required=True,
+        description="Federationsanslutning utan entity ID.",
+    )
+    summary = graphene.String(required=True, description="Sammanfattning i ord.")
+
+
+#
+# PM3
+#
+
+
+class Pm3GapType(graphene.ObjectType):
+    class Meta:
+        description = "En brist i PM3-förvaltningen."
+
+    code = graphene.String(required=True, description="Regelns stabila kod, t.ex. MO_NO_OWNER.")
+    title = graphene.String(required=True, description="Regelns rubrik.")
+    severity = graphene.String(
+        required=True, description="Allvarlighetsgrad: critical, high, medium eller low."
+    )
+    severity_label = graphene.String(required=True, description="Allvarlighetsgraden på svenska.")
+    target_type = graphene.String(
+        required=True,
+        description=(
+            "Vad bristen gäller: management_object, application, learning_resource, role_assignment "
+            "eller contract."
+        ),
+    )
+    target_id = graphene.Int(required=True, description="Objektets primärnyckel.")
+    target_name = graphene.String(required=True, description="Objektets namn.")
+    missing = graphene.String(required=True, description="Vad som saknas.")
+    explanation = graphene.String(required=True, description="Bristen i ord.")
+    fix = graphene.String(required=True, description="Vad man bör göra.")
+    field = graphene.String(required=True, description="Fältet eller relationen som åtgärdar bristen.")
+
+
+#
+# Equity
+#
+
+
+class EquitySchoolType(graphene.ObjectType):
+    class Meta:
+        description = "En skolenhet i likvärdighetsmatrisen."
+
+    school_id = graphene.Int(required=True, description="Skolenhetens primärnyckel.")
+    name = graphene.String(required=True, description="Skolenhetens namn.")
+    school_form = graphene.String(required=True, description="Skolformens kod.")
+
+
+class EquityColumnType(graphene.ObjectType):
+    class Meta:
+        description = "En kolumn: en verksamhetsförmåga eller ett ämne."
+
+    key = graphene.String(required=True, description="”capability:<id>” eller ”subject:<ämne>”.")
+    kind = graphene.String(required=True, description="”capability” eller ”subject”.")
+    name = graphene.String(required=True, description="Förmågans eller ämnets namn.")
+    schools_with = graphene.Int(required=True, description="Antal skolenheter som har den.")
+
+
+class EquityCellType(graphene.ObjectType):
+    class Meta:
+        description = "Vilka tjänster en skolenhet har för en kolumn."
+
+    school_id = graphene.Int(required=True, description="Skolenhetens primärnyckel.")
+    column_key = graphene.String(required=True, description="Kolumnens nyckel.")
+    services = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="Tjänsternas namn."
+    )
+
+
+class EquityFindingType(graphene.ObjectType):
+    class Meta:
+        description = "En skolenhet som saknar något jämförbara skolor har, eller använder annat system."
+
+    school_id = graphene.Int(required=True, description="Skolenhetens primärnyckel.")
+    school = graphene.String(required=True, description="Skolenhetens namn.")
+    school_form = graphene.String(required=True, description="Skolformens kod.")
+    column_key = graphene.String(required=True, description="Kolumnens nyckel.")
+    column = graphene.String(required=True, description="Förmågan eller ämnet.")
+    kind = graphene.String(required=True, description="”saknas” eller ”annat system”.")
+    peers_with = graphene.Int(
+        required=True, description="Jämförbara skolor som har det (eller det vanliga systemet)."
+    )
+    peers = graphene.Int(required=True, description="Antal jämförbara skolor (samma skolform).")
+    explanation = graphene.String(required=True, description="Skillnaden i ord.")
+    fix = graphene.String(required=True, description="Vad man bör göra.")
+
+
+class EquityMatrixType(graphene.ObjectType):
+    class Meta:
+        description = "Skolenheter × förmågor och ämnen, och skillnaderna mellan dem."
+
+    schools = graphene.List(graphene.NonNull(EquitySchoolType), required=True, description="Raderna.")
+    columns = graphene.List(graphene.NonNull(EquityColumnType), required=True, description="Kolumnerna.")
+    cells = graphene.List(graphene.NonNull(EquityCellType), required=True, description="Ifyllda celler.")
+    findings = graphene.List(graphene.NonNull(EquityFindingType), required=True, description="Skillnaderna.")
+
+
+#
+# Root fields
+#
+
+
+class AnalysisQuery(graphene.ObjectType):
+    duplicate_clusters = graphene.List(
+        graphene.NonNull(DuplicateClusterType),
+        required=True,
+        only_duplicates=graphene.Boolean(
+            default_value=False, description="Utelämna kluster som bara är en produkt och dess testmiljö."
+        ),
+        description="Samma produkt registrerad flera gånger, bland system och lärresurser.",
+    )
+    standardisation_candidates = graphene.Field(
+        StandardisationReportType,
+        required=True,
+        keep=graphene.List(
+            graphene.NonNull(graphene.String),
+            description="Tjänster att behålla där de förekommer: application:ID eller learning_resource:ID.",
+        ),
+        description="Överlappande förmågor och rangordnade konsolideringar; öppna dataskyddsbrister vägs in.",
+    )
+    sso_coverage = graphene.Field(
+        SsoCoverageType, required=True, description="Single sign-on- och federationstäckning."
+    )
+    pm3_gaps = graphene.List(
+        graphene.NonNull(Pm3GapType),
+        required=True,
+        severity=graphene.String(
+            description="Bara denna allvarlighetsgrad: critical, high, medium eller low."
+        ),
+        description="Brister i PM3-förvaltningen, allvarligast först.",
+    )
+    equity_matrix = graphene.Field(
+        EquityMatrixType, required=True, description="Likvärdighet: skolenheter × förmågor och ämnen."
+    )
+
+    @staticmethod
+    def resolve_duplicate_clusters(root, info, only_duplicates=False):
+        applications, learning_resources = _services(info)
+        return find_duplicates(
+            applications, learning_resources, include_test_environments=not only_duplicates
+        )
+
+    @staticmethod
+    def resolve_standardisation_candidates(root, info, keep=None):
+        applications, learning_resources = _services(info)
+        wanted = []
+        for value in keep or ():
+            kind, _sep, pk = value.partition(":")
+            if kind not in ("application", "learning_resource") or not pk.isdigit():
+                raise GraphQLError(f"keep skrivs application:ID eller learning_resource:ID, inte {value!r}.")
+            wanted.append((kind, int(pk)))
+        provider = getattr(getattr(info.parent_type, "graphene_type", None), "gdpr_gap_counts", None)
+        gap_counts = provider() if provider is not None else None
+        return standardisation_report(
+            applications.in_use(), learning_resources.in_use(), keep=wanted, gap_counts=gap_counts
+        )
+
+    @staticmethod
+    def resolve_sso_coverage(root, info):
+        applications, learning_resources = _services(info)
+        return sso_coverage(applications.in_use(), learning_resources.in_use())
+
+    @staticmethod
+    def resolve_pm3_gaps(root, info, severity=None):
+        applications, learning_resources = _services(info)
+        if severity and severity not in Severity.values:
+            raise GraphQLError(f"Okänd allvarlighetsgrad {severity!r}: {', '.join(Severity.values)}.")
+        gaps = pm3_gaps(applications=applications, learning_resources=learning_resources)
+        return [g for g in gaps if not severity or g.severity == severity]
+
+    @staticmethod
+    def resolve_equity_matrix(root, info):
+        applications, learning_resources = _services(info)
+        return equity_matrix(
+            applications=applications.in_use(), learning_resources=learning_resources.in_use()
+        )
