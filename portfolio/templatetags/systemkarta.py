@@ -15,8 +15,8 @@ from django import template
 
 register = template.Library()
 
-ROW_HEIGHT = 26
-BAR_HEIGHT = 18
+ROW_HEIGHT = 28
+BAR_HEIGHT = 20
 WIDTH = 640
 LABEL_WIDTH = 250
 VALUE_WIDTH = 90
