@@ -109,3 +109,30 @@ def test_country_filter_offers_the_countries_in_use_by_name(admin_client):
         "Sverige",
     ]
     assert list(admin_client.get(url, {"land": "US"}).context["cl"].result_list) == [american]
+
+
+def _staff(user):
+    user.is_staff = True
+    user.save()
+    return user
+
+
+def test_staff_reader_sees_change_pages_read_only_and_cannot_save(client, reader):
+    client.force_login(_staff(reader))
+    application = f.ApplicationFactory(name="Läsbart")
+    url = admin_url(Application, "change", application.pk)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+    assert client.post(url, {"name": "Ändrat"}).status_code == 403
+    application.refresh_from_db()
+    assert application.name == "Läsbart"
+
+
+def test_staff_strategist_changes_the_portfolio_but_not_the_gdpr_record(client, strategist):
+    client.force_login(_staff(strategist))
+    activity = f.ProcessingActivityFactory()
+    assert client.get(admin_url(Application, "add")).status_code == 200
+    assert client.get(admin_url(ProcessingActivity, "add")).status_code == 403
+    page = client.get(admin_url(ProcessingActivity, "change", activity.pk))
+    assert page.status_code == 200 and not page.context["has_change_permission"]
