@@ -36,3 +36,11 @@ def it_user(db):
 @pytest.fixture
 def reader(db):
     return UserFactory(username="lasare", role=Role.READER)
+
+
+@pytest.fixture
+def demo(db):
+    """The demo municipality at scale 1, seed 1; returns its ``DemoManifest`` (planted defects by name)."""
+    from integrations.demo import build_demo
+
+    return build_demo(scale=1, seed=1)

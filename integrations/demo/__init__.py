@@ -1,0 +1,6 @@
+"""The demo municipality, Mittköpings kommun: ``build_demo`` and the ``DemoManifest`` it returns."""
+
+from .builder import CHANGE_REASON, build_demo
+from .manifest import DemoManifest
+
+__all__ = ["CHANGE_REASON", "DemoManifest", "build_demo"]
