@@ -251,3 +251,16 @@ def test_roles_and_costs_are_added_on_an_existing_object_not_on_the_add_page(adm
         if inline.has_add_permission
     }
     assert {"RoleAssignment", "Cost", "ApplicationUsage", "ApplicationCapability"} <= models_offered
+
+
+def test_bulk_delete_action_records_each_deletion_with_the_acting_user(admin_client, superuser):
+    vendors = [f.VendorFactory(), f.VendorFactory()]
+    response = admin_client.post(
+        reverse("admin:portfolio_vendor_changelist"),
+        {"action": "delete_selected", "_selected_action": [str(v.pk) for v in vendors], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Vendor.objects.exists()
+    deletions = Vendor.history.filter(history_type="-")
+    assert sorted(deletions.values_list("id", flat=True)) == sorted(v.pk for v in vendors)
+    assert {d.history_user for d in deletions} == {superuser}
