@@ -123,3 +123,13 @@ def test_other_records_get_no_picture():
     from tests.factories import VendorFactory
 
     assert render_graph(VendorFactory()).strip() == ""
+
+
+def test_system_page_shows_its_neighbours(client, reader):
+    from django.urls import reverse
+
+    hub = ApplicationFactory(name="Skolplattformen")
+    DataFlowFactory(source_application=hub, target_application=None, target_external="CSN")
+    client.force_login(reader)
+    page = client.get(reverse("portfolio:application_detail", args=[hub.pk])).content.decode()
+    assert "Dataflöden" in page and "<svg" in page and "CSN" in page
