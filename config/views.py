@@ -8,17 +8,22 @@ analysis re-done in a view.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -103,6 +108,86 @@ def finding_url(finding) -> str | None:
 
 
 #
+# Analyses computed once per state of the register
+#
+
+_CACHE: dict[str, tuple[tuple, Any]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def register_fingerprint() -> tuple:
+    """What identifies the register's current state: the newest history row of every table.
+
+    Every write goes through history (DESIGN.md, principle 4), so any change moves the newest
+    history id and date of its table. One query, an index look-up per table.
+    """
+    selects = []
+    for model in apps.get_models():
+        if model._meta.app_label not in ("portfolio", "gdpr") or not model.__name__.startswith("Historical"):
+            continue
+        table = connection.ops.quote_name(model._meta.db_table)
+        selects.append(f"SELECT MAX(history_id), MAX(history_date) FROM {table}")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects))
+        return tuple((row[0], str(row[1])) for row in cursor.fetchall())
+
+
+def cached_analysis(name: str, compute: Callable[[], Any], fingerprint: tuple) -> Any:
+    """``compute()`` once per register state, day and language (analyses carry translated text).
+
+    The analyses are set-based but still read the whole register; the dashboard, the analysis
+    pages and every system page would otherwise re-run them on each request. The cache lives in
+    the process and holds one result per analysis.
+    """
+    key = (fingerprint, timezone.localdate(), get_language())
+    with _CACHE_LOCK:
+        hit = _CACHE.get(name)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    value = compute()
+    with _CACHE_LOCK:
+        _CACHE[name] = (key, value)
+    return value
+
+
+class Analyses:
+    """The analyses of one request, each computed at most once and cached per register state."""
+
+    def __init__(self):
+        self.fingerprint = register_fingerprint()
+
+    def get(self, name: str, compute: Callable[[], Any]) -> Any:
+        return cached_analysis(name, compute, self.fingerprint)
+
+    def gaps(self):
+        return self.get("find_gaps", find_gaps)
+
+    def gap_counts(self):
+        return self.get("gap_counts_by_service", gap_counts_by_service)
+
+    def coverage(self):
+        return self.get("sso_coverage", sso_coverage)
+
+    def duplicates(self, include_test_environments: bool = False):
+        return self.get(
+            f"find_duplicates:{include_test_environments}",
+            lambda: find_duplicates(include_test_environments=include_test_environments),
+        )
+
+    def standardisation(self, with_gaps: bool):
+        counts = self.gap_counts() if with_gaps else None
+        return self.get(
+            f"standardisation_report:{with_gaps}", lambda: standardisation_report(gap_counts=counts)
+        )
+
+    def pm3(self):
+        return self.get("pm3_gaps", pm3_gaps)
+
+    def equity(self):
+        return self.get("equity_matrix", equity_matrix)
+
+
+#
 # The merge: the GDPR part is supplied here, where both apps may be imported.
 #
 
@@ -131,7 +216,7 @@ def _service_findings(request: HttpRequest, obj) -> dict[str, Any]:
     key = (service_type, obj.pk)
     findings = [
         f
-        for f in find_gaps()
+        for f in Analyses().gaps()
         if key in f.services or (f.target_type == service_type and f.target_id == obj.pk)
     ]
     return {
@@ -205,12 +290,12 @@ class DashboardView(AnalysisPage):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         today = timezone.localdate()
-        coverage = sso_coverage(today=today)
-        duplicates = find_duplicates(include_test_environments=False)
+        analyses = Analyses()
+        coverage = analyses.coverage()
+        duplicates = analyses.duplicates()
         sees_gdpr = user.has_perm("gdpr.view_processingactivity")
-        gap_counts = gap_counts_by_service(today=today) if sees_gdpr else None
-        report = standardisation_report(gap_counts=gap_counts, today=today)
-        pm3 = pm3_gaps(today=today)
+        report = analyses.standardisation(with_gaps=sees_gdpr)
+        pm3 = analyses.pm3()
 
         context.update(
             {
@@ -252,7 +337,7 @@ class DashboardView(AnalysisPage):
             }
         )
         if sees_gdpr:
-            findings = find_gaps(today=today)
+            findings = analyses.gaps()
             by_severity = Counter(f.severity for f in findings)
             context["gap_count"] = len(findings)
             context["gap_bars"] = _severity_bars(by_severity, "gdpr", optional_url("gdpr:gap_list"))
@@ -304,7 +389,7 @@ class DuplicatesView(AnalysisPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         show_tests = self.request.GET.get("testmiljoer") == "1"
-        clusters = find_duplicates(include_test_environments=show_tests)
+        clusters = Analyses().duplicates(include_test_environments=show_tests)
         user = self.request.user
         rows = []
         for cluster in clusters:
@@ -369,10 +454,8 @@ class StandardisationView(AnalysisPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        gap_counts = (
-            gap_counts_by_service() if self.request.user.has_perm("gdpr.view_processingactivity") else None
-        )
-        report = standardisation_report(gap_counts=gap_counts)
+        sees_gdpr = self.request.user.has_perm("gdpr.view_processingactivity")
+        report = Analyses().standardisation(with_gaps=sees_gdpr)
         candidates = []
         for candidate in report.candidates:
             services = [candidate.keep, *candidate.phase_out]
@@ -412,7 +495,7 @@ class SsoCoverageView(AnalysisPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        coverage = sso_coverage()
+        coverage = Analyses().coverage()
         context.update(
             {
                 "coverage": coverage,
@@ -439,7 +522,7 @@ class Pm3GapsView(AnalysisPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         severity = self.request.GET.get("severity", "")
-        gaps = pm3_gaps()
+        gaps = Analyses().pm3()
         if severity:
             gaps = [g for g in gaps if g.severity == severity]
         context.update(
@@ -456,7 +539,7 @@ class EquityView(AnalysisPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        matrix = equity_matrix()
+        matrix = Analyses().equity()
         cells = {(c.school_id, c.column_key): c.services for c in matrix.cells}
         rows = [
             {
