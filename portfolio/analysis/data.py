@@ -44,10 +44,6 @@ class OrganisationRow:
     path: str
     active: bool
 
-    @property
-    def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.split("/") if part]
-
 
 @dataclass
 class ServiceRow:
@@ -224,16 +220,10 @@ class Landscape:
             key=lambda o: (o.name.casefold(), o.pk),
         )
 
-    def services_reaching(self) -> dict[int, set[tuple[str, int]]]:
-        """Organisation pk → services used by it *or by an organisation above it* (a municipal licence)."""
-        direct: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    def services_used_by(self) -> dict[int, set[tuple[str, int]]]:
+        """Organisation pk → the services registered as used by that organisation itself."""
+        used: dict[int, set[tuple[str, int]]] = defaultdict(set)
         for service in self.services.values():
             for organisation_id in service.usage:
-                direct[organisation_id].add(service.key)
-        reaching: dict[int, set[tuple[str, int]]] = {}
-        for organisation in self.organisations.values():
-            keys = set(direct.get(organisation.pk, ()))
-            for ancestor in organisation.ancestor_ids:
-                keys |= direct.get(ancestor, set())
-            reaching[organisation.pk] = keys
-        return reaching
+                used[organisation_id].add(service.key)
+        return used

@@ -1,8 +1,9 @@
 """Likvärdighet: do the schools of one school form have the same digital support?
 
 The matrix is skolenheter × capabilities (and learning-resource subjects). A school *has* a
-column when a service in use serves it and is used by the school or by an organisation above it
-(a licence bought for the whole förvaltning reaches every school below). Schools are compared
+column when a service in use that serves it is registered as used by the school itself. Use
+registered on the förvaltning is the förvaltning's own staff, not its schools: counting it for
+every school below would hide exactly the differences this analysis is for. Schools are compared
 with the other active schools of the same school form — a förskola is not expected to have the
 gymnasium's course administration.
 
@@ -95,7 +96,7 @@ def equity_matrix(
     else:
         wanted = set(schools.values_list("pk", flat=True))
         school_rows = [o for o in landscape.school_units() if o.pk in wanted]
-    reaching = landscape.services_reaching()
+    used_by = landscape.services_used_by()
     form_labels = dict(SchoolForm.choices)
 
     # school pk → column key → service names
@@ -103,7 +104,7 @@ def equity_matrix(
     column_names: dict[str, tuple[str, str]] = {}
     for school in school_rows:
         columns: dict[str, set[tuple[str, int]]] = defaultdict(set)
-        for key in reaching.get(school.pk, ()):
+        for key in used_by.get(school.pk, ()):
             service = landscape.services[key]
             for capability_id in service.capability_ids:
                 column = f"capability:{capability_id}"

@@ -10,7 +10,7 @@ serious it is and the one thing to do about it.
 | MO_NO_MANAGEMENT_LEAD | … without a current förvaltningsledare | high |
 | MO_NO_OBJECT_LEAD | … without objektledare verksamhet or IT | medium |
 | MO_NO_APPROVED_PLAN | … without an approved plan for the current year | medium |
-| BUDGET_WITHOUT_OUTCOME | a past year's plan has budget but no recorded outcome | low |
+| BUDGET_WITHOUT_OUTCOME | a past year's budget on the object (plan or cost), no outcome on it | low |
 | APP_NO_MANAGEMENT_OBJECT | system in use in no förvaltningsobjekt | medium |
 | APP_NO_SYSTEM_OWNER | system in use without a current systemägare | high |
 | ROLE_INACTIVE_PERSON | a current role held by an inactive person | high |
@@ -133,20 +133,16 @@ def pm3_gaps(
             "management_object_id", "year", "status", *ManagementPlan.BUDGET_FIELDS.values()
         )
     )
+    # The object's own budget is followed up by the object's own outcome; systems' costs are their own.
     outcome_years: set[tuple[int, int]] = set()
-    app_object = {a["pk"]: a["management_object_id"] for a in apps}
+    budget_years: set[tuple[int, int]] = set()
     for row in (
-        Cost.objects.filter(kind=CostKind.OUTCOME)
-        .filter(
-            models.Q(management_object__in=management_objects.values("pk"))
-            | models.Q(application__management_object__in=management_objects.values("pk"))
-        )
-        .values("management_object_id", "application_id", "year")
+        Cost.objects.filter(management_object__in=management_objects.values("pk"))
+        .values("management_object_id", "year", "kind")
         .distinct()
     ):
-        object_id = row["management_object_id"] or app_object.get(row["application_id"])
-        if object_id:
-            outcome_years.add((object_id, row["year"]))
+        target = outcome_years if row["kind"] == CostKind.OUTCOME else budget_years
+        target.add((row["management_object_id"], row["year"]))
     contract_rows = list(
         contracts.filter(ends_on__gte=today).values("pk", "name", "vendor__name", "ends_on", "notice_months")
     )
@@ -218,6 +214,7 @@ def pm3_gaps(
                 )
             )
 
+    budget_fields = tuple(ManagementPlan.BUDGET_FIELDS.values())
     plans_by_object: dict[int, dict[int, dict]] = defaultdict(dict)
     for plan in plans:
         plans_by_object[plan["management_object_id"]][plan["year"]] = plan
@@ -241,9 +238,10 @@ def pm3_gaps(
                     field="plans",
                 )
             )
-        for year, plan in sorted(plans_by_object[pk].items()):
-            budget = sum(plan[f] for f in ManagementPlan.BUDGET_FIELDS.values())
-            if year < today.year and budget > 0 and (pk, year) not in outcome_years:
+        planned_years = {y for y, plan in plans_by_object[pk].items() if any(plan[f] for f in budget_fields)}
+        planned_years |= {y for (object_id, y) in budget_years if object_id == pk}
+        for year in sorted(planned_years):
+            if year < today.year and (pk, year) not in outcome_years:
                 gaps.append(
                     Pm3Gap(
                         code="BUDGET_WITHOUT_OUTCOME",

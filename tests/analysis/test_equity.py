@@ -58,14 +58,14 @@ def test_schools_are_compared_only_with_the_same_school_form():
     assert equity_matrix().findings == []
 
 
-def test_a_licence_for_the_whole_administration_reaches_every_school_below():
+def test_use_registered_on_the_administration_does_not_count_for_its_schools():
     capability = CapabilityFactory(name="Ordbehandling")
     administration = OrganisationFactory(name="Utbildningsförvaltningen")
-    schools = [SchoolUnitFactory(parent=administration) for _ in range(3)]
-    serve(ApplicationFactory(name="Office"), capability, administration)
-    matrix = equity_matrix()
-    assert matrix.findings == []
-    assert {cell.school_id for cell in matrix.cells} == {s.pk for s in schools}
+    a, b, c = (SchoolUnitFactory(parent=administration) for _ in range(3))
+    office = ApplicationFactory(name="Office")
+    serve(office, capability, administration, a, b)
+    [finding] = equity_matrix().findings
+    assert (finding.school_id, finding.kind) == (c.pk, "saknas")
 
 
 def test_learning_resource_subjects_are_columns_too():

@@ -119,11 +119,18 @@ def test_planned_budget_without_outcome():
     assert (gap.code, gap.severity, gap.missing) == ("BUDGET_WITHOUT_OUTCOME", "low", "utfall 2025")
 
 
-def test_outcome_recorded_on_a_system_of_the_object_counts():
+def test_outcome_on_a_system_does_not_follow_up_the_objects_own_budget():
     obj, app = well_kept()
     obj.costs.all().delete()
     CostFactory(application=app, year=2025, kind=CostKind.OUTCOME, amount=Decimal("1"))
-    assert codes() == []
+    assert codes() == ["BUDGET_WITHOUT_OUTCOME"]
+
+
+def test_budget_recorded_as_a_cost_also_needs_an_outcome():
+    obj, _app = well_kept()
+    CostFactory(management_object=obj, application=None, year=2024, kind=CostKind.BUDGET)
+    [gap] = pm3_gaps(today=TODAY)
+    assert (gap.code, gap.missing) == ("BUDGET_WITHOUT_OUTCOME", "utfall 2024")
 
 
 def test_contract_within_its_notice_period():
