@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Person
 from stewardship.models import ItemStatus, Notification, NotificationKind, ReviewItem, ReviewRound
@@ -95,9 +96,15 @@ def _link() -> str:
 
 
 _SUBJECTS = {
-    NotificationKind.START: "Granskning startad: {round} – {count} poster att bekräfta senast {deadline}",
-    NotificationKind.REMINDER: "Påminnelse: {round} – {count} poster obesvarade, sista dag {deadline}",
-    NotificationKind.OVERDUE: "Försenad granskning: {round} – {count} poster obesvarade sedan {deadline}",
+    NotificationKind.START: _(
+        "Granskning startad: %(round)s – %(count)s poster att bekräfta senast %(deadline)s"
+    ),
+    NotificationKind.REMINDER: _(
+        "Påminnelse: %(round)s – %(count)s poster obesvarade, sista dag %(deadline)s"
+    ),
+    NotificationKind.OVERDUE: _(
+        "Försenad granskning: %(round)s – %(count)s poster obesvarade sedan %(deadline)s"
+    ),
 }
 
 
@@ -109,9 +116,11 @@ def _send(due: Due) -> bool:
         "items": due.items,
         "link": _link(),
     }
-    subject = _SUBJECTS[due.kind].format(
-        round=due.round.name, count=len(due.items), deadline=due.round.deadline.isoformat()
-    )
+    subject = str(_SUBJECTS[due.kind]) % {
+        "round": due.round.name,
+        "count": len(due.items),
+        "deadline": due.round.deadline.isoformat(),
+    }
     body = render_to_string("stewardship/email/review.txt", context)
     try:
         with transaction.atomic():
