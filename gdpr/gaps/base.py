@@ -120,6 +120,58 @@ def is_pupil_activity(activity: ProcessingActivity) -> bool:
     return activity.involves_children or DataSubjectCategory.PUPILS in activity.data_subject_categories
 
 
+@dataclass(frozen=True)
+class VendorRow:
+    """The vendor columns the rules read (plain values: model instances dominate the cost at scale)."""
+
+    pk: int
+    name: str
+    country: str
+    dpf_listed: bool
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """The columns of a system or learning resource the rules read."""
+
+    pk: int
+    name: str
+    vendor_id: int | None
+    vendor: VendorRow | None
+    lifecycle_status: str
+    processes_personal_data: bool
+    data_location: str
+
+
+_SERVICE_COLUMNS = (
+    "pk",
+    "name",
+    "vendor_id",
+    "lifecycle_status",
+    "processes_personal_data",
+    "data_location",
+    "vendor__name",
+    "vendor__country",
+    "vendor__dpf_listed",
+)
+
+
+def _service_rows(queryset) -> dict[int, ServiceRow]:
+    """One query: the services with their vendors, as light rows."""
+    vendors: dict[int, VendorRow] = {}
+    rows: dict[int, ServiceRow] = {}
+    for pk, name, vendor_id, status, personal, location, v_name, v_country, v_dpf in queryset.values_list(
+        *_SERVICE_COLUMNS
+    ):
+        vendor = None
+        if vendor_id is not None:
+            vendor = vendors.get(vendor_id)
+            if vendor is None:
+                vendor = vendors[vendor_id] = VendorRow(vendor_id, v_name, str(v_country or ""), bool(v_dpf))
+        rows[pk] = ServiceRow(pk, name, vendor_id, vendor, status, personal, str(location or ""))
+    return rows
+
+
 @dataclass
 class Context:
     """Every row the rules read, loaded in a fixed number of queries whatever the register's size."""
@@ -127,21 +179,35 @@ class Context:
     today: datetime.date
     activities: list[ProcessingActivity]
     whole_register: bool
-    applications: dict[int, Application] = field(default_factory=dict)
-    learning_resources: dict[int, LearningResource] = field(default_factory=dict)
+    applications: dict[int, ServiceRow] = field(default_factory=dict)
+    learning_resources: dict[int, ServiceRow] = field(default_factory=dict)
     activity_applications: dict[int, list[int]] = field(default_factory=dict)
     activity_learning_resources: dict[int, list[int]] = field(default_factory=dict)
     transfers: dict[int, list[Transfer]] = field(default_factory=dict)
     dpias: dict[int, list[Dpia]] = field(default_factory=dict)
     #: vendor id → its current contracts that carry a signed processor agreement
     processor_agreements: dict[int, list[Contract]] = field(default_factory=dict)
+    #: Results shared between rules (e.g. the processors in use), computed once per evaluation.
+    cache: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def load(cls, activities=None, *, today: datetime.date | None = None) -> Context:
         today = today or timezone.localdate()
         whole = activities is None
         queryset = (ProcessingActivity.objects.all() if whole else activities).current()
-        activity_rows = list(queryset.select_related("controller").order_by("controller__name", "name", "pk"))
+        activity_rows = list(
+            queryset.select_related("controller")
+            .defer(
+                "search_text",
+                "internal_notes",
+                "created",
+                "updated",
+                "controller__search_text",
+                "controller__created",
+                "controller__updated",
+            )
+            .order_by("controller__name", "name", "pk")
+        )
         ids = queryset.values("pk")
         ctx = cls(today=today, activities=activity_rows, whole_register=whole)
 
@@ -169,30 +235,31 @@ class Context:
         if whole:
             app_filter |= Q(pk__in=Application.objects.in_use().processing_personal_data().values("pk"))
             lr_filter |= Q(pk__in=LearningResource.objects.in_use().processing_personal_data().values("pk"))
-        ctx.applications = {a.pk: a for a in Application.objects.filter(app_filter).select_related("vendor")}
-        ctx.learning_resources = {
-            r.pk: r for r in LearningResource.objects.filter(lr_filter).select_related("vendor")
-        }
+        ctx.applications = _service_rows(Application.objects.filter(app_filter))
+        ctx.learning_resources = _service_rows(LearningResource.objects.filter(lr_filter))
 
         for transfer in Transfer.objects.filter(processing_activity__in=ids).order_by("pk"):
             ctx.transfers.setdefault(transfer.processing_activity_id, []).append(transfer)
         for dpia in Dpia.objects.filter(processing_activity__in=ids).order_by("pk"):
             ctx.dpias.setdefault(dpia.processing_activity_id, []).append(dpia)
-        for contract in Contract.objects.active(today).with_processor_agreement().order_by("pk"):
+        contracts = Contract.objects.active(today).with_processor_agreement()
+        for contract in contracts.only("name", "vendor", "subprocessors", "dpa_signed_on").order_by("pk"):
             ctx.processor_agreements.setdefault(contract.vendor_id, []).append(contract)
         return ctx
 
-    def services_of(
-        self, activity: ProcessingActivity
-    ) -> list[tuple[str, int, Application | LearningResource]]:
-        """The systems and learning resources ``activity`` is carried out in."""
-        rows: list[tuple[str, int, Application | LearningResource]] = []
+    def services_of(self, activity: ProcessingActivity) -> list[tuple[str, int, ServiceRow]]:
+        """The systems and learning resources ``activity`` is carried out in (computed once each)."""
+        memo = self.cache.setdefault("services_of", {})
+        if activity.pk in memo:
+            return memo[activity.pk]
+        rows: list[tuple[str, int, ServiceRow]] = []
         for pk in sorted(self.activity_applications.get(activity.pk, [])):
             if pk in self.applications:
                 rows.append((TargetType.APPLICATION.value, pk, self.applications[pk]))
         for pk in sorted(self.activity_learning_resources.get(activity.pk, [])):
             if pk in self.learning_resources:
                 rows.append((TargetType.LEARNING_RESOURCE.value, pk, self.learning_resources[pk]))
+        memo[activity.pk] = rows
         return rows
 
     def service_keys(self, activity: ProcessingActivity) -> tuple[tuple[str, int], ...]:

@@ -13,6 +13,8 @@ _LOCATED = re.compile(r"\(\s*[A-Za-z]{2}\s*\)")
 
 def processors_in_use(ctx):
     """vendor id → (vendor, services of it used by the examined records, names of those records)."""
+    if "processors_in_use" in ctx.cache:
+        return ctx.cache["processors_in_use"]
     used: dict[int, tuple[object, set[tuple[str, int]], set[str]]] = {}
     for activity in ctx.activities:
         for kind, pk, service in ctx.services_of(activity):
@@ -21,6 +23,7 @@ def processors_in_use(ctx):
             vendor, services, activities = used.setdefault(service.vendor_id, (service.vendor, set(), set()))
             services.add((kind, pk))
             activities.add(activity.name)
+    ctx.cache["processors_in_use"] = used
     return used
 
 

@@ -37,6 +37,7 @@ class TransferNoMechanism(Rule):
     form = FORM_TRANSFER
 
     def check(self, ctx):
+        implied: dict[tuple[str, int], set[str]] = {}  # each service's countries, computed once
         for activity in ctx.activities:
             transfers = ctx.transfers.get(activity.pk, [])
             stated = [t for t in transfers if not t.mechanism]
@@ -50,7 +51,9 @@ class TransferNoMechanism(Rule):
             # A stated transfer without a mechanism is reported above; do not report its country twice.
             covered = {_code(t.country) for t in transfers}
             for kind, pk, service in ctx.services_of(activity):
-                missing = sorted(implied_countries(service) - covered)
+                if (kind, pk) not in implied:
+                    implied[(kind, pk)] = implied_countries(service)
+                missing = sorted(implied[(kind, pk)] - covered)
                 if not missing:
                     continue
                 yield self.finding(
