@@ -171,6 +171,10 @@ class _HistoryWriter:
         if type(field) is models.DateTimeField:
             fixed = ops.adapt_datetimefield_value(self.now)
             return lambda value: fixed if value is self.now else field.get_db_prep_save(value, connection)
+        if type(field) is models.DecimalField and connection.vendor == "sqlite":
+            # What Django's SQLite backend stores: the number as text, at the field's precision.
+            exponent = Decimal(1).scaleb(-field.decimal_places)
+            return lambda value: None if value is None else str(Decimal(value).quantize(exponent))
         if type(field) is models.DateField:
             return lambda value: None if value is None else ops.adapt_datefield_value(value)
         return lambda value: field.get_db_prep_save(value, connection)
@@ -245,9 +249,16 @@ class _HistoryWriter:
                 )
             )
         with connection.cursor() as cursor:
-            for begin in range(0, len(objs), BATCH):
-                cursor.executemany(main_sql, main_rows[begin : begin + BATCH])
-                cursor.executemany(history_sql, history_rows[begin : begin + BATCH])
+            if connection.vendor == "postgresql":
+                # COPY is an order of magnitude faster than psycopg's pipelined executemany.
+                for sql, rows in ((main_sql, main_rows), (history_sql, history_rows)):
+                    with cursor.cursor.copy(_copy_statement(sql)) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+            else:
+                for begin in range(0, len(objs), BATCH):
+                    cursor.executemany(main_sql, main_rows[begin : begin + BATCH])
+                    cursor.executemany(history_sql, history_rows[begin : begin + BATCH])
 
     def finish(self) -> None:
         """Move PostgreSQL's id sequences past the ids assigned here (a no-op on SQLite)."""
@@ -256,6 +267,12 @@ class _HistoryWriter:
             with connection.cursor() as cursor:
                 for sql in statements:
                     cursor.execute(sql)
+
+
+def _copy_statement(insert_sql: str) -> str:
+    """``INSERT INTO t (a, b) VALUES (%s, %s)`` → ``COPY t (a, b) FROM STDIN``."""
+    head = insert_sql.split(" VALUES ", 1)[0]
+    return "COPY " + head.removeprefix("INSERT INTO ") + " FROM STDIN"
 
 
 def _slug(text: str) -> str:
@@ -1450,14 +1467,18 @@ class _Builder:
                 entry["_template"] = template
                 template_entries[template.name].append(entry)
         # Every in-use personal-data service appears in one or two records of its capabilities.
+        candidates_by_key: dict[tuple, list[dict]] = {}
         for s in in_use_personal:
-            candidates = [
-                e
-                for t in N.ACTIVITY_TEMPLATES
-                for e in template_entries[t.name]
-                if set(t.capabilities) & set(s.capabilities)
-                or (s.model == "lr" and t.shares_learning_resources)
-            ]
+            key = (s.model, s.capabilities)
+            if key not in candidates_by_key:
+                candidates_by_key[key] = [
+                    e
+                    for t in N.ACTIVITY_TEMPLATES
+                    for e in template_entries[t.name]
+                    if set(t.capabilities) & set(s.capabilities)
+                    or (s.model == "lr" and t.shares_learning_resources)
+                ]
+            candidates = candidates_by_key[key]
             for entry in rng.sample(candidates, min(2, len(candidates))):
                 entry["_services"].append(s)
 

@@ -945,7 +945,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Schemaläggning",
-        (GR, GY, VUX),
+        (GR, AGR, GY, VUX),
         ("Schemaläggning",),
         ("elever", "personal"),
         "Namn, klass, grupp, lärare, lokal och tider",
@@ -1027,7 +1027,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Digitala prov och övningar",
-        (GR, GY, VUX),
+        (GR, AGR, GY, VUX),
         ("Prov och bedömning",),
         ("elever", "personal"),
         "Namn, klass, svar och resultat",
@@ -1035,7 +1035,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Samarbete och videomöten i undervisningen",
-        (GR, GY, VUX),
+        (GR, AGR, GY, VUX),
         ("Samarbetsverktyg", "Videomöten"),
         ("elever", "personal"),
         "Namn, e-post, dokument, chattmeddelanden och mötesdeltagande",
@@ -1043,7 +1043,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Programmering och digitalt skapande",
-        (GR, GY),
+        (GR, GY, VUX),
         ("Programmering och skapande",),
         ("elever", "personal"),
         "Namn, klass och elevernas egna verk",
@@ -1051,7 +1051,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Kommunikation med vårdnadshavare",
-        (FSK, GR, AGR, GY),
+        (FSK, FRI, GR, AGR, GY),
         ("Vårdnadshavarkontakt",),
         ELEVER,
         "Namn, kontaktuppgifter, meddelanden och utvecklingssamtal",
@@ -1108,7 +1108,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Elevkonton och inloggning",
-        (GR, GY),
+        (GR, GY, VUX),
         ("Identitet och inloggning",),
         ("elever", "personal"),
         "Namn, användarnamn, klass, skola och inloggningshändelser",
@@ -1117,7 +1117,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Hantering av elevers enheter",
-        (GR, GY),
+        (GR, AGR, GY),
         ("Enhetshantering",),
         ("elever", "personal"),
         "Namn, enhetens serienummer och installerade appar",
@@ -1223,7 +1223,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Modersmålsundervisning och studiehandledning",
-        (GR, GY),
+        (FSK, GR, GY),
         ("Elevregister",),
         ELEVER,
         "Namn, klass, modersmål och schema",
@@ -1232,7 +1232,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Studie- och yrkesvägledning",
-        (GR, GY, VUX),
+        (GR, GY, AGY, VUX),
         ("Elevregister",),
         ("elever",),
         "Namn, klass, val och anteckningar från vägledningssamtal",
@@ -1240,7 +1240,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Skolbibliotek och utlåning",
-        (GR, GY),
+        (GR, GY, VUX),
         ("Digitala läromedel",),
         ("elever", "personal"),
         "Namn, klass och lån",
@@ -1248,7 +1248,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Tillbud och olycksfall",
-        (FSK, GR, GY),
+        (FSK, GR, AGR, GY),
         ("Kränkningsanmälan",),
         ("elever", "personal"),
         "Namn, händelse, skada och åtgärder",
@@ -1259,7 +1259,7 @@ ACTIVITY_TEMPLATES: tuple[ActivityTemplate, ...] = (
     ),
     T(
         "Nationella prov",
-        (GR, GY),
+        (GR, GY, VUX),
         ("Prov och bedömning",),
         ("elever",),
         "Namn, personnummer, provresultat",
