@@ -310,6 +310,15 @@ class CountryInUseFilter(admin.SimpleListFilter):
         return queryset.filter(country=self.value()) if self.value() else queryset
 
 
+class CapabilityInUseFilter(admin.RelatedOnlyFieldListFilter):
+    """The capabilities in use, named "Område › Förmåga" without a query per capability."""
+
+    def field_choices(self, field, request, model_admin):
+        used = model_admin.get_queryset(request).values_list(f"{field.name}_id", flat=True)
+        capabilities = Capability.objects.filter(pk__in=used).select_related("parent")
+        return [(capability.pk, str(capability)) for capability in capabilities]
+
+
 class CapabilityLevelFilter(admin.SimpleListFilter):
     title = _("nivå")
     parameter_name = "niva"
@@ -444,7 +453,7 @@ class LearningResourceUsageAdmin(RegisterAdmin):
 @admin.register(ApplicationCapability)
 class ApplicationCapabilityAdmin(LinkAdmin):
     list_display = ("application", "capability")
-    list_filter = (("capability", admin.RelatedOnlyFieldListFilter),)
+    list_filter = (("capability", CapabilityInUseFilter),)
     list_select_related = ("application", "capability__parent")
     autocomplete_fields = ("application", "capability")
     search_text_fields = ("application__search_text", "capability__search_text")
@@ -453,7 +462,7 @@ class ApplicationCapabilityAdmin(LinkAdmin):
 @admin.register(LearningResourceCapability)
 class LearningResourceCapabilityAdmin(LinkAdmin):
     list_display = ("learning_resource", "capability")
-    list_filter = (("capability", admin.RelatedOnlyFieldListFilter),)
+    list_filter = (("capability", CapabilityInUseFilter),)
     list_select_related = ("learning_resource", "capability__parent")
     autocomplete_fields = ("learning_resource", "capability")
     search_text_fields = ("learning_resource__search_text", "capability__search_text")

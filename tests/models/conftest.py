@@ -23,12 +23,19 @@ def admin_client(client, superuser):
 
 @pytest.fixture
 def one_of_everything(db) -> dict[type, object]:
-    """One saved row of every portfolio and GDPR model, linked the way the register links them."""
+    return build_one_of_everything()
+
+
+def build_one_of_everything() -> dict[type, object]:
+    """One saved row of every portfolio and GDPR model, linked the way the register links them.
+
+    Every call adds a new, independent set, so a test can grow the register evenly.
+    """
     board = f.BoardFactory()
     administration = f.OrganisationFactory(parent=board)
     school = f.SchoolUnitFactory(parent=administration)
-    capability_area = f.CapabilityFactory(name="Undervisning")
-    capability = f.CapabilityFactory(name="Lärplattform", parent=capability_area)
+    capability_area = f.CapabilityFactory()
+    capability = f.CapabilityFactory(parent=capability_area)
     management_object = f.ManagementObjectFactory(owner_organisation=administration)
     application = f.ApplicationFactory(management_object=management_object)
     learning_resource = f.LearningResourceFactory()

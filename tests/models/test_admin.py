@@ -136,3 +136,15 @@ def test_staff_strategist_changes_the_portfolio_but_not_the_gdpr_record(client, 
     assert client.get(admin_url(ProcessingActivity, "add")).status_code == 403
     page = client.get(admin_url(ProcessingActivity, "change", activity.pk))
     assert page.status_code == 200 and not page.context["has_change_permission"]
+
+
+def test_every_changelist_makes_as_many_queries_for_three_sets_of_rows_as_for_one(admin_client):
+    from tests.models.conftest import build_one_of_everything
+
+    build_one_of_everything()
+    models = registered_domain_models()
+    few = {model: _changelist_queries(admin_client, model) for model in models}
+    build_one_of_everything()
+    build_one_of_everything()
+    many = {model: _changelist_queries(admin_client, model) for model in models}
+    assert {m._meta.label: n for m, n in many.items() if n != few[m]} == {}
