@@ -148,3 +148,14 @@ def test_every_changelist_makes_as_many_queries_for_three_sets_of_rows_as_for_on
     build_one_of_everything()
     many = {model: _changelist_queries(admin_client, model) for model in models}
     assert {m._meta.label: n for m, n in many.items() if n != few[m]} == {}
+
+
+def test_fields_the_system_keeps_are_read_only_in_every_admin(rf, superuser, one_of_everything):
+    request = rf.get("/")
+    request.user = superuser
+    for model in registered_domain_models():
+        model_admin = admin.site._registry[model]
+        readonly = set(model_admin.get_readonly_fields(request, one_of_everything[model]))
+        names = {field.name for field in model._meta.get_fields()}
+        kept = {"version", "created", "updated", "search_text", "path"} & names
+        assert kept <= readonly, f"{model._meta.label}: {kept - readonly} editable"
