@@ -50,7 +50,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 def round_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    form = RoundForm(request.POST or None)
+    # A list page can link here with its selection: ?filter_application=lifecycle_status%3Di_drift
+    preset = {name: value for name, value in request.GET.items() if name.startswith("filter_")}
+    form = RoundForm(request.POST or None, initial=preset)
     if request.method == "POST" and form.is_valid():
         try:
             round_ = services.start_round(

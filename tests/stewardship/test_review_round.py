@@ -217,6 +217,12 @@ def test_manager_pages_and_excel_export(landscape, strategist, client):
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_a_list_selection_can_be_carried_to_the_new_round_form(client, strategist):
+    client.force_login(strategist)
+    page = client.get(reverse("stewardship:round_create"), {"filter_application": "lifecycle_status=i_drift"})
+    assert page.context["form"]["filter_application"].value() == "lifecycle_status=i_drift"
+
+
 def test_only_managers_start_rounds(client, reader):
     client.force_login(reader)
     assert client.get(reverse("stewardship:round_create")).status_code == 403
