@@ -186,6 +186,14 @@ def ropa_rows(
     for dpia in reader.all(Dpia):
         dpias[dpia.processing_activity_id].append(dpia)
 
+    agreement_texts: dict[int, str] = {}
+
+    def agreement_text(vendor: Vendor) -> str:
+        # A vendor shared by many records is described once, not once per record.
+        if vendor.pk not in agreement_texts:
+            agreement_texts[vendor.pk] = _agreement_text(vendor, agreements[vendor.pk])
+        return agreement_texts[vendor.pk]
+
     activities = [
         a
         for a in reader.all(ProcessingActivity)
@@ -267,9 +275,7 @@ def ropa_rows(
                     f"{v.name} ({_country(v.country)})" if _country(v.country) else v.name
                     for v in processor_vendors
                 ),
-                "processor_agreements": _lines(
-                    _agreement_text(v, agreements[v.pk]) for v in processor_vendors
-                ),
+                "processor_agreements": _lines(agreement_text(v) for v in processor_vendors),
                 "dpia": _dpia_text(dpias[activity.pk]),
                 "last_reviewed_on": _date(activity.last_reviewed_on),
                 "status": _label(ActivityStatus, activity.status),
@@ -294,8 +300,13 @@ def _transfer_text(transfer: Transfer) -> str:
 def _agreement_text(vendor: Vendor, contracts: list[Contract]) -> str:
     if not contracts:
         return f"{vendor.name}: {_('biträdesavtal saknas')}"
-    signed = ", ".join(f"{c.name} ({_date(c.dpa_signed_on)})" for c in sorted(contracts, key=lambda c: c.pk))
-    return f"{vendor.name}: {signed}"
+    # The latest agreement, and how many more: a vendor with dozens of contracts must not
+    # overflow a spreadsheet cell (Excel's limit is 32,767 characters).
+    latest = max(contracts, key=lambda c: (c.dpa_signed_on, c.pk))
+    text = f"{vendor.name}: {latest.name} ({_date(latest.dpa_signed_on)})"
+    if len(contracts) > 1:
+        text += " " + str(_("och %(count)s avtal till")) % {"count": len(contracts) - 1}
+    return text
 
 
 def _dpia_text(dpias: list[Dpia]) -> str:
