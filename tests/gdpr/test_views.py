@@ -265,3 +265,36 @@ def test_ropa_download_for_a_controller_and_a_date(coordinator_client):
     assert old.json() == []
     form_page = coordinator_client.get(reverse("gdpr:ropa_download"))
     assert 'id="id_as_of"' in form_page.text
+
+
+def _page_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _busy_record(activity):
+    for _ in range(3):
+        link_service(activity)
+        TransferFactory(processing_activity=activity)
+        DpiaFactory(processing_activity=activity)
+    activity.purposes = "Ett ändrat ändamål för behandlingen."
+    activity.save()
+    return activity
+
+
+def test_activity_list_review_and_followup_query_counts_do_not_grow_with_rows(coordinator_client):
+    urls = [reverse("gdpr:activity_list"), reverse("gdpr:review_due"), reverse("gdpr:followup")]
+    _busy_record(ProcessingActivityFactory(last_reviewed_on=None))
+    small = [_page_queries(coordinator_client, url) for url in urls]
+    for _ in range(5):
+        _busy_record(ProcessingActivityFactory(last_reviewed_on=None, controller=BoardFactory()))
+    assert [_page_queries(coordinator_client, url) for url in urls] == small
+
+
+def test_activity_detail_query_count_does_not_grow_with_its_relations(coordinator_client):
+    lean = ProcessingActivityFactory()
+    busy = _busy_record(_busy_record(ProcessingActivityFactory()))
+    lean_count = _page_queries(coordinator_client, reverse("gdpr:activity_detail", args=[lean.pk]))
+    busy_count = _page_queries(coordinator_client, reverse("gdpr:activity_detail", args=[busy.pk]))
+    assert busy_count == lean_count
