@@ -162,6 +162,9 @@ class ApplicationDetail(RegisterDetailView):
             obj, ApplicationUsage, ApplicationCapability, ContractApplication, "application"
         )
 
+    def more_context(self, obj):
+        return {"show_dataflows": True}
+
 
 class LearningResourceDetail(RegisterDetailView):
     model = LearningResource
@@ -176,6 +179,9 @@ class LearningResourceDetail(RegisterDetailView):
             obj, LearningResourceUsage, LearningResourceCapability, ContractLearningResource,
             "learning_resource",
         )
+
+    def more_context(self, obj):
+        return {"show_dataflows": True}
 
 
 #

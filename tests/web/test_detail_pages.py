@@ -11,6 +11,7 @@ from portfolio.models import Application
 from tests.factories import (
     ApplicationFactory,
     ContractFactory,
+    DataFlowFactory,
     ManagementObjectFactory,
     ManagementPlanFactory,
     ProcessingActivityFactory,
@@ -73,12 +74,16 @@ def test_system_page_shows_owners_contracts_activities_and_gdpr_findings(client,
     contract.application_links.create(application=application)
     activity = ProcessingActivityFactory(name="Elevhälsojournal", legal_basis="", retention_period="")
     activity.application_links.create(application=application)
+    receiver = ApplicationFactory(name="Skolstatistik")
+    DataFlowFactory(source_application=application, target_application=receiver)
     expected = [f for f in find_gaps() if ("application", application.pk) in f.services]
     assert expected, "the incomplete record should give findings"
 
     client.force_login(reader)
     content = client.get(reverse("portfolio:application_detail", args=[application.pk])).content.decode()
-    for text in (owner.person.name, "Avtal elevhälsa", "Elevhälsojournal", *(f.title for f in expected)):
+    shown = [owner.person.name, "Avtal elevhälsa", "Elevhälsojournal", receiver.name]
+    shown += [f.title for f in expected]
+    for text in shown:
         assert text in content
 
 
