@@ -56,6 +56,8 @@ __all__ = [
     "learning_resource_completeness",
     "management_object_completeness",
     "month_ends",
+    "month_point",
+    "months_from",
     "portfolio_completeness_at",
     "score_row",
     "total",
@@ -640,22 +642,24 @@ def portfolio_completeness_at(snapshot: Snapshot, day: datetime.date) -> dict[st
     }
 
 
+def month_point(
+    per_day: Callable[[Snapshot, datetime.date], Mapping[str, list[Completeness]]], day: datetime.date
+) -> MonthPoint:
+    """Score the register as it stood at the end of ``day`` with ``per_day`` (one Snapshot)."""
+    by_kind = {kind: total(results, kind) for kind, results in per_day(Snapshot(day), day).items()}
+    return MonthPoint(
+        day=day,
+        score=sum(g.score for g in by_kind.values()),
+        possible=sum(g.possible for g in by_kind.values()),
+        records=sum(g.records for g in by_kind.values()),
+        by_kind=by_kind,
+    )
+
+
 def months_from(
     per_day: Callable[[Snapshot, datetime.date], Mapping[str, list[Completeness]]],
     months: int,
     today: datetime.date | None = None,
 ) -> list[MonthPoint]:
     """Score the register at each month's end with ``per_day`` (one Snapshot per month)."""
-    points = []
-    for day in month_ends(months, today):
-        by_kind = {kind: total(results, kind) for kind, results in per_day(Snapshot(day), day).items()}
-        points.append(
-            MonthPoint(
-                day=day,
-                score=sum(g.score for g in by_kind.values()),
-                possible=sum(g.possible for g in by_kind.values()),
-                records=sum(g.records for g in by_kind.values()),
-                by_kind=by_kind,
-            )
-        )
-    return points
+    return [month_point(per_day, day) for day in month_ends(months, today)]

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from portfolio.text import split_lines
 
 from .names import (
+    NameKey,
     compact,
     host_of,
     is_test_environment,
@@ -181,7 +182,9 @@ def cluster_records(
     # "Microsoft Teams" by Microsoft is "Teams": the name without its vendor, compared only
     # against registrations of the same vendor or of no recorded vendor.
     without_vendor = [_strip_vendor(n, r.vendor_name) for n, r in zip(normalised, records, strict=True)]
-    compacts = [compact(n) for n in normalised]
+    vendor_keys = {i: NameKey(w) for i, w in enumerate(without_vendor) if w}
+    keys_of = [NameKey(n) for n in normalised]
+    compacts = [k.compact for k in keys_of]
     hosts = [normalise_host(host_of(r.url)) for r in records]
     test_flags = [is_test_environment(r.name, (r.url, *r.entity_ids)) for r in records]
 
@@ -236,9 +239,9 @@ def cluster_records(
 
     compared: set[tuple[int, int]] = set()
 
-    def pair_score(a: int, b: int) -> float:
-        score = name_similarity(normalised[a], normalised[b])
-        if score < 100 and (without_vendor[a] or without_vendor[b]):
+    def pair_score(a: int, b: int, cutoff: float) -> float:
+        score = name_similarity(keys_of[a], keys_of[b], cutoff)
+        if score < 100 and (a in vendor_keys or b in vendor_keys):
             same_vendor = records[a].vendor_id == records[b].vendor_id or None in (
                 records[a].vendor_id,
                 records[b].vendor_id,
@@ -246,7 +249,7 @@ def cluster_records(
             if same_vendor:
                 score = max(
                     score,
-                    name_similarity(without_vendor[a] or normalised[a], without_vendor[b] or normalised[b]),
+                    name_similarity(vendor_keys.get(a, keys_of[a]), vendor_keys.get(b, keys_of[b]), cutoff),
                 )
         return score
 
@@ -269,7 +272,7 @@ def cluster_records(
             if pair in compared:
                 continue
             compared.add(pair)
-            score = pair_score(a, b)
+            score = pair_score(a, b, threshold)
             if score >= threshold:
                 add_edge(a, b, score, "name")
 
@@ -278,7 +281,7 @@ def cluster_records(
             continue
         specific = host.count(".") >= 2 and len(members) <= 3
         for a, b in candidate_pairs(members):
-            if specific or pair_score(a, b) >= HOST_NAME_FLOOR:
+            if specific or pair_score(a, b, HOST_NAME_FLOOR) >= HOST_NAME_FLOOR:
                 add_edge(a, b, _EVIDENCE_SCORE["host"], "host")
 
     # Maximum spanning forest: strongest evidence first; each union records the link that made it.

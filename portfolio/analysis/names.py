@@ -24,6 +24,7 @@ __all__ = [
     "compact",
     "host_of",
     "is_test_environment",
+    "NameKey",
     "name_similarity",
     "normalise_host",
     "normalise_name",
@@ -122,7 +123,8 @@ _PUNCTUATION = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
-_FILLER_PATTERNS = tuple(re.compile(rf"(?:^|\s){re.escape(p)}(?=\s|$)") for p in FILLER_PHRASES)
+#: One alternation, longest phrases first, so a name is scanned once.
+_FILLER = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, FILLER_PHRASES)) + r")(?=\s|$)")
 _LEGAL_SINGLE = frozenset(s for s in LEGAL_SUFFIXES if " " not in s and "/" not in s)
 
 
@@ -152,8 +154,7 @@ def normalise_name(name: str) -> str:
     folded = _fold(name)
     tokens = [t for t in folded.split(" ") if t and not _VERSION.match(t) and t not in _CONJUNCTIONS]
     text = " ".join(tokens)
-    for pattern in _FILLER_PATTERNS:
-        text = pattern.sub(" ", text)
+    text = _FILLER.sub(" ", text)
     tokens = text.split()
     # Legal suffixes only at the end ("AS" inside a name can be a word), possibly several ("AB (publ)").
     while len(tokens) > 1 and tokens[-1] in _LEGAL_SINGLE:
@@ -169,7 +170,20 @@ def compact(normalised: str) -> str:
     return normalised.replace(" ", "")
 
 
-def name_similarity(a: str, b: str) -> float:
+class NameKey:
+    """A normalised name with what :func:`name_similarity` needs, computed once per service."""
+
+    __slots__ = ("compact", "digits", "text", "token_set", "tokens")
+
+    def __init__(self, normalised: str):
+        self.text = normalised
+        self.compact = compact(normalised)
+        self.digits = tuple(_DIGITS.findall(normalised))
+        self.tokens = normalised.split()
+        self.token_set = frozenset(self.tokens)
+
+
+def name_similarity(a: str | NameKey, b: str | NameKey, cutoff: float = 0.0) -> float:
     """How alike two *normalised* names are, 0–100.
 
     The best of plain, word-order-insensitive and space-insensitive edit similarity, with three
@@ -179,36 +193,52 @@ def name_similarity(a: str, b: str) -> float:
       version numbers were already removed, so the numbers left name the product;
     * short names must be equal: "Canva" and "Canvas", "Tello" and "Trello" are different;
     * after removing the words both share, what is left must itself be alike (it weighs half) and
-      not short
-      ("Google Pay" / "Google Play", "Virgin Plus" / "Virgin Pulse"), and one name may not be
-      the other plus a word ("York University" / "New York University").
+      not short ("Google Pay" / "Google Play", "Virgin Plus" / "Virgin Pulse"), and one name may
+      not be the other plus a word ("York University" / "New York University").
+
+    With ``cutoff``, a pair that cannot reach it (judged by lengths alone) scores 0 at once.
     """
-    if a == b:
-        return 100.0
-    if _DIGITS.findall(a) != _DIGITS.findall(b):
+    ka = a if isinstance(a, NameKey) else NameKey(a)
+    kb = b if isinstance(b, NameKey) else NameKey(b)
+    if ka.text == kb.text or ka.compact == kb.compact:
+        return 100.0 if ka.digits == kb.digits else 0.0
+    if ka.digits != kb.digits:
         return 0.0
-    ca, cb = compact(a), compact(b)
-    if ca == cb:
-        return 100.0
-    if min(len(ca), len(cb)) < 8:
+    ca, cb = ka.compact, kb.compact
+    lca, lcb = len(ca), len(cb)
+    if lca < 8 or lcb < 8:
         return 0.0
-    score = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b), fuzz.ratio(ca, cb))
-    ta, tb = a.split(), b.split()
-    common = set(ta) & set(tb)
+    if cutoff:
+        la, lb = len(ka.text), len(kb.text)
+        if max(200 * min(la, lb) / (la + lb), 200 * min(lca, lcb) / (lca + lcb)) < cutoff:
+            return 0.0
+    rest_score = None
+    common = ka.token_set & kb.token_set
     if common:
-        rest_a = "".join(t for t in ta if t not in common)
-        rest_b = "".join(t for t in tb if t not in common)
+        rest_a = "".join(t for t in ka.tokens if t not in common)
+        rest_b = "".join(t for t in kb.tokens if t not in common)
         # A word on one side only is a different product, unless it is a short particle ("i", "of").
         if bool(rest_a) != bool(rest_b) and max(len(rest_a), len(rest_b)) > 2:
             return 0.0
         if rest_a and rest_b:
             if rest_a.rstrip("s") == rest_b.rstrip("s"):  # genitive: "Lerum" / "Lerums"
-                return max(score, 95.0)
+                return 95.0 if not cutoff else max(95.0, _whole_score(ka, kb, 0))
             if min(len(rest_a), len(rest_b)) < 6:
                 return 0.0
-            # The distinguishing words weigh as much as the whole name.
-            score = (score + fuzz.ratio(rest_a, rest_b)) / 2
-    return score
+            # The distinguishing words weigh as much as the whole name: (whole + rest) / 2.
+            rest_score = fuzz.ratio(rest_a, rest_b, score_cutoff=max(0.0, 2 * cutoff - 100))
+            if cutoff and rest_score == 0:
+                return 0.0
+    whole = _whole_score(ka, kb, cutoff if rest_score is None else max(0.0, 2 * cutoff - rest_score))
+    return whole if rest_score is None else (whole + rest_score) / 2
+
+
+def _whole_score(ka: NameKey, kb: NameKey, cutoff: float) -> float:
+    return max(
+        fuzz.ratio(ka.text, kb.text, score_cutoff=cutoff),
+        fuzz.ratio(ka.compact, kb.compact, score_cutoff=cutoff),
+        fuzz.token_sort_ratio(ka.text, kb.text, score_cutoff=cutoff),
+    )
 
 
 def host_of(url: str) -> str:
