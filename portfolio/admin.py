@@ -6,10 +6,11 @@ afterwards) and recorded in history with the acting user (the history middleware
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
@@ -131,6 +132,14 @@ class RegisterAdmin(LinkAdmin):
 
     form = VersionedAdminForm
     history_list_display = ["version"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEditError as error:
+            # Someone saved between this form's check and its save; the transaction is rolled back.
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         if change and obj.pk:

@@ -264,3 +264,33 @@ def test_bulk_delete_action_records_each_deletion_with_the_acting_user(admin_cli
     deletions = Vendor.history.filter(history_type="-")
     assert sorted(deletions.values_list("id", flat=True)) == sorted(v.pk for v in vendors)
     assert {d.history_user for d in deletions} == {superuser}
+
+
+def test_admin_save_losing_a_race_after_its_check_is_rolled_back_with_a_message(admin_client):
+    """Another writer bumps the version between the form's check and the save's claim."""
+    from django.db import connection
+
+    vendor = f.VendorFactory(name="Före")
+    url = reverse("admin:portfolio_vendor_change", args=[vendor.pk])
+    data = admin_post_data(admin_client.get(url), name="Efter")
+    fired = []
+
+    def concurrent_writer(execute, sql, params, many, context):
+        if not fired and sql.startswith("UPDATE") and '"version"' in sql:
+            fired.append(sql)
+            execute(
+                'UPDATE "portfolio_vendor" SET "version" = "version" + 1 WHERE "id" = %s',
+                [vendor.pk],
+                False,
+                context,
+            )
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(concurrent_writer):
+        response = admin_client.post(url, data, follow=True)
+
+    assert fired
+    assert "Posten har ändrats av någon annan" in response.content.decode()
+    stored = Vendor.objects.get()
+    assert (stored.name, stored.version) == ("Före", 1)
+    assert stored.history.count() == 1
