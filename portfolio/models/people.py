@@ -57,6 +57,11 @@ class Person(SearchableModel):
     def search_parts(self) -> list[str]:
         return [self.name, self.email, self.title]
 
+    def clean(self) -> None:
+        # Normalise before the uniqueness check runs, or "Anna@…" passes validation and then
+        # collides with "anna@…" in the database when save() lower-cases it.
+        self.email = self.email.strip().lower()
+
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
