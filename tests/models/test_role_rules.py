@@ -89,3 +89,12 @@ def test_person_holding_a_role_cannot_be_deleted():
     role = f.RoleAssignmentFactory()
     with pytest.raises(ProtectedError):
         role.person.delete()
+
+
+def test_person_form_refuses_an_email_that_differs_only_in_case_from_another():
+    from portfolio.forms import PersonForm
+
+    f.PersonFactory(email="anna.berg@mittkoping.se")
+    form = PersonForm(data={"name": "Anna Berg", "email": "Anna.Berg@Mittkoping.se", "active": "on"})
+    assert not form.is_valid()
+    assert "En person med denna e-postadress finns redan." in str(form.errors)
