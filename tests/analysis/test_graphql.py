@@ -157,3 +157,17 @@ def test_every_analysis_field_and_type_is_described():
         assert type_.description, type_.name
         for field_name, field in type_.fields.items():
             assert field.description, f"{type_.name}.{field_name}"
+
+
+def test_the_examples_in_docs_analysis_md_run(reader, landscape):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "analysis.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```graphql\n(.*?)```", text, flags=re.DOTALL)
+    assert len(examples) >= 2
+    _big, small = landscape
+    for example in examples:
+        data, errors = execute(reader, example.replace("application:12", f"application:{small.pk}"))
+        assert not errors, errors
+        assert data
