@@ -8,6 +8,7 @@ read these functions.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from gdpr.completeness import activity_completeness, activity_completeness_at, by_controller
@@ -20,7 +21,8 @@ from portfolio.analysis.completeness import (
     by_owner,
     learning_resource_completeness,
     management_object_completeness,
-    months_from,
+    month_ends,
+    month_point,
     portfolio_completeness_at,
     total,
 )
@@ -86,6 +88,23 @@ def _register_at(snapshot: Snapshot, day: datetime.date) -> dict[str, list[Compl
     return {**portfolio_completeness_at(snapshot, day), **activity_completeness_at(snapshot, day)}
 
 
-def completeness_over_time(months: int = 12, today: datetime.date | None = None) -> list[MonthPoint]:
+#: Past month-ends are history and do not change, so their figures are cached for a day; only
+#: the running month (today) is computed on every call.
+MONTH_CACHE_SECONDS = 24 * 60 * 60
+
+
+def completeness_over_time(
+    months: int = 12, today: datetime.date | None = None, *, use_cache: bool = True
+) -> list[MonthPoint]:
     """How complete the register was at each month's end, read from history (Snapshot per month)."""
-    return months_from(_register_at, months, today)
+    today = today or timezone.localdate()
+    points = []
+    for day in month_ends(months, today):
+        key = f"stewardship:completeness:{day.isoformat()}"
+        point = cache.get(key) if use_cache and day < today else None
+        if point is None:
+            point = month_point(_register_at, day)
+            if use_cache and day < today:
+                cache.set(key, point, MONTH_CACHE_SECONDS)
+        points.append(point)
+    return points

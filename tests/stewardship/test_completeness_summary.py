@@ -66,6 +66,20 @@ def test_month_end_figures_follow_the_history_of_a_record():
     assert october.percent == now.percent
 
 
+def test_past_month_ends_are_cached_and_today_is_always_fresh():
+    today = timezone.localdate()
+    ProcessingActivityFactory()
+    completeness_over_time(3, today=today)
+    with CaptureQueriesContext(connection) as again:
+        points = completeness_over_time(3, today=today)
+    uncached = len(again.captured_queries)
+    ProcessingActivityFactory(retention_period="")
+    assert completeness_over_time(3, today=today)[-1].records == points[-1].records + 1
+    with CaptureQueriesContext(connection) as today_only:
+        completeness_over_time(1, today=today, use_cache=False)
+    assert uncached == len(today_only.captured_queries)  # the two past month-ends came from the cache
+
+
 def test_month_end_figures_cost_the_same_queries_whatever_the_size():
     def build(n):
         for _i in range(n):
@@ -75,10 +89,10 @@ def test_month_end_figures_cost_the_same_queries_whatever_the_size():
 
     build(2)
     with CaptureQueriesContext(connection) as small:
-        completeness_over_time(2, today=TODAY)
+        completeness_over_time(2, today=TODAY, use_cache=False)
     build(8)
     with CaptureQueriesContext(connection) as large:
-        completeness_over_time(2, today=TODAY)
+        completeness_over_time(2, today=TODAY, use_cache=False)
     assert len(large.captured_queries) == len(small.captured_queries)
 
 

@@ -40,13 +40,6 @@ SECRETS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def public_on(settings):
     settings.PUBLIC_PAGE_ENABLED = True
