@@ -58,3 +58,9 @@ def test_vendor_outside_eea_is_a_third_country():
     unknown = f.VendorFactory(country="")
     assert american.is_third_country and not swedish.is_third_country and not unknown.is_third_country
     assert list(Vendor.objects.third_country()) == [american]
+
+
+def test_organisation_number_typed_without_hyphen_is_still_a_duplicate():
+    f.VendorFactory(organisation_number="556036-0793")
+    duplicate = f.VendorFactory.build(organisation_number="5560360793")
+    assert "En leverantör med detta organisationsnummer finns redan." in str(validation_errors(duplicate))
