@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import re
 import zipfile
@@ -400,6 +401,7 @@ def _parse_number(text: str, *, integer: bool) -> str:
     return str(number)
 
 
+@functools.cache
 def _choice_index(choices: type[models.TextChoices]) -> dict[str, str]:
     index: dict[str, str] = {}
     for code, label in choices.choices:
@@ -525,6 +527,35 @@ def instance_form_data(form_class: type, instance: models.Model) -> dict[str, An
 _BOOKKEEPING = {"created", "updated", "version", "search_text"}
 
 
+def _stored_values_match(instance: models.Model, values: dict[str, Any]) -> bool:
+    """Whether every value read from the row equals what ``instance`` already stores."""
+    for name, value in values.items():
+        if name.startswith("_"):
+            continue
+        field_ = instance._meta.get_field(name)
+        if field_.many_to_many:
+            stored = set(getattr(instance, name).values_list("pk", flat=True))
+            if stored != {obj.pk for obj in value}:
+                return False
+            continue
+        current = getattr(instance, field_.attname)
+        if field_.is_relation:
+            if current != getattr(value, "pk", value):
+                return False
+        elif isinstance(current, list) or isinstance(value, list):
+            if sorted(current or []) != sorted(value or []):
+                return False
+        elif isinstance(current, Decimal) or isinstance(current, int) and not isinstance(current, bool):
+            try:
+                if Decimal(str(value)) != Decimal(current):
+                    return False
+            except ArithmeticError:
+                return False
+        elif current != value and str(current) != str(value):
+            return False
+    return True
+
+
 def _snapshot(instance: models.Model) -> dict[str, Any]:
     return {
         f.attname: f.value_from_object(instance)
@@ -577,6 +608,7 @@ class RowImporter:
         self.reason = reason
         self.lookups = Lookups()
         self._role_keys: set[tuple] | None = None
+        self._by_external_id: dict[str, models.Model] | None = None
 
     # -- cells ------------------------------------------------------------------------------
 
@@ -677,7 +709,11 @@ class RowImporter:
         model = spec.model
         external_id = values.get("external_id") or ""
         if external_id:
-            match = model._default_manager.filter(external_id=external_id).first()
+            if self._by_external_id is None:
+                self._by_external_id = {
+                    o.external_id: o for o in model._default_manager.exclude(external_id="")
+                }
+            match = self._by_external_id.get(external_id)
             if match is not None:
                 return match, ""
         if spec.match == "cost":
@@ -748,17 +784,26 @@ class RowImporter:
             errors.append(RowError(row_number, "", "", problem))
             return result
         is_new = instance is None
-        instance = instance or self.spec.model()
-        snapshot = _snapshot(instance)
-        data = instance_form_data(self.spec.form_class, instance)
-        for name, value in values.items():
-            if not name.startswith("_"):
-                data[name] = _form_value(value)
-        form = self.spec.form_class(data=data, instance=instance)
-        if not form.is_valid():
-            self._form_errors(form, raw_by_field, row_number, errors)
-            return result
-        changed = is_new or _has_changes(form, snapshot)
+        if not is_new and _stored_values_match(instance, values):
+            # Nothing to change: no form round, no save, no history. A stored record already
+            # passed its Form when it was saved.
+            changed, form = False, None
+        else:
+            instance = instance or self.spec.model()
+            snapshot = _snapshot(instance)
+            # The form's data is filled from its own initial values (the record as stored, or a
+            # new record's defaults) and then the row's cells, so that a column the file leaves
+            # out keeps its value. Filling the bound dict in place reads the record only once.
+            data: dict[str, Any] = {}
+            form = self.spec.form_class(data=data, instance=instance)
+            data.update({name: _form_value(form.initial.get(name)) for name in form.fields})
+            for name, value in values.items():
+                if not name.startswith("_"):
+                    data[name] = _form_value(value)
+            if not form.is_valid():
+                self._form_errors(form, raw_by_field, row_number, errors)
+                return result
+            changed = is_new or _has_changes(form, snapshot)
         try:
             with transaction.atomic():
                 if changed:
@@ -778,6 +823,8 @@ class RowImporter:
         return result
 
     def _remember(self, instance: models.Model, is_new: bool) -> None:
+        if self._by_external_id is not None and getattr(instance, "external_id", ""):
+            self._by_external_id[instance.external_id] = instance
         ref = {"systems": "application", "learning_resources": "learning_resource", "people": "person"}.get(
             self.spec.key
         )

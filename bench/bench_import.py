@@ -1,0 +1,123 @@
+"""Spreadsheet import: rows per second and peak memory for 10,000 systems.
+
+The file is generated deterministically (fixed seed) in a temporary folder as a semicolon CSV
+of the kind municipalities send: names, vendors (400 distinct, new to the register), status,
+login, hosting, dates, user groups and an external id. Two passes over the same 10,000 rows:
+
+* the first import, which validates every row with ``ApplicationForm`` and creates it through
+  ``save_form`` (history included) — rows per second;
+* the same file again, where every row is unchanged and nothing is written — rows per second,
+  with ``tracemalloc`` on for the peak memory of reading, converting and matching 10,000 rows
+  against 10,000 stored systems (tracemalloc slows the form path several times over, so it is
+  kept off the timed creation).
+
+Everything runs inside a transaction that is rolled back, so the demo register the other
+benchmarks read is left as it was. The import's cost depends on the file, not on the demo's
+size, so it is measured at the first scale only (once per database).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from django.db import transaction
+
+from bench import Measurement
+
+AREA = "import"
+ROWS = 10_000
+SEED = 12000
+
+
+def _write_file(path: Path) -> None:
+    rng = random.Random(SEED)
+    statuses = ["I drift", "Planerad", "Under avveckling", "i_drift"]
+    logins = ["SAML", "OpenID Connect", "Lokala konton", "lokala_konton"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(
+            [
+                "Systemnamn",
+                "Leverantör",
+                "Livscykelstatus",
+                "Inloggningsmetod",
+                "Driftform",
+                "I drift från",
+                "Användargrupper",
+                "Beskrivning",
+                "Externt id",
+            ]
+        )
+        for n in range(ROWS):
+            writer.writerow(
+                [
+                    f"Bänksystem {n:05d}",
+                    f"Bänkleverantör {rng.randrange(400):03d} AB",
+                    rng.choice(statuses),
+                    rng.choice(logins),
+                    "SaaS",
+                    f"{rng.randrange(1, 29):02d}.{rng.randrange(1, 13):02d}.{rng.randrange(2010, 2026)}",
+                    rng.choice(["Elever; Personal", "Personal", "Vårdnadshavare, Elever"]),
+                    f"Genererad rad {n} för mätningen",
+                    f"BENCH-{n:05d}",
+                ]
+            )
+
+
+def run(scale: int) -> list[Measurement]:
+    first_scale = int(os.environ.get("BENCH_SCALES", "1,30").split(",")[0])
+    if scale != first_scale:
+        return []
+    from integrations.spreadsheets import import_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "system.csv"
+        _write_file(path)
+        data = path.read_bytes()
+
+    results: list[Measurement] = []
+    with transaction.atomic():
+        started = time.perf_counter()
+        report = import_file(data, "system.csv")
+        elapsed = time.perf_counter() - started
+        results.append(
+            Measurement(
+                AREA,
+                "create rows/s",
+                ROWS / elapsed,
+                "rows/s",
+                f"{report.counts['created']} skapade av {ROWS}, {elapsed:.0f} s",
+            )
+        )
+        tracemalloc.start()
+        started = time.perf_counter()
+        again = import_file(data, "system.csv")
+        elapsed = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        results.append(
+            Measurement(
+                AREA,
+                "re-import unchanged rows/s",
+                ROWS / elapsed,
+                "rows/s",
+                f"{again.counts['unchanged']} oförändrade, tracemalloc på",
+            )
+        )
+        results.append(
+            Measurement(
+                AREA,
+                "peak memory, 10 000 rows",
+                peak / 1024 / 1024,
+                "MB",
+                f"tracemalloc: läsa, tolka och matcha mot {ROWS} lagrade",
+            )
+        )
+        transaction.set_rollback(True)
+    return results
