@@ -108,7 +108,7 @@ class Contract(SearchableModel):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("Slutdatum kan inte ligga före startdatum.")})
-        if self.dpa_signed_on and self.starts_on and self.dpa_signed_on > timezone.localdate():
+        if self.dpa_signed_on and self.dpa_signed_on > timezone.localdate():
             raise ValidationError({"dpa_signed_on": _("Ett undertecknandedatum kan inte ligga i framtiden.")})
 
 
