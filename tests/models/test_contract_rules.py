@@ -63,3 +63,9 @@ def test_active_contracts_are_those_running_on_the_day():
     running = f.ContractFactory(starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31))
     f.ContractFactory(starts_on=datetime.date(2024, 1, 1), ends_on=datetime.date(2025, 12, 31))
     assert list(Contract.objects.active(day)) == [running]
+
+
+def test_processor_agreement_date_in_the_future_is_refused_without_a_start_date_too():
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    contract = f.ContractFactory.build(vendor=f.VendorFactory(), starts_on=None, dpa_signed_on=tomorrow)
+    assert_refused(contract, "dpa_signed_on", "Ett undertecknandedatum kan inte ligga i framtiden.")
