@@ -55,6 +55,21 @@ def percent(value: Any) -> str:
     return f"{round(float(value) * 100):d}\u00a0%"
 
 
+@register.filter
+def register_of(match) -> str:
+    """The menu entry a page belongs to: ``portfolio:application_detail`` → ``portfolio:application``."""
+    if match is None or not match.url_name:
+        return ""
+    name = match.url_name
+    for suffix in ("_list", "_detail", "_edit", "_add", "_export"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    if match.namespace == "analysis" and name == "merge":
+        name = "duplicates"
+    return f"{match.namespace}:{name}" if match.namespace else name
+
+
 def _short(label: str) -> str:
     label = str(label)
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"

@@ -89,3 +89,11 @@ def test_every_page_meets_the_accessibility_basics(client, strategist, landscape
 
 def test_login_page_meets_the_accessibility_basics(client):
     assert check(client.get(reverse("login")).content.decode()) == []
+
+
+def test_menu_marks_the_section_of_the_current_page(client, reader, landscape):
+    client.force_login(reader)
+    url = reverse("portfolio:application_detail", args=[landscape["application"].pk])
+    content = client.get(url).content.decode()
+    assert f'<a href="{reverse("portfolio:application_list")}" aria-current="true">' in content
+    assert content.count('aria-current="true"') == 1
