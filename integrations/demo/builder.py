@@ -480,6 +480,23 @@ class _Builder:
         self.manifest.schools_lacking_capability = {
             capability: sorted(s.name for s in schools) for capability, schools in self.lacking.items()
         }
+        # Schools that run another system than their peers (index into the builder's main systems:
+        # learning platforms Unikum, Vklass, Google Classroom; attendance SchoolSoft, Tempus, Dexter,
+        # Skola24). Everyone else runs Unikum, and SchoolSoft (Tempus in the förskolor).
+        others = [s for s in compulsory if s not in picked]
+        rng.shuffle(others)
+        upper = self.schools_by_form["gymnasieskola"]
+        self.platform_choice = {**{s: 1 for s in others[:3]}, **{s: 2 for s in others[3:5]}, upper[-1]: 2}
+        self.attendance_choice = {s: 2 if i < 2 else 3 for i, s in enumerate(others[5:9])}
+        self.manifest.schools_with_different_system = {
+            "Lärplattform": sorted(s.name for s in self.platform_choice),
+            "Närvaro och frånvaro": sorted(s.name for s in self.attendance_choice),
+        }
+        # One pilot school per school form tries out the small, coined services: coverage is then
+        # all or little, never half, so that the equity analysis finds the planted gaps, not noise.
+        self.pilot_schools = [
+            rng.choice([s for s in schools if s not in picked]) for schools in self.schools_by_form.values()
+        ]
 
     def build_capabilities(self) -> None:
         areas = self.save(
@@ -687,6 +704,7 @@ class _Builder:
         for members in groups:
             for member in members[1:]:
                 member.extra["duplicate"] = True
+                member.extra["base"] = members[0]
         # Test environments of production systems.
         tests = [
             (apps["Procapita Utbildning"], f"TESTMILJÖ för Procapita Utbildning{plain}", "test."),
@@ -915,20 +933,17 @@ class _Builder:
         lacking_attendance = set(self.lacking["Närvaro och frånvaro"])
         for school in all_schools:
             if school not in lacking_platform:
-                weights = [6, 2, 2] if school.school_form != "forskola" else [1, 0, 0]
-                rng.choices(platforms, weights=weights)[0].schools.append(school)
+                platforms[self.platform_choice.get(school, 0)].schools.append(school)
             if school not in lacking_attendance:
-                if school.school_form == "forskola":
-                    attendance[1].schools.append(school)
-                else:
-                    rng.choice([attendance[0], attendance[2], attendance[3]]).schools.append(school)
-        # Duplicates and learning platforms outside the main three: a few schools that have one anyway.
+                default = 1 if school.school_form == "forskola" else 0
+                attendance[self.attendance_choice.get(school, default)].schools.append(school)
+        # Duplicates: a few schools registered the product again under another name.
         eligible = [s for s in all_schools if s not in lacking_platform and s not in lacking_attendance]
         for s in services:
             if s.extra.get("duplicate"):
-                s.schools = rng.sample(eligible, rng.randint(1, 3))
-            elif "Lärplattform" in s.capabilities and s.schools is None:
-                s.schools = [x for x in rng.sample(eligible, 3)]
+                # Registered again by schools that use the product already: no new capability there.
+                pool = [x for x in (s.extra["base"].schools or eligible) if x in eligible] or eligible
+                s.schools = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
         self.usage: dict[int, list[tuple[object, int]]] = {}
         for index, s in enumerate(services):
             rows: list[tuple[object, int]] = []
@@ -944,23 +959,20 @@ class _Builder:
                 fitting = [
                     x
                     for x in all_schools
-                    if forms_for_years[x.school_form][0] <= high
-                    and forms_for_years[x.school_form][1] >= low
-                    and x not in lacking_platform
-                ]
-                fitting = fitting or all_schools
-                count = len(fitting) if s.reach == "all" and s.extra.get("large") else rng.randint(2, 7)
-                schools = rng.sample(fitting, min(count, len(fitting)))
+                    if forms_for_years[x.school_form][0] <= high and forms_for_years[x.school_form][1] >= low
+                ] or all_schools
+                # A municipal licence reaches every school of the school years; a coined resource is
+                # a pilot at one or two schools. Coverage is then all or little, never half, so that
+                # the equity analysis finds the planted gaps rather than noise.
+                if s.reach == "all":
+                    schools = fitting
+                else:
+                    pilots = [x for x in self.pilot_schools if x in fitting]
+                    schools = rng.sample(pilots, 1) if pilots else []
             elif s.reach == "all":
-                schools = [
-                    x
-                    for x in all_schools
-                    if x not in lacking_platform or "Lärplattform" not in s.capabilities
-                ]
-                if s.extra.get("large"):
-                    schools = rng.sample(schools, max(8, len(schools) // 2))
+                schools = list(all_schools)
             else:
-                schools = rng.sample(all_schools, rng.randint(1, 6))
+                schools = rng.sample(self.pilot_schools, 1)
             if "Lärplattform" in s.capabilities:
                 schools = [x for x in schools if x not in lacking_platform]
             if "Närvaro och frånvaro" in s.capabilities:

@@ -79,6 +79,9 @@ class DemoManifest:
     #: Capability name → skolenheter that use no service with it while other schools do (equity).
     #: Every other school uses exactly one of the capability's main systems, not all the same one.
     schools_lacking_capability: dict[str, list[str]] = field(default_factory=dict)
+    #: Capability name → skolenheter that have it through another system than their same-form peers
+    #: (most run Unikum and SchoolSoft; these run Vklass, Google Classroom, Dexter or Skola24).
+    schools_with_different_system: dict[str, list[str]] = field(default_factory=dict)
 
     # --- GDPR (issue 5): processing activities by name unless said otherwise ---
     #: Legal basis (Art. 6(1)) blank.

@@ -457,7 +457,7 @@ ALL = ("elever", "personal", "vardnadshavare")
 TEACH = ("elever", "personal")
 
 REAL_APPLICATIONS: tuple[Product, ...] = (
-    P("Unikum", "unikum", ("Lärplattform", "Pedagogisk dokumentation"), "start.unikum.net", ALL, "saml_fed"),
+    P("Unikum", "unikum", ("Lärplattform",), "start.unikum.net", ALL, "saml_fed"),
     P("Vklass", "vklass", ("Lärplattform",), "www.vklass.se", ALL, "saml_fed"),
     P("Google Classroom", "google", ("Lärplattform",), "classroom.google.com", TEACH, "oidc_google"),
     P("SchoolSoft", "schoolsoft", ("Närvaro och frånvaro",), "sms.schoolsoft.se", ALL, "saml_muni"),
@@ -470,7 +470,7 @@ REAL_APPLICATIONS: tuple[Product, ...] = (
         "saml_muni",
     ),
     P("Dexter", "ist", ("Närvaro och frånvaro",), "dexter.ist.com", ALL, "saml_muni"),
-    P("Skola24", "nova", ("Närvaro och frånvaro", "Schemaläggning"), "web.skola24.se", ALL, "saml_muni"),
+    P("Skola24", "nova", ("Närvaro och frånvaro",), "web.skola24.se", ALL, "saml_muni"),
     P("InfoMentor", "infomentor", ("Betyg och omdömen", "Vårdnadshavarkontakt"), "hub.infomentor.se", ALL),
     P("Novaschem", "nova", ("Schemaläggning",), "novaschem.novasoftware.se", STAFF),
     P("Procapita Utbildning", "tieto", ("Elevregister",), "procapita.mittkoping.se", STAFF),
@@ -776,7 +776,7 @@ REAL_LEARNING_RESOURCES: tuple[Product, ...] = (
     P(
         "Claned",
         "claned",
-        ("Lärplattform",),
+        ("Digitala läromedel",),
         "app.claned.com",
         TEACH,
         "oidc_entra",

@@ -6,6 +6,7 @@ something. Fields documented as EXACT are compared both ways.
 """
 
 import datetime
+from collections import Counter
 
 import pytest
 from django.db.models import Count, Q
@@ -416,3 +417,21 @@ def test_clean_records_are_the_majority_and_carry_none_of_the_defects(built):
         )
         if uses_us:
             assert activity.transfers.filter(country="US").exclude(mechanism="").exists(), activity.name
+
+
+def test_schools_running_another_system_than_their_peers(built):
+    manifest, _user = built
+    assert set(manifest.schools_with_different_system) == {"Lärplattform", "Närvaro och frånvaro"}
+    for capability, names in manifest.schools_with_different_system.items():
+        assert names
+        for school in pm.Organisation.objects.filter(name__in=names):
+            own = set(
+                pm.ApplicationUsage.objects.filter(
+                    organisation=school, application__capabilities__name=capability
+                ).values_list("application__name", flat=True)
+            )
+            peers = pm.ApplicationUsage.objects.filter(
+                organisation__school_form=school.school_form, application__capabilities__name=capability
+            ).exclude(organisation=school)
+            most_used = Counter(peers.values_list("application__name", flat=True)).most_common(1)[0][0]
+            assert own and most_used not in own, school.name
