@@ -804,6 +804,9 @@ class RowImporter:
                 self._form_errors(form, raw_by_field, row_number, errors)
                 return result
             changed = is_new or _has_changes(form, snapshot)
+        if not changed and not self._has_extras(values):
+            result.status = UNCHANGED
+            return result
         try:
             with transaction.atomic():
                 if changed:
@@ -892,6 +895,9 @@ class RowImporter:
         save_form(form, user=self.user, reason=self.reason)
         self._role_keys.add(key)
         return True
+
+    def _has_extras(self, values: dict[str, Any]) -> bool:
+        return self.spec.key == "people" or values.get("_owner") is not None
 
     def _extras(self, instance, values, raw_by_field, row, errors) -> bool:
         from portfolio.choices import RoleChoices

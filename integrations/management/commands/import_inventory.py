@@ -1,6 +1,5 @@
 """``manage.py import_inventory FILE [--kind …] [--dry-run] [--user USERNAME]``."""
 
-import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -64,7 +63,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"Användaren {options['user']} finns inte.")
-        progress = Progress(sys.stderr) if options["verbosity"] > 0 else None
+        progress = Progress(self.stderr._out) if options["verbosity"] > 0 else None
         try:
             report = import_file(
                 path.read_bytes(),
