@@ -31,7 +31,10 @@ class ApiToken(models.Model):
     """A bearer token a tool sends as ``Authorization: Bearer …``; only its SHA-256 is stored."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("användare"), on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     name = models.CharField(_("benämning"), max_length=100, blank=True)
     key_hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)

@@ -73,7 +73,9 @@ def _permissions_for(rules, using: str):
             for action in actions:
                 wanted.add((app_label, f"{action}_{name}"))
     perms = Permission.objects.using(using).filter(content_type__app_label__in={a for a, _c in wanted})
-    return [p for p in perms.select_related("content_type") if (p.content_type.app_label, p.codename) in wanted]
+    return [
+        p for p in perms.select_related("content_type") if (p.content_type.app_label, p.codename) in wanted
+    ]
 
 
 def sync_role_groups(using: str = "default") -> dict[str, Group]:

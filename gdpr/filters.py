@@ -16,13 +16,17 @@ class ProcessingActivityFilterSet(SearchFilterSet):
     controller = filters.ModelMultipleChoiceFilter(
         label=_("Personuppgiftsansvarig"), queryset=Organisation.objects.controllers()
     )
-    legal_basis = filters.MultipleChoiceFilter(label=_("Rättslig grund"), choices=[("", _("Saknas")), *LegalBasis.choices])
+    legal_basis = filters.MultipleChoiceFilter(
+        label=_("Rättslig grund"), choices=[("", _("Saknas")), *LegalBasis.choices]
+    )
     status = filters.MultipleChoiceFilter(label=_("Status"), choices=ActivityStatus.choices)
     has_special_categories = filters.BooleanFilter(
         label=_("Känsliga personuppgifter"), field_name="special_categories", method="filter_special"
     )
     dpia_status = filters.MultipleChoiceFilter(
-        label=_("Konsekvensbedömning"), choices=[("saknas", _("Saknas")), *DpiaStatus.choices], method="filter_dpia"
+        label=_("Konsekvensbedömning"),
+        choices=[("saknas", _("Saknas")), *DpiaStatus.choices],
+        method="filter_dpia",
     )
     reviewed_before = filters.DateFilter(
         label=_("Senast granskad före (eller aldrig)"), method="filter_reviewed_before"
@@ -31,18 +35,36 @@ class ProcessingActivityFilterSet(SearchFilterSet):
         label=_("System"), queryset=Application.objects.all(), field_name="applications", distinct=True
     )
     learning_resource = filters.ModelMultipleChoiceFilter(
-        label=_("Lärresurs"), queryset=LearningResource.objects.all(), field_name="learning_resources", distinct=True
+        label=_("Lärresurs"),
+        queryset=LearningResource.objects.all(),
+        field_name="learning_resources",
+        distinct=True,
     )
     ordering = filters.OrderingFilter(
-        fields=(("name", "name"), ("controller__name", "controller"), ("last_reviewed_on", "last_reviewed_on"))
+        fields=(
+            ("name", "name"),
+            ("controller__name", "controller"),
+            ("last_reviewed_on", "last_reviewed_on"),
+        )
     )
 
     class Meta:
         model = ProcessingActivity
         fields = [
-            "q", "controller", "legal_basis", "status", "has_special_categories", "dpia_status", "reviewed_before",
-            "application", "learning_resource", "responsible", "personal_identity_numbers", "protected_identity",
-            "involves_children", "acts_as_processor",
+            "q",
+            "controller",
+            "legal_basis",
+            "status",
+            "has_special_categories",
+            "dpia_status",
+            "reviewed_before",
+            "application",
+            "learning_resource",
+            "responsible",
+            "personal_identity_numbers",
+            "protected_identity",
+            "involves_children",
+            "acts_as_processor",
         ]
 
     def filter_special(self, queryset, name, value):
@@ -56,7 +78,9 @@ class ProcessingActivityFilterSet(SearchFilterSet):
         condition = Q()
         statuses = [v for v in value if v != "saknas"]
         if statuses:
-            condition |= Q(Exists(Dpia.objects.filter(processing_activity=OuterRef("pk"), status__in=statuses)))
+            condition |= Q(
+                Exists(Dpia.objects.filter(processing_activity=OuterRef("pk"), status__in=statuses))
+            )
         if "saknas" in value:
             condition |= ~Q(Exists(Dpia.objects.filter(processing_activity=OuterRef("pk"))))
         return queryset.filter(condition)

@@ -12,7 +12,11 @@ __all__ = ["mark_reviewed"]
 
 
 def mark_reviewed(
-    activity: ProcessingActivity, *, user, expected_version: int | None = None, on: datetime.date | None = None
+    activity: ProcessingActivity,
+    *,
+    user,
+    expected_version: int | None = None,
+    on: datetime.date | None = None,
 ) -> ProcessingActivity:
     """Record that ``user`` reviewed ``activity`` today: who and when, in the record and its history."""
     with transaction.atomic():

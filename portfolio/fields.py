@@ -36,10 +36,7 @@ class ChoiceSetField(models.CharField):
     def _as_list(value: str | Iterable[str] | None) -> list[str]:
         if value is None or value == "":
             return []
-        if isinstance(value, str):
-            items = value.split(",")
-        else:
-            items = list(value)
+        items = value.split(",") if isinstance(value, str) else list(value)
         return sorted({str(item).strip() for item in items if str(item).strip()})
 
     def from_db_value(self, value, expression, connection):

@@ -54,7 +54,7 @@ __all__ = [
 
 
 class SearchFilterSet(filters.FilterSet):
-    """Adds ``q``: free text over the model's folded ``search_text`` (works alike on SQLite and PostgreSQL)."""
+    """Adds ``q``: free text over the folded ``search_text`` (alike on SQLite and PostgreSQL)."""
 
     q = filters.CharFilter(label=_("Sök"), method="search")
 
@@ -125,11 +125,19 @@ class ServiceFilterSet(SearchFilterSet):
         label=_("Verksamhetsförmåga"), queryset=Capability.objects.all(), method="filter_capability"
     )
     organisation = filters.ModelMultipleChoiceFilter(
-        label=_("Används av (inkl. underliggande)"), queryset=Organisation.objects.all(), method="filter_organisation"
+        label=_("Används av (inkl. underliggande)"),
+        queryset=Organisation.objects.all(),
+        method="filter_organisation",
     )
-    lifecycle_status = filters.MultipleChoiceFilter(label=_("Livscykelstatus"), choices=LifecycleStatus.choices)
-    authentication = filters.MultipleChoiceFilter(label=_("Inloggningsmetod"), choices=AuthenticationMethod.choices)
-    identity_provider = filters.MultipleChoiceFilter(label=_("Identitetsleverantör"), choices=IdentityProvider.choices)
+    lifecycle_status = filters.MultipleChoiceFilter(
+        label=_("Livscykelstatus"), choices=LifecycleStatus.choices
+    )
+    authentication = filters.MultipleChoiceFilter(
+        label=_("Inloggningsmetod"), choices=AuthenticationMethod.choices
+    )
+    identity_provider = filters.MultipleChoiceFilter(
+        label=_("Identitetsleverantör"), choices=IdentityProvider.choices
+    )
     federation = filters.MultipleChoiceFilter(label=_("Federation"), choices=Federation.choices)
     in_federation = filters.BooleanFilter(label=_("Ansluten till federation"), method="filter_in_federation")
     sso = filters.BooleanFilter(label=_("Bakom single sign-on"), method="filter_sso")
@@ -138,7 +146,12 @@ class ServiceFilterSet(SearchFilterSet):
         label=_("Används av minst antal organisationer"), method="filter_min_organisations"
     )
     ordering = filters.OrderingFilter(
-        fields=(("name", "name"), ("vendor__name", "vendor"), ("lifecycle_status", "lifecycle_status"), ("updated", "updated"))
+        fields=(
+            ("name", "name"),
+            ("vendor__name", "vendor"),
+            ("lifecycle_status", "lifecycle_status"),
+            ("updated", "updated"),
+        )
     )
 
     usage_lookup = "usages__organisation"
@@ -172,7 +185,9 @@ class ServiceFilterSet(SearchFilterSet):
         from django.db.models import Count
 
         matching = (
-            queryset.model.objects.annotate(_orgs=Count("usages", distinct=True)).filter(_orgs__gte=value).values("pk")
+            queryset.model.objects.annotate(_orgs=Count("usages", distinct=True))
+            .filter(_orgs__gte=value)
+            .values("pk")
         )
         return queryset.filter(pk__in=matching)
 
@@ -181,29 +196,57 @@ class ApplicationFilterSet(ServiceFilterSet):
     management_object = filters.ModelMultipleChoiceFilter(
         label=_("Förvaltningsobjekt"), queryset=ManagementObject.objects.all()
     )
-    time_classification = filters.MultipleChoiceFilter(label=_("TIME-klassning"), choices=TimeClassification.choices)
+    time_classification = filters.MultipleChoiceFilter(
+        label=_("TIME-klassning"), choices=TimeClassification.choices
+    )
 
     class Meta:
         model = Application
         fields = [
-            "q", "vendor", "capability", "organisation", "lifecycle_status", "authentication", "identity_provider",
-            "federation", "in_federation", "sso", "processes_personal_data", "management_object",
-            "time_classification", "min_organisations",
+            "q",
+            "vendor",
+            "capability",
+            "organisation",
+            "lifecycle_status",
+            "authentication",
+            "identity_provider",
+            "federation",
+            "in_federation",
+            "sso",
+            "processes_personal_data",
+            "management_object",
+            "time_classification",
+            "min_organisations",
         ]
 
 
 class LearningResourceFilterSet(ServiceFilterSet):
     kind = filters.MultipleChoiceFilter(label=_("Typ"), choices=LearningResourceKind.choices)
-    approval_status = filters.MultipleChoiceFilter(label=_("Godkännandestatus"), choices=ApprovalStatus.choices)
+    approval_status = filters.MultipleChoiceFilter(
+        label=_("Godkännandestatus"), choices=ApprovalStatus.choices
+    )
     subject = filters.CharFilter(label=_("Ämne"), method="filter_subject")
     school_year = filters.NumberFilter(label=_("Årskurs"), method="filter_school_year")
 
     class Meta:
         model = LearningResource
         fields = [
-            "q", "vendor", "capability", "organisation", "lifecycle_status", "authentication", "identity_provider",
-            "federation", "in_federation", "sso", "processes_personal_data", "kind", "approval_status",
-            "subject", "school_year", "min_organisations",
+            "q",
+            "vendor",
+            "capability",
+            "organisation",
+            "lifecycle_status",
+            "authentication",
+            "identity_provider",
+            "federation",
+            "in_federation",
+            "sso",
+            "processes_personal_data",
+            "kind",
+            "approval_status",
+            "subject",
+            "school_year",
+            "min_organisations",
         ]
 
     def filter_subject(self, queryset, name, value):
@@ -232,7 +275,9 @@ class ManagementObjectFilterSet(SearchFilterSet):
 
 class ManagementPlanFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(label=_("Status"), choices=PlanStatus.choices)
-    ordering = filters.OrderingFilter(fields=(("year", "year"), ("management_object__name", "management_object")))
+    ordering = filters.OrderingFilter(
+        fields=(("year", "year"), ("management_object__name", "management_object"))
+    )
 
     class Meta:
         model = ManagementPlan
@@ -244,7 +289,9 @@ class PersonFilterSet(SearchFilterSet):
         label=_("Har roll"), choices=RoleChoices.choices, field_name="roles__role", distinct=True
     )
     organisation = filters.ModelMultipleChoiceFilter(
-        label=_("Organisation (inkl. underliggande)"), queryset=Organisation.objects.all(), method="filter_organisation"
+        label=_("Organisation (inkl. underliggande)"),
+        queryset=Organisation.objects.all(),
+        method="filter_organisation",
     )
     ordering = filters.OrderingFilter(fields=(("name", "name"),))
 
@@ -260,12 +307,20 @@ class RoleAssignmentFilterSet(filters.FilterSet):
     role = filters.MultipleChoiceFilter(label=_("Roll"), choices=RoleChoices.choices)
     current = filters.BooleanFilter(label=_("Gäller i dag"), method="filter_current")
     person_active = filters.BooleanFilter(label=_("Personen är aktiv"), field_name="person__active")
-    ordering = filters.OrderingFilter(fields=(("role", "role"), ("person__name", "person"), ("ends_on", "ends_on")))
+    ordering = filters.OrderingFilter(
+        fields=(("role", "role"), ("person__name", "person"), ("ends_on", "ends_on"))
+    )
 
     class Meta:
         model = RoleAssignment
         fields = [
-            "role", "person", "management_object", "application", "learning_resource", "organisation", "current",
+            "role",
+            "person",
+            "management_object",
+            "application",
+            "learning_resource",
+            "organisation",
+            "current",
             "person_active",
         ]
 
@@ -287,7 +342,14 @@ class CostFilterSet(filters.FilterSet):
     class Meta:
         model = Cost
         fields = [
-            "year", "year_from", "year_to", "kind", "category", "pm3_part", "management_object", "application",
+            "year",
+            "year_from",
+            "year_to",
+            "kind",
+            "category",
+            "pm3_part",
+            "management_object",
+            "application",
             "learning_resource",
         ]
 
@@ -295,11 +357,23 @@ class CostFilterSet(filters.FilterSet):
 class ContractFilterSet(SearchFilterSet):
     vendor = filters.ModelMultipleChoiceFilter(label=_("Leverantör"), queryset=Vendor.objects.all())
     has_processor_agreement = filters.BooleanFilter(
-        label=_("Har personuppgiftsbiträdesavtal"), field_name="dpa_signed_on", lookup_expr="isnull", exclude=True
+        label=_("Har personuppgiftsbiträdesavtal"),
+        field_name="dpa_signed_on",
+        lookup_expr="isnull",
+        exclude=True,
     )
     ends_before = filters.DateFilter(label=_("Slutar före"), field_name="ends_on", lookup_expr="lt")
-    ordering = filters.OrderingFilter(fields=(("name", "name"), ("ends_on", "ends_on"), ("annual_value", "annual_value")))
+    ordering = filters.OrderingFilter(
+        fields=(("name", "name"), ("ends_on", "ends_on"), ("annual_value", "annual_value"))
+    )
 
     class Meta:
         model = Contract
-        fields = ["q", "vendor", "has_processor_agreement", "ends_before", "applications", "learning_resources"]
+        fields = [
+            "q",
+            "vendor",
+            "has_processor_agreement",
+            "ends_before",
+            "applications",
+            "learning_resources",
+        ]

@@ -4,11 +4,44 @@ __all__ = ["ADEQUACY_COUNTRIES", "EEA_COUNTRIES", "is_third_country"]
 
 #: The 27 EU member states plus Iceland, Liechtenstein and Norway.
 EEA_COUNTRIES = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+    ]
 )
 
 #: Countries with a general adequacy decision under Art. 45 (the US only through the DPF).
-ADEQUACY_COUNTRIES = frozenset("AD AR CA FO GG IL IM JP JE NZ KR CH GB UY".split())
+ADEQUACY_COUNTRIES = frozenset(
+    ["AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "KR", "CH", "GB", "UY"]
+)
 
 
 def is_third_country(country_code: str | None) -> bool:

@@ -80,7 +80,9 @@ def save_form(form, *, user=None, expected_version: int | None = None, reason: s
     return instance
 
 
-def delete_versioned(instance: models.Model, *, user=None, expected_version: int | None = None, reason: str = "") -> None:
+def delete_versioned(
+    instance: models.Model, *, user=None, expected_version: int | None = None, reason: str = ""
+) -> None:
     """Delete ``instance`` if it is still at ``expected_version``; history keeps the deletion."""
     with transaction.atomic():
         if hasattr(instance, "version"):
@@ -110,7 +112,10 @@ def set_links(
         wanted = {t.pk: (t, dict(extra)) for t, extra in targets.items()}
     else:
         wanted = {t.pk: (t, {}) for t in targets}
-    existing = {getattr(row, f"{target_field}_id"): row for row in through._default_manager.filter(**{owner_field: owner})}
+    existing = {
+        getattr(row, f"{target_field}_id"): row
+        for row in through._default_manager.filter(**{owner_field: owner})
+    }
     changed = False
     for pk, row in existing.items():
         if pk not in wanted:

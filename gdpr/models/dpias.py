@@ -16,16 +16,24 @@ class Dpia(RegisterModel):
     """The impact assessment of a processing activity, and whether IMY was consulted (Art. 36)."""
 
     processing_activity = models.ForeignKey(
-        "gdpr.ProcessingActivity", verbose_name=_("behandling"), on_delete=models.CASCADE, related_name="dpias"
+        "gdpr.ProcessingActivity",
+        verbose_name=_("behandling"),
+        on_delete=models.CASCADE,
+        related_name="dpias",
     )
     status = models.CharField(
         _("status"), max_length=12, choices=DpiaStatus.choices, default=DpiaStatus.NOT_STARTED, db_index=True
     )
     started_on = models.DateField(_("påbörjad"), null=True, blank=True)
     completed_on = models.DateField(_("klar"), null=True, blank=True)
-    residual_risk = models.CharField(_("kvarvarande risk"), max_length=6, choices=ResidualRisk.choices, blank=True)
+    residual_risk = models.CharField(
+        _("kvarvarande risk"), max_length=6, choices=ResidualRisk.choices, blank=True
+    )
     prior_consultation_on = models.DateField(
-        _("förhandssamråd med IMY"), null=True, blank=True, help_text=_("Krävs när den kvarvarande risken är hög (art. 36).")
+        _("förhandssamråd med IMY"),
+        null=True,
+        blank=True,
+        help_text=_("Krävs när den kvarvarande risken är hög (art. 36)."),
     )
     summary = models.TextField(_("sammanfattning"), blank=True)
 
@@ -37,7 +45,9 @@ class Dpia(RegisterModel):
         ordering = ["processing_activity", "-started_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(started_on__isnull=True) | Q(completed_on__isnull=True) | Q(completed_on__gte=models.F("started_on")),
+                condition=Q(started_on__isnull=True)
+                | Q(completed_on__isnull=True)
+                | Q(completed_on__gte=models.F("started_on")),
                 name="%(app_label)s_%(class)s_completed_after_start",
                 violation_error_message=_("En bedömning kan inte bli klar innan den påbörjats."),
             ),

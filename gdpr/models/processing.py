@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from gdpr.choices import ActivityStatus, DataSubjectCategory, LegalBasis, SpecialCategory, SpecialCategoryCondition
+from gdpr.choices import (
+    ActivityStatus,
+    DataSubjectCategory,
+    LegalBasis,
+    SpecialCategory,
+    SpecialCategoryCondition,
+)
 from portfolio.choices import OrganisationKind
 from portfolio.fields import ChoiceSetField
 from portfolio.models import SearchableModel
@@ -48,22 +54,31 @@ class ProcessingActivity(SearchableModel):
     name = models.CharField(_("benämning"), max_length=200)
     # Art. 30(1)(a)
     controller = models.ForeignKey(
-        "portfolio.Organisation", verbose_name=_("personuppgiftsansvarig"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="processing_activities",
+        "portfolio.Organisation",
+        verbose_name=_("personuppgiftsansvarig"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="processing_activities",
         limit_choices_to={"kind": OrganisationKind.BOARD},
     )
     joint_controller = models.CharField(
-        _("gemensamt personuppgiftsansvarig"), max_length=200, blank=True,
+        _("gemensamt personuppgiftsansvarig"),
+        max_length=200,
+        blank=True,
         help_text=_("Annan part som tillsammans med nämnden bestämmer ändamål och medel (art. 26)."),
     )
     joint_arrangement = models.TextField(
-        _("arrangemang mellan gemensamt ansvariga"), blank=True,
+        _("arrangemang mellan gemensamt ansvariga"),
+        blank=True,
         help_text=_("Hur ansvaret är fördelat enligt art. 26."),
     )
     # Art. 30(1)(b)
     purposes = models.TextField(_("ändamål"), blank=True)
     # Art. 30(1)(c)
-    data_subject_categories = ChoiceSetField(_("kategorier av registrerade"), item_choices=DataSubjectCategory)
+    data_subject_categories = ChoiceSetField(
+        _("kategorier av registrerade"), item_choices=DataSubjectCategory
+    )
     data_subject_description = models.TextField(_("registrerade, beskrivning"), blank=True)
     personal_data_categories = models.TextField(_("kategorier av personuppgifter"), blank=True)
     # Art. 30(1)(d)
@@ -72,7 +87,10 @@ class ProcessingActivity(SearchableModel):
     retention_period = models.CharField(_("gallringsfrist"), max_length=200, blank=True)
     retention_criteria = models.TextField(_("kriterier för gallring"), blank=True)
     retention_decision = models.CharField(
-        _("gallringsbeslut"), max_length=200, blank=True, help_text=_("Dokumenthanteringsplan eller beslut som gallringen vilar på."),
+        _("gallringsbeslut"),
+        max_length=200,
+        blank=True,
+        help_text=_("Dokumenthanteringsplan eller beslut som gallringen vilar på."),
     )
     # Art. 30(1)(g)
     security_measures = models.TextField(_("säkerhetsåtgärder"), blank=True)
@@ -81,7 +99,10 @@ class ProcessingActivity(SearchableModel):
         _("rättslig grund"), max_length=1, choices=LegalBasis.choices, blank=True, db_index=True
     )
     legal_basis_law = models.CharField(
-        _("författning"), max_length=300, blank=True, help_text=_("T.ex. skollagen (2010:800) 29 kap. 14 §."),
+        _("författning"),
+        max_length=300,
+        blank=True,
+        help_text=_("T.ex. skollagen (2010:800) 29 kap. 14 §."),
     )
     special_categories = ChoiceSetField(_("känsliga personuppgifter"), item_choices=SpecialCategory)
     special_category_condition = models.CharField(
@@ -91,7 +112,9 @@ class ProcessingActivity(SearchableModel):
     involves_children = models.BooleanField(_("rör barn"), default=False)
     personal_identity_numbers = models.BooleanField(_("personnummer"), default=False)
     personal_identity_number_need = models.TextField(
-        _("behov av personnummer"), blank=True, help_text=_("Varför personnummer behövs (dataskyddslagen 3 kap. 10 §).")
+        _("behov av personnummer"),
+        blank=True,
+        help_text=_("Varför personnummer behövs (dataskyddslagen 3 kap. 10 §)."),
     )
     protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
     protected_identity_routine = models.TextField(_("rutin för skyddade personuppgifter"), blank=True)
@@ -108,23 +131,41 @@ class ProcessingActivity(SearchableModel):
     on_behalf_of = models.CharField(_("för personuppgiftsansvarig"), max_length=200, blank=True)
     # Means and follow-up
     applications = models.ManyToManyField(
-        "portfolio.Application", verbose_name=_("system"), through="ProcessingActivityApplication",
-        related_name="processing_activities", blank=True,
+        "portfolio.Application",
+        verbose_name=_("system"),
+        through="ProcessingActivityApplication",
+        related_name="processing_activities",
+        blank=True,
     )
     learning_resources = models.ManyToManyField(
-        "portfolio.LearningResource", verbose_name=_("lärresurser"), through="ProcessingActivityLearningResource",
-        related_name="processing_activities", blank=True,
+        "portfolio.LearningResource",
+        verbose_name=_("lärresurser"),
+        through="ProcessingActivityLearningResource",
+        related_name="processing_activities",
+        blank=True,
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT, db_index=True
+        _("status"),
+        max_length=10,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.DRAFT,
+        db_index=True,
     )
     responsible = models.ForeignKey(
-        "portfolio.Person", verbose_name=_("ansvarig"), on_delete=models.SET_NULL, null=True, blank=True,
+        "portfolio.Person",
+        verbose_name=_("ansvarig"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="processing_activities",
     )
     last_reviewed_on = models.DateField(_("senast granskad"), null=True, blank=True, db_index=True)
     last_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("granskad av"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granskad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     external_id = models.CharField(_("externt id"), max_length=100, blank=True)
@@ -147,7 +188,9 @@ class ProcessingActivity(SearchableModel):
             models.CheckConstraint(
                 condition=Q(special_category_condition="") | ~Q(special_categories=""),
                 name="%(app_label)s_%(class)s_condition_needs_special_categories",
-                violation_error_message=_("Ett undantag enligt art. 9.2 anges bara när känsliga uppgifter behandlas."),
+                violation_error_message=_(
+                    "Ett undantag enligt art. 9.2 anges bara när känsliga uppgifter behandlas."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(on_behalf_of="") | Q(acts_as_processor=True),
@@ -226,7 +269,8 @@ class ProcessingActivityLearningResource(models.Model):
         ordering = ["processing_activity", "learning_resource"]
         constraints = [
             models.UniqueConstraint(
-                fields=["processing_activity", "learning_resource"], name="%(app_label)s_%(class)s_unique_pair"
+                fields=["processing_activity", "learning_resource"],
+                name="%(app_label)s_%(class)s_unique_pair",
             )
         ]
 

@@ -18,7 +18,10 @@ class Transfer(RegisterModel):
     """A tredjelandsöverföring: personal data of a processing activity sent outside the EU/EEA."""
 
     processing_activity = models.ForeignKey(
-        "gdpr.ProcessingActivity", verbose_name=_("behandling"), on_delete=models.CASCADE, related_name="transfers"
+        "gdpr.ProcessingActivity",
+        verbose_name=_("behandling"),
+        on_delete=models.CASCADE,
+        related_name="transfers",
     )
     country = CountryField(_("land"))
     recipient = models.CharField(_("mottagare"), max_length=200)
@@ -26,8 +29,11 @@ class Transfer(RegisterModel):
         _("överföringsmekanism"), max_length=10, choices=TransferMechanism.choices, blank=True, db_index=True
     )
     tia_done = models.BooleanField(
-        _("överföringsbedömning (TIA) gjord"), default=False,
-        help_text=_("Bedömning av mottagarlandets lagstiftning, krävs vid standardavtalsklausuler (C-311/18)."),
+        _("överföringsbedömning (TIA) gjord"),
+        default=False,
+        help_text=_(
+            "Bedömning av mottagarlandets lagstiftning, krävs vid standardavtalsklausuler (C-311/18)."
+        ),
     )
     notes = models.TextField(_("anteckningar"), blank=True)
 
@@ -50,6 +56,10 @@ class Transfer(RegisterModel):
 
     def clean(self) -> None:
         if self.country and self.country.code in EEA_COUNTRIES:
-            raise ValidationError({"country": _("Landet ligger inom EU/EES: det är ingen tredjelandsöverföring.")})
+            raise ValidationError(
+                {"country": _("Landet ligger inom EU/EES: det är ingen tredjelandsöverföring.")}
+            )
         if self.mechanism == TransferMechanism.DPF and self.country and self.country.code != "US":
-            raise ValidationError({"mechanism": _("Data Privacy Framework gäller bara överföringar till USA.")})
+            raise ValidationError(
+                {"mechanism": _("Data Privacy Framework gäller bara överföringar till USA.")}
+            )

@@ -31,15 +31,15 @@ class SearchableModel(RegisterModel):
     class Meta:
         abstract = True
 
-    def search_parts(self) -> list[str]:
-        return [getattr(self, "name", "")]
-
-    def refresh_search_text(self) -> None:
-        self.search_text = fold(*self.search_parts())
-
     def save(self, *args, **kwargs):
         self.refresh_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    def search_parts(self) -> list[str]:
+        return [getattr(self, "name", "")]
+
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(*self.search_parts())

@@ -35,12 +35,18 @@ class Contract(SearchableModel):
         "portfolio.Vendor", verbose_name=_("leverantör"), on_delete=models.PROTECT, related_name="contracts"
     )
     applications = models.ManyToManyField(
-        "portfolio.Application", verbose_name=_("system"), through="ContractApplication",
-        related_name="contracts", blank=True,
+        "portfolio.Application",
+        verbose_name=_("system"),
+        through="ContractApplication",
+        related_name="contracts",
+        blank=True,
     )
     learning_resources = models.ManyToManyField(
-        "portfolio.LearningResource", verbose_name=_("lärresurser"), through="ContractLearningResource",
-        related_name="contracts", blank=True,
+        "portfolio.LearningResource",
+        verbose_name=_("lärresurser"),
+        through="ContractLearningResource",
+        related_name="contracts",
+        blank=True,
     )
     procurement_reference = models.CharField(_("upphandlingsreferens"), max_length=100, blank=True)
     starts_on = models.DateField(_("startdatum"), null=True, blank=True)
@@ -50,11 +56,15 @@ class Contract(SearchableModel):
         _("årligt värde (kr)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     dpa_signed_on = models.DateField(
-        _("personuppgiftsbiträdesavtal undertecknat"), null=True, blank=True,
+        _("personuppgiftsbiträdesavtal undertecknat"),
+        null=True,
+        blank=True,
         help_text=_("Datum då PUB-avtalet (art. 28.3) undertecknades."),
     )
     subprocessors = models.TextField(
-        _("underbiträden"), blank=True, help_text=_("Ett per rad: namn (land), t.ex. ”Amazon Web Services (IE)”."),
+        _("underbiträden"),
+        blank=True,
+        help_text=_("Ett per rad: namn (land), t.ex. ”Amazon Web Services (IE)”."),
     )
     external_id = models.CharField(_("externt id"), max_length=100, blank=True)
 
@@ -67,7 +77,9 @@ class Contract(SearchableModel):
         ordering = ["vendor__name", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
                 name="%(app_label)s_%(class)s_ends_after_start",
                 violation_error_message=_("Slutdatum kan inte ligga före startdatum."),
             ),
@@ -124,7 +136,9 @@ class ContractApplication(models.Model):
         verbose_name_plural = _("avtalade system")
         ordering = ["contract", "application"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "application"], name="%(app_label)s_%(class)s_unique_pair")
+            models.UniqueConstraint(
+                fields=["contract", "application"], name="%(app_label)s_%(class)s_unique_pair"
+            )
         ]
 
     def __str__(self) -> str:

@@ -32,16 +32,28 @@ class Cost(RegisterModel):
     amount = models.DecimalField(_("belopp (kr)"), max_digits=14, decimal_places=2)
     year = models.PositiveSmallIntegerField(_("år"), db_index=True)
     management_object = models.ForeignKey(
-        "portfolio.ManagementObject", verbose_name=_("förvaltningsobjekt"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="costs",
+        "portfolio.ManagementObject",
+        verbose_name=_("förvaltningsobjekt"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="costs",
     )
     application = models.ForeignKey(
-        "portfolio.Application", verbose_name=_("system"), on_delete=models.CASCADE, null=True, blank=True,
+        "portfolio.Application",
+        verbose_name=_("system"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="costs",
     )
     learning_resource = models.ForeignKey(
-        "portfolio.LearningResource", verbose_name=_("lärresurs"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="costs",
+        "portfolio.LearningResource",
+        verbose_name=_("lärresurs"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="costs",
     )
     category = models.CharField(_("kategori"), max_length=20, choices=CostCategory.choices, db_index=True)
     kind = models.CharField(_("budget eller utfall"), max_length=10, choices=CostKind.choices, db_index=True)
@@ -59,12 +71,26 @@ class Cost(RegisterModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(management_object__isnull=False, application__isnull=True, learning_resource__isnull=True)
-                    | Q(management_object__isnull=True, application__isnull=False, learning_resource__isnull=True)
-                    | Q(management_object__isnull=True, application__isnull=True, learning_resource__isnull=False)
+                    Q(
+                        management_object__isnull=False,
+                        application__isnull=True,
+                        learning_resource__isnull=True,
+                    )
+                    | Q(
+                        management_object__isnull=True,
+                        application__isnull=False,
+                        learning_resource__isnull=True,
+                    )
+                    | Q(
+                        management_object__isnull=True,
+                        application__isnull=True,
+                        learning_resource__isnull=False,
+                    )
                 ),
                 name="%(app_label)s_%(class)s_exactly_one_target",
-                violation_error_message=_("En kostnad hör till exakt ett förvaltningsobjekt, system eller en lärresurs."),
+                violation_error_message=_(
+                    "En kostnad hör till exakt ett förvaltningsobjekt, system eller en lärresurs."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(amount__gte=0),
@@ -97,4 +123,6 @@ class Cost(RegisterModel):
 
     def clean(self) -> None:
         if len([f for f in COST_TARGET_FIELDS if getattr(self, f"{f}_id")]) != 1:
-            raise ValidationError(_("En kostnad hör till exakt ett förvaltningsobjekt, system eller en lärresurs."))
+            raise ValidationError(
+                _("En kostnad hör till exakt ett förvaltningsobjekt, system eller en lärresurs.")
+            )

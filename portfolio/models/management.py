@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portfolio.choices import OrganisationKind, Pm3Part, PlanStatus
+from portfolio.choices import OrganisationKind, PlanStatus, Pm3Part
 
 from .base import RegisterModel, SearchableModel
 
@@ -21,7 +21,9 @@ class ManagementObject(SearchableModel):
     name = models.CharField(_("namn"), max_length=200, unique=True)
     description = models.TextField(_("beskrivning"), blank=True)
     owner_organisation = models.ForeignKey(
-        "portfolio.Organisation", verbose_name=_("ägande förvaltning"), on_delete=models.PROTECT,
+        "portfolio.Organisation",
+        verbose_name=_("ägande förvaltning"),
+        on_delete=models.PROTECT,
         related_name="management_objects",
     )
     external_id = models.CharField(_("externt id"), max_length=100, blank=True)
@@ -53,7 +55,9 @@ class ManagementPlan(RegisterModel):
         ManagementObject, verbose_name=_("förvaltningsobjekt"), on_delete=models.CASCADE, related_name="plans"
     )
     year = models.PositiveSmallIntegerField(_("år"))
-    status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
     approved_on = models.DateField(_("fastställd den"), null=True, blank=True)
     budget_business_maintenance = models.DecimalField(
         _("verksamhet – vidmakthållande (kr)"), max_digits=14, decimal_places=2, default=Decimal(0)

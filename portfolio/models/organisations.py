@@ -51,7 +51,9 @@ class Organisation(SearchableModel):
         related_name="children",
     )
     #: Ancestor ids, root first, each followed by "/": "1/4/" for an organisation under 1 › 4.
-    path = models.CharField(_("sökväg"), max_length=255, blank=True, default="", editable=False, db_index=True)
+    path = models.CharField(
+        _("sökväg"), max_length=255, blank=True, default="", editable=False, db_index=True
+    )
     school_form = models.CharField(
         _("skolform"), max_length=30, choices=SchoolForm.choices, blank=True, db_index=True
     )
@@ -61,10 +63,15 @@ class Organisation(SearchableModel):
     school_unit_code = models.CharField(
         _("skolenhetskod"), max_length=8, blank=True, help_text=_("Skolverkets åttasiffriga kod.")
     )
-    external_id = models.CharField(_("externt id"), max_length=100, blank=True, help_text=_("T.ex. SS 12000-id."))
+    external_id = models.CharField(
+        _("externt id"), max_length=100, blank=True, help_text=_("T.ex. SS 12000-id.")
+    )
     contact_email = models.EmailField(_("kontakt (e-post)"), blank=True)
     dpo_contact = models.CharField(
-        _("dataskyddsombudets kontakt"), max_length=200, blank=True, help_text=_("Krävs för en nämnd (art. 37.7).")
+        _("dataskyddsombudets kontakt"),
+        max_length=200,
+        blank=True,
+        help_text=_("Krävs för en nämnd (art. 37.7)."),
     )
     active = models.BooleanField(_("aktiv"), default=True)
 
@@ -121,7 +128,9 @@ class Organisation(SearchableModel):
         errors: dict[str, str] = {}
         if self.organisation_number:
             if not orgnr.is_valid(self.organisation_number):
-                errors["organisation_number"] = _("Ogiltigt organisationsnummer (kontrollsiffran stämmer inte).")
+                errors["organisation_number"] = _(
+                    "Ogiltigt organisationsnummer (kontrollsiffran stämmer inte)."
+                )
             else:
                 self.organisation_number = orgnr.format(self.organisation_number)
         if self.school_unit_code and not SCHOOL_UNIT_CODE.match(self.school_unit_code):

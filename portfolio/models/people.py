@@ -24,7 +24,11 @@ class Person(SearchableModel):
     email = models.EmailField(_("e-post"), blank=True)
     title = models.CharField(_("titel"), max_length=200, blank=True)
     organisation = models.ForeignKey(
-        "portfolio.Organisation", verbose_name=_("organisation"), on_delete=models.SET_NULL, null=True, blank=True,
+        "portfolio.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="people",
     )
     active = models.BooleanField(_("aktiv"), default=True, db_index=True)
@@ -79,23 +83,41 @@ class RoleAssignmentQuerySet(models.QuerySet):
 class RoleAssignment(RegisterModel):
     """That a person holds a role on one förvaltningsobjekt, system, learning resource or organisation."""
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="roles")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="roles"
+    )
     role = models.CharField(_("roll"), max_length=30, choices=RoleChoices.choices, db_index=True)
     management_object = models.ForeignKey(
-        "portfolio.ManagementObject", verbose_name=_("förvaltningsobjekt"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="roles",
+        "portfolio.ManagementObject",
+        verbose_name=_("förvaltningsobjekt"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
     )
     application = models.ForeignKey(
-        "portfolio.Application", verbose_name=_("system"), on_delete=models.CASCADE, null=True, blank=True,
+        "portfolio.Application",
+        verbose_name=_("system"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="roles",
     )
     learning_resource = models.ForeignKey(
-        "portfolio.LearningResource", verbose_name=_("lärresurs"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="roles",
+        "portfolio.LearningResource",
+        verbose_name=_("lärresurs"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
     )
     organisation = models.ForeignKey(
-        "portfolio.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="roles",
+        "portfolio.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
     )
     starts_on = models.DateField(_("från"), null=True, blank=True)
     ends_on = models.DateField(_("till"), null=True, blank=True)
@@ -110,10 +132,30 @@ class RoleAssignment(RegisterModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(management_object__isnull=False, application__isnull=True, learning_resource__isnull=True, organisation__isnull=True)
-                    | Q(management_object__isnull=True, application__isnull=False, learning_resource__isnull=True, organisation__isnull=True)
-                    | Q(management_object__isnull=True, application__isnull=True, learning_resource__isnull=False, organisation__isnull=True)
-                    | Q(management_object__isnull=True, application__isnull=True, learning_resource__isnull=True, organisation__isnull=False)
+                    Q(
+                        management_object__isnull=False,
+                        application__isnull=True,
+                        learning_resource__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        management_object__isnull=True,
+                        application__isnull=False,
+                        learning_resource__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        management_object__isnull=True,
+                        application__isnull=True,
+                        learning_resource__isnull=False,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        management_object__isnull=True,
+                        application__isnull=True,
+                        learning_resource__isnull=True,
+                        organisation__isnull=False,
+                    )
                 ),
                 name="%(app_label)s_%(class)s_exactly_one_target",
                 violation_error_message=_(
@@ -121,7 +163,9 @@ class RoleAssignment(RegisterModel):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
                 name="%(app_label)s_%(class)s_ends_after_start",
                 violation_error_message=_("Slutdatum kan inte ligga före startdatum."),
             ),

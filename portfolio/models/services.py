@@ -77,17 +77,28 @@ class AbstractService(SearchableModel):
     """What every service has, whether an administrative system or a learning resource."""
 
     name = models.CharField(_("namn"), max_length=200)
-    aliases = models.TextField(_("alias"), blank=True, help_text=_("Andra namn som tjänsten går under, ett per rad."))
+    aliases = models.TextField(
+        _("alias"), blank=True, help_text=_("Andra namn som tjänsten går under, ett per rad.")
+    )
     vendor = models.ForeignKey(
-        "portfolio.Vendor", verbose_name=_("leverantör"), on_delete=models.PROTECT, null=True, blank=True,
+        "portfolio.Vendor",
+        verbose_name=_("leverantör"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="%(class)ss",
     )
-    product = models.CharField(_("produkt"), max_length=200, blank=True, help_text=_("Leverantörens produktnamn."))
+    product = models.CharField(
+        _("produkt"), max_length=200, blank=True, help_text=_("Leverantörens produktnamn.")
+    )
     description = models.TextField(_("beskrivning"), blank=True)
     url = models.URLField(_("webbadress"), blank=True)
     user_groups = ChoiceSetField(_("användargrupper"), item_choices=UserGroup)
     lifecycle_status = models.CharField(
-        _("livscykelstatus"), max_length=20, choices=LifecycleStatus.choices, default=LifecycleStatus.IN_USE,
+        _("livscykelstatus"),
+        max_length=20,
+        choices=LifecycleStatus.choices,
+        default=LifecycleStatus.IN_USE,
         db_index=True,
     )
     in_use_from = models.DateField(_("i drift från"), null=True, blank=True)
@@ -100,11 +111,17 @@ class AbstractService(SearchableModel):
         _("identitetsleverantör"), max_length=20, choices=IdentityProvider.choices, blank=True, db_index=True
     )
     federation = models.CharField(
-        _("federation"), max_length=20, choices=Federation.choices, blank=True, db_index=True,
+        _("federation"),
+        max_length=20,
+        choices=Federation.choices,
+        blank=True,
+        db_index=True,
         help_text=_("Identitetsfederation som tjänsten är ansluten till."),
     )
     saml_entity_ids = models.TextField(_("SAML entity ID"), blank=True, help_text=_("Ett per rad."))
-    provisioning = models.CharField(_("provisionering"), max_length=20, choices=Provisioning.choices, blank=True)
+    provisioning = models.CharField(
+        _("provisionering"), max_length=20, choices=Provisioning.choices, blank=True
+    )
     mfa = models.CharField(
         _("flerfaktorsinloggning"), max_length=10, choices=MfaSupport.choices, default=MfaSupport.UNKNOWN
     )
@@ -133,10 +150,14 @@ class AbstractService(SearchableModel):
 
     @property
     def is_sso(self) -> bool:
-        return self.authentication in AuthenticationMethod.single_sign_on() and self.identity_provider not in (
-            "",
-            IdentityProvider.VENDOR,
-            IdentityProvider.NONE,
+        return (
+            self.authentication in AuthenticationMethod.single_sign_on()
+            and self.identity_provider
+            not in (
+                "",
+                IdentityProvider.VENDOR,
+                IdentityProvider.NONE,
+            )
         )
 
     def search_parts(self) -> list[str]:
@@ -151,7 +172,9 @@ class AbstractService(SearchableModel):
         if self.retired_on and self.lifecycle_status != LifecycleStatus.RETIRED:
             errors["lifecycle_status"] = _("En tjänst med avvecklingsdatum ska ha status Avvecklad.")
         if self.federation and self.authentication not in AuthenticationMethod.single_sign_on():
-            errors["authentication"] = _("En federationsansluten tjänst loggar in med SAML eller OpenID Connect.")
+            errors["authentication"] = _(
+                "En federationsansluten tjänst loggar in med SAML eller OpenID Connect."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -165,7 +188,9 @@ class AbstractService(SearchableModel):
                 violation_error_message=_("Det externa id:t används redan."),
             ),
             models.CheckConstraint(
-                condition=Q(planned_end__isnull=True) | Q(in_use_from__isnull=True) | Q(planned_end__gte=models.F("in_use_from")),
+                condition=Q(planned_end__isnull=True)
+                | Q(in_use_from__isnull=True)
+                | Q(planned_end__gte=models.F("in_use_from")),
                 name=f"portfolio_{prefix}_end_after_start",
                 violation_error_message=_("Planerat slut kan inte ligga före driftstart."),
             ),
@@ -181,19 +206,29 @@ class Application(AbstractService):
     """An administrative IT system or service (system, tjänst), managed within a förvaltningsobjekt."""
 
     management_object = models.ForeignKey(
-        "portfolio.ManagementObject", verbose_name=_("förvaltningsobjekt"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="applications",
+        "portfolio.ManagementObject",
+        verbose_name=_("förvaltningsobjekt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
     )
     time_classification = models.CharField(
         _("TIME-klassning"), max_length=10, choices=TimeClassification.choices, blank=True
     )
     capabilities = models.ManyToManyField(
-        "portfolio.Capability", verbose_name=_("verksamhetsförmågor"), through="ApplicationCapability",
-        related_name="applications", blank=True,
+        "portfolio.Capability",
+        verbose_name=_("verksamhetsförmågor"),
+        through="ApplicationCapability",
+        related_name="applications",
+        blank=True,
     )
     organisations = models.ManyToManyField(
-        "portfolio.Organisation", verbose_name=_("används av"), through="ApplicationUsage",
-        related_name="applications", blank=True,
+        "portfolio.Organisation",
+        verbose_name=_("används av"),
+        through="ApplicationUsage",
+        related_name="applications",
+        blank=True,
     )
 
     history = HistoricalRecords()
@@ -214,18 +249,29 @@ class LearningResource(AbstractService):
         _("från årskurs"), null=True, blank=True, help_text=_("0 = förskoleklass, −1 = förskola.")
     )
     school_year_to = models.SmallIntegerField(_("till årskurs"), null=True, blank=True)
-    licence_model = models.CharField(_("licensmodell"), max_length=20, choices=LicenceModel.choices, blank=True)
+    licence_model = models.CharField(
+        _("licensmodell"), max_length=20, choices=LicenceModel.choices, blank=True
+    )
     approval_status = models.CharField(
-        _("godkännandestatus"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.REQUESTED,
+        _("godkännandestatus"),
+        max_length=20,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.REQUESTED,
         db_index=True,
     )
     capabilities = models.ManyToManyField(
-        "portfolio.Capability", verbose_name=_("verksamhetsförmågor"), through="LearningResourceCapability",
-        related_name="learning_resources", blank=True,
+        "portfolio.Capability",
+        verbose_name=_("verksamhetsförmågor"),
+        through="LearningResourceCapability",
+        related_name="learning_resources",
+        blank=True,
     )
     organisations = models.ManyToManyField(
-        "portfolio.Organisation", verbose_name=_("används av"), through="LearningResourceUsage",
-        related_name="learning_resources", blank=True,
+        "portfolio.Organisation",
+        verbose_name=_("används av"),
+        through="LearningResourceUsage",
+        related_name="learning_resources",
+        blank=True,
     )
 
     history = HistoricalRecords()
@@ -243,7 +289,9 @@ class LearningResource(AbstractService):
                 violation_error_message=_("Till årskurs kan inte vara lägre än från årskurs."),
             ),
             models.CheckConstraint(
-                condition=(Q(school_year_from__isnull=True) | Q(school_year_from__gte=-1, school_year_from__lte=13))
+                condition=(
+                    Q(school_year_from__isnull=True) | Q(school_year_from__gte=-1, school_year_from__lte=13)
+                )
                 & (Q(school_year_to__isnull=True) | Q(school_year_to__gte=-1, school_year_to__lte=13)),
                 name="portfolio_learningresource_school_years_in_range",
                 violation_error_message=_("Årskurs anges från −1 (förskola) till 13."),
@@ -286,7 +334,9 @@ class ApplicationUsage(UsageBase):
         Application, verbose_name=_("system"), on_delete=models.CASCADE, related_name="usages"
     )
     organisation = models.ForeignKey(
-        "portfolio.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        "portfolio.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
         related_name="application_usages",
     )
     history = HistoricalRecords()
@@ -314,7 +364,9 @@ class LearningResourceUsage(UsageBase):
         LearningResource, verbose_name=_("lärresurs"), on_delete=models.CASCADE, related_name="usages"
     )
     organisation = models.ForeignKey(
-        "portfolio.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        "portfolio.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
         related_name="learning_resource_usages",
     )
     history = HistoricalRecords()
@@ -327,7 +379,9 @@ class LearningResourceUsage(UsageBase):
             models.UniqueConstraint(
                 fields=["learning_resource", "organisation"],
                 name="%(app_label)s_%(class)s_unique_pair",
-                violation_error_message=_("Organisationen är redan registrerad som användare av lärresursen."),
+                violation_error_message=_(
+                    "Organisationen är redan registrerad som användare av lärresursen."
+                ),
             )
         ]
 
@@ -349,7 +403,9 @@ class ApplicationCapability(models.Model):
         verbose_name_plural = _("systemens förmågor")
         ordering = ["application", "capability"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "capability"], name="%(app_label)s_%(class)s_unique_pair")
+            models.UniqueConstraint(
+                fields=["application", "capability"], name="%(app_label)s_%(class)s_unique_pair"
+            )
         ]
 
     def __str__(self) -> str:
@@ -379,5 +435,3 @@ class LearningResourceCapability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learning_resource} – {self.capability}"
-
-

@@ -76,7 +76,11 @@ class Vendor(SearchableModel):
         if self.organisation_number:
             if self.country and self.country.code != "SE":
                 raise ValidationError(
-                    {"organisation_number": _("Svenskt organisationsnummer anges bara för svenska leverantörer.")}
+                    {
+                        "organisation_number": _(
+                            "Svenskt organisationsnummer anges bara för svenska leverantörer."
+                        )
+                    }
                 )
             if not orgnr.is_valid(self.organisation_number):
                 raise ValidationError(
