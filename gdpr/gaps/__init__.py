@@ -3,7 +3,17 @@
 Importing the package registers every rule in :data:`RULES`; faces call :func:`find_gaps`.
 """
 
-from . import dpia, lawfulness, processors, record, retention, services, transfers  # noqa: F401  (registration)
+# Every rule module is imported here so that RULES never depends on what else was imported.
+from . import (  # noqa: F401  (registration)
+    dpia,
+    flows,
+    lawfulness,
+    processors,
+    record,
+    retention,
+    services,
+    transfers,
+)
 from .base import (
     RULES,
     ActivityRule,

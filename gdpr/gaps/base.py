@@ -142,6 +142,9 @@ class ServiceRow:
     processes_personal_data: bool
     data_location: str
 
+    def __str__(self) -> str:
+        return self.name
+
 
 _SERVICE_COLUMNS = (
     "pk",
