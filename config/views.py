@@ -13,13 +13,14 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, Sum
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -40,6 +41,7 @@ from portfolio.analysis import (
 )
 from portfolio.merge import MergeError, merge_services, move_links
 from portfolio.models import Application, Cost, LearningResource, ManagementPlan, Vendor
+from portfolio.spreadsheets import xlsx_bytes
 from portfolio.views_generic import DETAIL_CONTEXT_HOOKS, Column, Section, detail_url
 
 __all__ = [
@@ -276,8 +278,32 @@ for _hook in (_service_findings, _vendor_transfers):
 
 
 class AnalysisPage(PermissionRequiredMixin, TemplateView):
+    """An analysis page; with ``?format=xlsx`` the same findings as an Excel workbook."""
+
     permission_required = ("portfolio.view_application", "portfolio.view_learningresource")
     raise_exception = True
+    export_name = ""
+
+    def export_rows(self, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return []
+
+    def get(self, request, *args, **kwargs):
+        if self.export_name and request.GET.get("format") == "xlsx":
+            context = self.get_context_data(**kwargs)
+            rows = self.export_rows(context)
+            frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+            response = HttpResponse(
+                xlsx_bytes({str(self.export_name): frame}),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            filename = f"{self.export_name}-{timezone.localdate().isoformat()}.xlsx".lower().replace(" ", "-")
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return super().get(request, *args, **kwargs)
+
+
+def _join(values) -> str:
+    return "; ".join(str(v) for v in values)
 
 
 class DashboardView(AnalysisPage):
@@ -385,6 +411,7 @@ def _severity_bars(counts: Counter, kind: str, url: str | None) -> list[dict]:
 
 class DuplicatesView(AnalysisPage):
     template_name = "dashboard/duplicates.html"
+    export_name = "Dubbletter"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -412,6 +439,21 @@ class DuplicatesView(AnalysisPage):
             )
         context.update({"rows": rows, "show_tests": show_tests})
         return context
+
+    def export_rows(self, context):
+        return [
+            {
+                _g("Kluster"): number,
+                _g("Registrering"): member.name,
+                _g("Typ"): member.service_type,
+                _g("Leverantör"): member.vendor,
+                _g("Roll"): member.role,
+                _g("Säkerhet"): round(row["cluster"].score),
+                _g("Skäl"): _join(row["cluster"].reasons),
+            }
+            for number, row in enumerate(context["rows"], start=1)
+            for member in (item["member"] for item in row["members"])
+        ]
 
 
 class MergeView(View):
@@ -451,6 +493,24 @@ class MergeView(View):
 
 class StandardisationView(AnalysisPage):
     template_name = "dashboard/standardisation.html"
+    export_name = "Standardisering"
+
+    def export_rows(self, context):
+        return [
+            {
+                _g("Rang"): c.rank,
+                _g("Gäller"): c.subject,
+                _g("Behåll"): c.keep.name,
+                _g("Fasa ut"): _join(s.name for s in c.phase_out),
+                _g("Besparing per år (kr)"): float(c.yearly_saving),
+                _g("Skolor som byter"): len(c.schools_moving),
+                _g("Användare som byter"): c.users_moving,
+                _g("Tjänster utanför SSO som försvinner"): c.services_outside_sso_removed,
+                _g("Dataskyddsbrister som försvinner"): c.gdpr_gaps_removed,
+                _g("Motivering"): c.why,
+            }
+            for c in (item["candidate"] for item in context["candidates"])
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -492,6 +552,21 @@ def _services_url(capability_id: int | None, services) -> str:
 
 class SsoCoverageView(AnalysisPage):
     template_name = "dashboard/sso_coverage.html"
+    export_name = "Utanför SSO"
+
+    def export_rows(self, context):
+        return [
+            {
+                _g("Tjänst"): s.name,
+                _g("Typ"): s.service_type,
+                _g("Leverantör"): s.vendor,
+                _g("Användare"): s.users,
+                _g("Organisationer"): s.organisations,
+                _g("Förklaring"): s.explanation,
+                _g("Åtgärd"): s.fix,
+            }
+            for s, _url in context["outside"]
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -518,6 +593,20 @@ class SsoCoverageView(AnalysisPage):
 
 class Pm3GapsView(AnalysisPage):
     template_name = "dashboard/pm3_gaps.html"
+    export_name = "PM3-brister"
+
+    def export_rows(self, context):
+        return [
+            {
+                _g("Allvarlighet"): g.severity_label,
+                _g("Brist"): g.title,
+                _g("Gäller"): g.target_name,
+                _g("Saknas"): g.missing,
+                _g("Förklaring"): g.explanation,
+                _g("Åtgärd"): g.fix,
+            }
+            for g, _url in context["gaps"]
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

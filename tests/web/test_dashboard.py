@@ -94,3 +94,23 @@ def test_sso_pm3_and_equity_pages_list_what_their_analyses_find(client, reader, 
     assert sso.services >= 3
     equity = client.get(reverse("analysis:equity"))
     assert len(equity.context["rows"]) == len(equity.context["matrix"].schools)
+
+
+def test_analysis_exports_hold_what_the_pages_show(client, strategist, overlapping):
+    import io
+
+    import openpyxl
+
+    ApplicationFactory(name="Lokala kontons system", authentication="lokala_konton", identity_provider="")
+    client.force_login(strategist)
+    for name, count in (
+        ("standardisation", lambda c: len(c["candidates"])),
+        ("duplicates", lambda c: sum(len(r["members"]) for r in c["rows"])),
+        ("pm3_gaps", lambda c: len(c["gaps"])),
+        ("sso_coverage", lambda c: len(c["outside"])),
+    ):
+        url = reverse(f"analysis:{name}")
+        shown = count(client.get(url).context)
+        response = client.get(url, {"format": "xlsx"})
+        rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        assert len(rows) - 1 == shown and shown > 0, name

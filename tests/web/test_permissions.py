@@ -33,6 +33,7 @@ ANALYSIS_PAGES = ["duplicates", "standardisation", "sso_coverage", "pm3_gaps", "
 
 def read_urls(landscape) -> list[str]:
     urls = [reverse("dashboard"), *(reverse(f"analysis:{name}") for name in ANALYSIS_PAGES)]
+    urls += [f"{reverse(f'analysis:{name}')}?format=xlsx" for name in ANALYSIS_PAGES if name != "equity"]
     for name in MODELS:
         urls.append(reverse(f"portfolio:{name}_list"))
         urls.append(reverse(f"portfolio:{name}_export"))
