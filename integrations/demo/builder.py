@@ -898,13 +898,20 @@ class _Builder:
         m.outside_sso.extend(s.name for s in services if s.login == "local")
 
         # --- who uses what ---
-        self.plan_usage(services)
+        self.plan_usage(copy, services)
         return services
 
-    def plan_usage(self, services: list[_Service]) -> None:
+    def plan_usage(self, copy: int, services: list[_Service]) -> None:
         rng = self.rng
         m = self.manifest
-        all_schools = self.schools
+        # Copy 0 serves the 40 schools; each further copy its own four new schools and a window of
+        # twelve of the first 40, so that usage grows linearly with scale, not with scale squared.
+        base = len(N.SCHOOLS)
+        if copy == 0:
+            all_schools = self.schools[:base]
+        else:
+            window = [self.schools[(copy * 12 + i) % base] for i in range(12)]
+            all_schools = [*window, *self.schools[base + 4 * (copy - 1) : base + 4 * copy]]
         forms_for_years = {
             "forskola": (-1, 0),
             "grundskola": (0, 9),
