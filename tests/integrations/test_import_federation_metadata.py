@@ -204,3 +204,10 @@ def test_switch_and_swamid_aggregates_import_without_errors(shared_data, db):
         assert report.entity_count == len(report.matched) + len(report.test_entities) + len(
             report.not_in_register
         ) + len(report.ambiguous)
+
+
+def test_the_demo_services_claiming_skolfederation_without_an_entity_id_are_reported(demo):
+    report = import_federation(SMALL, federation="skolfederation", dry_run=True)
+    claimed = {service.name for service in report.claimed_but_missing}
+    assert demo.federation_without_entity_id
+    assert set(demo.federation_without_entity_id) <= claimed

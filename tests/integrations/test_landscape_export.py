@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from integrations.landscape_export import build_landscape, landscape_xlsx
+from integrations.spreadsheets import import_file
 from portfolio.choices import RoleChoices
 from tests.factories import (
     ApplicationFactory,
@@ -20,6 +21,7 @@ from tests.factories import (
     ProcessingActivityFactory,
     RoleAssignmentFactory,
 )
+from tests.integrations.helpers import register_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,20 @@ def test_the_command_writes_the_workbook(landscape, tmp_path):
     target = tmp_path / "landskap.xlsx"
     call_command("export_landscape", "--out", str(target), stdout=io.StringIO())
     assert "System" in pd.ExcelFile(target).sheet_names
+
+
+def test_the_demo_landscape_exported_and_imported_again_changes_nothing(demo):
+    """Export, (edit in Excel,) import: the export's headers are import headers, and labels read back.
+
+    Only the demo's planted duplicate registrations (same name and vendor, no external id) are
+    refused, as ambiguous, rather than guessed.
+    """
+    before = register_counts()
+    report = import_file(landscape_xlsx(), "landskap.xlsx", kind="systems")
+    assert report.counts["created"] == report.counts["updated"] == 0
+    assert report.counts["unchanged"] > 200
+    planted = {name for group in demo.duplicate_groups for name in group}
+    for row in report.rows:
+        if row.errors:
+            assert row.label in planted and "externt id" in row.errors[0].message
+    assert register_counts() == before
