@@ -153,6 +153,22 @@ def spreadsheet_value(value: Any) -> Any:
     return display(value)
 
 
+#: A filter offering more records than this is not drawn as a select (the page would carry every
+#: record as an option); it stays a hidden field, so links like ``?application=12`` still filter.
+CHOICE_LIMIT = 200
+
+
+def hide_large_choice_fields(form: forms.Form, limit: int | None = None) -> None:
+    """Turn record choices longer than ``limit`` into hidden fields: one count query per field."""
+    limit = CHOICE_LIMIT if limit is None else limit
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None or queryset.count() <= limit:
+            continue
+        multiple = isinstance(field, forms.ModelMultipleChoiceField)
+        field.widget = forms.MultipleHiddenInput() if multiple else forms.HiddenInput()
+
+
 def optimise_choice_fields(form: forms.Form) -> None:
     """Join what choice labels need (``Capability.__str__`` reads its parent) so a filter form is
     rendered with one query per select, whatever the number of options."""
@@ -210,6 +226,7 @@ class RegisterListView(RegisterMixin, TemplateView):
             self.request.GET or None, queryset=self.base_queryset(), request=self.request
         )
         optimise_choice_fields(filterset.form)
+        hide_large_choice_fields(filterset.form)
         return filterset
 
     def filtered(self, filterset) -> models.QuerySet:
@@ -260,7 +277,10 @@ class RegisterListView(RegisterMixin, TemplateView):
                 "model_name": self.model_name,
                 "filterset": filterset,
                 "search_field": filterset.form["q"] if "q" in filterset.form.fields else None,
-                "filter_fields": [f for f in filterset.form if f.name not in ("q", "ordering")],
+                "filter_fields": [
+                    f for f in filterset.form if f.name not in ("q", "ordering") and not f.is_hidden
+                ],
+                "hidden_filter_fields": [f for f in filterset.form if f.is_hidden],
                 "headers": headers,
                 "rows": rows,
                 "page_obj": page,

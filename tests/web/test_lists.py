@@ -93,3 +93,15 @@ def test_capability_filter_form_lists_areas_and_capabilities(client, reader):
     client.force_login(reader)
     content = client.get(reverse("portfolio:application_list")).content.decode()
     assert "Undervisning › Lärplattform" in content
+
+
+def test_a_filter_with_very_many_records_is_not_drawn_but_still_filters(client, reader, systems, monkeypatch):
+    from portfolio import views_generic
+
+    monkeypatch.setattr(views_generic, "CHOICE_LIMIT", 2)
+    client.force_login(reader)
+    vendor = systems[2].vendor
+    response = client.get(reverse("portfolio:application_list"), {"vendor": vendor.pk})
+    assert "vendor" not in [f.name for f in response.context["filter_fields"]]
+    assert shown_names(response) == ["Schemaläggaren"]
+    assert f'<input type="hidden" name="vendor" value="{vendor.pk}"' in response.content.decode()
