@@ -4,9 +4,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from portfolio.models import Application
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, UserFactory
 
 
 @pytest.mark.django_db
@@ -31,3 +32,36 @@ def test_seed_demo_if_empty_skips_a_register_that_has_systems():
 def test_seed_demo_if_empty_builds_an_empty_register():
     call_command("seed_demo", if_empty=True, stdout=StringIO())
     assert Application.objects.count() == 300
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_build_the_municipality_twice():
+    call_command("seed_demo", stdout=StringIO())
+    with pytest.raises(CommandError, match="finns redan"):
+        call_command("seed_demo", seed=2, stdout=StringIO())
+    assert Application.objects.count() == 300
+
+
+@pytest.mark.django_db
+def test_seed_demo_records_the_named_user_in_history():
+    user = UserFactory(username="seeder")
+    call_command("seed_demo", user="seeder", verbosity=0, stdout=StringIO())
+    assert Application.history.filter(history_user=user).count() == 300
+    with pytest.raises(CommandError, match="finns inte"):
+        call_command("seed_demo", user="ingen-sadan", stdout=StringIO())
+
+
+def test_seed_demo_help_documents_the_planted_defects(capsys):
+    with pytest.raises(SystemExit):
+        call_command("seed_demo", "--help")
+    text = capsys.readouterr().out
+    for phrase in (
+        "Planterade brister",
+        "utan rättslig grund",
+        "single sign-on",
+        "objektägare",
+        "PUB-avtal",
+        "Samma --seed ger samma data",
+        "--scale",
+    ):
+        assert phrase in text

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from integrations.demo import CHANGE_REASON, build_demo
-from portfolio.models import Application
+from integrations.demo.builder import MUNICIPALITY
+from portfolio.models import Application, Organisation
 
 PLANTED = """
 Planterade brister (med avsikt, för att analyserna ska ha något att hitta; se DemoManifest):
@@ -72,6 +73,8 @@ class Command(BaseCommand):
                 acting = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist as exc:
                 raise CommandError(f"Användaren {user!r} finns inte.") from exc
+        if Organisation.objects.filter(name=MUNICIPALITY).exists():
+            raise CommandError(f"{MUNICIPALITY} finns redan i registret: bygg demon i en tom databas.")
         started = time.perf_counter()
         manifest = build_demo(scale=scale, seed=seed, user=acting)
         elapsed = time.perf_counter() - started
