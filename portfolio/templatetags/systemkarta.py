@@ -58,9 +58,9 @@ def percent(value: Any) -> str:
 @register.filter
 def register_of(match) -> str:
     """The menu entry a page belongs to: ``portfolio:application_detail`` → ``portfolio:application``."""
-    if match is None or not match.url_name:
+    name = getattr(match, "url_name", None)
+    if not name:
         return ""
-    name = match.url_name
     for suffix in ("_list", "_detail", "_edit", "_add", "_export"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
