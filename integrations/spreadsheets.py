@@ -76,11 +76,17 @@ __all__ = [
     "RowError",
     "RowResult",
     "Sheet",
-    "import_rows",
+    "detect_kind",
+    "form_would_change",
     "import_file",
+    "import_rows",
+    "instance_form_data",
+    "map_headers",
     "max_import_bytes",
     "parse_date",
     "read_sheet",
+    "snapshot_fields",
+    "template_sheets",
 ]
 
 #: Files above this size are refused before they are parsed (override: IMPORT_MAX_BYTES).
@@ -556,7 +562,7 @@ def _stored_values_match(instance: models.Model, values: dict[str, Any]) -> bool
     return True
 
 
-def _snapshot(instance: models.Model) -> dict[str, Any]:
+def snapshot_fields(instance: models.Model) -> dict[str, Any]:
     return {
         f.attname: f.value_from_object(instance)
         for f in instance._meta.concrete_fields
@@ -564,7 +570,7 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
     }
 
 
-def _has_changes(form, snapshot: dict[str, Any]) -> bool:
+def form_would_change(form, snapshot: dict[str, Any]) -> bool:
     """Whether saving ``form`` would change its record or links.
 
     Compared on the model instance after the Form and the model's ``clean()`` have run, so that
@@ -790,7 +796,7 @@ class RowImporter:
             changed, form = False, None
         else:
             instance = instance or self.spec.model()
-            snapshot = _snapshot(instance)
+            snapshot = snapshot_fields(instance)
             # The form's data is filled from its own initial values (the record as stored, or a
             # new record's defaults) and then the row's cells, so that a column the file leaves
             # out keeps its value. Filling the bound dict in place reads the record only once.
@@ -803,7 +809,7 @@ class RowImporter:
             if not form.is_valid():
                 self._form_errors(form, raw_by_field, row_number, errors)
                 return result
-            changed = is_new or _has_changes(form, snapshot)
+            changed = is_new or form_would_change(form, snapshot)
         if not changed and not self._has_extras(values):
             result.status = UNCHANGED
             return result

@@ -23,7 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from integrations.spreadsheets import _has_changes, _snapshot, instance_form_data
+from integrations.spreadsheets import form_would_change, instance_form_data, snapshot_fields
 from portfolio.choices import OrganisationKind, SchoolForm
 from portfolio.forms import OrganisationForm, PersonForm
 from portfolio.models import Organisation, Person
@@ -225,7 +225,7 @@ class _Importer:
         instance = self._existing(item)
         is_new = instance is None
         instance = instance or Organisation()
-        snapshot = _snapshot(instance)
+        snapshot = snapshot_fields(instance)
         data = instance_form_data(OrganisationForm, instance)
         data.update(
             {"name": name, "kind": kind, "parent": parent.pk if parent else "", "external_id": item["id"]}
@@ -250,7 +250,7 @@ class _Importer:
                 _("%(name)s (%(id)s): %(problems)s") % {"name": name, "id": item["id"], "problems": problems}
             )
             return
-        if is_new or _has_changes(form, snapshot):
+        if is_new or form_would_change(form, snapshot):
             instance = save_form(form, user=self.user, reason=self.reason)
             (self.report.created if is_new else self.report.updated).append(instance.name)
         else:
@@ -273,7 +273,7 @@ class _Importer:
             protected = (item.get("securityMarking") or NO_MARKING) != NO_MARKING
             instance = existing.get(item["id"]) or Person()
             is_new = instance.pk is None
-            snapshot = _snapshot(instance)
+            snapshot = snapshot_fields(instance)
             data = instance_form_data(PersonForm, instance)
             title = str(duty.get("dutyRole") or "")
             data.update(
@@ -306,7 +306,7 @@ class _Importer:
                     % {"label": label, "id": item["id"], "problems": problems}
                 )
                 continue
-            if is_new or _has_changes(form, snapshot):
+            if is_new or form_would_change(form, snapshot):
                 save_form(form, user=self.user, reason=self.reason)
                 if is_new:
                     self.report.persons_created += 1
