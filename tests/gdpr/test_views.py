@@ -293,8 +293,8 @@ def test_activity_list_review_and_followup_query_counts_do_not_grow_with_rows(co
 
 
 def test_activity_detail_query_count_does_not_grow_with_its_relations(coordinator_client):
-    lean = ProcessingActivityFactory()
-    busy = _busy_record(_busy_record(ProcessingActivityFactory()))
+    lean = _busy_record(ProcessingActivityFactory())
+    busy = _busy_record(_busy_record(_busy_record(ProcessingActivityFactory())))
     lean_count = _page_queries(coordinator_client, reverse("gdpr:activity_detail", args=[lean.pk]))
     busy_count = _page_queries(coordinator_client, reverse("gdpr:activity_detail", args=[busy.pk]))
     assert busy_count == lean_count
