@@ -306,9 +306,9 @@ class _Service:
     years: tuple[int, int] | None = None
     licence: str = ""
     coined: bool = False
-    #: "all": every school of the forms in ``forms``; "some": a few; "office": the förvaltning only
+    #: "all": every school (of its school years, for a learning resource); "some": a pilot school;
+    #: "office": the förvaltning only
     reach: str = "some"
-    forms: tuple[str, ...] = ()
     #: Schools fixed by the builder (controlled capabilities); overrides ``reach``.
     schools: list | None = None
     no_object: bool = False

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "ACTIVITY_TEMPLATES",
@@ -448,7 +448,6 @@ class Product:
     subjects: tuple[str, ...] = ()
     years: tuple[int, int] | None = None
     licence: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 P = Product
