@@ -48,6 +48,7 @@ SERVICE_FIELDS = [
 
 class ApplicationList(RegisterListView):
     model = Application
+    review_kind = "application"
     filterset_class = filters.ApplicationFilterSet
     select_related = ("vendor", "management_object")
     prefetch_related = ("capabilities__parent",)
@@ -67,6 +68,7 @@ class ApplicationList(RegisterListView):
 
 class LearningResourceList(RegisterListView):
     model = LearningResource
+    review_kind = "learning_resource"
     filterset_class = filters.LearningResourceFilterSet
     select_related = ("vendor",)
     prefetch_related = ("capabilities__parent",)
@@ -191,6 +193,7 @@ class LearningResourceDetail(RegisterDetailView):
 
 class ManagementObjectList(RegisterListView):
     model = ManagementObject
+    review_kind = "management_object"
     filterset_class = filters.ManagementObjectFilterSet
     select_related = ("owner_organisation",)
     columns = [

@@ -27,6 +27,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _g
 from django.views import View
@@ -210,6 +211,10 @@ class RegisterListView(RegisterMixin, TemplateView):
     paginate_by = 50
     title: str = ""
     intro: str = ""
+    #: The kind a review round (stewardship) can be started for with this list's selection.
+    review_kind: str = ""
+    #: Who may start a review round (stewardship's managers: the strateg and the DPO coordinator).
+    review_permissions = ("portfolio.change_managementobject", "gdpr.change_processingactivity")
 
     def base_queryset(self) -> models.QuerySet:
         queryset = self.model._default_manager.all()
@@ -286,12 +291,27 @@ class RegisterListView(RegisterMixin, TemplateView):
                 "page_obj": page,
                 "paginator": paginator,
                 "export_url": reverse(self.url_name("export")),
+                "review_url": self.review_url(),
                 "add_url": (
                     self._optional_url("add") if self.request.user.has_perm(perm(self.model, "add")) else None
                 ),
             }
         )
         return context
+
+    def review_url(self) -> str | None:
+        """Start a review round for the rows this list selects (the round form takes the filter)."""
+        user = self.request.user
+        if not self.review_kind or not any(user.has_perm(p) for p in self.review_permissions):
+            return None
+        try:
+            url = reverse("stewardship:round_create")
+        except NoReverseMatch:
+            return None
+        selection = self.request.GET.copy()
+        for name in ("page", "ordering"):
+            selection.pop(name, None)
+        return f"{url}?{urlencode({f'filter_{self.review_kind}': selection.urlencode()})}"
 
     def _optional_url(self, kind: str) -> str | None:
         try:

@@ -105,3 +105,17 @@ def test_a_filter_with_very_many_records_is_not_drawn_but_still_filters(client, 
     assert "vendor" not in [f.name for f in response.context["filter_fields"]]
     assert shown_names(response) == ["Schemaläggaren"]
     assert f'<input type="hidden" name="vendor" value="{vendor.pk}"' in response.content.decode()
+
+
+def test_list_offers_a_review_round_of_its_selection_to_round_managers(client, strategist, reader, systems):
+    from urllib.parse import parse_qs, urlparse
+
+    url = reverse("portfolio:application_list")
+    client.force_login(reader)
+    assert client.get(url).context["review_url"] is None
+    client.force_login(strategist)
+    review = client.get(url, {"lifecycle_status": "i_drift", "page": "1"}).context["review_url"]
+    query = parse_qs(urlparse(review).query)
+    assert urlparse(review).path == reverse("stewardship:round_create")
+    assert query == {"filter_application": ["lifecycle_status=i_drift"]}
+    assert client.get(review).status_code == 200
