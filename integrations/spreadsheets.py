@@ -188,10 +188,19 @@ class ImportReport:
 
 @dataclass
 class Sheet:
-    """The text of one sheet: its headers as written and its rows as dicts keyed by header index."""
+    """The text of one sheet: its headers as written, and its non-blank rows of cells.
+
+    ``numbers`` gives each row's number as the spreadsheet program shows it (the header is
+    row 1 unless blank rows come first), so that a report points at the right line even when
+    blank rows were skipped.
+    """
 
     headers: list[str]
     rows: list[list[str]]
+    numbers: list[int] = field(default_factory=list)
+
+    def number(self, position: int) -> int:
+        return self.numbers[position] if position < len(self.numbers) else position + 2
 
 
 #
@@ -243,15 +252,16 @@ def _frame_to_sheet(frame: pd.DataFrame) -> Sheet:
     if frame.empty:
         raise ImportError_(_("Filen är tom: den saknar rubrikrad."))
     frame = frame.fillna("")
-    values = frame.to_numpy().tolist()
-    headers = [_clean(h) for h in values[0]]
-    rows = [[_clean(v) for v in row] for row in values[1:]]
-    rows = [row for row in rows if any(row)]
-    if len(rows) > MAX_ROWS:
+    values = [[_clean(v) for v in row] for row in frame.to_numpy().tolist()]
+    first = next((i for i, row in enumerate(values) if any(row)), None)
+    if first is None:
+        raise ImportError_(_("Filen är tom: den saknar rubrikrad."))
+    kept = [(i + 1, row) for i, row in enumerate(values) if i > first and any(row)]
+    if len(kept) > MAX_ROWS:
         raise ImportError_(
-            _("Filen har %(n)s rader; högst %(max)s tas emot per import.") % {"n": len(rows), "max": MAX_ROWS}
+            _("Filen har %(n)s rader; högst %(max)s tas emot per import.") % {"n": len(kept), "max": MAX_ROWS}
         )
-    return Sheet(headers=headers, rows=rows)
+    return Sheet(headers=values[first], rows=[row for _n, row in kept], numbers=[n for n, _row in kept])
 
 
 def _read_csv(data: bytes) -> Sheet:
@@ -265,7 +275,7 @@ def _read_csv(data: bytes) -> Sheet:
             header=None,
             keep_default_na=False,
             na_filter=False,
-            skip_blank_lines=True,
+            skip_blank_lines=False,
             engine="python",
             quoting=csv.QUOTE_MINIMAL,
         )
@@ -1054,7 +1064,7 @@ def import_rows(
                 _Cell(column, sheet.headers[index], row[index] if index < len(row) else "")
                 for index, column in mapping.items()
             ]
-            report.rows.append(importer.import_row(position + 2, cells))
+            report.rows.append(importer.import_row(sheet.number(position), cells))
             if progress is not None:
                 progress(position + 1, total)
         if dry_run or report.errors:

@@ -348,3 +348,13 @@ def test_contracts_link_systems_and_read_the_processor_agreement_date(importer):
 def test_the_kind_is_told_apart_from_the_headers(importer):
     rows = [["Lärresurs", "Licensmodell"], ["Polyglutt", "Kommunlicens"]]
     assert import_file(csv_bytes(rows), "x.csv", user=importer, dry_run=True).kind == "learning_resources"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_blank_rows_are_skipped_but_errors_keep_the_row_number_the_spreadsheet_shows(importer, fmt):
+    rows = [["Systemnamn", "Driftform"], ["Skola24", "SaaS"], ["", ""], ["", ""], ["Trasig", "I molnet"]]
+    data = csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows)
+    report = import_file(data, f"s.{fmt}", user=importer)
+    assert [row.row for row in report.rows] == [2, 5]
+    (error,) = report.errors
+    assert (error.row, error.column, error.value) == (5, "Driftform", "I molnet")
