@@ -39,7 +39,9 @@ class RoundForm(forms.ModelForm):
             self.initial.setdefault("name", _("Årlig genomgång %(year)s") % {"year": today.year})
             self.initial.setdefault("start", today)
             self.initial.setdefault("deadline", today + datetime.timedelta(days=30))
-            self.initial.setdefault("kinds", [k.value for k in ReviewKind])
+            # Coming from a list page's "Granska urvalet": only the kinds whose selection was carried.
+            carried = [k.value for k in ReviewKind if self.initial.get(f"filter_{k.value}")]
+            self.initial.setdefault("kinds", carried or [k.value for k in ReviewKind])
         for kind in ReviewKind:
             self.fields[f"filter_{kind.value}"].help_text = _(
                 "Som efter ? i registerlistans adress, t.ex. lifecycle_status=i_drift. Tomt = alla."

@@ -221,6 +221,7 @@ def test_a_list_selection_can_be_carried_to_the_new_round_form(client, strategis
     client.force_login(strategist)
     page = client.get(reverse("stewardship:round_create"), {"filter_application": "lifecycle_status=i_drift"})
     assert page.context["form"]["filter_application"].value() == "lifecycle_status=i_drift"
+    assert page.context["form"]["kinds"].value() == ["application"]
 
 
 def test_only_managers_start_rounds(client, reader):
