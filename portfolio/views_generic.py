@@ -408,6 +408,8 @@ class RegisterDetailView(RegisterMixin, TemplateView):
             else:
                 value = resolve(source if source is not None else obj, name)
                 link = detail_url(value) if isinstance(value, models.Model) else None
+                if getattr(field, "item_choices", None) is not None and value:
+                    value = field.labels(value)  # a set of codes reads as its labels
             result.append((capfirst(str(field.verbose_name)), display(value), link))
         return result
 

@@ -68,7 +68,7 @@ def test_as_of_shows_the_record_as_it_was_on_the_chosen_date(client, reader):
 
 
 def test_system_page_shows_owners_contracts_activities_and_gdpr_findings(client, reader):
-    application = ApplicationFactory(name="Elevhälsan")
+    application = ApplicationFactory(name="Elevhälsan", user_groups=["elever", "personal"])
     owner = RoleAssignmentFactory(application=application)
     contract = ContractFactory(name="Avtal elevhälsa", vendor=application.vendor)
     contract.application_links.create(application=application)
@@ -81,7 +81,7 @@ def test_system_page_shows_owners_contracts_activities_and_gdpr_findings(client,
 
     client.force_login(reader)
     content = client.get(reverse("portfolio:application_detail", args=[application.pk])).content.decode()
-    shown = [owner.person.name, "Avtal elevhälsa", "Elevhälsojournal", receiver.name]
+    shown = [owner.person.name, "Avtal elevhälsa", "Elevhälsojournal", receiver.name, "Elever, Personal"]
     shown += [f.title for f in expected]
     for text in shown:
         assert text in content
