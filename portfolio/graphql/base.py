@@ -21,6 +21,7 @@ from graphene_django.converter import convert_django_field
 from graphql import GraphQLError
 from graphql_relay import from_global_id, offset_to_cursor
 from query_optimizer import DjangoConnectionField, DjangoObjectType
+from query_optimizer import fields as optimizer_fields
 from query_optimizer.utils import calculate_queryset_slice
 from query_optimizer.validators import validate_pagination_args
 
@@ -43,6 +44,24 @@ def convert_choice_set(field: ChoiceSetField, registry=None) -> graphene.List:
     return graphene.List(
         graphene.NonNull(graphene.String), required=True, description=str(field.verbose_name)
     )
+
+
+def _evaluate_unless_cached(queryset):
+    """Skip the optimizer's prefetch hack for a queryset whose rows are already prefetched.
+
+    The optimizer evaluates every nested connection inside ``unittest.mock.patch`` (its M2M
+    prefetch hack), even when the rows were prefetched with the parent and nothing is queried:
+    measured at about 4 ms per nested list, 70 % of the landscape query's time. The hack matters
+    only when the query actually runs, so a filled result cache is returned as it is.
+    """
+    cache = getattr(queryset, "_result_cache", None)
+    if cache is not None:
+        return list(cache)
+    return _optimizer_evaluate(queryset)
+
+
+_optimizer_evaluate = optimizer_fields.evaluate_with_prefetch_hack
+optimizer_fields.evaluate_with_prefetch_hack = _evaluate_unless_cached
 
 
 class CountedConnection(relay.Connection):

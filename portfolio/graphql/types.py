@@ -40,6 +40,10 @@ class OrganisationType(RegisterType):
     children = RegisterConnectionField(
         lambda: OrganisationType, description="Organisationer direkt under denna."
     )
+    processing_activities = related_connection(
+        models.Organisation, "processing_activities",
+        "Behandlingar där organisationen (en nämnd) är personuppgiftsansvarig.",
+    )
 
     class Meta:
         model = models.Organisation

@@ -4,7 +4,14 @@ import json
 
 import pytest
 
-from config.graphql.guards import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_PAGE_SIZE, MAX_TOKENS
+from config.graphql.guards import (
+    MAX_ALIASES,
+    MAX_COST,
+    MAX_DEPTH,
+    MAX_PAGE_SIZE,
+    MAX_SELECTIONS,
+    MAX_TOKENS,
+)
 from config.graphql.view import MAX_BODY_BYTES
 from tests.factories import ApplicationFactory
 from tests.graphql.conftest import post
@@ -79,7 +86,7 @@ def test_cost_counts_fragments_once_per_use_without_blowing_up(api):
     for i in range(1, 40):
         fragments.append(f"fragment F{i} on Application {{ ...F{i - 1} ...F{i - 1} }}")
     query = "{ applications(first: 100) { edges { node { ...F39 } } } } " + " ".join(fragments)
-    refused(post(api, query), "taket")
+    refused(post(api, query), "fragmenten", str(MAX_SELECTIONS))
 
 
 def test_undefined_and_cyclic_fragments_are_validation_errors_not_crashes(api):

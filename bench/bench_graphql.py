@@ -1,0 +1,170 @@
+"""GraphQL landscape query: SQL queries and server time for the first 100 systems and for all of
+them (walking every page), next to the floor — plain SQL plus ``json.dumps`` of the same fields."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections import defaultdict
+
+from bench import Measurement
+
+AREA = "graphql"
+REPEAT = 3
+
+LANDSCAPE = """
+query Landscape($after: String) {
+  applications(first: 100, after: $after) {
+    totalCount
+    pageInfo { endCursor hasNextPage }
+    edges { node {
+      id name lifecycleStatus authentication identityProvider federation
+      vendor { name country }
+      managementObject { name }
+      capabilities { edges { node { name } } }
+      organisations { edges { node { name kind } } }
+      roles { edges { node { role person { name email } } } }
+      costs { edges { node { year amount kind } } }
+      processingActivities { edges { node { name legalBasis specialCategories } } }
+    } }
+  }
+}
+"""
+
+
+class QueryCounter:
+    """Counts SQL statements via ``connection.execute_wrapper`` (CaptureQueriesContext stops at 9,000)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def _context():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import RequestFactory
+
+    from accounts.roles import Role, sync_role_groups
+
+    sync_role_groups()
+    user, _created = get_user_model().objects.get_or_create(username="bench-graphql")
+    user.groups.set([Group.objects.get(name=Role.READER)])
+    user = get_user_model().objects.get(pk=user.pk)
+    user.has_perm("portfolio.view_application")  # warm the permission cache: not part of the query
+    request = RequestFactory().post("/graphql/")
+    request.user = user
+    request.api_token = None
+    return request
+
+
+def _graphql(context, *, all_pages: bool) -> tuple[int, float, int]:
+    """(SQL queries, seconds, rows) for the first page or for every page."""
+    from django.db import connection
+
+    from config.schema import schema
+
+    counter = QueryCounter()
+    rows, after = 0, None
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        while True:
+            result = schema.execute(LANDSCAPE, variable_values={"after": after}, context_value=context)
+            if result.errors:
+                raise RuntimeError(result.errors)
+            json.dumps(result.data)
+            page = result.data["applications"]
+            rows += len(page["edges"])
+            if not all_pages or not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+    return counter.count, time.perf_counter() - started, rows
+
+
+def _floor(limit: int | None) -> tuple[int, float]:
+    """The same fields with plain ``values_list`` queries joined in Python, then ``json.dumps``."""
+    from django.db import connection
+
+    from gdpr.models import ProcessingActivityApplication
+    from portfolio.models import Application, ApplicationCapability, ApplicationUsage, Cost, RoleAssignment
+
+    counter = QueryCounter()
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        systems = Application.objects.order_by("name", "pk").values(
+            "id", "name", "lifecycle_status", "authentication", "identity_provider", "federation",
+            "vendor__name", "vendor__country", "management_object__name",
+        )
+        systems = list(systems[:limit] if limit else systems)
+        wanted = {s["id"] for s in systems}
+
+        def grouped(rows):
+            out = defaultdict(list)
+            for owner, *values in rows:
+                if owner in wanted:
+                    out[owner].append(values)
+            return out
+
+        capabilities = grouped(
+            ApplicationCapability.objects.values_list("application_id", "capability__name")
+        )
+        organisations = grouped(
+            ApplicationUsage.objects.values_list("application_id", "organisation__name", "organisation__kind")
+        )
+        roles = grouped(
+            RoleAssignment.objects.filter(application__isnull=False).values_list(
+                "application_id", "role", "person__name", "person__email"
+            )
+        )
+        costs = grouped(
+            Cost.objects.filter(application__isnull=False).values_list(
+                "application_id", "year", "amount", "kind"
+            )
+        )
+        activities = grouped(
+            ProcessingActivityApplication.objects.values_list(
+                "application_id", "processing_activity__name", "processing_activity__legal_basis",
+                "processing_activity__special_categories",
+            )
+        )
+        for system in systems:
+            key = system["id"]
+            system["capabilities"] = capabilities.get(key, [])
+            system["organisations"] = organisations.get(key, [])
+            system["roles"] = roles.get(key, [])
+            system["costs"] = costs.get(key, [])
+            system["processing_activities"] = activities.get(key, [])
+        json.dumps(systems, default=str)
+    return counter.count, time.perf_counter() - started
+
+
+def _median(run) -> tuple:
+    results = [run() for _ in range(REPEAT)]
+    seconds = statistics.median(r[1] for r in results)
+    return (*results[0][:1], seconds, *results[0][2:])
+
+
+def run(scale: int) -> list[Measurement]:
+    context = _context()
+    first_queries, first_s, _rows = _median(lambda: _graphql(context, all_pages=False))
+    all_queries, all_s, rows = _median(lambda: _graphql(context, all_pages=True))
+    _fq, floor_first_s = _median(lambda: _floor(100))
+    floor_queries, floor_all_s = _median(lambda: _floor(None))
+    pages = max(1, -(-rows // 100))
+    m = Measurement
+    first, full = "landscape first 100", "landscape all rows"
+    return [
+        m(AREA, f"{first}: SQL queries", first_queries, "queries", "constant at any size"),
+        m(AREA, f"{first}: server time", first_s * 1000, "ms", "target < 50 ms at scale 30"),
+        m(AREA, f"{first}: floor", floor_first_s * 1000, "ms", "values_list + json.dumps"),
+        m(AREA, f"{first}: ratio to floor", first_s / floor_first_s, "×", ""),
+        m(AREA, f"{full}: systems", rows, "rows", f"{pages} pages of 100"),
+        m(AREA, f"{full}: SQL queries", all_queries, "queries", f"{all_queries / pages:.1f} per page"),
+        m(AREA, f"{full}: server time", all_s * 1000, "ms", ""),
+        m(AREA, f"{full}: floor", floor_all_s * 1000, "ms", f"{floor_queries} queries"),
+        m(AREA, f"{full}: ratio to floor", all_s / floor_all_s, "×", "target ≤ 10×"),
+    ]
