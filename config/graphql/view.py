@@ -30,6 +30,7 @@ from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_o
 
 from accounts.authentication import authenticate_bearer, has_bearer
 from config.graphql.guards import MAX_TOKENS, validation_rules
+from config.middleware import is_database_busy
 
 __all__ = ["MAX_BODY_BYTES", "RegisterGraphQLView", "graphql_view"]
 
@@ -195,10 +196,15 @@ class RegisterGraphQLView(GraphQLView):
                     result = execute(schema, document, **options)
                     if getattr(request, MUTATION_ERRORS_FLAG, False) is True or result.errors:
                         transaction.set_rollback(True)
-                return result
-            return execute(schema, document, **options)
+            else:
+                result = execute(schema, document, **options)
         except Exception as error:  # never a 500: the client gets the message
             return ExecutionResult(errors=[GraphQLError(str(error))])
+        for error in result.errors or ():
+            # A locked SQLite database: let DatabaseBusyMiddleware answer "busy, retry" (503).
+            if is_database_busy(getattr(error, "original_error", None)):
+                raise error.original_error
+        return result
 
 
 graphql_view = RegisterGraphQLView.as_view()
