@@ -26,12 +26,11 @@ def postgres_answers() -> bool:
 def main() -> int:
     wanted = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
     databases = [("sqlite", f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}")] if "sqlite" in wanted else []
-    if "postgresql" not in wanted:
-        pass
-    elif postgres_answers():
-        databases.append(("postgresql", PG_URL))
-    else:
-        print("PostgreSQL does not answer on 127.0.0.1:5432: SQLite only")
+    if "postgresql" in wanted:
+        if postgres_answers():
+            databases.append(("postgresql", PG_URL))
+        else:
+            print("PostgreSQL does not answer on 127.0.0.1:5432: SQLite only")
     rows = []
     for label, url in databases:
         for scale in SCALES:
