@@ -133,3 +133,4 @@ def test_system_page_shows_its_neighbours(client, reader):
     client.force_login(reader)
     page = client.get(reverse("portfolio:application_detail", args=[hub.pk])).content.decode()
     assert "Dataflöden" in page and "<svg" in page and "CSN" in page
+    assert page.count('id="dataflows-heading"') == 1  # drawn once
