@@ -26,7 +26,7 @@ ROLE_LABELS = {
     Role.READER: _("Läsare"),
 }
 
-DOMAIN_APPS = ("portfolio", "gdpr", "integrations")
+DOMAIN_APPS = ("portfolio", "gdpr", "integrations", "stewardship")
 _ALL_ACTIONS = ("view", "add", "change", "delete")
 
 #: The technical inventory the IT department feeds from its own tools.

@@ -138,6 +138,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="systemkarta@localhost")
+if "EMAIL_URL" in env:
+    vars().update(env.email_url("EMAIL_URL"))
+#: Where people reach the site, for absolute links in review-round e-mail.
+SITE_URL = env("SITE_URL", default="")
 
 GRAPHENE = {
     "SCHEMA": "config.schema.schema",
