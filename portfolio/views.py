@@ -8,6 +8,8 @@ here, and ``views_generic`` does the rest with a fixed number of queries.
 from django.utils.translation import gettext_lazy as _
 
 from portfolio import filters, forms
+from portfolio.filters_dataflows import DataFlowFilterSet
+from portfolio.forms_dataflows import DataFlowForm
 from portfolio.models import (
     Application,
     ApplicationCapability,
@@ -17,6 +19,7 @@ from portfolio.models import (
     ContractApplication,
     ContractLearningResource,
     Cost,
+    DataFlow,
     LearningResource,
     LearningResourceCapability,
     LearningResourceUsage,
@@ -556,6 +559,41 @@ class RoleAssignmentDetail(RegisterDetailView):
     fields = ["person", "role", *_ROLE_TARGETS, "starts_on", "ends_on", "updated"]
 
 
+_FLOW_ENDS = (
+    "source_application",
+    "source_learning_resource",
+    "target_application",
+    "target_learning_resource",
+)
+
+
+def _source(obj):
+    return obj.source
+
+
+class DataFlowList(RegisterListView):
+    model = DataFlow
+    filterset_class = DataFlowFilterSet
+    select_related = _FLOW_ENDS
+    columns = [
+        Column("name", _("Benämning"), order="name", link=True),
+        Column("source", _("Från"), value=_source),
+        Column("target", _("Till"), value=_target),
+        Column("method", _("Överföringssätt"), order="method"),
+        Column("frequency", _("Frekvens")),
+        Column("processes_personal_data", _("Personuppgifter")),
+    ]
+
+
+class DataFlowDetail(RegisterDetailView):
+    model = DataFlow
+    select_related = (*_FLOW_ENDS, "operated_by")
+    fields = [
+        "name", *_FLOW_ENDS, "source_external", "target_external", "description", "processes_personal_data",
+        "personal_data_categories", "method", "frequency", "operated_by", "external_id", "updated",
+    ]
+
+
 #: (URL prefix, model, list view, detail view, form) of every register, in menu order.
 REGISTERS = [
     ("system", Application, ApplicationList, ApplicationDetail, forms.ApplicationForm),
@@ -572,4 +610,5 @@ REGISTERS = [
     ("formagor", Capability, CapabilityList, CapabilityDetail, forms.CapabilityForm),
     ("personer", Person, PersonList, PersonDetail, forms.PersonForm),
     ("roller", RoleAssignment, RoleAssignmentList, RoleAssignmentDetail, forms.RoleAssignmentForm),
+    ("datafloden", DataFlow, DataFlowList, DataFlowDetail, DataFlowForm),
 ]

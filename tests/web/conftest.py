@@ -11,6 +11,7 @@ from tests.factories import (
     CapabilityFactory,
     ContractFactory,
     CostFactory,
+    DataFlowFactory,
     LearningResourceFactory,
     ManagementObjectFactory,
     ManagementPlanFactory,
@@ -51,6 +52,8 @@ def build_landscape(size: int) -> dict:
         activity = ProcessingActivityFactory()
         activity.application_links.create(application=application)
         activity.learning_resource_links.create(learning_resource=resource)
+        flow = DataFlowFactory(source_application=application, target_application=None,
+                               target_learning_resource=resource)
         made = {
             "application": application,
             "learningresource": resource,
@@ -63,6 +66,7 @@ def build_landscape(size: int) -> dict:
             "capability": capability,
             "person": application.roles.first().person,
             "roleassignment": application.roles.first(),
+            "dataflow": flow,
         }
     return made
 
