@@ -27,7 +27,13 @@ def run_django(
     """Run manage.py (or ``code``) in a fresh interpreter, so the settings module is really loaded anew."""
     # Only what the test names reaches the settings: the caller's own configuration stays out.
     configured = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    env = {k: v for k, v in os.environ.items() if k not in configured and not k.startswith("SECURE_")}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process; production never has it.
+    leaked = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in configured and k not in leaked and not k.startswith("SECURE_")
+    }
     env.update(environment)
     command = [sys.executable, "-c", code] if code else [sys.executable, "manage.py", *args]
     return subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
