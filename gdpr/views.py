@@ -48,7 +48,7 @@ from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
 from gdpr.services import mark_reviewed
 from portfolio.history import changes
 from portfolio.models import Organisation
-from portfolio.services import StaleEditError
+from portfolio.services import StaleEditError, version_from_request
 from portfolio.spreadsheets import write_csv, xlsx_bytes
 from portfolio.views_generic import (
     Column,
@@ -444,10 +444,11 @@ class ReviewDueView(PermissionRequiredMixin, TemplateView):
 @permission_required(CHANGE, raise_exception=True)
 def mark_activity_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(ProcessingActivity, pk=pk)
-    version = request.POST.get("version", "")
     try:
         mark_reviewed(
-            activity, user=request.user, expected_version=int(version) if version.isdigit() else None
+            activity,
+            user=request.user,
+            expected_version=version_from_request(request.POST.get("version"), activity),
         )
     except StaleEditError as error:
         messages.error(request, str(error))

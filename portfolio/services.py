@@ -12,12 +12,14 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "MissingVersionError",
     "StaleEditError",
     "claim_version",
     "delete_versioned",
     "save_form",
     "set_links",
     "stamp_history",
+    "version_from_request",
 ]
 
 
@@ -35,6 +37,36 @@ class StaleEditError(Exception):
             )
             % {"expected": expected, "current": current}
         )
+
+
+class MissingVersionError(StaleEditError):
+    """An edit of an existing record that does not say which version it read.
+
+    Without it the edit could not be checked against later saves and might overwrite them, so
+    the web faces refuse it (imports, which match and write in one transaction, do not need it).
+    """
+
+    def __init__(self, instance: models.Model):
+        self.instance = instance
+        self.expected = None
+        self.current = getattr(instance, "version", None)
+        Exception.__init__(
+            self,
+            _(
+                "Ändringen saknar uppgift om vilken version du läste. "
+                "Läs in posten igen och gör om ändringen."
+            ),
+        )
+
+
+def version_from_request(raw: str | None, instance: models.Model | None) -> int | None:
+    """The version a submitted edit of ``instance`` was based on; required when ``instance`` exists."""
+    if instance is None or instance.pk is None:
+        return None
+    raw = (raw or "").strip()
+    if not raw.isdigit():
+        raise MissingVersionError(instance)
+    return int(raw)
 
 
 def stamp_history(instance: models.Model, user=None, reason: str = "") -> None:

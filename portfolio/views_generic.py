@@ -34,7 +34,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portfolio.history import Snapshot, changes
-from portfolio.services import StaleEditError, save_form
+from portfolio.services import StaleEditError, save_form, version_from_request
 from portfolio.spreadsheets import xlsx_bytes
 
 __all__ = [
@@ -485,13 +485,12 @@ class RegisterEditView(RegisterMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         form = self.make_form(obj, request.POST)
-        expected = request.POST.get("version")
         if form.is_valid():
             try:
                 saved = save_form(
                     form,
                     user=request.user,
-                    expected_version=int(expected) if expected and expected.isdigit() and obj else None,
+                    expected_version=version_from_request(request.POST.get("version"), obj),
                 )
             except StaleEditError as error:
                 form.add_error(None, str(error))

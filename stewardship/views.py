@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portfolio.services import StaleEditError
+from portfolio.services import StaleEditError, version_from_request
 from portfolio.spreadsheets import xlsx_bytes
 from stewardship import services
 from stewardship.forms import RoundForm
@@ -147,16 +147,16 @@ def _item(request: HttpRequest, pk: int) -> ReviewItem:
     return item
 
 
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+def _version(request: HttpRequest, item: ReviewItem) -> int | None:
+    """The version of the reviewed record that the answer was based on (required)."""
+    return version_from_request(request.POST.get("version"), item.target)
 
 
 @require_POST
 def item_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     try:
-        services.confirm_item(item, user=request.user, expected_version=_version(request))
+        services.confirm_item(item, user=request.user, expected_version=_version(request, item))
     except StaleEditError as error:
         messages.error(request, str(error))
     except ValidationError as error:
@@ -172,7 +172,7 @@ def item_correct(request: HttpRequest, pk: int) -> HttpResponse:
     stale_error = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.correct_item(item, form, user=request.user, expected_version=_version(request))
+            services.correct_item(item, form, user=request.user, expected_version=_version(request, item))
         except StaleEditError as error:
             stale_error = str(error)
         except ValidationError as error:

@@ -131,7 +131,8 @@ def test_owner_page_lists_exactly_their_records_and_confirmation_is_recorded(lan
     assert "Årlig genomgång 2027" in app_history.history_change_reason
 
     activity_item = ReviewItem.objects.get(round=round_, processing_activity=landscape["activity"])
-    client.post(reverse("stewardship:item_confirm", args=[activity_item.pk]))
+    activity_version = landscape["activity"].version
+    client.post(reverse("stewardship:item_confirm", args=[activity_item.pk]), {"version": activity_version})
     assert (
         ProcessingActivity.objects.get(pk=landscape["activity"].pk).last_reviewed_on == timezone.localdate()
     )

@@ -111,3 +111,17 @@ def test_vendor_page_shows_contracts_processor_agreements_and_transfers(client, 
     assert "Molnavtal" in content and "2024-02-01" in content
     assert "Molnbolaget Inc (USA)" in content
     assert "utanför EU/EES" in content
+
+
+def test_an_edit_that_does_not_say_which_version_it_read_is_refused_and_changes_nothing(client, strategist):
+    from portfolio.models import Vendor
+    from tests.factories import VendorFactory
+
+    vendor = VendorFactory(name="Gammalt AB")
+    client.force_login(strategist)
+    response = client.post(
+        f"/leverantorer/{vendor.pk}/andra/", {"name": "Nytt AB", "country": "SE"}
+    )
+    assert response.status_code == 400
+    assert "vilken version" in response.content.decode()
+    assert Vendor.objects.get(pk=vendor.pk).name == "Gammalt AB"
