@@ -704,7 +704,14 @@ class RowImporter:
         self.notes.append(_("ny leverantör: %(name)s") % {"name": vendor.name})
         return vendor
 
+    def _may(self, permission: str) -> bool:
+        """Whether the importing user may make this kind of side change (commands without a user may)."""
+        return self.user is None or self.user.has_perm(permission)
+
     def _create_person(self, text: str, fail: Callable[[str], None]) -> Person | None:
+        if not self._may("portfolio.add_person"):
+            fail(_("du saknar behörighet att lägga till personer; lägg upp personen först"))
+            return None
         data = {"name": text, "active": True}
         if "@" in text:
             data["email"] = text.lower()
@@ -894,6 +901,10 @@ class RowImporter:
         targets[target_field] = target.pk
         key = (person.pk, role, *targets.values())
         if key in self._existing_roles():
+            return False
+        if not self._may("portfolio.add_roleassignment"):
+            message = _("du saknar behörighet att tilldela roller; lämna kolumnen tom eller be en strateg")
+            errors.append(RowError(row, cell.header, cell.raw, str(message)))
             return False
         data = {
             "person": person.pk,

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.roles import Role
 from gdpr.models import ProcessingActivity
 from integrations.spreadsheets import (
     CREATED,
@@ -58,7 +59,7 @@ SYSTEMS = [
 
 @pytest.fixture
 def importer():
-    return UserFactory(username="importer")
+    return UserFactory(username="importer", role=Role.STRATEGIST)
 
 
 def test_dry_run_reports_every_row_and_writes_nothing(importer):
@@ -358,3 +359,19 @@ def test_blank_rows_are_skipped_but_errors_keep_the_row_number_the_spreadsheet_s
     assert [row.row for row in report.rows] == [2, 5]
     (error,) = report.errors
     assert (error.row, error.column, error.value) == (5, "Driftform", "I molnet")
+
+
+def test_a_user_who_may_not_assign_roles_cannot_create_owners_through_an_import():
+    it_user = UserFactory(username="it-import", role=Role.IT)
+    before = register_counts()
+    report = import_file(csv_bytes(SYSTEMS), "system.csv", user=it_user)
+    assert not report.applied
+    assert register_counts() == before
+    assert any(error.column == "Systemägare" and "behörighet" in error.message for error in report.errors)
+
+
+def test_the_same_user_may_import_systems_without_owners():
+    it_user = UserFactory(username="it-import", role=Role.IT)
+    rows = [row[:-1] for row in SYSTEMS]
+    report = import_file(csv_bytes(rows), "system.csv", user=it_user)
+    assert report.applied, report.errors
