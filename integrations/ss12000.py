@@ -307,7 +307,9 @@ class _Importer:
                 )
                 continue
             if is_new or form_would_change(form, snapshot):
-                save_form(form, user=self.user, reason=self.reason)
+                saved = save_form(form, user=self.user, reason=self.reason)
+                if protected and not is_new:
+                    erase_from_history(saved)
                 if is_new:
                     self.report.persons_created += 1
                 else:
@@ -341,3 +343,13 @@ def import_ss12000(path: Path, *, user=None, dry_run: bool = False) -> SS12000Re
         else:
             report.applied = True
     return report
+
+
+def erase_from_history(person: Person) -> int:
+    """Blank the name and e-mail of a newly protected person in every earlier history row.
+
+    A person who gets a security marking after an earlier import would otherwise stay findable
+    by name in the history tables (skyddade personuppgifter; GDPR Art. 5(1)(f) and 32). The
+    history keeps that the record changed, not who the person is.
+    """
+    return Person.history.filter(id=person.pk).update(name=PROTECTED_NAME, email="", search_text="")

@@ -73,6 +73,27 @@ def test_a_person_with_a_security_marking_is_stored_only_as_far_as_the_role_need
     assert "skyddsmarkering" in report.summary()
 
 
+def test_a_person_marked_after_an_earlier_import_is_erased_from_history_too(tmp_path):
+    import shutil
+
+    folder = tmp_path / "ss12000"
+    shutil.copytree(DATA, folder)
+    import_ss12000(folder)
+    karin = Person.objects.get(external_id="p0000000-0000-4000-8000-000000000001")
+    assert karin.history.filter(name="Karin Lindqvist").exists()
+
+    persons = json.loads((folder / "persons.json").read_text())
+    for person in persons["data"]:
+        if person["id"] == karin.external_id:
+            person["securityMarking"] = "Sekretessmarkering"
+    (folder / "persons.json").write_text(json.dumps(persons))
+    import_ss12000(folder)
+
+    karin.refresh_from_db()
+    assert (karin.name, karin.email) == (PROTECTED_NAME, "")
+    assert set(karin.history.values_list("name", "email")) == {(PROTECTED_NAME, "")}
+
+
 def test_a_dry_run_writes_nothing():
     before = register_counts()
     report = import_ss12000(DATA, dry_run=True)
