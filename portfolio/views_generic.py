@@ -418,7 +418,13 @@ class RegisterDetailView(RegisterMixin, TemplateView):
         obj = self.get_object()
         self.snapshot = None
         as_of_text = self.request.GET.get("as_of", "")
-        as_of_date = parse_date(as_of_text) if as_of_text else None
+        try:
+            as_of_date = parse_date(as_of_text) if as_of_text else None
+        except ValueError:  # well-formed but impossible, e.g. 2025-02-30
+            as_of_date = None
+        if as_of_text and as_of_date is None:
+            message = _g("Datumet %(date)s finns inte; ange ÅÅÅÅ-MM-DD.") % {"date": as_of_text}
+            messages.error(self.request, message)
         as_of_row = None
         if as_of_date:
             self.snapshot = Snapshot(as_of_date)

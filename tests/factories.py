@@ -149,7 +149,8 @@ class ContractFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Avtal {n}")
     vendor = factory.SubFactory(VendorFactory)
     starts_on = datetime.date(2024, 1, 1)
-    ends_on = datetime.date(2027, 12, 31)
+    # Well beyond any notice period from whatever day the tests run (a fixed date would expire).
+    ends_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=3 * 365))
 
 
 class ProcessingActivityFactory(factory.django.DjangoModelFactory):

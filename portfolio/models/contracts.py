@@ -1,5 +1,6 @@
 """Contracts with vendors, and the processor agreements (PUB-avtal) that come with them."""
 
+import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -111,7 +112,7 @@ class Contract(SearchableModel):
         month = self.ends_on.month - self.notice_months
         year = self.ends_on.year + (month - 1) // 12
         month = (month - 1) % 12 + 1
-        day = min(self.ends_on.day, 28)
+        day = min(self.ends_on.day, calendar.monthrange(year, month)[1])
         return datetime.date(year, month, day)
 
     def search_parts(self) -> list[str]:

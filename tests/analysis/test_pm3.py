@@ -139,7 +139,7 @@ def test_contract_within_its_notice_period():
     ContractFactory(name="Långt kvar", ends_on=datetime.date(2026, 12, 31), notice_months=3)
     [gap] = pm3_gaps(today=TODAY)
     assert gap.code == "CONTRACT_IN_NOTICE_PERIOD" and gap.target_name.startswith("Schemaavtalet")
-    assert "2026-05-28" in gap.explanation
+    assert "2026-05-31" in gap.explanation
 
 
 def test_service_past_planned_end_still_in_use():

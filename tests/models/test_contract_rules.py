@@ -69,3 +69,14 @@ def test_processor_agreement_date_in_the_future_is_refused_without_a_start_date_
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     contract = f.ContractFactory.build(vendor=f.VendorFactory(), starts_on=None, dpa_signed_on=tomorrow)
     assert_refused(contract, "dpa_signed_on", "Ett undertecknandedatum kan inte ligga i framtiden.")
+
+
+def test_notice_deadline_keeps_the_day_when_the_month_has_it():
+    import datetime
+
+    from portfolio.models import Contract
+
+    contract = Contract(ends_on=datetime.date(2027, 6, 30), notice_months=1)
+    assert contract.notice_deadline == datetime.date(2027, 5, 30)
+    contract = Contract(ends_on=datetime.date(2027, 3, 31), notice_months=1)
+    assert contract.notice_deadline == datetime.date(2027, 2, 28)

@@ -125,3 +125,13 @@ def test_an_edit_that_does_not_say_which_version_it_read_is_refused_and_changes_
     assert response.status_code == 400
     assert "vilken version" in response.content.decode()
     assert Vendor.objects.get(pk=vendor.pk).name == "Gammalt AB"
+
+
+def test_an_impossible_as_of_date_is_explained_not_a_server_error(client, reader):
+    from tests.factories import VendorFactory
+
+    vendor = VendorFactory()
+    client.force_login(reader)
+    response = client.get(f"/leverantorer/{vendor.pk}/?as_of=2025-02-30")
+    assert response.status_code == 200
+    assert "finns inte" in response.content.decode()
