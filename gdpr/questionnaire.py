@@ -250,7 +250,8 @@ def apply_fast_track(
         LoginMethod.NONE: _("Ingen inloggning."),
     }.get(answers.login_method, _("Konto hos leverantören; skolan ansvarar för att konton avslutas."))
     data = {
-        "name": str(_("%(resource)s i undervisningen")) % {"resource": resource.name},
+        # The record's name has room for 200 characters; a long resource name is shortened.
+        "name": (str(_("%(resource)s i undervisningen")) % {"resource": resource.name})[:200],
         "controller": controller.pk,
         "status": ActivityStatus.DRAFT,
         "purposes": str(

@@ -491,13 +491,18 @@ class QuestionnaireView(PermissionRequiredMixin, TemplateView):
         data = form.cleaned_data
         activity = None
         if request.POST.get("write") and request.user.has_perm("gdpr.add_processingactivity"):
-            result, activity = apply_fast_track(
-                data["learning_resource"],
-                data["controller"],
-                answers,
-                user=request.user,
-                separate_record=data.get("separate_record", False),
-            )
+            try:
+                result, activity = apply_fast_track(
+                    data["learning_resource"],
+                    data["controller"],
+                    answers,
+                    user=request.user,
+                    separate_record=data.get("separate_record", False),
+                )
+            except (ValueError, StaleEditError) as error:
+                # The record could not be written (nothing was): say why instead of failing.
+                messages.error(request, _g("Behandlingen kunde inte sparas: %(reason)s") % {"reason": error})
+                result, activity = classify(answers), None
             if activity is not None:
                 messages.success(request, _g("Behandlingen %(name)s är sparad.") % {"name": activity.name})
                 return HttpResponseRedirect(reverse("gdpr:activity_detail", args=[activity.pk]))
