@@ -86,3 +86,19 @@ def test_standardisation_keep_option_names_the_system_to_keep(landscape):
 def test_pm3_severity_filter(landscape):
     rows = list(csv.DictReader(io.StringIO(run("pm3_gaps", "csv", "--severity=high")), delimiter=";"))
     assert rows and {r["severity"] for r in rows} == {"high"}
+
+
+def test_the_standardisation_command_weighs_open_gdpr_gaps_like_the_web_page_and_graphql(demo):
+    """The command composes gdpr's gap counts, so its ranking agrees with the other faces."""
+    import json
+
+    from gdpr.gaps import gap_counts_by_service
+    from portfolio.analysis import standardisation_report
+
+    with_gaps = json.loads(run("standardisation_report", "json"))
+    expected = standardisation_report(gap_counts=gap_counts_by_service())
+    assert [row["subject"] for row in with_gaps["candidates"]] == [c.subject for c in expected.candidates]
+    risks = [row["risk_removed"] for row in with_gaps["candidates"]]
+    assert risks == [c.risk_removed for c in expected.candidates]
+    without_gaps = json.loads(run("standardisation_report", "json", "--without-gdpr"))
+    assert risks != [row["risk_removed"] for row in without_gaps["candidates"]]

@@ -1,11 +1,13 @@
 """``manage.py standardisation_report``: ranked consolidation candidates and overlapping capabilities.
 
-Open GDPR gaps are not weighed here: ``portfolio`` may not read ``gdpr`` (DESIGN.md, principle 3).
-The GraphQL field ``standardisationCandidates`` composes them in the root schema.
+The command lives in ``integrations`` because it composes both sides, as the web page and the
+GraphQL field do: ``gdpr`` supplies the open gaps per service as a plain mapping and the portfolio
+analysis weighs them (DESIGN.md, principle 3). ``--without-gdpr`` ranks on the landscape alone.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gdpr.gaps import gap_counts_by_service
 from portfolio.analysis import standardisation_report
 from portfolio.analysis.output import add_format_argument, render
 
@@ -36,6 +38,11 @@ class Command(BaseCommand):
             metavar="TYP:ID",
             help="Tjänst som ska behållas där den förekommer, t.ex. application:12 (kan upprepas).",
         )
+        parser.add_argument(
+            "--without-gdpr",
+            action="store_true",
+            help="Väg inte in öppna dataskyddsbrister i rangordningen.",
+        )
 
     def handle(self, *args, **options):
         keep = []
@@ -46,7 +53,8 @@ class Command(BaseCommand):
                     f"--keep ska skrivas application:ID eller learning_resource:ID, inte {value!r}."
                 )
             keep.append((kind, int(pk)))
-        report = standardisation_report(keep=keep)
+        gap_counts = None if options["without_gdpr"] else gap_counts_by_service()
+        report = standardisation_report(keep=keep, gap_counts=gap_counts)
         rows = [
             {
                 "rank": c.rank,
