@@ -42,6 +42,7 @@ from gdpr.gaps.base import (
     FORM_TRANSFER,
     FORM_VENDOR,
 )
+from gdpr.gaps.flows import activity_flows
 from gdpr.models import Dpia, GapAcknowledgement, ProcessingActivity, Transfer
 from gdpr.questionnaire import Outcome, apply_fast_track, classify
 from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
@@ -213,6 +214,18 @@ class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
                     Column("data_location", _("Datalagring")),
                 ],
                 empty=_("Inga lärresurser."),
+            ),
+            Section(
+                _("Dataflöden i systemen"),
+                activity_flows([obj]).get(obj.pk, []),
+                [
+                    Column("name", _("Benämning"), link=True),
+                    Column("source", _("Från"), value=lambda flow: flow.source),
+                    Column("target", _("Till"), value=lambda flow: flow.target),
+                    Column("method", _("Överföringssätt")),
+                    Column("personal_data_categories", _("Personuppgifter")),
+                ],
+                empty=_("Inga registrerade dataflöden till eller från behandlingens system."),
             ),
         ]
 

@@ -298,3 +298,18 @@ def test_activity_detail_query_count_does_not_grow_with_its_relations(coordinato
     lean_count = _page_queries(coordinator_client, reverse("gdpr:activity_detail", args=[lean.pk]))
     busy_count = _page_queries(coordinator_client, reverse("gdpr:activity_detail", args=[busy.pk]))
     assert busy_count == lean_count
+
+
+def test_the_activity_page_lists_the_data_flows_of_its_systems(client, data_protection_coordinator):
+    from tests.factories import ApplicationFactory, DataFlowFactory, ProcessingActivityFactory
+
+    system = ApplicationFactory(name="Elevregistret")
+    activity = ProcessingActivityFactory()
+    activity.application_links.create(application=system)
+    DataFlowFactory(name="Elever till CSN", source_application=system, target_application=None,
+                    target_external="CSN")
+    DataFlowFactory(name="Ovidkommande flöde")
+    client.force_login(data_protection_coordinator)
+    page = client.get(f"/dataskydd/behandlingar/{activity.pk}/").content.decode()
+    assert "Elever till CSN" in page
+    assert "Ovidkommande flöde" not in page
