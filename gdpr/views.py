@@ -29,7 +29,7 @@ from django.views.generic import TemplateView
 
 from gdpr.choices import DpiaStatus
 from gdpr.filters import ProcessingActivityFilterSet
-from gdpr.forms import ARTICLE_30_SECTIONS, ProcessingActivityForm
+from gdpr.forms import ARTICLE_30_SECTIONS, DpiaForm, ProcessingActivityForm, TransferForm
 from gdpr.forms_questionnaire import LearningResourceQuestionnaireForm
 from gdpr.gaps import RULES, GapFinding, Severity, TargetType, find_gaps
 from gdpr.gaps.acknowledgements import acknowledge, withdraw_acknowledgement
@@ -260,6 +260,34 @@ class ActivityEditView(ActivityUrlsMixin, RegisterEditView):
         if not obj:
             context["title"] = _g("Ny behandling")
         return context
+
+
+class ActivityPartEditView(RegisterEditView):
+    """Create or edit a transfer or an impact assessment of a processing activity.
+
+    The same Forms as the GraphQL mutations; both are shown, and saved back to, the activity page.
+    A new one is started from the activity's page (``?behandling=<pk>``).
+    """
+
+    def url_name(self, kind: str) -> str:
+        return "gdpr:activity_list" if kind == "list" else f"gdpr:{self.model._meta.model_name}_{kind}"
+
+    def make_form(self, obj, data=None):
+        form = super().make_form(obj, data)
+        activity = self.request.GET.get("behandling", "")
+        if obj is None and data is None and activity.isdigit():
+            form.initial["processing_activity"] = int(activity)
+        return form
+
+
+class TransferEditView(ActivityPartEditView):
+    model = Transfer
+    form_class = TransferForm
+
+
+class DpiaEditView(ActivityPartEditView):
+    model = Dpia
+    form_class = DpiaForm
 
 
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:

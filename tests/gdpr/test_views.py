@@ -306,10 +306,82 @@ def test_the_activity_page_lists_the_data_flows_of_its_systems(client, data_prot
     system = ApplicationFactory(name="Elevregistret")
     activity = ProcessingActivityFactory()
     activity.application_links.create(application=system)
-    DataFlowFactory(name="Elever till CSN", source_application=system, target_application=None,
-                    target_external="CSN")
+    DataFlowFactory(
+        name="Elever till CSN", source_application=system, target_application=None, target_external="CSN"
+    )
     DataFlowFactory(name="Ovidkommande flöde")
     client.force_login(data_protection_coordinator)
     page = client.get(f"/dataskydd/behandlingar/{activity.pk}/").content.decode()
     assert "Elever till CSN" in page
     assert "Ovidkommande flöde" not in page
+
+
+def test_the_coordinator_adds_and_edits_a_transfer_through_its_form(client, data_protection_coordinator):
+    from gdpr.models import Transfer
+    from tests.factories import ProcessingActivityFactory
+
+    activity = ProcessingActivityFactory()
+    client.force_login(data_protection_coordinator)
+    form_page = client.get(f"/dataskydd/overforingar/ny/?behandling={activity.pk}")
+    assert form_page.status_code == 200
+    response = client.post(
+        "/dataskydd/overforingar/ny/",
+        {
+            "processing_activity": activity.pk,
+            "country": "US",
+            "recipient": "Exempel Inc.",
+            "mechanism": "scc",
+        },
+    )
+    assert response.status_code == 302
+    transfer = Transfer.objects.get(processing_activity=activity)
+    assert transfer.history.get().history_user == data_protection_coordinator
+    response = client.post(
+        f"/dataskydd/overforingar/{transfer.pk}/andra/",
+        {
+            "processing_activity": activity.pk,
+            "country": "US",
+            "recipient": "Exempel Inc.",
+            "mechanism": "scc",
+            "tia_done": "on",
+            "version": transfer.version,
+        },
+    )
+    assert response.status_code == 302
+    transfer.refresh_from_db()
+    assert transfer.tia_done and transfer.version == 2
+
+
+def test_a_transfer_form_refuses_an_eea_country_and_a_strategist_may_not_add_one(
+    client, strategist, data_protection_coordinator
+):
+    from gdpr.models import Transfer
+    from tests.factories import ProcessingActivityFactory
+
+    activity = ProcessingActivityFactory()
+    data = {"processing_activity": activity.pk, "country": "DE", "recipient": "GmbH", "mechanism": ""}
+    client.force_login(data_protection_coordinator)
+    assert client.post("/dataskydd/overforingar/ny/", data).status_code == 400
+    client.force_login(strategist)
+    assert client.post("/dataskydd/overforingar/ny/", {**data, "country": "US"}).status_code == 403
+    assert not Transfer.objects.exists()
+
+
+def test_the_coordinator_completes_an_impact_assessment_through_its_form(client, data_protection_coordinator):
+    from gdpr.models import Dpia
+    from tests.factories import ProcessingActivityFactory
+
+    activity = ProcessingActivityFactory()
+    client.force_login(data_protection_coordinator)
+    response = client.post(
+        "/dataskydd/konsekvensbedomningar/ny/",
+        {
+            "processing_activity": activity.pk,
+            "status": "klar",
+            "started_on": "2025-01-10",
+            "completed_on": "2025-03-01",
+            "residual_risk": "lag",
+        },
+    )
+    assert response.status_code == 302
+    assert Dpia.objects.get(processing_activity=activity).residual_risk == "lag"
