@@ -345,6 +345,9 @@ class RegisterConnectionField(DjangoConnectionField):
                     "relationer som historiken inte har. Filtrera på postens egna fält."
                 ) from error
             rows = [row for row in (snapshot.get(model, pk) for pk in pks) if row is not None]
+            if filters.get("ordering"):
+                # The FilterSet ordered the rows as asked; keep that order.
+                return _attach(rows, snapshot)
         return _attach(sorted(rows, key=_sort_key(model)), snapshot)
 
     def list_connection(self, rows: list, pagination: dict):

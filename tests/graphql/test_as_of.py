@@ -169,3 +169,15 @@ def test_system_as_of_shows_the_organisations_that_used_it_then(reader, strategi
     now = execute(reader, query.replace("(asOf: $when)", "").replace("query($when: DateTime)", "query"))
     orgs = now.data["applications"]["edges"][0]["node"]["organisations"]["edges"]
     assert [o["node"]["name"] for o in orgs] == ["Björkskolan"]
+
+
+def test_as_of_keeps_the_ordering_asked_for(reader):
+    for name in ("Alfa", "Beta", "Gamma"):
+        f.VendorFactory(name=name)
+    answer = execute(
+        reader,
+        """query($when: DateTime) { vendors(asOf: $when, ordering: "-name") { edges { node { name } } } }""",
+        {"when": timezone.now().isoformat()},
+    )
+    assert answer.errors == []
+    assert [e["node"]["name"] for e in answer.data["vendors"]["edges"]] == ["Gamma", "Beta", "Alfa"]
