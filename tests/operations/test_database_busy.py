@@ -1,5 +1,6 @@
 """On SQLite, a writer that cannot get the lock gets "503, busy, retry" — not a server error."""
 
+import datetime
 import json
 import sqlite3
 
@@ -58,3 +59,35 @@ def test_other_database_errors_are_not_disguised_as_busy():
 @pytest.mark.django_db
 def test_the_busy_middleware_is_installed(settings):
     assert "config.middleware.DatabaseBusyMiddleware" in settings.MIDDLEWARE
+
+
+@pytest.mark.django_db
+def test_a_graphql_mutation_meeting_a_locked_database_gets_503_busy_through_the_real_view(
+    client, monkeypatch, tmp_path
+):
+    """Fault injection: the write path raises the error SQLite really raises under lock contention."""
+    from graphql_relay import to_global_id
+
+    from accounts.roles import Role
+    from gdpr.graphql import mutations
+    from tests.factories import ProcessingActivityFactory, UserFactory
+
+    locked = _real_lock_error(tmp_path)
+
+    def locked_write(*args, **kwargs):
+        raise locked
+
+    monkeypatch.setattr(mutations, "mark_reviewed", locked_write)
+    activity = ProcessingActivityFactory()
+    client.force_login(UserFactory(username="samordnare", role=Role.DATA_PROTECTION))
+    query = """mutation($input: MarkReviewedInput!) { markReviewed(input: $input) { errors { field } } }"""
+    node_id = to_global_id("ProcessingActivity", activity.pk)
+    variables = {"input": {"id": node_id, "version": activity.version}}
+    response = client.post(
+        "/graphql/", json.dumps({"query": query, "variables": variables}), content_type="application/json"
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert json.loads(response.content)["errors"][0]["extensions"]["code"] == "BUSY_RETRY"
+    activity.refresh_from_db()
+    assert activity.last_reviewed_on != datetime.date.today()
