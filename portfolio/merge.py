@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from portfolio.models import (
@@ -185,6 +186,14 @@ def merge_services(
         result.moved[_("kostnader")] = _repoint(
             Cost.objects.filter(**{owner: duplicate}), owner, kept, user=user, reason=reason
         )
+        # A flow between the two registrations would become a flow from the product to itself.
+        joining = DataFlow.objects.filter(
+            Q(**{f"source_{owner}": duplicate, f"target_{owner}": kept})
+            | Q(**{f"source_{owner}": kept, f"target_{owner}": duplicate})
+        )
+        for flow in joining:
+            delete_versioned(flow, user=user, reason=reason)
+        result.dropped[_("dataflöden")] = len(joining)
         flows = 0
         for end in ("source", "target"):
             flows += _repoint(
@@ -206,9 +215,12 @@ def merge_services(
         kept.saml_entity_ids = _merged_lines(kept.saml_entity_ids, duplicate.saml_entity_ids)
         if not kept.vendor_id and duplicate.vendor_id:
             kept.vendor_id = duplicate.vendor_id
+        duplicate_external_id = duplicate.external_id
+        delete_versioned(duplicate, user=user, reason=reason)
+        # A re-import by the source system's id then finds the kept registration, not nothing.
+        if not kept.external_id and duplicate_external_id:
+            kept.external_id = duplicate_external_id
         claim_version(kept, None)
         stamp_history(kept, user, reason)
         kept.save()
-
-        delete_versioned(duplicate, user=user, reason=reason)
     return result

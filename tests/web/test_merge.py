@@ -88,3 +88,20 @@ def test_merge_refuses_merging_a_record_with_itself(pair):
     kept, _duplicate = pair
     with pytest.raises(MergeError):
         merge_services(kept, kept)
+
+
+def test_a_flow_between_the_two_registrations_is_dropped_and_the_source_id_is_kept(pair, strategist):
+    from portfolio.models import DataFlow
+    from tests.factories import DataFlowFactory
+
+    kept, duplicate = pair
+    duplicate.external_id = "SRC-42"
+    duplicate.save()
+    DataFlowFactory(source_application=duplicate, target_application=kept)
+    outward = DataFlowFactory(source_application=duplicate, target_application=None, target_external="CSN")
+    merge_services(kept, duplicate, user=strategist)
+    assert list(DataFlow.objects.all()) == [outward]
+    outward.refresh_from_db()
+    assert outward.source_application == kept
+    kept.refresh_from_db()
+    assert kept.external_id == "SRC-42"
