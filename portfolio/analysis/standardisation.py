@@ -165,7 +165,15 @@ def _candidate(
     phase_out = [s for s in services if s.key != kept.key]
     keep_row = _overlap_service(kept, landscape, gap_counts)
     out_rows = [_overlap_service(s, landscape, gap_counts) for s in phase_out]
-    saving = sum((r.yearly_cost or Decimal(0) for r in out_rows), Decimal(0))
+    # A service is only saved if it can go entirely: when it also serves capabilities the kept
+    # service does not, phasing it out of this one capability saves nothing (and counting its
+    # cost here would count it again under each of its capabilities).
+    still_needed = [
+        r.name
+        for s, r in zip(phase_out, out_rows, strict=True)
+        if kind == "capability" and not s.capability_ids <= kept.capability_ids
+    ]
+    saving = sum((r.yearly_cost or Decimal(0) for r in out_rows if r.name not in still_needed), Decimal(0))
     moving_orgs = sorted({o for s in phase_out for o in s.usage if o not in kept.usage})
     schools = sorted(
         {landscape.organisations[o].name for o in moving_orgs if o in landscape.organisations},
@@ -200,6 +208,11 @@ def _candidate(
         "score": score,
         "parts": "; ".join(why_parts) or _("inga kända vinster"),
     }
+    if still_needed:
+        why += " " + _(
+            "%(names)s används även för förmågor som %(keep)s inte har, "
+            "så deras kostnad räknas inte som besparing."
+        ) % {"names": ", ".join(still_needed), "keep": kept.name}
     if unknown_cost:
         why += " " + _("Kostnad saknas för %(names)s, så besparingen är underskattad.") % {
             "names": ", ".join(unknown_cost)

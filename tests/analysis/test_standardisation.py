@@ -170,3 +170,11 @@ def test_query_count_does_not_grow_with_rows():
         report = standardisation_report(today=TODAY)
     assert len(report.overlaps) == 2
     assert len(small) == len(large) <= 11
+
+
+def test_a_service_that_also_serves_another_capability_is_not_counted_as_a_saving(schedule_overlap):
+    _capability, big, small, tiny = schedule_overlap
+    ApplicationCapability.objects.create(application=small, capability=CapabilityFactory(name="Lokalbokning"))
+    [candidate] = standardisation_report(today=TODAY).candidates
+    assert candidate.yearly_saving == Decimal("50000")  # only Schemapusslet can go entirely
+    assert "Novaschem används även för förmågor" in candidate.why
