@@ -26,7 +26,7 @@ system-packages:
 	fi
 
 install: $(STAMP)
-	mkdir -p static/vendor/graphiql && cp node_modules/graphiql/graphiql.min.js node_modules/graphiql/graphiql.min.css node_modules/react/umd/react.production.min.js node_modules/react-dom/umd/react-dom.production.min.js static/vendor/graphiql/
+	mkdir -p static/vendor/graphiql && cp node_modules/graphiql/graphiql.min.js node_modules/graphiql/graphiql.min.css node_modules/graphiql/graphiql.min.css.map node_modules/graphiql/graphiql.min.js.map node_modules/react/umd/react.production.min.js node_modules/react-dom/umd/react-dom.production.min.js static/vendor/graphiql/
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@if [ -d locale ] && command -v msgfmt >/dev/null 2>&1; then \
 	  $(BIN)/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules; fi
