@@ -2,12 +2,15 @@
 
 import json
 
+from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-__all__ = ["DatabaseBusyMiddleware", "is_database_busy"]
+__all__ = ["DatabaseBusyMiddleware", "SwedishFirstLocaleMiddleware", "is_database_busy"]
 
 RETRY_AFTER_SECONDS = 2
 
@@ -54,3 +57,18 @@ class DatabaseBusyMiddleware:
         if is_database_busy(exception):
             return busy_response(request)
         return None
+
+
+class SwedishFirstLocaleMiddleware(LocaleMiddleware):
+    """Swedish unless the user chose English with the language switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, so a municipal employee with an
+    English-language browser would get an English UI they never asked for. Here only the language
+    cookie set by the switch (``/i18n/setlang/``) overrides the site language (``LANGUAGE_CODE``).
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
