@@ -43,6 +43,7 @@ from portfolio.merge import MergeError, merge_services, move_links
 from portfolio.models import Application, Cost, LearningResource, ManagementPlan, Vendor
 from portfolio.spreadsheets import xlsx_bytes
 from portfolio.views_generic import DETAIL_CONTEXT_HOOKS, Column, Section, detail_url
+from stewardship import completeness_summary
 
 __all__ = [
     "DashboardView",
@@ -187,6 +188,9 @@ class Analyses:
 
     def equity(self):
         return self.get("equity_matrix", equity_matrix)
+
+    def completeness(self, months: int = 12):
+        return self.get(f"completeness:{months}", lambda: completeness_summary(months=months))
 
 
 #
@@ -362,6 +366,22 @@ class DashboardView(AnalysisPage):
                 "sees_gdpr": sees_gdpr,
             }
         )
+        completeness = analyses.completeness()
+        context["completeness"] = completeness
+        context["completeness_kind_bars"] = _share_bars(completeness.by_kind)
+        context["completeness_month_bars"] = [
+            {
+                "label": point.day.strftime("%Y-%m"),
+                "value": point.score / point.possible if point.possible else 1,
+                "text": f"{round(100 * point.score / point.possible) if point.possible else 100}\u00a0%",
+            }
+            for point in completeness.over_time
+        ]
+        context["completeness_groups"] = [
+            (_("Förvaltningsobjekt"), sorted(completeness.by_management_object, key=_by_percent)[:8]),
+            (_("Ansvarig"), sorted(completeness.by_owner, key=_by_percent)[:8]),
+            (_("Personuppgiftsansvarig"), sorted(completeness.by_controller, key=_by_percent)[:8]),
+        ]
         if sees_gdpr:
             findings = analyses.gaps()
             by_severity = Counter(f.severity for f in findings)
@@ -393,6 +413,23 @@ class DashboardView(AnalysisPage):
                     }
                 )
         return bars
+
+
+def _by_percent(aggregate) -> tuple:
+    return (aggregate.percent, str(aggregate.label))
+
+
+def _share_bars(aggregates) -> list[dict]:
+    """Completeness groups as bars on a 0–100 % scale."""
+    return [
+        {
+            "label": str(a.label),
+            "value": a.percent / 100,
+            "text": f"{a.percent}\u00a0%",
+            "tone": "ok" if a.percent >= 90 else "default",
+        }
+        for a in aggregates
+    ]
 
 
 def _severity_bars(counts: Counter, kind: str, url: str | None) -> list[dict]:

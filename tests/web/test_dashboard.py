@@ -114,3 +114,19 @@ def test_analysis_exports_hold_what_the_pages_show(client, strategist, overlappi
         response = client.get(url, {"format": "xlsx"})
         rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
         assert len(rows) - 1 == shown and shown > 0, name
+
+
+def test_dashboard_shows_completeness_overall_by_kind_and_by_group(client, strategist, overlapping):
+    from stewardship import completeness_summary
+
+    client.force_login(strategist)
+    response = client.get(reverse("dashboard"))
+    summary = completeness_summary()
+    assert response.context["completeness"].overall.percent == summary.overall.percent
+    page = response.content.decode()
+    assert f"{summary.overall.percent}&nbsp;%" in page
+    assert 'id="chart-completeness-kind"' in page
+    groups = {str(title): rows for title, rows in response.context["completeness_groups"]}
+    assert set(groups) == {"Förvaltningsobjekt", "Ansvarig", "Personuppgiftsansvarig"}
+    lowest = sorted(summary.by_management_object, key=lambda a: (a.percent, str(a.label)))[:8]
+    assert [a.label for a in groups["Förvaltningsobjekt"]] == [a.label for a in lowest]
