@@ -21,6 +21,7 @@ __all__ = [
     "Provisioning",
     "RoleChoices",
     "SchoolForm",
+    "Severity",
     "TimeClassification",
     "UserGroup",
 ]
@@ -188,3 +189,17 @@ class RoleChoices(models.TextChoices):
     INFORMATION_OWNER = "informationsagare", _("Informationsägare")
     SUPER_USER = "superanvandare", _("Superanvändare")
     DATA_PROTECTION_OFFICER = "dataskyddsombud", _("Dataskyddsombud")
+
+
+class Severity(models.TextChoices):
+    """How serious a finding is: one scale for PM3 gaps and GDPR gaps, so both lists sort together."""
+
+    CRITICAL = "critical", _("Kritisk")
+    HIGH = "high", _("Hög")
+    MEDIUM = "medium", _("Medel")
+    LOW = "low", _("Låg")
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        """0 for the most severe: for sorting and for "at least this severe" thresholds."""
+        return [c.value for c in cls].index(value)

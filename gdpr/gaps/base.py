@@ -28,6 +28,7 @@ from gdpr.models import (
     ProcessingActivityLearningResource,
     Transfer,
 )
+from portfolio.choices import Severity  # one scale for PM3 and GDPR findings
 from portfolio.models import Application, Contract, LearningResource
 
 __all__ = [
@@ -42,18 +43,6 @@ __all__ = [
     "gap_counts_by_service",
     "register",
 ]
-
-
-class Severity(models.TextChoices):
-    CRITICAL = "critical", _("Kritisk")
-    HIGH = "high", _("Hög")
-    MEDIUM = "medium", _("Medel")
-    LOW = "low", _("Låg")
-
-    @classmethod
-    def rank(cls, value: str) -> int:
-        """0 for the most severe: for sorting and for ``--severity`` thresholds."""
-        return [c.value for c in cls].index(value)
 
 
 class TargetType(models.TextChoices):

@@ -30,23 +30,12 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from portfolio.choices import ApprovalStatus, CostKind, LifecycleStatus, PlanStatus, RoleChoices
+from portfolio.choices import ApprovalStatus, CostKind, LifecycleStatus, PlanStatus, RoleChoices, Severity
 
 __all__ = ["Pm3Gap", "Severity", "pm3_gaps"]
 
 
-class Severity(models.TextChoices):
-    """The same four levels as the GDPR gap rules, so the two lists sort together."""
-
-    CRITICAL = "critical", gettext_lazy("Kritisk")
-    HIGH = "high", gettext_lazy("Hög")
-    MEDIUM = "medium", gettext_lazy("Medel")
-    LOW = "low", gettext_lazy("Låg")
-
-
-SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
 
 IN_USE = (LifecycleStatus.IN_USE, LifecycleStatus.PHASING_OUT)
 
@@ -440,7 +429,7 @@ def pm3_gaps(
                 )
             )
 
-    gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], g.code, g.target_name.casefold(), g.target_id))
+    gaps.sort(key=lambda g: (Severity.rank(g.severity), g.code, g.target_name.casefold(), g.target_id))
     return gaps
 
 
