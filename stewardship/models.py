@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portfolio.fields import ChoiceSetField
+from portfolio.models import exactly_one_set
 
 __all__ = [
     "ITEM_TARGET_FIELDS",
@@ -199,32 +200,7 @@ class ReviewItem(models.Model):
         ordering = ["round", "person__name", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        application__isnull=False,
-                        learning_resource__isnull=True,
-                        management_object__isnull=True,
-                        processing_activity__isnull=True,
-                    )
-                    | Q(
-                        application__isnull=True,
-                        learning_resource__isnull=False,
-                        management_object__isnull=True,
-                        processing_activity__isnull=True,
-                    )
-                    | Q(
-                        application__isnull=True,
-                        learning_resource__isnull=True,
-                        management_object__isnull=False,
-                        processing_activity__isnull=True,
-                    )
-                    | Q(
-                        application__isnull=True,
-                        learning_resource__isnull=True,
-                        management_object__isnull=True,
-                        processing_activity__isnull=False,
-                    )
-                ),
+                condition=exactly_one_set(*ITEM_TARGET_FIELDS),
                 name="%(app_label)s_%(class)s_exactly_one_target",
                 violation_error_message=_(
                     "En granskningspost gäller exakt ett system, en lärresurs, ett förvaltningsobjekt "

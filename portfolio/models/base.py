@@ -1,11 +1,25 @@
 """What every register model has: timestamps, an edit version, and a folded search column."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.text import fold
 
-__all__ = ["RegisterModel", "SearchableModel"]
+__all__ = ["RegisterModel", "SearchableModel", "exactly_one_set"]
+
+
+def exactly_one_set(*fields: str) -> Q:
+    """A check that exactly one of the nullable foreign keys ``fields`` is set.
+
+    Used where a row belongs to one of several kinds of thing (a role on an object, system,
+    learning resource or organisation): explicit keys keep queries and GraphQL simple, and this
+    condition gives them the invariant a generic foreign key would.
+    """
+    condition = Q()
+    for chosen in fields:
+        condition |= Q(**{f"{field}__isnull": field != chosen for field in fields})
+    return condition
 
 
 class RegisterModel(models.Model):

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from portfolio.choices import CostCategory, CostKind, Pm3Part
 
-from .base import RegisterModel
+from .base import RegisterModel, exactly_one_set
 
 __all__ = ["Cost", "COST_TARGET_FIELDS"]
 
@@ -70,23 +70,7 @@ class Cost(RegisterModel):
         ordering = ["-year", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        management_object__isnull=False,
-                        application__isnull=True,
-                        learning_resource__isnull=True,
-                    )
-                    | Q(
-                        management_object__isnull=True,
-                        application__isnull=False,
-                        learning_resource__isnull=True,
-                    )
-                    | Q(
-                        management_object__isnull=True,
-                        application__isnull=True,
-                        learning_resource__isnull=False,
-                    )
-                ),
+                condition=exactly_one_set(*COST_TARGET_FIELDS),
                 name="%(app_label)s_%(class)s_exactly_one_target",
                 violation_error_message=_(
                     "En kostnad hör till exakt ett förvaltningsobjekt, system eller en lärresurs."

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from portfolio.choices import RoleChoices
 
-from .base import RegisterModel, SearchableModel
+from .base import RegisterModel, SearchableModel, exactly_one_set
 
 __all__ = ["Person", "RoleAssignment", "ROLE_TARGET_FIELDS"]
 
@@ -131,32 +131,7 @@ class RoleAssignment(RegisterModel):
         ordering = ["role", "person__name", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        management_object__isnull=False,
-                        application__isnull=True,
-                        learning_resource__isnull=True,
-                        organisation__isnull=True,
-                    )
-                    | Q(
-                        management_object__isnull=True,
-                        application__isnull=False,
-                        learning_resource__isnull=True,
-                        organisation__isnull=True,
-                    )
-                    | Q(
-                        management_object__isnull=True,
-                        application__isnull=True,
-                        learning_resource__isnull=False,
-                        organisation__isnull=True,
-                    )
-                    | Q(
-                        management_object__isnull=True,
-                        application__isnull=True,
-                        learning_resource__isnull=True,
-                        organisation__isnull=False,
-                    )
-                ),
+                condition=exactly_one_set(*ROLE_TARGET_FIELDS),
                 name="%(app_label)s_%(class)s_exactly_one_target",
                 violation_error_message=_(
                     "En roll gäller exakt ett förvaltningsobjekt, system, en lärresurs eller en organisation."
