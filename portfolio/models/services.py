@@ -237,7 +237,11 @@ class Application(AbstractService):
         verbose_name = _("system")
         verbose_name_plural = _("system")
         constraints = AbstractService.service_constraints("application")
-        indexes = [models.Index(fields=["vendor", "lifecycle_status"], name="portfolio_app_vendor_status")]
+        indexes = [
+            models.Index(fields=["vendor", "lifecycle_status"], name="portfolio_app_vendor_status"),
+            # The default ordering: lists and GraphQL pages read in name order without sorting the table.
+            models.Index(fields=["name", "id"], name="portfolio_app_name_id"),
+        ]
 
 
 class LearningResource(AbstractService):
@@ -297,6 +301,7 @@ class LearningResource(AbstractService):
                 violation_error_message=_("Årskurs anges från −1 (förskola) till 13."),
             ),
         ]
+        indexes = [models.Index(fields=["name", "id"], name="portfolio_lr_name_id")]
 
     @property
     def subject_list(self) -> list[str]:
