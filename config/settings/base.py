@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "gdpr",
     "integrations",
     "stewardship",
+    "analysis_cache",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,14 @@ GRAPHENE = {
     "RELAY_CONNECTION_MAX_LIMIT": 100,
     "ATOMIC_MUTATIONS": True,
 }
+#: Read GraphQL connections with ``portfolio.graphql.loader`` where it can plan the query (several
+#: times faster); False leaves every query to graphene-django-query-optimizer. Same answers either way.
+GRAPHQL_LOADER = True
+
+# How the dashboard's analyses are recomputed after the register changed (stewardship.analyses):
+# "thread" in the background of the web process, "command" only by `manage.py refresh_analyses`
+# (cron, after imports), "inline" in the request (the tests).
+ANALYSES_REFRESH = env.str("ANALYSES_REFRESH", default="thread")
 
 # The opt-in page under the principle of public access (offentlighetsprincipen).
 PUBLIC_PAGE_ENABLED = env("PUBLIC_PAGE_ENABLED")

@@ -11,6 +11,7 @@ import binascii
 from typing import Any
 
 import graphene
+from django.conf import settings
 from django.core.exceptions import FieldError
 from django.db import models
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
@@ -22,10 +23,13 @@ from graphql import GraphQLError
 from graphql_relay import from_global_id, offset_to_cursor
 from query_optimizer import DjangoConnectionField, DjangoObjectType
 from query_optimizer import fields as optimizer_fields
+from query_optimizer.filter_info import get_filter_info
+from query_optimizer.optimizer import QueryOptimizer
 from query_optimizer.utils import calculate_queryset_slice
 from query_optimizer.validators import validate_pagination_args
 
 from portfolio.fields import ChoiceSetField
+from portfolio.graphql.loader import CHILDREN_ATTRIBUTE, NodePlan, plan_connection
 from portfolio.history import Snapshot
 
 __all__ = [
@@ -307,6 +311,16 @@ class RegisterConnectionField(DjangoConnectionField):
         when = kwargs.pop("as_of", None)
         snapshot = getattr(root, "_snapshot", None) if isinstance(root, models.Model) else None
         if when is None and snapshot is None:
+            loaded = root.__dict__.get(CHILDREN_ATTRIBUTE) if isinstance(root, models.Model) else None
+            if loaded is not None and to_snake_case(info.field_name) in loaded:
+                pagination = validate_pagination_args(
+                    **{name: kwargs.pop(name, None) for name in PAGINATION_ARGS}, max_limit=self.max_limit
+                )
+                return self.list_connection(loaded[to_snake_case(info.field_name)], pagination)
+            if root is None and settings.GRAPHQL_LOADER:
+                plan = plan_connection(info, self.underlying_type)
+                if plan is not None:
+                    return self.load_connection(plan, root, info, kwargs)
             return super().connection_resolver(root, info, **kwargs)
         pagination = validate_pagination_args(
             **{name: kwargs.pop(name, None) for name in PAGINATION_ARGS}, max_limit=self.max_limit
@@ -319,6 +333,24 @@ class RegisterConnectionField(DjangoConnectionField):
         else:
             rows = self.rows_as_of(when, info, kwargs)
         return self.list_connection(rows, pagination)
+
+    def load_connection(self, plan: NodePlan, root, info, kwargs: dict):
+        """A root connection read by ``portfolio.graphql.loader``: filtered and counted as the
+        optimizer does it (the type's FilterSet and read permission), then one page of rows with
+        their foreign keys joined and each nested connection loaded in one query."""
+        pagination = validate_pagination_args(
+            **{name: kwargs.pop(name, None) for name in PAGINATION_ARGS}, max_limit=self.max_limit
+        )
+        node = self.underlying_type
+        queryset = node.get_queryset(self.to_queryset(self.resolver(root, info, **kwargs)), info)
+        queryset = QueryOptimizer(queryset.model, info).filter_queryset(
+            queryset, get_filter_info(info, queryset.model)
+        )
+        pagination["size"] = count = queryset.count()
+        cut = calculate_queryset_slice(**pagination)
+        rows = list(queryset.select_related(*plan.select_paths())[cut])
+        plan.fill(rows, info)
+        return self.list_connection(rows, pagination, count=count, page=(cut, rows))
 
     def rows_as_of(self, when, info, filters: dict) -> list:
         from portfolio.history import as_of
@@ -350,13 +382,18 @@ class RegisterConnectionField(DjangoConnectionField):
                 return _attach(rows, snapshot)
         return _attach(sorted(rows, key=_sort_key(model)), snapshot)
 
-    def list_connection(self, rows: list, pagination: dict):
-        count = len(rows)
-        pagination["size"] = count
-        cut = calculate_queryset_slice(**pagination)
+    def list_connection(self, rows: list, pagination: dict, *, count: int | None = None, page=None):
+        """A connection over ``rows`` (all of them), or over one ``page`` = (slice, rows) of ``count``."""
+        if page is None:
+            count = len(rows)
+            pagination["size"] = count
+            cut = calculate_queryset_slice(**pagination)
+            page_rows = rows[cut]
+        else:
+            cut, page_rows = page
+        edge = self.connection_type.Edge
         edges = [
-            self.connection_type.Edge(node=row, cursor=offset_to_cursor(cut.start + index))
-            for index, row in enumerate(rows[cut])
+            edge(node=row, cursor=offset_to_cursor(cut.start + index)) for index, row in enumerate(page_rows)
         ]
         connection = connection_adapter(
             cls=self.connection_type,

@@ -1,0 +1,125 @@
+"""The GraphQL loader (portfolio.graphql.loader) answers exactly as the query optimizer does.
+
+The loader serves the queries it can plan; everything else still goes to the optimizer. These
+tests run the same queries both ways on the demo municipality and compare the answers field for
+field, and show from the SQL which path answered (the optimizer pages nested lists with a
+``ROW_NUMBER()`` window; the loader reads each relation with one plain query).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import UserFactory
+from tests.graphql.conftest import LANDSCAPE_QUERY, execute
+from tests.graphql.test_docs import examples
+
+pytestmark = pytest.mark.django_db
+
+#: Queries the loader plans: nested connections, foreign keys of nested rows, fragments, filters,
+#: ordering and pages on the root connection, computed fields over the row's own columns.
+PLANNED = [
+    (LANDSCAPE_QUERY, {"first": 100}),
+    (
+        """query($after: String) { applications(first: 7, after: $after, ordering: "-name") {
+            totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+            edges { cursor node { ...System } } } }
+        fragment System on Application { id name vendor { name isThirdCountry } dataLocation }""",
+        {"after": "YXJyYXljb25uZWN0aW9uOjY="},
+    ),
+    (
+        """{ vendors(first: 20) { edges { node { name country
+            applications { totalCount edges { node {
+                name managementObject { name ownerOrganisation { name } } } } }
+            contracts { edges { node { name dpaSignedOn } } } } } } }""",
+        None,
+    ),
+    (
+        """{ organisations(kind: ["skolenhet"], first: 30) { totalCount edges { node {
+            name schoolUnitCode parent { name parent { name } }
+            ... on Organisation { processingActivities { edges { node { name hasSpecialCategories } } } }
+            children { totalCount } } } } }""",
+        None,
+    ),
+    (
+        """{ capabilities(first: 40) { edges { node { name parent { name }
+            applications { edges { node { name costs { edges { node { year amount pm3Part } } } } } }
+            learningResources { totalCount } } } } }""",
+        None,
+    ),
+    (
+        """{ processingActivities(first: 50) { edges { node { name legalBasis controller { name }
+            applications { edges { node { name vendor { name } } } }
+            transfers { edges { node { country mechanism } } } } } } }""",
+        None,
+    ),
+    (
+        """{ roleAssignments(role: ["systemagare"], first: 60) { totalCount edges { node {
+            role person { name email organisation { name } } application { name } } } } }""",
+        None,
+    ),
+]
+
+#: Queries the loader leaves to the optimizer: arguments on a nested connection, directives.
+UNPLANNED = [
+    """{ applications(first: 20) { edges { node {
+        name capabilities(first: 1) { edges { node { name } } } } } } }""",
+    """query($all: Boolean!) { applications(first: 20) { edges { node { name
+        organisations @include(if: $all) { edges { node { name } } } } } } }""",
+]
+
+
+def answer(user, query: str, variables: dict | None, *, loader: bool, settings) -> tuple[dict, list[str]]:
+    settings.GRAPHQL_LOADER = loader
+    with CaptureQueriesContext(connection) as queries:
+        result = execute(user, query, variables)
+    assert not result.errors, result.errors
+    return result.data, [q["sql"] for q in queries.captured_queries]
+
+
+def windowed(statements: list[str]) -> bool:
+    return any("ROW_NUMBER()" in sql.upper() for sql in statements)
+
+
+def test_loader_answers_exactly_as_the_optimizer(demo, it_user, settings):
+    for query, variables in PLANNED:
+        expected, _sql = answer(it_user, query, variables, loader=False, settings=settings)
+        loaded, statements = answer(it_user, query, variables, loader=True, settings=settings)
+        assert loaded == expected, query
+        assert not windowed(statements), f"the optimizer answered: {query}"
+
+
+def test_every_documented_read_gives_the_same_answer_either_way(demo, it_user, settings):
+    for query, variables in examples():
+        if query.lstrip().startswith("mutation"):
+            continue
+        expected, _sql = answer(it_user, query, variables, loader=False, settings=settings)
+        loaded, _sql = answer(it_user, query, variables, loader=True, settings=settings)
+        assert loaded == expected, query
+
+
+def test_queries_the_loader_cannot_plan_go_to_the_optimizer(demo, it_user, settings):
+    for query in UNPLANNED:
+        variables = {"all": True} if "$all" in query else None
+        expected, _sql = answer(it_user, query, variables, loader=False, settings=settings)
+        loaded, statements = answer(it_user, query, variables, loader=True, settings=settings)
+        assert loaded == expected
+        assert windowed(statements)
+
+
+def test_nested_rows_of_a_model_the_user_may_not_view_stay_hidden(demo, settings):
+    """A user who may read systems but not the GDPR register gets empty processing-activity lists."""
+    user = UserFactory(username="bara-system")
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="portfolio", codename__startswith="view_")
+    )
+    query = LANDSCAPE_QUERY
+    expected, _sql = answer(user, query, {"first": 50}, loader=False, settings=settings)
+    loaded, _sql = answer(user, query, {"first": 50}, loader=True, settings=settings)
+    assert loaded == expected
+    nodes = [edge["node"] for edge in loaded["applications"]["edges"]]
+    assert nodes and all(node["processingActivities"]["edges"] == [] for node in nodes)
+    assert any(node["organisations"]["edges"] for node in nodes)
