@@ -8,44 +8,33 @@ analysis re-done in a view.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from gdpr.gaps import Severity, find_gaps, gap_counts_by_service
+from gdpr.gaps import Severity
 from gdpr.models import ProcessingActivityApplication, ProcessingActivityLearningResource, Transfer
-from portfolio.analysis import (
-    equity_matrix,
-    find_duplicates,
-    pm3_gaps,
-    sso_coverage,
-    standardisation_report,
-)
 from portfolio.merge import MergeError, merge_services, move_links
 from portfolio.models import Application, Cost, LearningResource, ManagementPlan, Vendor
 from portfolio.spreadsheets import xlsx_bytes
 from portfolio.views_generic import DETAIL_CONTEXT_HOOKS, Column, Section, detail_url
-from stewardship import completeness_summary
+from stewardship.analyses import Analyses, register_fingerprint
 
 __all__ = [
+    "Analyses",
     "DashboardView",
     "DuplicatesView",
     "EquityView",
@@ -55,6 +44,7 @@ __all__ = [
     "StandardisationView",
     "analysis_urlpatterns",
     "move_processing_activity_links",
+    "register_fingerprint",
 ]
 
 SERVICE_MODELS = {"application": Application, "learning_resource": LearningResource}
@@ -108,89 +98,6 @@ def finding_url(finding) -> str | None:
         if url:
             return url
     return target_url(finding.target_type, finding.target_id)
-
-
-#
-# Analyses computed once per state of the register
-#
-
-_CACHE: dict[str, tuple[tuple, Any]] = {}
-_CACHE_LOCK = threading.Lock()
-
-
-def register_fingerprint() -> tuple:
-    """What identifies the register's current state: the newest history row of every table.
-
-    Every write goes through history (DESIGN.md, principle 4), so any change moves the newest
-    history id and date of its table. One query, an index look-up per table.
-    """
-    selects = []
-    for model in apps.get_models():
-        if model._meta.app_label not in ("portfolio", "gdpr") or not model.__name__.startswith("Historical"):
-            continue
-        table = connection.ops.quote_name(model._meta.db_table)
-        selects.append(f"SELECT MAX(history_id), MAX(history_date) FROM {table}")
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects))
-        return tuple((row[0], str(row[1])) for row in cursor.fetchall())
-
-
-def cached_analysis(name: str, compute: Callable[[], Any], fingerprint: tuple) -> Any:
-    """``compute()`` once per register state, day and language (analyses carry translated text).
-
-    The analyses are set-based but still read the whole register; the dashboard, the analysis
-    pages and every system page would otherwise re-run them on each request. The cache lives in
-    the process and holds one result per analysis.
-    """
-    key = (fingerprint, timezone.localdate(), get_language())
-    with _CACHE_LOCK:
-        hit = _CACHE.get(name)
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    value = compute()
-    with _CACHE_LOCK:
-        _CACHE[name] = (key, value)
-    return value
-
-
-class Analyses:
-    """The analyses of one request, each computed at most once and cached per register state."""
-
-    def __init__(self):
-        self.fingerprint = register_fingerprint()
-
-    def get(self, name: str, compute: Callable[[], Any]) -> Any:
-        return cached_analysis(name, compute, self.fingerprint)
-
-    def gaps(self):
-        return self.get("find_gaps", find_gaps)
-
-    def gap_counts(self):
-        return self.get("gap_counts_by_service", gap_counts_by_service)
-
-    def coverage(self):
-        return self.get("sso_coverage", sso_coverage)
-
-    def duplicates(self, include_test_environments: bool = False):
-        return self.get(
-            f"find_duplicates:{include_test_environments}",
-            lambda: find_duplicates(include_test_environments=include_test_environments),
-        )
-
-    def standardisation(self, with_gaps: bool):
-        counts = self.gap_counts() if with_gaps else None
-        return self.get(
-            f"standardisation_report:{with_gaps}", lambda: standardisation_report(gap_counts=counts)
-        )
-
-    def pm3(self):
-        return self.get("pm3_gaps", pm3_gaps)
-
-    def equity(self):
-        return self.get("equity_matrix", equity_matrix)
-
-    def completeness(self, months: int = 12):
-        return self.get(f"completeness:{months}", lambda: completeness_summary(months=months))
 
 
 #
@@ -311,7 +218,12 @@ def _join(values) -> str:
 
 
 class DashboardView(AnalysisPage):
-    """The landscape at a glance; every figure links to the list behind it."""
+    """The landscape at a glance; every figure links to the list behind it.
+
+    It shows the last computed analyses at once, even when the register has changed since: the
+    page then says which state they describe, and they are recomputed off the request path
+    (``stewardship.analyses``). The other analysis pages, where people act on findings, are exact.
+    """
 
     template_name = "dashboard/dashboard.html"
     years = 3
@@ -321,6 +233,7 @@ class DashboardView(AnalysisPage):
         user = self.request.user
         today = timezone.localdate()
         analyses = Analyses()
+        analyses.preload()
         coverage = analyses.coverage()
         duplicates = analyses.duplicates()
         sees_gdpr = user.has_perm("gdpr.view_processingactivity")
@@ -364,6 +277,11 @@ class DashboardView(AnalysisPage):
                 .order_by("management_object__name"),
                 "plan_year": today.year,
                 "sees_gdpr": sees_gdpr,
+                "analyses_current": analyses.current,
+                "analyses_computed_from": analyses.computed_from,
+                "analyses_computed_today": (
+                    analyses.computed_from is not None and timezone.localdate(analyses.computed_from) == today
+                ),
             }
         )
         completeness = analyses.completeness()

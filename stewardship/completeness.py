@@ -6,11 +6,14 @@ read these functions.
 """
 
 import datetime
+import sys
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from analysis_cache import store
 from gdpr.completeness import activity_completeness, activity_completeness_at, by_controller
 from portfolio.analysis.completeness import (
     Aggregate,
@@ -88,23 +91,68 @@ def _register_at(snapshot: Snapshot, day: datetime.date) -> dict[str, list[Compl
     return {**portfolio_completeness_at(snapshot, day), **activity_completeness_at(snapshot, day)}
 
 
-#: Past month-ends are history and do not change, so their figures are cached for a day; only
-#: the running month (today) is computed on every call.
+#: Past month-ends are history, which is only ever appended to: a past month-end's figure never
+#: changes. Each is computed once and stored (``analysis_cache``, shared by every process and kept
+#: across restarts) under the code that scored it; this process also keeps it in Django's cache.
+#: Only the running month (today) is computed on every call.
 MONTH_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _month_state() -> str:
+    """What a stored month-end figure depends on besides history: the code that scores it."""
+    return store.source_digest(
+        sys.modules[month_point.__module__],
+        sys.modules[activity_completeness_at.__module__],
+        sys.modules[Snapshot.__module__],
+        sys.modules[__name__],
+    )
+
+
+def _cache_key(language: str, state: str, day: datetime.date) -> str:
+    return f"stewardship:completeness:{language}:{state}:{day.isoformat()}"
+
+
+def _past_points(days: list[datetime.date], language: str, state: str) -> dict[datetime.date, MonthPoint]:
+    """The stored figures of past month-ends ``days``: this process's cache, else one query."""
+    keys = {day: _cache_key(language, state, day) for day in days}
+    found = cache.get_many(list(keys.values()))
+    points = {day: found[key] for day, key in keys.items() if key in found}
+    missing = [day for day in days if day not in points]
+    if missing:
+        stored = store.load([f"completeness_month:{day.isoformat()}" for day in missing], language)
+        for day in missing:
+            row = stored.get(f"completeness_month:{day.isoformat()}")
+            point = row.value() if row is not None and row.state == state else None
+            if point is not None:
+                points[day] = point
+                cache.set(keys[day], point, MONTH_CACHE_SECONDS)
+    return points
 
 
 def completeness_over_time(
     months: int = 12, today: datetime.date | None = None, *, use_cache: bool = True
 ) -> list[MonthPoint]:
-    """How complete the register was at each month's end, read from history (Snapshot per month)."""
+    """How complete the register was at each month's end, read from history (Snapshot per month).
+
+    Past month-ends are computed once and kept (see :data:`MONTH_CACHE_SECONDS`); with
+    ``use_cache=False`` every point is computed afresh and nothing is kept.
+    """
     today = today or timezone.localdate()
+    days = month_ends(months, today)
+    past = [day for day in days if day < today]
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    state = _month_state()
+    known = _past_points(past, language, state) if use_cache and past else {}
+    computed: dict[str, MonthPoint] = {}
     points = []
-    for day in month_ends(months, today):
-        key = f"stewardship:completeness:{day.isoformat()}"
-        point = cache.get(key) if use_cache and day < today else None
+    for day in days:
+        point = known.get(day)
         if point is None:
             point = month_point(_register_at, day)
             if use_cache and day < today:
-                cache.set(key, point, MONTH_CACHE_SECONDS)
+                computed[f"completeness_month:{day.isoformat()}"] = point
+                cache.set(_cache_key(language, state, day), point, MONTH_CACHE_SECONDS)
         points.append(point)
+    if computed:
+        store.save(computed, language=language, state=state, computed_from=timezone.now())
     return points

@@ -10,3 +10,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
+# The dashboard's stale analyses are refreshed in the request instead of a background thread, so
+# tests see the refresh's effect on the next render without waiting (stewardship.analyses).
+ANALYSES_REFRESH = "inline"

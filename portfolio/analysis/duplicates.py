@@ -21,12 +21,14 @@ is a member with the role "testmiljö", not a second product.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portfolio.text import split_lines
@@ -168,15 +170,38 @@ def _reason_text(kind: str, score: float) -> str:
     return _("namnen %(percent)d %% lika") % {"percent": int(score)}
 
 
+#: The last clustering: its input and its clusters. The standardisation report is made with and
+#: without GDPR weights from the same services, and the duplicate pages ask with and without test
+#: environments; clustering is the costly part, so the same input is clustered once.
+_LAST_CLUSTERING: tuple[tuple, list[DuplicateCluster]] | None = None
+_LAST_CLUSTERING_LOCK = threading.Lock()
+
+
 def cluster_records(
     records: Iterable[ServiceRecord], *, threshold: float = NAME_THRESHOLD, include_singletons: bool = False
 ) -> list[DuplicateCluster]:
     """Cluster ``records`` in memory; the pure core of :func:`find_duplicates`.
 
     Returns clusters of two or more members (or every record with ``include_singletons``),
-    largest score first. Used directly by the benchmark and the labelled-set test.
+    largest score first. Used directly by the benchmark and the labelled-set test. A call with
+    the same records as the previous one returns the same cluster objects (in a new list): treat
+    them as read-only.
     """
-    records = list(records)
+    global _LAST_CLUSTERING
+    key = (tuple(records), threshold, include_singletons, get_language())
+    with _LAST_CLUSTERING_LOCK:
+        last = _LAST_CLUSTERING
+    if last is not None and last[0] == key:
+        return list(last[1])
+    clusters = _cluster(list(key[0]), threshold=threshold, include_singletons=include_singletons)
+    with _LAST_CLUSTERING_LOCK:
+        _LAST_CLUSTERING = (key, clusters)
+    return list(clusters)
+
+
+def _cluster(
+    records: list[ServiceRecord], *, threshold: float, include_singletons: bool
+) -> list[DuplicateCluster]:
     count = len(records)
     normalised = [normalise_name(r.name) for r in records]
     # "Microsoft Teams" by Microsoft is "Teams": the name without its vendor, compared only

@@ -1,0 +1,393 @@
+"""The analysis suite the dashboard and the analysis pages show, computed once per register state.
+
+The analyses are set-based but read the whole register: at demo scale 30 the whole suite takes
+tens of seconds. So their results are kept (``analysis_cache``: in the database, shared by every
+server process, surviving restarts) under the *state* they were computed from: the register's
+fingerprint (the newest history row of every table), the day and the analysis code.
+
+Two ways to read them:
+
+* **Exact** (:meth:`Analyses.get`) — the analysis pages, a system's GDPR findings: a result of
+  the current state, computed now if none is stored. Where a user acts on a finding, what is
+  shown must be what is true.
+* **Last known** (:meth:`Analyses.preload`) — the dashboard: whatever was computed last, at once.
+  When the register has changed since, the page says so and a refresh runs off the request path
+  (:func:`schedule_refresh`). Only when nothing was ever computed does the request compute.
+
+``stewardship`` may compose ``portfolio`` and ``gdpr`` (it stands where ``integrations`` does),
+so the suite is declared here, and ``config`` (the pages) and ``manage.py refresh_analyses`` read it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, connections
+from django.utils import timezone, translation
+
+import gdpr.completeness
+import gdpr.gaps
+import portfolio.analysis
+import portfolio.history
+import stewardship.completeness
+from analysis_cache import store
+from gdpr.gaps import find_gaps
+from portfolio.analysis import equity_matrix, find_duplicates, pm3_gaps, sso_coverage, standardisation_report
+from stewardship.completeness import completeness_summary
+
+__all__ = [
+    "DASHBOARD_ANALYSES",
+    "SUITE",
+    "Analyses",
+    "RefreshResult",
+    "analysis_state",
+    "refresh_analyses",
+    "register_fingerprint",
+    "schedule_refresh",
+]
+
+logger = logging.getLogger(__name__)
+
+
+#
+# What identifies a state of the register
+#
+
+
+def register_fingerprint() -> tuple:
+    """What identifies the register's current state: the newest history row of every table.
+
+    Every write goes through history (DESIGN.md, principle 4), so any change moves the newest
+    history id and date of its table. One query, an index look-up per table.
+    """
+    selects = []
+    for model in apps.get_models():
+        if model._meta.app_label not in ("portfolio", "gdpr") or not model.__name__.startswith("Historical"):
+            continue
+        table = connection.ops.quote_name(model._meta.db_table)
+        selects.append(f"SELECT MAX(history_id), MAX(history_date) FROM {table}")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects))
+        return tuple((row[0], str(row[1])) for row in cursor.fetchall())
+
+
+def _code_digest() -> str:
+    return store.source_digest(
+        portfolio.analysis, portfolio.history, gdpr.gaps, gdpr.completeness, stewardship.completeness
+    )
+
+
+def analysis_state(fingerprint: tuple, today: datetime.date) -> str:
+    """The state a result is computed from: register, day (ages, active contracts) and analysis code."""
+    return hashlib.sha256(repr((fingerprint, today.isoformat(), _code_digest())).encode()).hexdigest()[:32]
+
+
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+#
+# The suite: every analysis a page shows, by name
+#
+
+
+class _Run:
+    """One computation of (part of) the suite: each analysis at most once, dependencies shared."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.seconds: dict[str, float] = {}
+
+    def get(self, name: str) -> Any:
+        if name not in self.values:
+            started = time.perf_counter()
+            self.values[name] = SUITE[name](self)
+            self.seconds[name] = time.perf_counter() - started
+        return self.values[name]
+
+
+def _gap_counts(run: _Run) -> dict[tuple[str, int], int]:
+    # gdpr.gaps.gap_counts_by_service() would run the gap rules again; count the same way from
+    # the findings this run already has.
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for finding in run.get("find_gaps"):
+        for key in set(finding.services):
+            counts[key] += 1
+    return dict(counts)
+
+
+#: Every analysis the pages show, by the name it is stored under. A duplicates list without test
+#: environments is the full list filtered; the standardisation report with GDPR gaps weighs the
+#: gap counts of the same run.
+SUITE: dict[str, Callable[[_Run], Any]] = {
+    "find_gaps": lambda run: find_gaps(),
+    "gap_counts_by_service": _gap_counts,
+    "sso_coverage": lambda run: sso_coverage(),
+    "find_duplicates:True": lambda run: find_duplicates(include_test_environments=True),
+    "find_duplicates:False": lambda run: [c for c in run.get("find_duplicates:True") if c.is_duplicate],
+    "standardisation_report:True": lambda run: standardisation_report(
+        gap_counts=run.get("gap_counts_by_service")
+    ),
+    "standardisation_report:False": lambda run: standardisation_report(gap_counts=None),
+    "pm3_gaps": lambda run: pm3_gaps(),
+    "equity_matrix": lambda run: equity_matrix(),
+    "completeness:12": lambda run: completeness_summary(months=12),
+}
+
+#: What the dashboard shows (a reader without GDPR permission sees the report without gaps).
+DASHBOARD_ANALYSES = (
+    "sso_coverage",
+    "find_duplicates:False",
+    "standardisation_report:True",
+    "standardisation_report:False",
+    "pm3_gaps",
+    "completeness:12",
+    "find_gaps",
+)
+
+
+#
+# Results kept in this process: the database holds them for all processes, this saves unpickling
+#
+
+
+@dataclass
+class _Kept:
+    state: str
+    computed_at: datetime.datetime
+    value: Any
+
+
+_MEMORY: dict[tuple[str, str], _Kept] = {}
+_MEMORY_LOCK = threading.Lock()
+
+
+def _remember(name: str, language: str, kept: _Kept) -> None:
+    with _MEMORY_LOCK:
+        _MEMORY[(name, language)] = kept
+
+
+def _remembered(name: str, language: str) -> _Kept | None:
+    with _MEMORY_LOCK:
+        return _MEMORY.get((name, language))
+
+
+def forget_all() -> None:
+    """Empty this process's copies (the stored results stay): the benchmark's "new process"."""
+    with _MEMORY_LOCK:
+        _MEMORY.clear()
+
+
+#
+# Refreshing
+#
+
+
+@dataclass
+class RefreshResult:
+    """What a refresh did: whether it computed, how long each analysis took, and the values."""
+
+    language: str
+    computed: bool
+    reason: str  # "computed", "current" (nothing to do) or "busy" (another process refreshes)
+    seconds: dict[str, float]  # per analysis, including what it waited for (its dependencies)
+    values: dict[str, Any]
+    elapsed: float = 0.0  # the whole refresh, wall time
+
+
+def refresh_analyses(language: str | None = None, *, names: Iterable[str] | None = None) -> RefreshResult:
+    """Compute the suite for the register as it is now and store it, unless it is stored already.
+
+    Safe to run from several processes at once: a lease in the database lets one compute and the
+    others return at once ("busy"); one that gets the lease after another has finished finds the
+    results current and does nothing. Without the lease (``names`` missing entirely, the first
+    render ever) it computes anyway: storing the same state twice is harmless.
+    """
+    language = language or _language()
+    wanted = list(names or SUITE)
+    clock = time.perf_counter()
+    with translation.override(language):
+        lease = store.claim_lease(language)
+        try:
+            today = timezone.localdate()
+            started = timezone.now()
+            state = analysis_state(register_fingerprint(), today)
+            stored_states = store.states(wanted, language)
+            missing = [name for name in wanted if name not in stored_states]
+            if all(stored_states.get(name) == state for name in wanted):
+                return RefreshResult(language, False, "current", {}, {})
+            if lease is None and not missing:
+                return RefreshResult(language, False, "busy", {}, {})
+            run = _Run()
+            for name in wanted:
+                run.get(name)
+            values = {name: run.values[name] for name in wanted}
+            computed_at = store.save(
+                values, language=language, state=state, computed_from=started, seconds=run.seconds
+            )
+            for name, value in values.items():
+                _remember(name, language, _Kept(state, computed_at, value))
+            return RefreshResult(
+                language, True, "computed", run.seconds, values, elapsed=time.perf_counter() - clock
+            )
+        finally:
+            if lease is not None:
+                store.release_lease(language, lease)
+
+
+_BACKGROUND = threading.Lock()
+
+
+def schedule_refresh(language: str | None = None) -> None:
+    """Refresh the suite off the request path, as ``settings.ANALYSES_REFRESH`` says.
+
+    ``"thread"`` (the default): in a background thread, one per process at a time (the lease
+    keeps other processes out). ``"inline"`` (the test settings): here and now, so tests see its
+    effect without waiting for threads; the page that asked has already taken what it shows.
+    ``"command"``: not at all; only ``manage.py refresh_analyses`` (cron, after imports) does.
+    """
+    language = language or _language()
+    mode = getattr(settings, "ANALYSES_REFRESH", "thread")
+    if mode == "command":
+        return
+    if mode == "inline":
+        refresh_analyses(language)
+        return
+    if not _BACKGROUND.acquire(blocking=False):
+        return  # this process refreshes already; the next render after it sees the new results
+    thread = threading.Thread(
+        target=_refresh_in_background, args=(language,), name="refresh-analyses", daemon=True
+    )
+    try:
+        thread.start()
+    except RuntimeError:
+        _BACKGROUND.release()
+        raise
+
+
+def _refresh_in_background(language: str) -> None:
+    try:
+        refresh_analyses(language)
+    except Exception:
+        logger.exception("Refreshing the analyses (%s) failed; the last results are still shown", language)
+    finally:
+        connections.close_all()
+        _BACKGROUND.release()
+
+
+#
+# Reading
+#
+
+
+class Analyses:
+    """The analyses of one request, each read or computed at most once."""
+
+    def __init__(self) -> None:
+        self.fingerprint = register_fingerprint()
+        self.today = timezone.localdate()
+        self.language = _language()
+        self.state = analysis_state(self.fingerprint, self.today)
+        self._values: dict[str, Any] = {}
+        self._run = _Run()
+        #: After :meth:`preload`: whether what it gave is of the current state, and from when.
+        self.current = True
+        self.computed_from: datetime.datetime | None = None
+
+    def get(self, name: str) -> Any:
+        """The result of ``name`` for the register as it is now (exact: computed if none is stored)."""
+        if name in self._values:
+            return self._values[name]
+        kept = _remembered(name, self.language)
+        if kept is not None and kept.state == self.state:
+            value = kept.value
+        else:
+            stored = store.load([name], self.language).get(name)
+            value = stored.value() if stored is not None and stored.state == self.state else None
+            if value is not None:
+                _remember(name, self.language, _Kept(stored.state, stored.computed_at, value))
+            else:
+                started = timezone.now()
+                value = self._run.get(name)
+                computed_at = store.save(
+                    {name: value}, language=self.language, state=self.state, computed_from=started,
+                    seconds={name: self._run.seconds.get(name, 0.0)},
+                )
+                _remember(name, self.language, _Kept(self.state, computed_at, value))
+        self._values[name] = value
+        return value
+
+    def preload(self, names: Iterable[str] = DASHBOARD_ANALYSES) -> None:
+        """Read the last computed results of ``names`` at once, current or not (the dashboard).
+
+        One query. If any is older than the register, :attr:`current` turns false,
+        :attr:`computed_from` says which state of the register they describe, and a refresh is
+        scheduled. Only if one was never computed (or cannot be read) is the suite computed here.
+        """
+        names = list(names)
+        stored = store.load(names, self.language)
+        values: dict[str, Any] = {}
+        for name in names:
+            row = stored.get(name)
+            if row is None:
+                break
+            kept = _remembered(name, self.language)
+            if kept is not None and (kept.state, kept.computed_at) == (row.state, row.computed_at):
+                values[name] = kept.value
+                continue
+            value = row.value()
+            if value is None:
+                break
+            _remember(name, self.language, _Kept(row.state, row.computed_at, value))
+            values[name] = value
+        if len(values) < len(names):
+            # Nothing to show yet: compute here (once per installation and language; `migrate`
+            # followed by `refresh_analyses`, or `seed_demo`, spares even that).
+            result = refresh_analyses(self.language)
+            if result.computed:
+                values = {name: result.values[name] for name in names}
+            else:  # another process stored them meanwhile, or they were current after all
+                values = {name: self.get(name) for name in names}
+            self._values.update(values)
+            return
+        self._values.update(values)
+        self.computed_from = min(stored[name].computed_from for name in names)
+        self.current = all(stored[name].state == self.state for name in names)
+        if not self.current:
+            schedule_refresh(self.language)
+
+    def gaps(self):
+        return self.get("find_gaps")
+
+    def gap_counts(self):
+        return self.get("gap_counts_by_service")
+
+    def coverage(self):
+        return self.get("sso_coverage")
+
+    def duplicates(self, include_test_environments: bool = False):
+        return self.get(f"find_duplicates:{include_test_environments}")
+
+    def standardisation(self, with_gaps: bool):
+        return self.get(f"standardisation_report:{with_gaps}")
+
+    def pm3(self):
+        return self.get("pm3_gaps")
+
+    def equity(self):
+        return self.get("equity_matrix")
+
+    def completeness(self, months: int = 12):
+        if f"completeness:{months}" not in SUITE:
+            return completeness_summary(months=months)
+        return self.get(f"completeness:{months}")
