@@ -7,6 +7,7 @@ read these functions.
 
 import datetime
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from portfolio.analysis.completeness import (
     management_object_completeness,
     month_ends,
     month_point,
+    point_from_records,
     portfolio_completeness_at,
     total,
 )
@@ -83,7 +85,7 @@ def completeness_summary(*, today: datetime.date | None = None, months: int = 0)
         by_owner=by_owner(every),
         by_controller=by_controller(records["processing_activity"]),
         records=records,
-        over_time=completeness_over_time(months, today) if months else [],
+        over_time=completeness_over_time(months, today, current=records) if months else [],
     )
 
 
@@ -130,14 +132,22 @@ def _past_points(days: list[datetime.date], language: str, state: str) -> dict[d
 
 
 def completeness_over_time(
-    months: int = 12, today: datetime.date | None = None, *, use_cache: bool = True
+    months: int = 12,
+    today: datetime.date | None = None,
+    *,
+    use_cache: bool = True,
+    current: Mapping[str, list[Completeness]] | None = None,
 ) -> list[MonthPoint]:
     """How complete the register was at each month's end, read from history (Snapshot per month).
 
     Past month-ends are computed once and kept (see :data:`MONTH_CACHE_SECONDS`); with
-    ``use_cache=False`` every point is computed afresh and nothing is kept.
+    ``use_cache=False`` every point is computed afresh and nothing is kept. ``current``: today's
+    records as :func:`records_by_kind` scored them, if the caller has them; when ``today`` is
+    the real today they are the register at today's end, so the running month is not read back
+    from history (the costliest point: every row's latest history).
     """
-    today = today or timezone.localdate()
+    real_today = timezone.localdate()
+    today = today or real_today
     days = month_ends(months, today)
     past = [day for day in days if day < today]
     language = translation.get_language() or settings.LANGUAGE_CODE
@@ -147,6 +157,8 @@ def completeness_over_time(
     points = []
     for day in days:
         point = known.get(day)
+        if point is None and day == today == real_today and current is not None:
+            point = point_from_records(day, current)
         if point is None:
             point = month_point(_register_at, day)
             if use_cache and day < today:
