@@ -31,7 +31,7 @@ from portfolio.merge import MergeError, merge_services, move_links
 from portfolio.models import Application, Cost, LearningResource, ManagementPlan, Vendor
 from portfolio.spreadsheets import xlsx_bytes
 from portfolio.views_generic import DETAIL_CONTEXT_HOOKS, Column, Section, detail_url
-from stewardship.analyses import Analyses, register_fingerprint
+from stewardship.analyses import Analyses, dashboard_analyses, register_fingerprint
 
 __all__ = [
     "Analyses",
@@ -232,12 +232,12 @@ class DashboardView(AnalysisPage):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         today = timezone.localdate()
+        sees_gdpr = user.has_perm("gdpr.view_processingactivity")
         analyses = Analyses()
-        analyses.preload()
+        analyses.preload(dashboard_analyses(sees_gdpr))
         coverage = analyses.coverage()
         duplicates = analyses.duplicates()
-        sees_gdpr = user.has_perm("gdpr.view_processingactivity")
-        report = analyses.standardisation(with_gaps=sees_gdpr)
+        top = analyses.standardisation_top(with_gaps=sees_gdpr)
         pm3 = analyses.pm3()
 
         context.update(
@@ -246,9 +246,9 @@ class DashboardView(AnalysisPage):
                 "learning_resources_in_use": LearningResource.objects.in_use().count(),
                 "coverage": coverage,
                 "duplicate_count": len(duplicates),
-                "candidates": report.candidates[:5],
-                "candidate_count": len(report.candidates),
-                "cost_year": report.cost_year,
+                "candidates": top.candidates,
+                "candidate_count": top.count,
+                "cost_year": top.cost_year,
                 "pm3_count": len(pm3),
                 "pm3_by_severity": _severity_bars(
                     Counter(g.severity for g in pm3), "pm3", reverse("analysis:pm3_gaps")
@@ -284,7 +284,7 @@ class DashboardView(AnalysisPage):
                 ),
             }
         )
-        completeness = analyses.completeness()
+        completeness = analyses.completeness_overview()
         context["completeness"] = completeness
         context["completeness_kind_bars"] = _share_bars(completeness.by_kind)
         context["completeness_month_bars"] = [

@@ -27,7 +27,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.apps import apps
@@ -46,11 +46,13 @@ from portfolio.analysis import equity_matrix, find_duplicates, pm3_gaps, sso_cov
 from stewardship.completeness import completeness_summary
 
 __all__ = [
-    "DASHBOARD_ANALYSES",
+    "REFRESHED",
     "SUITE",
     "Analyses",
     "RefreshResult",
+    "TopCandidates",
     "analysis_state",
+    "dashboard_analyses",
     "refresh_analyses",
     "register_fingerprint",
     "schedule_refresh",
@@ -126,6 +128,29 @@ def _gap_counts(run: _Run) -> dict[tuple[str, int], int]:
     return dict(counts)
 
 
+@dataclass
+class TopCandidates:
+    """What the dashboard shows of a standardisation report: the best five and how many there are.
+
+    A whole report at scale 30 pickles to megabytes (every overlapping service with its
+    schools); the dashboard reads its results on every render, so it reads this instead.
+    """
+
+    candidates: list
+    count: int
+    cost_year: int
+
+
+def _top_candidates(report) -> TopCandidates:
+    return TopCandidates(report.candidates[:5], len(report.candidates), report.cost_year)
+
+
+def _completeness_overview(months: int):
+    # The dashboard shows aggregates only; every record's result is the review round's and
+    # GraphQL's business (they compute their own), and would be most of what is stored.
+    return replace(completeness_summary(months=months), records={})
+
+
 #: Every analysis the pages show, by the name it is stored under. A duplicates list without test
 #: environments is the full list filtered; the standardisation report with GDPR gaps weighs the
 #: gap counts of the same run.
@@ -142,18 +167,26 @@ SUITE: dict[str, Callable[[_Run], Any]] = {
     "pm3_gaps": lambda run: pm3_gaps(),
     "equity_matrix": lambda run: equity_matrix(),
     "completeness:12": lambda run: completeness_summary(months=12),
+    "standardisation_top:True": lambda run: _top_candidates(run.get("standardisation_report:True")),
+    "standardisation_top:False": lambda run: _top_candidates(run.get("standardisation_report:False")),
+    "completeness_overview:12": lambda run: _completeness_overview(12),
 }
 
-#: What the dashboard shows (a reader without GDPR permission sees the report without gaps).
-DASHBOARD_ANALYSES = (
-    "sso_coverage",
-    "find_duplicates:False",
-    "standardisation_report:True",
-    "standardisation_report:False",
-    "pm3_gaps",
-    "completeness:12",
-    "find_gaps",
-)
+#: What a refresh computes and stores: every page's analyses (the full completeness summary,
+#: with every record, is left to be computed when something asks for it).
+REFRESHED = tuple(name for name in SUITE if name != "completeness:12")
+
+
+def dashboard_analyses(sees_gdpr: bool) -> list[str]:
+    """What the dashboard shows a user; without GDPR permission no gap figures, not even weighed in."""
+    names = [
+        "sso_coverage",
+        "find_duplicates:False",
+        f"standardisation_top:{sees_gdpr}",
+        "pm3_gaps",
+        "completeness_overview:12",
+    ]
+    return [*names, "find_gaps"] if sees_gdpr else names
 
 
 #
@@ -214,7 +247,7 @@ def refresh_analyses(language: str | None = None, *, names: Iterable[str] | None
     render ever) it computes anyway: storing the same state twice is harmless.
     """
     language = language or _language()
-    wanted = list(names or SUITE)
+    wanted = list(names or REFRESHED)
     clock = time.perf_counter()
     with translation.override(language):
         lease = store.claim_lease(language)
@@ -327,7 +360,7 @@ class Analyses:
         self._values[name] = value
         return value
 
-    def preload(self, names: Iterable[str] = DASHBOARD_ANALYSES) -> None:
+    def preload(self, names: Iterable[str]) -> None:
         """Read the last computed results of ``names`` at once, current or not (the dashboard).
 
         One query. If any is older than the register, :attr:`current` turns false,
@@ -381,6 +414,9 @@ class Analyses:
     def standardisation(self, with_gaps: bool):
         return self.get(f"standardisation_report:{with_gaps}")
 
+    def standardisation_top(self, with_gaps: bool) -> TopCandidates:
+        return self.get(f"standardisation_top:{with_gaps}")
+
     def pm3(self):
         return self.get("pm3_gaps")
 
@@ -391,3 +427,7 @@ class Analyses:
         if f"completeness:{months}" not in SUITE:
             return completeness_summary(months=months)
         return self.get(f"completeness:{months}")
+
+    def completeness_overview(self):
+        """The register's completeness as the dashboard shows it: aggregates, no per-record results."""
+        return self.get("completeness_overview:12")
