@@ -1,0 +1,127 @@
+"""The endpoint's execution shortcuts change nothing in the answers.
+
+``RegisterExecutionContext`` reads plain column fields directly, and the view keeps documents
+that passed validation. Both are compared here with graphql-core's own behaviour: the same data,
+the same errors at the same paths, and refusals that stay refusals.
+"""
+
+from __future__ import annotations
+
+import json
+
+import graphene
+import pytest
+from graphql import ExecutionContext, execute, parse
+
+from config.graphql.execution import RegisterExecutionContext
+from config.graphql.guards import MAX_DEPTH
+from config.graphql.view import VALID_DOCUMENTS, ValidDocuments
+from tests.graphql.conftest import execute as execute_as
+from tests.graphql.conftest import post
+from tests.graphql.test_loader import PLANNED
+
+
+class Row:
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+class Thing(graphene.ObjectType):
+    name = graphene.String()
+    required = graphene.String(required=True)
+    count = graphene.Int()
+    when = graphene.Date()
+    tags = graphene.List(graphene.String)
+
+
+class Query(graphene.ObjectType):
+    things = graphene.List(Thing)
+
+    @staticmethod
+    def resolve_things(root, info):
+        return root["things"]
+
+
+SCHEMA = graphene.Schema(query=Query).graphql_schema
+
+
+def both_ways(rows: list, query: str = "{ things { name required count when tags } }") -> tuple:
+    document = parse(query)
+    answers = []
+    for context_class in (ExecutionContext, RegisterExecutionContext):
+        result = execute(SCHEMA, document, root_value={"things": rows}, execution_context_class=context_class)
+        errors = [(error.message, error.path) for error in result.errors or ()]
+        answers.append((result.data, errors))
+    return tuple(answers)
+
+
+def test_plain_columns_read_directly_give_graphql_cores_values():
+    rows = [
+        Row(name="Skola24", required="x", count=3, when=None, tags=["a", "b"]),
+        Row(name=None, required="y", count=0, when=None, tags=None),
+    ]
+    standard, shortcut = both_ways(rows)
+    assert shortcut == standard
+    assert standard[0]["things"][0] == {
+        "name": "Skola24",
+        "required": "x",
+        "count": 3,
+        "when": None,
+        "tags": ["a", "b"],
+    }
+
+
+def test_a_null_in_a_required_field_is_the_same_error_at_the_same_path():
+    rows = [
+        Row(name="a", required="ok", count=1, when=None, tags=[]),
+        Row(name="b", required=None, count=2, when=None, tags=[]),
+    ]
+    standard, shortcut = both_ways(rows)
+    assert shortcut == standard
+    assert standard[1] and standard[1][0][1] == ["things", 1, "required"]
+
+
+def test_a_value_the_scalar_cannot_serialise_is_the_same_error():
+    rows = [Row(name="a", required="ok", count="many", when="not a date", tags=[])]
+    standard, shortcut = both_ways(rows)
+    assert shortcut == standard
+    assert {tuple(path) for _message, path in standard[1]} == {("things", 0, "count"), ("things", 0, "when")}
+
+
+def test_a_missing_attribute_reads_as_null_both_ways():
+    standard, shortcut = both_ways([Row(required="ok")])
+    assert shortcut == standard
+    assert standard[0]["things"][0]["name"] is None
+
+
+@pytest.mark.django_db
+def test_the_endpoint_answers_as_plain_execution_does(client, demo, it_user):
+    """Through the view (shortcut execution, kept documents) and in-process with graphql-core's
+    own execution context: the same JSON for the planned register queries, asked twice."""
+    client.force_login(it_user)
+    for query, variables in PLANNED:
+        expected = json.loads(json.dumps(execute_as(it_user, query, variables).data))
+        for _attempt in range(2):
+            body = post(client, query, variables).json()
+            assert "errors" not in body, body.get("errors")
+            assert body["data"] == expected, query
+
+
+@pytest.mark.django_db
+def test_a_refused_document_stays_refused_and_is_not_kept(client, it_user):
+    client.force_login(it_user)
+    deep = "{ applications { edges { node { vendor { applications { edges { node " * 3
+    query = deep + "{ name }" + " } } } } } } }" * 3
+    for _attempt in range(2):
+        body = post(client, query).json()
+        assert body.get("errors") and not body.get("data")
+    assert MAX_DEPTH < 30
+    assert all(key[-1] != query for key in VALID_DOCUMENTS._documents)
+
+
+def test_kept_documents_are_bounded_to_the_most_recent():
+    documents = ValidDocuments(size=2)
+    for text in ("{ a }", "{ b }", "{ c }"):
+        documents.add(("schema", (), text), parse(text))
+    assert documents.get(("schema", (), "{ a }")) is None
+    assert documents.get(("schema", (), "{ c }")) is not None
