@@ -6,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 application = get_wsgi_application()
+
+from config.runtime import prepare_server_process  # noqa: E402 - needs the application loaded
+
+prepare_server_process()
