@@ -8,15 +8,20 @@ the landscape query at demo scale 30, that was two thirds of the server time of 
 
 This loader does the same work with less machinery. It reads the query's selections once into a
 ``NodePlan``: which foreign keys to join (``select_related``) and which to-many relations to load
-(one query each, ``WHERE owner IN (…)`` with the owner's key annotated). Rows are ordinary model
-instances, so every resolver of the types works unchanged; the rows of a nested connection are
-attached to their owner and ``RegisterConnectionField`` pages through them as a list.
+(one query each, ``WHERE owner IN (…)`` with the owner's key annotated), and which columns the
+selection reads. Rows are ordinary model instances holding those columns, so the types' resolvers
+work unchanged; the rows of a nested connection are attached to their owner and
+``RegisterConnectionField`` pages through them as a list.
 
 A plan is made only for selections it fully understands: columns, foreign keys, nested
-connections without arguments, and ``MultiField``s over the row's own columns. Anything else
-(arguments on a nested connection, directives, computed fields that read relations) returns no
-plan, and the caller falls back to the optimizer. Both paths give the same answer; the tests
-compare them.
+connections with no arguments but pages (``first``, ``after`` …), and ``MultiField``s over the
+row's own columns. Anything else (filters on a nested connection, directives, computed fields that
+read relations) returns no plan, and the caller falls back to the optimizer. Both paths give the
+same answer; the tests compare them.
+
+A nested connection's rows are loaded whole and paged in Python (the optimizer pages them in SQL
+with a window function): nested lists of the register are short — the schools using a system, its
+costs — and the whole relation is at most one pass over its table.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ CHILDREN_ATTRIBUTE = "_graphql_children"
 #: The annotation carrying a nested row's owner key (the same related row may belong to several).
 _OWNER = "graphql_owner_pk"
 _CONNECTION_FIELDS = {"totalCount", "pageInfo", "edges", "__typename"}
+#: Arguments of a nested connection the loader honours: it pages through the attached rows.
+PAGINATION_ARGUMENTS = ("first", "last", "offset", "after", "before")
 _EDGE_FIELDS = {"cursor", "node", "__typename"}
 
 
@@ -67,6 +74,7 @@ class ChildPlan:
                 queryset.filter(**{f"{self.path}__in": keys})
                 .annotate(**{_OWNER: F(self.path)})
                 .select_related(*self.node.select_paths())
+                .only(*self.node.only_paths())
             )
             rows = list(queryset)
             for row in rows:
@@ -81,6 +89,7 @@ class NodePlan:
     """What to load for the objects of one type: foreign keys to join and relations to read."""
 
     type: Any  # the RegisterType
+    columns: set[str] = field(default_factory=set)
     foreign: dict[str, NodePlan] = field(default_factory=dict)
     children: dict[str, ChildPlan] = field(default_factory=dict)
 
@@ -96,6 +105,18 @@ class NodePlan:
             paths.extend(plan.select_paths(f"{prefix}{name}__"))
         return paths
 
+    def only_paths(self, prefix: str = "") -> list[str]:
+        """The ``only()`` paths: the columns the selection reads, here and through foreign keys.
+
+        Instances are built with just these (a page of the landscape query would otherwise convert
+        every timestamp and text column of ten thousand rows it never shows).
+        """
+        paths = [f"{prefix}{column}" for column in sorted(self.columns | {self.model._meta.pk.name})]
+        for name, plan in self.foreign.items():
+            paths.append(f"{prefix}{name}")
+            paths.extend(plan.only_paths(f"{prefix}{name}__"))
+        return paths
+
     def fill(self, rows: list[models.Model], info: GraphQLResolveInfo) -> None:
         """Load the nested connections of ``rows`` and of the rows their foreign keys point to."""
         if not rows:
@@ -107,6 +128,7 @@ class NodePlan:
             child.load(rows, accessor, info)
 
     def merge(self, other: NodePlan) -> None:
+        self.columns |= other.columns
         for name, plan in other.foreign.items():
             if name in self.foreign:
                 self.foreign[name].merge(plan)
@@ -193,8 +215,11 @@ def _node_plan(info: GraphQLResolveInfo, node_type: Any, nodes: list[FieldNode])
             # Resolved from the row's own columns, which are always loaded.
             if not all(_is_column(model, column) for column in graphene_field.fields):
                 raise Unsupported(name)
+            plan.columns.update(graphene_field.fields)
             continue
-        if selected.arguments:
+        is_connection = isinstance(graphene_field, RegisterConnectionField)
+        allowed = PAGINATION_ARGUMENTS if is_connection else ()
+        if any(argument.name.value not in allowed for argument in selected.arguments or ()):
             raise Unsupported(f"{name}(…)")
         if snake in ("id", "pk"):
             continue
@@ -202,9 +227,8 @@ def _node_plan(info: GraphQLResolveInfo, node_type: Any, nodes: list[FieldNode])
             model_field = model._meta.get_field(snake)
         except FieldDoesNotExist as error:
             raise Unsupported(name) from error
-        if isinstance(graphene_field, RegisterConnectionField):
-            if selected.alias is not None:
-                raise Unsupported(f"alias of {name}")
+        if is_connection:
+            # Every row of the relation is attached; each (aliased) field pages through them.
             child_type = graphene_field.underlying_type
             if child_type._meta.model is not model_field.related_model:
                 raise Unsupported(name)
@@ -226,7 +250,10 @@ def _node_plan(info: GraphQLResolveInfo, node_type: Any, nodes: list[FieldNode])
                 plan.foreign[snake].merge(foreign)
             else:
                 plan.foreign[snake] = foreign
-        elif not model_field.concrete or model_field.is_relation:
+        elif model_field.concrete and not model_field.is_relation:
+            # A type's own resolve_<column> reads that column (e.g. a country's code).
+            plan.columns.add(model_field.name)
+        else:
             raise Unsupported(name)
     return plan
 

@@ -32,28 +32,31 @@ PLANNED = [
     ),
     (
         """{ vendors(first: 20) { edges { node { name country
-            applications { totalCount edges { node {
+            applications(first: 30) { totalCount edges { node {
                 name managementObject { name ownerOrganisation { name } } } } }
-            contracts { edges { node { name dpaSignedOn } } } } } } }""",
+            firstContracts: contracts(first: 1) { edges { node { name } } }
+            contracts(first: 20) { totalCount edges { node { name dpaSignedOn } } } } } } }""",
         None,
     ),
     (
         """{ organisations(kind: ["skolenhet"], first: 30) { totalCount edges { node {
             name schoolUnitCode parent { name parent { name } }
-            ... on Organisation { processingActivities { edges { node { name hasSpecialCategories } } } }
-            children { totalCount } } } } }""",
+            ... on Organisation {
+                processingActivities(first: 10) { edges { node { name hasSpecialCategories } } } }
+            children(first: 10) { totalCount } } } } }""",
         None,
     ),
     (
         """{ capabilities(first: 40) { edges { node { name parent { name }
-            applications { edges { node { name costs { edges { node { year amount pm3Part } } } } } }
-            learningResources { totalCount } } } } }""",
+            applications(first: 20) { edges { node { name
+                costs(first: 5) { edges { node { year amount pm3Part } } } } } }
+            learningResources(last: 3) { totalCount edges { node { name } } } } } } }""",
         None,
     ),
     (
         """{ processingActivities(first: 50) { edges { node { name legalBasis controller { name }
-            applications { edges { node { name vendor { name } } } }
-            transfers { edges { node { country mechanism } } } } } } }""",
+            applications(first: 10) { edges { node { name vendor { name } } } }
+            transfers(first: 10) { edges { node { country mechanism } } } } } } }""",
         None,
     ),
     (
@@ -63,10 +66,10 @@ PLANNED = [
     ),
 ]
 
-#: Queries the loader leaves to the optimizer: arguments on a nested connection, directives.
+#: Queries the loader leaves to the optimizer: filters on a nested connection, directives.
 UNPLANNED = [
-    """{ applications(first: 20) { edges { node {
-        name capabilities(first: 1) { edges { node { name } } } } } } }""",
+    """{ vendors(first: 20) { edges { node {
+        name applications(first: 5, lifecycleStatus: ["i_drift"]) { edges { node { name } } } } } } }""",
     """query($all: Boolean!) { applications(first: 20) { edges { node { name
         organisations @include(if: $all) { edges { node { name } } } } } } }""",
 ]
@@ -123,3 +126,17 @@ def test_nested_rows_of_a_model_the_user_may_not_view_stay_hidden(demo, settings
     nodes = [edge["node"] for edge in loaded["applications"]["edges"]]
     assert nodes and all(node["processingActivities"]["edges"] == [] for node in nodes)
     assert any(node["organisations"]["edges"] for node in nodes)
+
+
+def test_a_nested_total_count_counts_every_row_even_past_the_page(demo, it_user, settings):
+    """``totalCount`` is the number of matching rows whatever the page. The optimizer reads it from
+    the first row of the page and so says 0 for a page past the end; the loader counts the rows."""
+    query = """{ vendors(first: 50) { edges { node { name
+        contracts(first: 5, after: "YXJyYXljb25uZWN0aW9uOjA=") { totalCount edges { node { name } } }
+        allContracts: contracts { totalCount } } } } }"""
+    loaded, _sql = answer(it_user, query, None, loader=True, settings=settings)
+    nodes = [edge["node"] for edge in loaded["vendors"]["edges"]]
+    assert any(node["allContracts"]["totalCount"] == 1 for node in nodes)
+    for node in nodes:
+        assert node["contracts"]["totalCount"] == node["allContracts"]["totalCount"]
+        assert len(node["contracts"]["edges"]) == max(0, min(5, node["allContracts"]["totalCount"] - 1))
