@@ -28,7 +28,7 @@ from graphql import (
 from graphql.execution.execute import get_field_def
 from graphql.pyutils import Path
 
-__all__ = ["RegisterExecutionContext"]
+__all__ = ["RegisterExecutionContext", "never_awaitable"]
 
 _DEFAULT_RESOLVERS = (dict_or_attr_resolver, attr_resolver)
 #: Where a field definition keeps how to read it directly (or None: the long path).
@@ -54,27 +54,63 @@ def _plain_leaf(field_def: GraphQLField) -> tuple | None:
     return plan
 
 
+def never_awaitable(_value: Any) -> bool:
+    """``is_awaitable`` for a server whose resolvers are all synchronous."""
+    return False
+
+
 class RegisterExecutionContext(ExecutionContext):
-    """Executes plain column fields without the per-field machinery; everything else as usual."""
+    """Executes plain column fields without the per-field machinery; everything else as usual.
 
-    def execute_field(
-        self, parent_type: GraphQLObjectType, source: Any, field_nodes: list[FieldNode], path: Path
+    Used with ``is_awaitable=never_awaitable`` and no field middleware, as the endpoint runs it;
+    otherwise it is graphql-core's execution unchanged.
+    """
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        fields: dict[str, list[FieldNode]],
     ) -> Any:
-        if self.middleware_manager is None and not isinstance(source, dict):
-            field_def = get_field_def(self.schema, parent_type, field_nodes[0])
-            plan = _plain_leaf(field_def) if field_def else None
+        if (
+            self.is_awaitable is not never_awaitable
+            or self.middleware_manager is not None
+            or isinstance(source_value, dict)
+        ):
+            return super().execute_fields(parent_type, source_value, path, fields)
+        results = {}
+        schema = self.schema
+        for response_name, field_nodes in fields.items():
+            field_def = get_field_def(schema, parent_type, field_nodes[0])
+            plan = _plain_leaf(field_def) if field_def is not None else None
             if plan is not None:
-                attname, default, leaf, non_null = plan
-                try:
-                    value = getattr(source, attname, default)
-                    if value is None:
-                        if not non_null:
-                            return None
-                    elif not isinstance(value, Exception):
-                        serialized = leaf.serialize(value)
-                        if serialized is not Undefined and serialized is not None:
-                            return serialized
-                except Exception:  # noqa: S110 - the long path below reports it as graphql-core does
-                    pass
-        return super().execute_field(parent_type, source, field_nodes, path)
+                value = _read_leaf(source_value, plan)
+                if value is not Undefined:
+                    results[response_name] = value
+                    continue
+            # The long path: graphql-core resolves, completes and reports errors with their path.
+            result = self.execute_field(
+                parent_type, source_value, field_nodes, Path(path, response_name, parent_type.name)
+            )
+            if result is not Undefined:
+                results[response_name] = result
+        return results
 
+
+def _read_leaf(source: Any, plan: tuple) -> Any:
+    """The serialised value of a plain leaf, or Undefined when graphql-core must decide (errors)."""
+    attname, default, leaf, non_null = plan
+    try:
+        value = getattr(source, attname, default)
+    except Exception:
+        return Undefined
+    if value is None:
+        return Undefined if non_null else None
+    if isinstance(value, Exception):
+        return Undefined
+    try:
+        serialized = leaf.serialize(value)
+    except Exception:
+        return Undefined
+    return Undefined if serialized is None else serialized

@@ -40,7 +40,7 @@ from graphql import (
 )
 
 from accounts.authentication import authenticate_bearer, has_bearer
-from config.graphql.execution import RegisterExecutionContext
+from config.graphql.execution import RegisterExecutionContext, never_awaitable
 from config.graphql.guards import MAX_TOKENS, validation_rules
 from config.middleware import is_database_busy
 
@@ -85,10 +85,6 @@ class ValidDocuments:
 
 
 VALID_DOCUMENTS = ValidDocuments()
-
-
-def _never_awaitable(_value) -> bool:
-    return False
 
 
 def _error(status: int, message: str, **headers: str) -> JsonResponse:
@@ -246,7 +242,7 @@ class RegisterGraphQLView(GraphQLView):
             # None rather than an empty list, which graphql-core would wrap in a manager of nothing.
             "middleware": self.get_middleware(request) or None,
             # Every resolver is synchronous: skip graphql-core's check of each value for a coroutine.
-            "is_awaitable": _never_awaitable,
+            "is_awaitable": never_awaitable,
             "execution_context_class": RegisterExecutionContext,
         }
         try:

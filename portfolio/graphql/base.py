@@ -8,6 +8,7 @@ in the same process: STACK.md), so that a query costs a constant number of SQL q
 from __future__ import annotations
 
 import binascii
+import functools
 from typing import Any
 
 import graphene
@@ -247,6 +248,12 @@ def _sort_key(model: type[models.Model]):
     return key
 
 
+@functools.cache
+def accessor_name(field_name: str) -> str:
+    """The model accessor behind a GraphQL field name, e.g. ``processing_activities``."""
+    return to_snake_case(field_name)
+
+
 def _attach(rows, snapshot: Snapshot) -> list:
     for row in rows:
         row._snapshot = snapshot
@@ -312,11 +319,12 @@ class RegisterConnectionField(DjangoConnectionField):
         snapshot = getattr(root, "_snapshot", None) if isinstance(root, models.Model) else None
         if when is None and snapshot is None:
             loaded = root.__dict__.get(CHILDREN_ATTRIBUTE) if isinstance(root, models.Model) else None
-            if loaded is not None and to_snake_case(info.field_name) in loaded:
+            rows = loaded.get(accessor_name(info.field_name)) if loaded is not None else None
+            if rows is not None:
                 pagination = validate_pagination_args(
                     **{name: kwargs.pop(name, None) for name in PAGINATION_ARGS}, max_limit=self.max_limit
                 )
-                return self.list_connection(loaded[to_snake_case(info.field_name)], pagination)
+                return self.list_connection(rows, pagination)
             if root is None and settings.GRAPHQL_LOADER:
                 plan = plan_connection(info, self.underlying_type)
                 if plan is not None:
@@ -329,7 +337,7 @@ class RegisterConnectionField(DjangoConnectionField):
         if not node.can_view(info):
             rows = []
         elif snapshot is not None:
-            rows = _attach(snapshot_children(root, to_snake_case(info.field_name), snapshot), snapshot)
+            rows = _attach(snapshot_children(root, accessor_name(info.field_name), snapshot), snapshot)
         else:
             rows = self.rows_as_of(when, info, kwargs)
         return self.list_connection(rows, pagination)
@@ -348,7 +356,7 @@ class RegisterConnectionField(DjangoConnectionField):
         )
         pagination["size"] = count = queryset.count()
         cut = calculate_queryset_slice(**pagination)
-        rows = list(queryset.select_related(*plan.select_paths())[cut])
+        rows = list(queryset.select_related(*plan.select_paths()).only(*plan.only_paths())[cut])
         plan.fill(rows, info)
         return self.list_connection(rows, pagination, count=count, page=(cut, rows))
 

@@ -13,7 +13,7 @@ import graphene
 import pytest
 from graphql import ExecutionContext, execute, parse
 
-from config.graphql.execution import RegisterExecutionContext
+from config.graphql.execution import RegisterExecutionContext, never_awaitable
 from config.graphql.guards import MAX_DEPTH
 from config.graphql.view import VALID_DOCUMENTS, ValidDocuments
 from tests.graphql.conftest import execute as execute_as
@@ -48,8 +48,12 @@ SCHEMA = graphene.Schema(query=Query).graphql_schema
 def both_ways(rows: list, query: str = "{ things { name required count when tags } }") -> tuple:
     document = parse(query)
     answers = []
-    for context_class in (ExecutionContext, RegisterExecutionContext):
-        result = execute(SCHEMA, document, root_value={"things": rows}, execution_context_class=context_class)
+    ways = ((ExecutionContext, None), (RegisterExecutionContext, never_awaitable))
+    for context_class, is_awaitable in ways:
+        result = execute(
+            SCHEMA, document, root_value={"things": rows},
+            execution_context_class=context_class, is_awaitable=is_awaitable,
+        )
         errors = [(error.message, error.path) for error in result.errors or ()]
         answers.append((result.data, errors))
     return tuple(answers)
@@ -86,6 +90,23 @@ def test_a_value_the_scalar_cannot_serialise_is_the_same_error():
     standard, shortcut = both_ways(rows)
     assert shortcut == standard
     assert {tuple(path) for _message, path in standard[1]} == {("things", 0, "count"), ("things", 0, "when")}
+
+
+def test_the_shortcut_reads_plain_columns_without_a_resolve_info():
+    """Only ``things`` (a resolver of its own) gets a ResolveInfo; its columns are read directly."""
+    built = []
+
+    class Observed(RegisterExecutionContext):
+        def build_resolve_info(self, field_def, field_nodes, parent_type, path):
+            built.append(field_nodes[0].name.value)
+            return super().build_resolve_info(field_def, field_nodes, parent_type, path)
+
+    result = execute(
+        SCHEMA, parse("{ things { name count } }"), root_value={"things": [Row(name="a", count=1)] * 3},
+        execution_context_class=Observed, is_awaitable=never_awaitable,
+    )
+    assert result.data == {"things": [{"name": "a", "count": 1}] * 3}
+    assert built == ["things"]
 
 
 def test_a_missing_attribute_reads_as_null_both_ways():
