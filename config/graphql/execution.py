@@ -25,7 +25,9 @@ from graphql import (
     Undefined,
     is_leaf_type,
 )
+from graphql.error import located_error
 from graphql.execution.execute import get_field_def
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 
 __all__ = ["RegisterExecutionContext", "never_awaitable"]
@@ -96,6 +98,31 @@ class RegisterExecutionContext(ExecutionContext):
             if result is not Undefined:
                 results[response_name] = result
         return results
+
+
+    def execute_field(
+        self, parent_type: GraphQLObjectType, source: Any, field_nodes: list[FieldNode], path: Path
+    ) -> Any:
+        """graphql-core's ``execute_field`` for synchronous execution, without coercing arguments
+        of a field that declares none (validation has refused any such argument already)."""
+        if self.is_awaitable is not never_awaitable or self.middleware_manager is not None:
+            return super().execute_field(parent_type, source, field_nodes, path)
+        field_def = get_field_def(self.schema, parent_type, field_nodes[0])
+        if not field_def:
+            return Undefined
+        return_type = field_def.type
+        resolve_fn = field_def.resolve or self.field_resolver
+        info = self.build_resolve_info(field_def, field_nodes, parent_type, path)
+        try:
+            args = {}
+            if field_def.args:
+                args = get_argument_values(field_def, field_nodes[0], self.variable_values)
+            result = resolve_fn(source, info, **args)
+            return self.complete_value(return_type, field_nodes, info, path, result)
+        except Exception as raw_error:
+            error = located_error(raw_error, field_nodes, path.as_list())
+            self.handle_field_error(error, return_type, path)
+            return None
 
 
 def _read_leaf(source: Any, plan: tuple) -> Any:

@@ -193,6 +193,11 @@ class RegisterType(DjangoObjectType):
                 setattr(cls, f"resolve_{name}", staticmethod(_fk_resolver(name)))
 
     @classmethod
+    def is_type_of(cls, root, info) -> bool:
+        # Asked for every object of an answer; a row of exactly this model needs no further checks.
+        return type(root) is cls._meta.model or super().is_type_of(root, info)
+
+    @classmethod
     def view_permission(cls) -> str:
         meta = cls._meta.model._meta
         return f"{meta.app_label}.view_{meta.model_name}"
