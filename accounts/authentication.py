@@ -8,6 +8,7 @@ ride a logged-in session past CSRF protection by adding a header.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -16,7 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken
 
-__all__ = ["BearerResult", "authenticate_bearer", "has_bearer"]
+__all__ = ["LAST_USED_RESOLUTION", "BearerResult", "authenticate_bearer", "has_bearer"]
+
+#: How exactly a token's last use is recorded. A tool walking the register page by page would
+#: otherwise write to the database on every read — and on SQLite a write waits for the one writer.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -44,5 +49,7 @@ def authenticate_bearer(request: HttpRequest) -> BearerResult:
     token = ApiToken.authenticate(credentials.strip())
     if token is None:
         return BearerResult(error=str(_("Ogiltig, utgången eller återkallad API-token.")))
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return BearerResult(token=token)

@@ -4,9 +4,12 @@ import datetime
 import logging
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.authentication import LAST_USED_RESOLUTION
 from accounts.models import ApiToken
 from portfolio.models import Vendor
 from tests.factories import ApplicationFactory
@@ -149,3 +152,17 @@ def test_get_request_cannot_mutate(client, it_user):
     assert not Vendor.objects.exists()
 
 
+
+
+def test_token_use_is_recorded_once_a_minute_not_on_every_request(client, it_user, token_for):
+    plaintext = token_for(it_user)
+    header = {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+    post(client, QUERY, **header)
+    first = ApiToken.objects.get().last_used_at
+    with CaptureQueriesContext(connection) as queries:
+        post(client, QUERY, **header)
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert ApiToken.objects.get().last_used_at == first
+    ApiToken.objects.update(last_used_at=first - LAST_USED_RESOLUTION)
+    post(client, QUERY, **header)
+    assert ApiToken.objects.get().last_used_at > first
