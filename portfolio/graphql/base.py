@@ -356,9 +356,14 @@ class RegisterConnectionField(DjangoConnectionField):
         )
         node = self.underlying_type
         queryset = node.get_queryset(self.to_queryset(self.resolver(root, info, **kwargs)), info)
-        queryset = QueryOptimizer(queryset.model, info).filter_queryset(
-            queryset, get_filter_info(info, queryset.model)
-        )
+        if any(value is not None for value in kwargs.values()):
+            # The optimizer's filtering: read permission, then the model's FilterSet on the arguments.
+            queryset = QueryOptimizer(queryset.model, info).filter_queryset(
+                queryset, get_filter_info(info, queryset.model)
+            )
+        else:
+            # No filter asked for: a FilterSet would leave the rows as they are (and cost 3 ms).
+            queryset = node.filter_queryset(queryset, info)
         pagination["size"] = count = queryset.count()
         cut = calculate_queryset_slice(**pagination)
         rows = list(queryset.select_related(*plan.select_paths()).only(*plan.only_paths())[cut])
