@@ -23,7 +23,9 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     Undefined,
+    is_input_object_type,
     is_leaf_type,
+    is_non_null_type,
 )
 from graphql.error import located_error
 from graphql.execution.execute import get_field_def
@@ -35,6 +37,7 @@ __all__ = ["RegisterExecutionContext", "never_awaitable"]
 _DEFAULT_RESOLVERS = (dict_or_attr_resolver, attr_resolver)
 #: Where a field definition keeps how to read it directly (or None: the long path).
 _PLAN_ATTRIBUTE = "_systemkarta_plain_leaf"
+_DEFAULTS_ATTRIBUTE = "_systemkarta_argument_defaults"
 
 
 def _plain_leaf(field_def: GraphQLField) -> tuple | None:
@@ -104,7 +107,7 @@ class RegisterExecutionContext(ExecutionContext):
         self, parent_type: GraphQLObjectType, source: Any, field_nodes: list[FieldNode], path: Path
     ) -> Any:
         """graphql-core's ``execute_field`` for synchronous execution, without coercing arguments
-        of a field that declares none (validation has refused any such argument already)."""
+        the query does not give (a field then gets its declared defaults, worked out once)."""
         if self.is_awaitable is not never_awaitable or self.middleware_manager is not None:
             return super().execute_field(parent_type, source, field_nodes, path)
         field_def = get_field_def(self.schema, parent_type, field_nodes[0])
@@ -116,13 +119,40 @@ class RegisterExecutionContext(ExecutionContext):
         try:
             args = {}
             if field_def.args:
-                args = get_argument_values(field_def, field_nodes[0], self.variable_values)
+                defaults = None if field_nodes[0].arguments else _argument_defaults(field_def)
+                if defaults is None:
+                    args = get_argument_values(field_def, field_nodes[0], self.variable_values)
+                else:
+                    args = defaults
             result = resolve_fn(source, info, **args)
             return self.complete_value(return_type, field_nodes, info, path, result)
         except Exception as raw_error:
             error = located_error(raw_error, field_nodes, path.as_list())
             self.handle_field_error(error, return_type, path)
             return None
+
+
+def _argument_defaults(field_def: GraphQLField) -> dict[str, Any] | None:
+    """The arguments a field gets when the query gives none: the declared defaults, worked out once
+    per field (a connection declares twenty filters). None when graphql-core must decide: a
+    required argument (an error) or an input-object default (coerced)."""
+    try:
+        return field_def.__dict__[_DEFAULTS_ATTRIBUTE]
+    except KeyError:
+        pass
+    defaults: dict[str, Any] | None = {}
+    for name, arg_def in field_def.args.items():
+        if arg_def.default_value is Undefined:
+            if is_non_null_type(arg_def.type):
+                defaults = None
+                break
+            continue
+        if is_input_object_type(arg_def.type):
+            defaults = None
+            break
+        defaults[arg_def.out_name or name] = arg_def.default_value
+    field_def.__dict__[_DEFAULTS_ATTRIBUTE] = defaults
+    return defaults
 
 
 def _read_leaf(source: Any, plan: tuple) -> Any:
