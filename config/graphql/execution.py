@@ -20,8 +20,10 @@ from graphql import (
     ExecutionContext,
     FieldNode,
     GraphQLField,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     Undefined,
     is_input_object_type,
     is_leaf_type,
@@ -30,7 +32,7 @@ from graphql import (
 from graphql.error import located_error
 from graphql.execution.execute import get_field_def
 from graphql.execution.values import get_argument_values
-from graphql.pyutils import Path
+from graphql.pyutils import Path, is_iterable
 
 __all__ = ["RegisterExecutionContext", "never_awaitable"]
 
@@ -130,6 +132,44 @@ class RegisterExecutionContext(ExecutionContext):
             error = located_error(raw_error, field_nodes, path.as_list())
             self.handle_field_error(error, return_type, path)
             return None
+
+
+    def complete_list_value(
+        self,
+        return_type: GraphQLList,
+        field_nodes: list[FieldNode],
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+    ) -> Any:
+        """A list of objects (the edges of a connection, mostly) completed item by item with the
+        sub-selection collected once for the list; any other list, or an item that is null, an
+        error or of the wrong type, takes graphql-core's way, with its errors at the item's path."""
+        item_type = return_type.of_type
+        object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if (
+            self.is_awaitable is not never_awaitable
+            or not isinstance(object_type, GraphQLObjectType)
+            or not is_iterable(result)
+        ):
+            return super().complete_list_value(return_type, field_nodes, info, path, result)
+        sub_fields = self.collect_subfields(object_type, field_nodes)
+        is_type_of = object_type.is_type_of
+        completed = []
+        for index, item in enumerate(result):
+            item_path = path.add_key(index, None)
+            try:
+                if item is None or item is Undefined or isinstance(item, Exception) or (
+                    is_type_of is not None and not is_type_of(item, info)
+                ):
+                    completed.append(self.complete_value(item_type, field_nodes, info, item_path, item))
+                else:
+                    completed.append(self.execute_fields(object_type, item, item_path, sub_fields))
+            except Exception as raw_error:
+                error = located_error(raw_error, field_nodes, item_path.as_list())
+                self.handle_field_error(error, item_type, item_path)
+                completed.append(None)
+        return completed
 
 
 def _argument_defaults(field_def: GraphQLField) -> dict[str, Any] | None:

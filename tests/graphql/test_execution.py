@@ -36,9 +36,14 @@ class Thing(graphene.ObjectType):
 
 class Query(graphene.ObjectType):
     things = graphene.List(Thing)
+    strict_things = graphene.List(graphene.NonNull(Thing))
 
     @staticmethod
     def resolve_things(root, info):
+        return root["things"]
+
+    @staticmethod
+    def resolve_strict_things(root, info):
         return root["things"]
 
 
@@ -107,6 +112,22 @@ def test_the_shortcut_reads_plain_columns_without_a_resolve_info():
     )
     assert result.data == {"things": [{"name": "a", "count": 1}] * 3}
     assert built == ["things"]
+
+
+def test_null_items_of_object_lists_are_completed_as_graphql_core_does():
+    rows = [Row(name="a", required="ok"), None, Row(name="c", required="ok")]
+    query = "{ things { name } strictThings { name } }"
+    standard, shortcut = both_ways(rows, query)
+    assert shortcut == standard
+    assert standard[0]["things"][1] is None and standard[0]["strictThings"] is None
+    assert [path for _message, path in standard[1]] == [["strictThings", 1]]
+
+
+def test_an_error_inside_a_list_item_nulls_that_item_only():
+    rows = [Row(name="a", required="ok"), Row(name="b", required=None), Row(name="c", required="ok")]
+    standard, shortcut = both_ways(rows, "{ things { name required } }")
+    assert shortcut == standard
+    assert standard[0]["things"][1] is None and standard[0]["things"][2]["name"] == "c"
 
 
 def test_a_missing_attribute_reads_as_null_both_ways():
