@@ -366,7 +366,11 @@ class RegisterConnectionField(DjangoConnectionField):
             queryset = node.filter_queryset(queryset, info)
         pagination["size"] = count = queryset.count()
         cut = calculate_queryset_slice(**pagination)
-        rows = list(queryset.select_related(*plan.select_paths()).only(*plan.only_paths())[cut])
+        # The page's keys first (the ordering's index alone), then its rows by key: an OFFSET deep
+        # into the table would otherwise join every skipped row (10 ms at the end of 9,000).
+        keys = list(queryset.values_list("pk", flat=True)[cut])
+        by_key = {row.pk: row for (row,) in plan.read(self.model._default_manager.filter(pk__in=keys))}
+        rows = [by_key[key] for key in keys]
         plan.fill(rows, info)
         return self.list_connection(rows, pagination, count=count, page=(cut, rows))
 
