@@ -5,6 +5,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from integrations.demo import CHANGE_REASON, build_demo
 from integrations.demo.builder import MUNICIPALITY
@@ -79,6 +80,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         manifest = build_demo(scale=scale, seed=seed, user=acting)
         elapsed = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            # Planner statistics for tables just filled by bulk writes; autovacuum would take
+            # minutes to catch up, and until then PostgreSQL plans for near-empty tables.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         # The dashboard opens at once: its analyses are computed now, not on the first page view.
         call_command("refresh_analyses", verbosity=0)
         if options.get("verbosity", 1) < 1:
