@@ -31,7 +31,7 @@ from portfolio.merge import MergeError, merge_services, move_links
 from portfolio.models import Application, Cost, LearningResource, ManagementPlan, Vendor
 from portfolio.spreadsheets import xlsx_bytes
 from portfolio.views_generic import DETAIL_CONTEXT_HOOKS, Column, Section, detail_url
-from stewardship.analyses import Analyses, dashboard_analyses, register_fingerprint
+from stewardship.analyses import Analyses, dashboard_analyses, register_fingerprint, schedule_refresh
 
 __all__ = [
     "Analyses",
@@ -228,13 +228,21 @@ class DashboardView(AnalysisPage):
     template_name = "dashboard/dashboard.html"
     years = 3
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        analyses = getattr(self, "analyses", None)
+        if analyses is not None and not analyses.current:
+            # Start the refresh once the page is rendered, so it does not compete with the render.
+            response.add_post_render_callback(lambda _response: schedule_refresh(analyses.language))
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         today = timezone.localdate()
         sees_gdpr = user.has_perm("gdpr.view_processingactivity")
-        analyses = Analyses()
-        analyses.preload(dashboard_analyses(sees_gdpr))
+        analyses = self.analyses = Analyses()
+        analyses.preload(dashboard_analyses(sees_gdpr), schedule=False)
         coverage = analyses.coverage()
         duplicates = analyses.duplicates()
         top = analyses.standardisation_top(with_gaps=sees_gdpr)

@@ -360,12 +360,13 @@ class Analyses:
         self._values[name] = value
         return value
 
-    def preload(self, names: Iterable[str]) -> None:
+    def preload(self, names: Iterable[str], *, schedule: bool = True) -> None:
         """Read the last computed results of ``names`` at once, current or not (the dashboard).
 
         One query. If any is older than the register, :attr:`current` turns false,
         :attr:`computed_from` says which state of the register they describe, and a refresh is
-        scheduled. Only if one was never computed (or cannot be read) is the suite computed here.
+        scheduled (unless ``schedule`` is false: the caller then schedules it, e.g. once its page
+        is rendered). Only if one was never computed (or cannot be read) is the suite computed here.
         """
         names = list(names)
         stored = store.load(names, self.language)
@@ -396,7 +397,7 @@ class Analyses:
         self._values.update(values)
         self.computed_from = min(stored[name].computed_from for name in names)
         self.current = all(stored[name].state == self.state for name in names)
-        if not self.current:
+        if not self.current and schedule:
             schedule_refresh(self.language)
 
     def gaps(self):
