@@ -4,17 +4,19 @@ Every write goes through here so that it is atomic, versioned (a stale edit is r
 than silently overwriting someone else's) and recorded in history with the acting user.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "MissingVersionError",
     "StaleEditError",
     "claim_version",
+    "create_with_history",
     "delete_versioned",
     "save_form",
     "set_links",
@@ -167,3 +169,59 @@ def set_links(
         row.save()
         changed = True
     return changed
+
+
+def _lower_email(person: models.Model) -> None:
+    person.email = person.email.strip().lower()
+
+
+def _what_save_derives() -> dict[Callable, tuple[Callable[[models.Model], None], ...]]:
+    """For each ``save()`` a bulk insert may stand in for, the steps that ``save()`` would take.
+
+    ``bulk_create`` calls neither ``save()`` nor its signals, so what a model's ``save()`` derives
+    (the folded search column, a lower-cased e-mail address) is derived here instead. A model
+    whose ``save()`` does something not listed is refused rather than written incompletely.
+    """
+    from portfolio.models import Person
+    from portfolio.models.base import SearchableModel
+
+    def refresh_search_text(obj: models.Model) -> None:
+        obj.refresh_search_text()
+
+    return {
+        models.Model.save: (),
+        SearchableModel.save: (refresh_search_text,),
+        Person.save: (_lower_email, refresh_search_text),
+    }
+
+
+def create_with_history(
+    objs: Sequence[models.Model], *, user=None, reason: str = "", batch_size: int | None = None
+) -> list[models.Model]:
+    """Insert many new records of one model, each with the history row ``save_form`` would write.
+
+    For imports of thousands of rows, where one INSERT and one history INSERT per record is what
+    takes the time. The records get their primary keys (and ``created``/``updated``) as by
+    ``save()``; each history row is of type "+", at this moment, with ``user`` and ``reason``
+    exactly as :func:`stamp_history` gives them to a single save. The caller validates first
+    (with the model's Form) and runs this inside its transaction; a refused row (a constraint)
+    raises ``IntegrityError`` and the caller's transaction decides what is kept.
+    """
+    if not objs:
+        return []
+    model = type(objs[0])
+    steps = _what_save_derives().get(model.save)
+    if steps is None:
+        raise TypeError(f"{model.__name__}.save() derives values that create_with_history does not know")
+    for obj in objs:
+        if type(obj) is not model or obj.pk is not None:
+            raise ValueError("create_with_history takes new records of one model")
+        for step in steps:
+            step(obj)
+        stamp_history(obj, user, reason)
+    with transaction.atomic():
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
+        history = getattr(model, "history", None)
+        if history is not None:
+            history.bulk_history_create(objs, batch_size=batch_size, default_date=timezone.now())
+    return list(objs)
