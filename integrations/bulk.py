@@ -27,7 +27,7 @@ from typing import Any
 from django import forms
 from django.db import DatabaseError, models
 
-from portfolio.services import create_with_history
+from portfolio.services import create_with_history, update_with_history
 
 __all__ = ["BulkWriteRefused", "BulkWriter", "KnownRecords", "bulk_capable"]
 
@@ -65,6 +65,7 @@ class KnownRecords:
     def __init__(self) -> None:
         self._by_model: dict[type[models.Model], dict[Any, models.Model]] = {}
         self._shared: dict[type, _SharedFields | None] = {}
+        self._links: dict[tuple[type[models.Model], str], dict[Any, list[Any]]] = {}
 
     def find(self, model: type[models.Model], value: Any) -> models.Model | None:
         if isinstance(value, model):
@@ -78,6 +79,39 @@ class KnownRecords:
     def add(self, obj: models.Model) -> None:
         if obj.pk is not None and type(obj) in self._by_model:
             self._by_model[type(obj)][obj.pk] = obj
+
+    def give_links(self, instance: models.Model, link_fields: dict[str, tuple]) -> None:
+        """Give a stored ``instance`` its links, read for all records at once, as a prefetch would.
+
+        Its Form's initial values and the comparison with the row read them; without this,
+        each would be a query per row. Whoever changes links drops the instance's
+        ``_prefetched_objects_cache`` and calls :meth:`note_links` (the importer does).
+        """
+        cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name, (through, owner_field, target_field) in link_fields.items():
+            if name in cache:
+                continue
+            key = (through, owner_field)
+            if key not in self._links:
+                by_owner: dict[Any, list[Any]] = {}
+                rows = through._default_manager.values_list(f"{owner_field}_id", f"{target_field}_id")
+                for owner, target in rows.order_by("pk"):
+                    by_owner.setdefault(owner, []).append(target)
+                self._links[key] = by_owner
+            target_model = through._meta.get_field(target_field).related_model
+            targets = [self.find(target_model, pk) for pk in self._links[key].get(instance.pk, [])]
+            queryset = getattr(instance, name).all()  # not run: filled as prefetch_related fills it
+            queryset._result_cache = targets
+            queryset._prefetch_done = True
+            cache[name] = queryset
+
+    def note_links(self, form: forms.ModelForm) -> None:
+        """Remember the links the saved ``form`` gave its record (a later row may read them)."""
+        instance = form.instance
+        for name, (through, owner_field, _target_field) in getattr(form, "link_fields", {}).items():
+            if name in form.cleaned_data and name in form.fields and (through, owner_field) in self._links:
+                targets = [target.pk for target in form.cleaned_data[name] or []]
+                self._links[(through, owner_field)][instance.pk] = targets
 
     def form(self, form_class: type[forms.ModelForm], **kwargs: Any) -> forms.ModelForm:
         """``form_class(**kwargs)`` whose choice fields answer from memory.
@@ -215,23 +249,39 @@ class BulkWriter:
         self.reason = reason
         self.known = known
         self._pending: dict[type[models.Model], list[models.Model]] = {}
+        self._updates: dict[type[models.Model], list[models.Model]] = {}
         self._pending_ids: set[int] = set()
+        self._forms_with_links: list[forms.ModelForm] = []
+        #: (model, key) of the stored records with a change waiting, whichever object holds it
+        self._updated_keys: set[tuple[type[models.Model], Any]] = set()
 
     @property
     def pending(self) -> bool:
         return bool(self._pending_ids)
 
     def is_pending(self, obj: Any) -> bool:
-        return id(obj) in self._pending_ids
+        """Whether ``obj`` (or another object for the same stored record) waits for ``flush``."""
+        if id(obj) in self._pending_ids:
+            return True
+        return getattr(obj, "pk", None) is not None and (type(obj), obj.pk) in self._updated_keys
 
     def create(self, form: forms.ModelForm) -> models.Model:
         """Collect the new record of the valid ``form`` and its links, as ``save_form`` would save them."""
         instance = form.save(commit=False)
         self._collect(instance)
+        self._forms_with_links.append(form)
         for name, (through, owner_field, target_field) in getattr(form, "link_fields", {}).items():
             if name in form.cleaned_data and name in form.fields:
                 for target in form.cleaned_data[name] or []:
                     self._collect(through(**{owner_field: instance, target_field: target}))
+        return instance
+
+    def update(self, form: forms.ModelForm) -> models.Model:
+        """Collect the changed stored record of the valid ``form`` (its links unchanged)."""
+        instance = form.save(commit=False)
+        self._updates.setdefault(type(instance), []).append(instance)
+        self._pending_ids.add(id(instance))
+        self._updated_keys.add((type(instance), instance.pk))
         return instance
 
     def _collect(self, obj: models.Model) -> None:
@@ -240,9 +290,11 @@ class BulkWriter:
 
     def flush(self) -> None:
         """Insert everything collected, with history; raise :class:`BulkWriteRefused` if refused."""
-        if not self._pending:
+        if not self._pending_ids:
             return
-        pending, self._pending, self._pending_ids = self._pending, {}, set()
+        pending, updates, created_forms = self._pending, self._updates, self._forms_with_links
+        self._pending, self._updates, self._pending_ids, self._updated_keys = {}, {}, set(), set()
+        self._forms_with_links = []
         try:
             for model in _referenced_first(pending):
                 # A record pointing at one inserted a moment ago (a link at its system, a system at
@@ -251,5 +303,10 @@ class BulkWriter:
                 create_with_history(objs, user=self.user, reason=self.reason)
                 for obj in objs:
                     self.known.add(obj)
+            for objs in updates.values():
+                # After the inserts: a changed record may now point at a new vendor.
+                update_with_history(objs, user=self.user, reason=self.reason)
         except DatabaseError as exc:
             raise BulkWriteRefused(str(exc)) from exc
+        for form in created_forms:
+            self.known.note_links(form)

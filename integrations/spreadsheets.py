@@ -557,7 +557,7 @@ def _stored_values_match(instance: models.Model, values: dict[str, Any]) -> bool
             continue
         field_ = instance._meta.get_field(name)
         if field_.many_to_many:
-            stored = set(getattr(instance, name).values_list("pk", flat=True))
+            stored = {obj.pk for obj in getattr(instance, name).all()}  # prefetched when read
             if stored != {obj.pk for obj in value}:
                 return False
             continue
@@ -594,17 +594,35 @@ def form_would_change(form, snapshot: dict[str, Any]) -> bool:
     what they normalise (an organisationsnummer's dash, the order of a set of choices) does
     not count as a change; links are compared as sets of primary keys.
     """
+    return bool(changed_fields(form, snapshot)) or links_would_change(form)
+
+
+def changed_fields(form, snapshot: dict[str, Any]) -> list[str]:
+    """The names of the fields whose values saving ``form`` would change (see :func:`form_would_change`)."""
     instance = form.instance
-    for fk in instance._meta.concrete_fields:
-        if fk.many_to_one and fk.is_cached(instance) and _is_waiting(fk.get_cached_value(instance)):
-            return True  # it now points at a record this import creates
-    for attname, before in snapshot.items():
-        after = getattr(instance, attname)
-        if isinstance(before, list) or isinstance(after, list):
+    changed = []
+    for model_field in instance._meta.concrete_fields:
+        if model_field.attname not in snapshot:
+            continue
+        before, after = snapshot[model_field.attname], getattr(instance, model_field.attname)
+        points_at_new = (
+            model_field.many_to_one
+            and model_field.is_cached(instance)
+            and _is_waiting(model_field.get_cached_value(instance))
+        )
+        if points_at_new:
+            changed.append(model_field.name)  # it now points at a record this import creates
+        elif isinstance(before, list) or isinstance(after, list):
             if sorted(before or []) != sorted(after or []):
-                return True
+                changed.append(model_field.name)
         elif str(before or "") != str(after or "") and before != after:
-            return True
+            changed.append(model_field.name)
+    return changed
+
+
+def links_would_change(form) -> bool:
+    """Whether saving ``form`` would change its record's links (compared as sets of keys)."""
+    instance = form.instance
     for name in form.fields:
         field = (
             instance._meta.get_field(name) if name in {f.name for f in instance._meta.many_to_many} else None
@@ -681,11 +699,15 @@ class RowImporter:
         """``form_class(**kwargs)``; in a bulk import one whose choice fields answer from memory."""
         return form_class(**kwargs) if self.known is None else self.known.form(form_class, **kwargs)
 
-    def _is_valid(self, form, *, new: bool) -> bool:
-        """``form.is_valid()``; in a bulk import answered without a query per row."""
+    def _is_valid(self, form) -> bool:
+        """``form.is_valid()``; in a bulk import answered without a query per row.
+
+        With a bulk writer, constraints are the database's to check: every write of a bulk
+        import that the database refuses makes the file go in again row by row.
+        """
         if self.known is None:
             return form.is_valid()
-        with self.known.validating(form, constraints_by_database=new and self.writer is not None):
+        with self.known.validating(form, constraints_by_database=self.writer is not None):
             return form.is_valid()
 
     def _create(self, form) -> models.Model:
@@ -775,7 +797,7 @@ class RowImporter:
 
     def _create_vendor(self, text: str, fail: Callable[[str], None]) -> Vendor | None:
         form = self._form(VendorForm, data={"name": text})
-        if not self._is_valid(form, new=True):
+        if not self._is_valid(form):
             fail("; ".join(str(m) for ms in form.errors.values() for m in ms))
             return None
         vendor = self._create(form)
@@ -795,7 +817,7 @@ class RowImporter:
         if "@" in text:
             data["email"] = text.lower()
         form = self._form(PersonForm, data=data)
-        if not self._is_valid(form, new=True):
+        if not self._is_valid(form):
             fail("; ".join(str(m) for ms in form.errors.values() for m in ms))
             return None
         person = self._create(form)
@@ -886,11 +908,16 @@ class RowImporter:
         if self.writer is not None and self.writer.is_pending(instance):
             self.flush()  # an earlier row of this file created it: update it in the database
         is_new = instance is None
+        link_fields = getattr(self.spec.form_class, "link_fields", {})
+        if not is_new and self.known is not None and link_fields.keys() & values.keys():
+            self.known.give_links(instance, link_fields)
         if not is_new and _stored_values_match(instance, values):
             # Nothing to change: no form round, no save, no history. A stored record already
             # passed its Form when it was saved.
-            changed, form = False, None
+            changed, form, links_changed = False, None, False
         else:
+            if not is_new and self.known is not None:
+                self.known.give_links(instance, link_fields)
             instance = instance or self.spec.model()
             snapshot = snapshot_fields(instance)
             # The form's data is filled from its own initial values (the record as stored, or a
@@ -902,12 +929,20 @@ class RowImporter:
             for name, value in values.items():
                 if not name.startswith("_"):
                     data[name] = _form_value(value)
-            if not self._is_valid(form, new=is_new):
+            if not self._is_valid(form):
                 self._form_errors(form, raw_by_field, row_number, errors)
                 return result
-            changed = is_new or form_would_change(form, snapshot)
+            links_changed = links_would_change(form)
+            changed = is_new or links_changed or bool(changed_fields(form, snapshot))
         if not changed and not self._has_extras(values):
             result.status = UNCHANGED
+            return result
+        fields_only = changed and not is_new and not links_changed and not self._has_extras(values)
+        if fields_only and self.writer is not None:
+            # A change of fields only: collected for a bulk update (links and roles are saved row by row).
+            instance = self.writer.update(form)
+            self._remember(instance, is_new)
+            result.status = UPDATED
             return result
         if is_new and self.writer is not None:
             instance = self.writer.create(form)
@@ -922,6 +957,9 @@ class RowImporter:
             with transaction.atomic():
                 if changed:
                     instance = save_form(form, user=self.user, reason=self.reason)
+                    instance.__dict__.pop("_prefetched_objects_cache", None)  # its links may have changed
+                    if self.known is not None:
+                        self.known.note_links(form)
                     self._remember(instance, is_new)
                 extra_changed = self._extras(instance, values, raw_by_field, row_number, errors)
                 if errors:
@@ -1014,7 +1052,7 @@ class RowImporter:
         }
         form = self._form(RoleAssignmentForm, data=data)
         collect = writer is not None
-        if not self._is_valid(form, new=collect):
+        if not self._is_valid(form):
             for messages in form.errors.values():
                 for message in messages:
                     errors.append(RowError(row, cell.header, cell.raw, str(message)))
