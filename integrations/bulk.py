@@ -9,12 +9,13 @@ history INSERT and the links'. Nothing here changes *what* is checked, only wher
   from the records the import has already read or created (one query per model, not per row).
   Whatever it does not hold — a filtered queryset, an unknown key — goes to Django's own check,
   so a wrong value gets Django's own error.
-* For a new record, the model's constraints (unique external id, check constraints) are left to
-  the database, which enforces the same ``Meta.constraints``. :class:`BulkWriter` collects the new
-  records and inserts them with their history in a few statements
-  (``portfolio.services.create_with_history``). If the database refuses any of them,
-  :class:`BulkWriteRefused` is raised and the importer runs the file again row by row, so the
-  report then says row, column, value and reason exactly as the row-by-row import always has.
+* The model's constraints (unique external id, check constraints) are left to the database,
+  which enforces the same ``Meta.constraints``. :class:`BulkWriter` collects new records (with
+  their links) and changed ones and writes them with their history in a few statements
+  (``portfolio.services.create_with_history`` and ``update_with_history``). If the database
+  refuses any of them, :class:`BulkWriteRefused` is raised and the importer runs the file again
+  row by row, so the report then says row, column, value and reason exactly as the row-by-row
+  import always has.
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ def bulk_capable(form_class: type) -> bool:
     link_fields = getattr(form_class, "link_fields", {})
     fields = form_class._meta.fields or ()
     return all(f.name in link_fields for f in model._meta.many_to_many if f.name in fields)
+
+
+def _links_of(form: forms.ModelForm) -> list[tuple[type[models.Model], str, str, list[models.Model]]]:
+    """(link model, owner field, target field, targets) for each link field a valid ``form`` saves."""
+    return [
+        (through, owner_field, target_field, list(form.cleaned_data[name] or []))
+        for name, (through, owner_field, target_field) in getattr(form, "link_fields", {}).items()
+        if name in form.cleaned_data and name in form.fields
+    ]
 
 
 class _SharedFields(dict):
@@ -107,11 +117,14 @@ class KnownRecords:
 
     def note_links(self, form: forms.ModelForm) -> None:
         """Remember the links the saved ``form`` gave its record (a later row may read them)."""
-        instance = form.instance
-        for name, (through, owner_field, _target_field) in getattr(form, "link_fields", {}).items():
-            if name in form.cleaned_data and name in form.fields and (through, owner_field) in self._links:
-                targets = [target.pk for target in form.cleaned_data[name] or []]
-                self._links[(through, owner_field)][instance.pk] = targets
+        for through, owner_field, _target_field, targets in _links_of(form):
+            self.note_link_targets(through, owner_field, form.instance.pk, targets)
+
+    def note_link_targets(
+        self, through: type[models.Model], owner_field: str, owner: Any, targets: list[models.Model]
+    ) -> None:
+        if (through, owner_field) in self._links:
+            self._links[(through, owner_field)][owner] = [target.pk for target in targets]
 
     def form(self, form_class: type[forms.ModelForm], **kwargs: Any) -> forms.ModelForm:
         """``form_class(**kwargs)`` whose choice fields answer from memory.
@@ -236,7 +249,7 @@ def _referenced_first(models_: Iterable[type[models.Model]]) -> list[type[models
 
 
 class BulkWriter:
-    """Collects an import's new records (and their links) and writes them in bulk with history.
+    """Collects an import's new records (with their links) and changed ones; writes them in bulk.
 
     Records are inserted model by model, each after the models it points at, so a vendor created
     for row 3 is written before the system of row 3 that points at it. ``flush`` writes
@@ -251,7 +264,8 @@ class BulkWriter:
         self._pending: dict[type[models.Model], list[models.Model]] = {}
         self._updates: dict[type[models.Model], list[models.Model]] = {}
         self._pending_ids: set[int] = set()
-        self._forms_with_links: list[forms.ModelForm] = []
+        #: (record, link model, owner field, targets) of the links collected, noted once written
+        self._new_links: list[tuple[models.Model, type[models.Model], str, list[models.Model]]] = []
         #: (model, key) of the stored records with a change waiting, whichever object holds it
         self._updated_keys: set[tuple[type[models.Model], Any]] = set()
 
@@ -269,11 +283,10 @@ class BulkWriter:
         """Collect the new record of the valid ``form`` and its links, as ``save_form`` would save them."""
         instance = form.save(commit=False)
         self._collect(instance)
-        self._forms_with_links.append(form)
-        for name, (through, owner_field, target_field) in getattr(form, "link_fields", {}).items():
-            if name in form.cleaned_data and name in form.fields:
-                for target in form.cleaned_data[name] or []:
-                    self._collect(through(**{owner_field: instance, target_field: target}))
+        for through, owner_field, target_field, targets in _links_of(form):
+            for target in targets:
+                self._collect(through(**{owner_field: instance, target_field: target}))
+            self._new_links.append((instance, through, owner_field, targets))
         return instance
 
     def update(self, form: forms.ModelForm) -> models.Model:
@@ -292,9 +305,9 @@ class BulkWriter:
         """Insert everything collected, with history; raise :class:`BulkWriteRefused` if refused."""
         if not self._pending_ids:
             return
-        pending, updates, created_forms = self._pending, self._updates, self._forms_with_links
+        pending, updates, new_links = self._pending, self._updates, self._new_links
         self._pending, self._updates, self._pending_ids, self._updated_keys = {}, {}, set(), set()
-        self._forms_with_links = []
+        self._new_links = []
         try:
             for model in _referenced_first(pending):
                 # A record pointing at one inserted a moment ago (a link at its system, a system at
@@ -308,5 +321,5 @@ class BulkWriter:
                 update_with_history(objs, user=self.user, reason=self.reason)
         except DatabaseError as exc:
             raise BulkWriteRefused(str(exc)) from exc
-        for form in created_forms:
-            self.known.note_links(form)
+        for instance, through, owner_field, targets in new_links:
+            self.known.note_link_targets(through, owner_field, instance.pk, targets)

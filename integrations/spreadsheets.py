@@ -6,11 +6,11 @@ every refusal says where and why. So:
 * The file is checked before it is parsed (size, type, a zip bomb, a password) and read with
   pandas as text only (``dtype=str``: "0012345678" stays a string, blanks become "").
 * Each row is validated by the *same* Form as the web page (``portfolio/forms.py``,
-  ``gdpr/forms.py``) and written through ``portfolio.services`` (``save_form``, or
-  ``create_with_history`` for new records in bulk), so history records the importing user and a
-  change reason naming the file.
+  ``gdpr/forms.py``) and written through ``portfolio.services`` (``save_form``, or in bulk
+  ``create_with_history`` and ``update_with_history``), so history records the importing user
+  and a change reason naming the file.
 * 10,000 rows take seconds, not minutes: ``integrations/bulk.py`` answers the Forms' existence
-  checks from memory and inserts new records in bulk. A file with any error (found by a Form,
+  checks from memory and writes new and changed records in bulk. A file with any error (found by a Form,
   or by the database refusing the bulk insert) is imported again row by row, so what is stored
   and reported is always what the row-by-row import stores and reports.
 * The whole import runs in one transaction. A dry run, or a run with any error, is rolled
@@ -38,7 +38,7 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, connections, models, transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -668,8 +668,8 @@ class _Cell:
 class RowImporter:
     """Turns the rows of one kind into form submissions and saves them; see :func:`import_rows`.
 
-    ``bulk``: validate without a query per row and collect new records for a bulk insert
-    (``integrations.bulk``). Anything that would make the outcome differ from the row-by-row
+    ``bulk``: validate without a query per row and collect new and changed records for a bulk
+    write (``integrations.bulk``). Anything that would make the outcome differ from the row-by-row
     import — the database refusing a row, a row failing after its record was saved — raises
     :class:`~integrations.bulk.BulkWriteRefused`, and :func:`import_rows` imports the file again
     row by row.
@@ -687,9 +687,13 @@ class RowImporter:
         self._deferred_roles: list[tuple] = []
         # Kinds matched by a query (costs, activities, contracts) would not see records still
         # waiting for their insert; they are saved row by row.
+        # The database must hand back the keys of inserted rows (links and roles point at them).
         self.writer = (
             BulkWriter(user=user, reason=reason, known=self.known)
-            if bulk and spec.match in ("service", "person") and bulk_capable(spec.form_class)
+            if bulk
+            and spec.match in ("service", "person")
+            and bulk_capable(spec.form_class)
+            and connections[spec.model._default_manager.db].features.can_return_rows_from_bulk_insert
             else None
         )
 
