@@ -134,6 +134,30 @@ class RegisterExecutionContext(ExecutionContext):
             return None
 
 
+    def complete_value(
+        self,
+        return_type: Any,
+        field_nodes: list[FieldNode],
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+    ) -> Any:
+        """Objects and lists, required or not, go straight to their completion; everything else
+        (leaves, nulls, errors, abstract types) through graphql-core's dispatch. A completed
+        object or list is never null, so a required one needs no null check."""
+        if (
+            self.is_awaitable is never_awaitable
+            and result is not None
+            and result is not Undefined
+            and not isinstance(result, Exception)
+        ):
+            inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+            if isinstance(inner, GraphQLObjectType):
+                return self.complete_object_value(inner, field_nodes, info, path, result)
+            if isinstance(inner, GraphQLList):
+                return self.complete_list_value(inner, field_nodes, info, path, result)
+        return super().complete_value(return_type, field_nodes, info, path, result)
+
     def complete_list_value(
         self,
         return_type: GraphQLList,

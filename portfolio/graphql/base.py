@@ -253,6 +253,11 @@ def _sort_key(model: type[models.Model]):
     return key
 
 
+#: The cursor of a position (base64 of "arrayconnection:N"): computed once per position, as every
+#: nested list of an answer starts again at 0.
+cursor_at = functools.lru_cache(maxsize=10_000)(offset_to_cursor)
+
+
 @functools.cache
 def accessor_name(field_name: str) -> str:
     """The model accessor behind a GraphQL field name, e.g. ``processing_activities``."""
@@ -415,7 +420,7 @@ class RegisterConnectionField(DjangoConnectionField):
             cut, page_rows = page
         edge = self.connection_type.Edge
         edges = [
-            edge(node=row, cursor=offset_to_cursor(cut.start + index)) for index, row in enumerate(page_rows)
+            edge(node=row, cursor=cursor_at(cut.start + index)) for index, row in enumerate(page_rows)
         ]
         connection = connection_adapter(
             cls=self.connection_type,

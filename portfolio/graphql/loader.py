@@ -123,20 +123,20 @@ class NodePlan:
         to be read by the types' resolvers. Another column would be loaded on access, as with
         ``only()``.
         """
-        db = queryset.db
-        width = len(self.value_paths())
-        for values in queryset.values_list(*self.value_paths(), *extra):
-            instance, _end = self.build(values, 0, db)
-            yield (instance, *values[width:])
+        db, build = queryset.db, self.build
+        paths = self.value_paths()
+        width = len(paths)
+        for values in queryset.values_list(*paths, *extra):
+            yield (build(values, 0, db)[0], *values[width:])
 
     def build(self, values: tuple, start: int, db: str) -> tuple[models.Model | None, int]:
         """The instance whose columns begin at ``values[start]`` (None for an empty outer join),
         and where the next row's columns begin."""
-        names = self.attnames
+        names, model = self.attnames, self.type._meta.model
         end = start + len(names)
         instance = None
         if values[start] is not None:
-            instance = self.model.__new__(self.model)
+            instance = model.__new__(model)
             instance.__dict__.update(zip(names, values[start:end], strict=True))
             state = instance._state = ModelState()
             state.adding, state.db = False, db
@@ -151,8 +151,9 @@ class NodePlan:
         if not rows:
             return
         for name, plan in self.foreign.items():
-            related = [target for target in (getattr(row, name) for row in rows) if target is not None]
-            plan.fill(related, info)
+            if plan.children or plan.foreign:
+                related = [target for target in (getattr(row, name) for row in rows) if target is not None]
+                plan.fill(related, info)
         for accessor, child in self.children.items():
             child.load(rows, accessor, info)
 
