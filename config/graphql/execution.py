@@ -87,34 +87,56 @@ class RegisterExecutionContext(ExecutionContext):
         ):
             return super().execute_fields(parent_type, source_value, path, fields)
         results = {}
-        schema = self.schema
-        for response_name, field_nodes in fields.items():
-            field_def = get_field_def(schema, parent_type, field_nodes[0])
-            plan = _plain_leaf(field_def) if field_def is not None else None
-            if plan is not None:
-                value = _read_leaf(source_value, plan)
+        for response_name, field_nodes, field_def, leaf in self._field_plan(parent_type, fields):
+            if leaf is not None:
+                value = _read_leaf(source_value, leaf)
                 if value is not Undefined:
                     results[response_name] = value
                     continue
+            if field_def is None:
+                continue
             # The long path: graphql-core resolves, completes and reports errors with their path.
-            result = self.execute_field(
-                parent_type, source_value, field_nodes, Path(path, response_name, parent_type.name)
+            results[response_name] = self._execute_field(
+                parent_type, source_value, field_nodes, Path(path, response_name, parent_type.name), field_def
             )
-            if result is not Undefined:
-                results[response_name] = result
         return results
 
+    def _field_plan(self, parent_type: GraphQLObjectType, fields: dict[str, list[FieldNode]]) -> list[tuple]:
+        """(response name, nodes, definition, leaf plan) per field, worked out once per selection:
+        graphql-core collects the sub-fields of a type once per list, so the same ``fields`` comes
+        back for every object of it."""
+        plans = self.__dict__.setdefault("_field_plans", {})
+        kept = plans.get(id(fields))
+        if kept is not None and kept[0] is fields and kept[1] is parent_type:
+            return kept[2]
+        plan = []
+        for response_name, field_nodes in fields.items():
+            field_def = get_field_def(self.schema, parent_type, field_nodes[0])
+            leaf = _plain_leaf(field_def) if field_def is not None else None
+            plan.append((response_name, field_nodes, field_def, leaf))
+        plans[id(fields)] = (fields, parent_type, plan)  # holding ``fields`` keeps its id unique
+        return plan
 
     def execute_field(
         self, parent_type: GraphQLObjectType, source: Any, field_nodes: list[FieldNode], path: Path
     ) -> Any:
-        """graphql-core's ``execute_field`` for synchronous execution, without coercing arguments
-        the query does not give (a field then gets its declared defaults, worked out once)."""
         if self.is_awaitable is not never_awaitable or self.middleware_manager is not None:
             return super().execute_field(parent_type, source, field_nodes, path)
         field_def = get_field_def(self.schema, parent_type, field_nodes[0])
         if not field_def:
             return Undefined
+        return self._execute_field(parent_type, source, field_nodes, path, field_def)
+
+    def _execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_nodes: list[FieldNode],
+        path: Path,
+        field_def: GraphQLField,
+    ) -> Any:
+        """graphql-core's ``execute_field`` for synchronous execution, without coercing arguments
+        the query does not give (a field then gets its declared defaults, worked out once)."""
         return_type = field_def.type
         resolve_fn = field_def.resolve or self.field_resolver
         info = self.build_resolve_info(field_def, field_nodes, parent_type, path)
@@ -132,7 +154,6 @@ class RegisterExecutionContext(ExecutionContext):
             error = located_error(raw_error, field_nodes, path.as_list())
             self.handle_field_error(error, return_type, path)
             return None
-
 
     def complete_value(
         self,
