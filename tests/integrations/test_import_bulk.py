@@ -223,6 +223,17 @@ def test_a_dry_run_of_a_valid_file_writes_nothing():
     assert register_counts() == before
 
 
+def test_a_refused_row_leaves_nothing_on_the_record_for_later_rows_to_compare_with(register):
+    rows = [
+        ["Systemnamn", "Livscykelstatus", "Externt id"],
+        ["Nytt namn", "Avvecklad", "OLD-1"],  # refused: no retirement date
+        ["Nytt namn", "", "OLD-1"],  # compared with what is stored: a new name, so an update
+    ]
+    by_row, bulk = both_ways(csv_bytes(rows))
+    assert by_row == bulk
+    assert [status for _row, status, *_rest in bulk[0]] == ["error", "updated"]
+
+
 def _systems_file(count: int) -> bytes:
     rows = [
         ["Systemnamn", "Leverantör", "Användargrupper", "Verksamhetsförmågor", "Används av", "Systemägare"]
