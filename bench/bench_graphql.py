@@ -7,6 +7,7 @@ relations; the floor for the whole register reads every table once."""
 
 from __future__ import annotations
 
+import gc
 import json
 import statistics
 import time
@@ -142,7 +143,12 @@ def _floor(limit: int | None) -> tuple[int, float]:
 
 
 def _median(run) -> tuple:
-    results = [run() for _ in range(REPEAT)]
+    """The median of REPEAT runs, each started after a full collection so that neither side of the
+    ratio pays for garbage the other left behind."""
+    results = []
+    for _ in range(REPEAT):
+        gc.collect()
+        results.append(run())
     seconds = statistics.median(r[1] for r in results)
     return (*results[0][:1], seconds, *results[0][2:])
 
