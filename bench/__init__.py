@@ -7,7 +7,7 @@ against it, and collects the rows.
 
 from dataclasses import asdict, dataclass
 
-__all__ = ["Measurement", "asdict"]
+__all__ = ["Measurement", "QueryCounter", "asdict"]
 
 
 @dataclass
@@ -17,3 +17,18 @@ class Measurement:
     value: float
     unit: str = ""
     note: str = ""
+
+
+class QueryCounter:
+    """Counts SQL statements as a ``connection.execute_wrapper``.
+
+    ``CaptureQueriesContext`` stops counting at 9,000 statements (STACK.md), which a full walk of
+    the register passes.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)

@@ -12,7 +12,7 @@ import random
 import time
 from collections.abc import Callable
 
-from bench import Measurement
+from bench import Measurement, QueryCounter
 
 AREA = "analysis"
 SYLLABLES = [
@@ -39,21 +39,10 @@ SYLLABLES = [
 ]
 
 
-class _QueryCounter:
-    """Counts queries with ``execute_wrapper`` (CaptureQueriesContext stops at 9,000: STACK.md)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def _timed(func: Callable[[], object]) -> tuple[float, int, object]:
     from django.db import connection
 
-    counter = _QueryCounter()
+    counter = QueryCounter()
     with connection.execute_wrapper(counter):
         started = time.perf_counter()
         result = func()

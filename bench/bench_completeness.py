@@ -10,18 +10,7 @@ import time
 
 from django.db import connection, transaction
 
-from bench import Measurement
-
-
-class QueryCounter:
-    """Counts every query (CaptureQueriesContext stops at 9,000; STACK.md)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
+from bench import Measurement, QueryCounter
 
 
 def measure(func) -> tuple[float, int, object]:

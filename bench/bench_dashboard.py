@@ -20,24 +20,15 @@ import statistics
 import threading
 import time
 
-from bench import Measurement
+from bench import Measurement, QueryCounter
 
 REPEATS = 5
-
-
-class _Counter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def _timed_get(client, url: str) -> tuple[float, int, object]:
     from django.db import connection
 
-    counter = _Counter()
+    counter = QueryCounter()
     with connection.execute_wrapper(counter):
         started = time.perf_counter()
         response = client.get(url)

@@ -13,7 +13,7 @@ import statistics
 import time
 from collections import defaultdict
 
-from bench import Measurement
+from bench import Measurement, QueryCounter
 
 AREA = "graphql"
 REPEAT = 3
@@ -36,17 +36,6 @@ query Landscape($after: String) {
   }
 }
 """
-
-
-class QueryCounter:
-    """Counts SQL statements via ``connection.execute_wrapper`` (CaptureQueriesContext stops at 9,000)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def _client():
