@@ -208,22 +208,23 @@ def _selections(info: GraphQLResolveInfo, nodes: list[FieldNode], type_name: str
 
 
 def _connection_plan(info: GraphQLResolveInfo, node_type: Any, nodes: list[FieldNode]) -> NodePlan:
-    connection_name = node_type._meta.connection._meta.name
-    edge_name = node_type._meta.connection.Edge._meta.name
-    edge_nodes, object_nodes = [], []
-    for selected in _selections(info, nodes, connection_name):
+    connection = node_type._meta.connection
+    edges = _pick(info, nodes, connection._meta.name, _CONNECTION_FIELDS, "edges")
+    return _node_plan(info, node_type, _pick(info, edges, connection.Edge._meta.name, _EDGE_FIELDS, "node"))
+
+
+def _pick(
+    info: GraphQLResolveInfo, nodes: list[FieldNode], type_name: str, allowed: set[str], wanted: str
+) -> list[FieldNode]:
+    """The ``wanted`` fields selected under ``nodes``; a field outside ``allowed`` is not planned."""
+    picked = []
+    for selected in _selections(info, nodes, type_name):
         name = selected.name.value
-        if name not in _CONNECTION_FIELDS:
+        if name not in allowed:
             raise Unsupported(name)
-        if name == "edges":
-            edge_nodes.append(selected)
-    for selected in _selections(info, edge_nodes, edge_name):
-        name = selected.name.value
-        if name not in _EDGE_FIELDS:
-            raise Unsupported(name)
-        if name == "node":
-            object_nodes.append(selected)
-    return _node_plan(info, node_type, object_nodes)
+        if name == wanted:
+            picked.append(selected)
+    return picked
 
 
 def _node_plan(info: GraphQLResolveInfo, node_type: Any, nodes: list[FieldNode]) -> NodePlan:
