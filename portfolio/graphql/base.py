@@ -375,7 +375,7 @@ class RegisterConnectionField(DjangoConnectionField):
         # into the table would otherwise join every skipped row (10 ms at the end of 9,000).
         keys = list(queryset.values_list("pk", flat=True)[cut])
         by_key = {row.pk: row for (row,) in plan.read(self.model._default_manager.filter(pk__in=keys))}
-        rows = [by_key[key] for key in keys]
+        rows = [by_key[key] for key in keys if key in by_key]  # a row deleted in between is left out
         plan.fill(rows, info)
         return self.list_connection(rows, pagination, count=count, page=(cut, rows))
 
