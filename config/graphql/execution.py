@@ -42,6 +42,14 @@ _PLAN_ATTRIBUTE = "_systemkarta_plain_leaf"
 _DEFAULTS_ATTRIBUTE = "_systemkarta_argument_defaults"
 
 
+def _default_attribute(field_def: GraphQLField) -> tuple | None:
+    """(attribute, default) when graphene's default resolver reads the field from an attribute."""
+    resolve = field_def.resolve
+    if isinstance(resolve, partial) and resolve.func in _DEFAULT_RESOLVERS and len(resolve.args) == 2:
+        return resolve.args
+    return None
+
+
 def _plain_leaf(field_def: GraphQLField) -> tuple | None:
     """(attribute, default, leaf type, non-null) if ``field_def`` is a leaf that graphene's default
     resolver reads from an attribute; None otherwise. Worked out once per field definition."""
@@ -174,10 +182,66 @@ class RegisterExecutionContext(ExecutionContext):
         ):
             inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
             if isinstance(inner, GraphQLObjectType):
+                plan = self._simple_plan(inner, field_nodes)
+                if plan is not None:
+                    completed = _serialize_simple(plan, result)
+                    if completed is not Undefined:
+                        return completed
                 return self.complete_object_value(inner, field_nodes, info, path, result)
             if isinstance(inner, GraphQLList):
                 return self.complete_list_value(inner, field_nodes, info, path, result)
         return super().complete_value(return_type, field_nodes, info, path, result)
+
+    def _simple_plan(self, object_type: GraphQLObjectType, field_nodes: list[FieldNode]) -> list | None:
+        """How to serialise an object of ``object_type`` under ``field_nodes`` straight from its
+        attributes — when every field below it is a column, ``__typename``, or an object or list
+        read from an attribute (a connection's edges, an edge's node, a foreign key, pageInfo).
+        None when anything needs graphql-core: a resolver of its own, an abstract type, a type
+        check that needs the request. Worked out once per selection."""
+        cache = self.__dict__.setdefault("_simple_plans", {})
+        key = (object_type, *map(id, field_nodes))
+        if key in cache:
+            return cache[key]
+        cache[key] = None  # a recursive selection is not simple
+        is_type_of = object_type.is_type_of
+        if is_type_of is not None and not _ignores_info(is_type_of):
+            return None
+        plan = [_TypeCheck(is_type_of)] if is_type_of is not None else []
+        for response_name, nodes in self.collect_subfields(object_type, field_nodes).items():
+            name = nodes[0].name.value
+            if name == "__typename":
+                plan.append((response_name, _TYPENAME, object_type.name))
+                continue
+            field_def = object_type.fields.get(name)
+            if field_def is None or any(node.arguments for node in nodes):
+                return None
+            leaf = _plain_leaf(field_def)
+            if leaf is not None:
+                plan.append((response_name, _LEAF, leaf))
+                continue
+            reader = _attribute_reader(field_def)
+            if reader is None:
+                return None
+            entry = self._simple_value(field_def.type, nodes)
+            if entry is None:
+                return None
+            plan.append((response_name, reader, entry))
+        cache[key] = plan
+        return plan
+
+    def _simple_value(self, field_type: Any, nodes: list[FieldNode]) -> tuple | None:
+        """(non-null, kind, detail) for a value read from an attribute, or None if not simple."""
+        non_null = isinstance(field_type, GraphQLNonNull)
+        inner = field_type.of_type if non_null else field_type
+        if isinstance(inner, GraphQLObjectType):
+            plan = self._simple_plan(inner, nodes)
+            return None if plan is None else (non_null, _OBJECT, plan)
+        if isinstance(inner, GraphQLList):
+            item = self._simple_value(inner.of_type, nodes)
+            return None if item is None else (non_null, _LIST, item)
+        if is_leaf_type(inner):
+            return (non_null, _SCALAR, inner)
+        return None
 
     def complete_list_value(
         self,
@@ -215,6 +279,93 @@ class RegisterExecutionContext(ExecutionContext):
                 self.handle_field_error(error, item_type, item_path)
                 completed.append(None)
         return completed
+
+
+_TYPENAME, _LEAF, _OBJECT, _LIST, _SCALAR = "typename", "leaf", "object", "list", "scalar"
+
+
+class _TypeCheck:
+    """The first entry of a simple plan whose type asks ``is_type_of`` of each object."""
+
+    def __init__(self, is_type_of: Any) -> None:
+        self.is_type_of = is_type_of
+
+
+def _ignores_info(is_type_of: Any) -> bool:
+    return getattr(getattr(is_type_of, "__func__", None), "ignores_info", False)
+
+
+def _attribute_reader(field_def: GraphQLField) -> tuple | None:
+    """(attribute, default, unless as-of) for a field whose resolver only reads an attribute:
+    graphene's default resolver, or one of ours marked ``reads_attribute`` (a foreign key reads
+    its row from history inside an as-of answer, so that one is plain only outside it)."""
+    attribute = _default_attribute(field_def)
+    if attribute is not None:
+        return (*attribute, False)
+    name = getattr(field_def.resolve, "reads_attribute", None)
+    if name is None:
+        return None
+    return (name, None, getattr(field_def.resolve, "unless_snapshot", False))
+
+
+def _serialize_simple(plan: list, source: Any) -> Any:
+    """The object as graphql-core would complete it, or Undefined at the first thing that needs
+    graphql-core after all (a null where one is not allowed, a value a scalar refuses, an object
+    of another type, a row of an as-of answer): the caller then completes it the long way."""
+    if isinstance(source, dict | Exception):
+        return Undefined
+    out = {}
+    for entry in plan:
+        if isinstance(entry, _TypeCheck):
+            if not entry.is_type_of(source, None):
+                return Undefined
+            continue
+        response_name, kind, detail = entry
+        if kind is _TYPENAME:
+            out[response_name] = detail
+        elif kind is _LEAF:
+            value = _read_leaf(source, detail)
+            if value is Undefined:
+                return Undefined
+            out[response_name] = value
+        else:
+            attribute, default, unless_snapshot = kind
+            if unless_snapshot and getattr(source, "_snapshot", None) is not None:
+                return Undefined
+            try:
+                value = getattr(source, attribute, default)
+            except Exception:
+                return Undefined
+            value = _serialize_value(detail, value)
+            if value is Undefined:
+                return Undefined
+            out[response_name] = value
+    return out
+
+
+def _serialize_value(entry: tuple, value: Any) -> Any:
+    non_null, kind, detail = entry
+    if value is None or value is Undefined:
+        return Undefined if non_null else None
+    if isinstance(value, Exception):
+        return Undefined
+    if kind is _OBJECT:
+        return _serialize_simple(detail, value)
+    if kind is _LIST:
+        if not is_iterable(value):
+            return Undefined
+        items = []
+        for item in value:
+            item = _serialize_value(detail, item)
+            if item is Undefined:
+                return Undefined
+            items.append(item)
+        return items
+    try:
+        serialized = detail.serialize(value)
+    except Exception:
+        return Undefined
+    return Undefined if serialized is None else serialized
 
 
 def _argument_defaults(field_def: GraphQLField) -> dict[str, Any] | None:

@@ -81,6 +81,9 @@ class CountedConnection(relay.Connection):
     def resolve_total_count(root, info) -> int:
         return root.length
 
+    # For config.graphql.execution: this resolver only reads an attribute of the connection.
+    resolve_total_count.reads_attribute = "length"
+
 
 def decode_global_id(value: Any, model: type[models.Model] | None = None) -> str:
     """The primary key inside a Relay id; a plain key passes unchanged so the web form's values work too.
@@ -163,6 +166,9 @@ def _fk_resolver(name: str):
     def resolve(root, info):
         return snapshot_related(root, name)
 
+    # For config.graphql.execution: outside an as-of answer this only reads the attribute.
+    resolve.reads_attribute = name
+    resolve.unless_snapshot = True
     return resolve
 
 
@@ -196,6 +202,8 @@ class RegisterType(DjangoObjectType):
     def is_type_of(cls, root, info) -> bool:
         # Asked for every object of an answer; a row of exactly this model needs no further checks.
         return type(root) is cls._meta.model or super().is_type_of(root, info)
+
+    is_type_of.__func__.ignores_info = True  # config.graphql.execution may ask it without an info
 
     @classmethod
     def view_permission(cls) -> str:

@@ -32,6 +32,8 @@ class Thing(graphene.ObjectType):
     count = graphene.Int()
     when = graphene.Date()
     tags = graphene.List(graphene.String)
+    strict_tags = graphene.List(graphene.NonNull(graphene.String))
+    parent = graphene.Field(lambda: Thing)
 
 
 class Query(graphene.ObjectType):
@@ -45,6 +47,12 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_strict_things(root, info):
         return root["things"]
+
+    one = graphene.Field(Thing)
+
+    @staticmethod
+    def resolve_one(root, info):
+        return root["things"][0]
 
 
 SCHEMA = graphene.Schema(query=Query).graphql_schema
@@ -128,6 +136,30 @@ def test_an_error_inside_a_list_item_nulls_that_item_only():
     standard, shortcut = both_ways(rows, "{ things { name required } }")
     assert shortcut == standard
     assert standard[0]["things"][1] is None and standard[0]["things"][2]["name"] == "c"
+
+
+ONE = "{ one { __typename name count tags strictTags parent { name required parent { name } } } }"
+
+
+def test_an_object_of_columns_and_nested_objects_is_serialised_as_graphql_core_does():
+    row = Row(name="a", required="r", count=2, when=None, tags=["x", None], strict_tags=["y"], parent=None)
+    row.parent = Row(name="p", required="q", parent=Row(name="pp", required="s", parent=None))
+    standard, shortcut = both_ways([row], ONE)
+    assert shortcut == standard
+    one = standard[0]["one"]
+    assert one["__typename"] == "Thing" and one["parent"]["parent"]["name"] == "pp"
+
+
+def test_nulls_and_bad_values_inside_a_nested_object_are_the_same_errors_at_the_same_paths():
+    cases = [
+        Row(name="a", required="r", count=1, tags=[], strict_tags=["y", None], parent=None),
+        Row(name="a", required="r", count="many", tags=[], strict_tags=[], parent=None),
+        Row(name="a", required="r", count=1, tags=[], strict_tags=[], parent=Row(name="p", required=None)),
+    ]
+    for row in cases:
+        standard, shortcut = both_ways([row], ONE)
+        assert shortcut == standard
+        assert standard[1], "each case is an error"
 
 
 def test_a_missing_attribute_reads_as_null_both_ways():
