@@ -40,6 +40,8 @@ _DEFAULT_RESOLVERS = (dict_or_attr_resolver, attr_resolver)
 #: Where a field definition keeps how to read it directly (or None: the long path).
 _PLAN_ATTRIBUTE = "_systemkarta_plain_leaf"
 _DEFAULTS_ATTRIBUTE = "_systemkarta_argument_defaults"
+#: What a simple plan's entry reads (see ``RegisterExecutionContext._simple_plan``).
+_TYPENAME, _LEAF, _OBJECT, _LIST, _SCALAR = "typename", "leaf", "object", "list", "scalar"
 
 
 def _default_attribute(field_def: GraphQLField) -> tuple | None:
@@ -51,20 +53,20 @@ def _default_attribute(field_def: GraphQLField) -> tuple | None:
 
 
 def _plain_leaf(field_def: GraphQLField) -> tuple | None:
-    """(attribute, default, leaf type, non-null) if ``field_def`` is a leaf that graphene's default
-    resolver reads from an attribute; None otherwise. Worked out once per field definition."""
+    """(attribute, default, (non-null, scalar, leaf type)) if ``field_def`` is a leaf that graphene's
+    default resolver reads from an attribute; None otherwise. Worked out once per field definition."""
     try:
         return field_def.__dict__[_PLAN_ATTRIBUTE]
     except KeyError:
         pass
     plan = None
-    resolve = field_def.resolve
-    if isinstance(resolve, partial) and resolve.func in _DEFAULT_RESOLVERS and len(resolve.args) == 2:
+    attribute = _default_attribute(field_def)
+    if attribute is not None:
         field_type = field_def.type
         non_null = isinstance(field_type, GraphQLNonNull)
         leaf = field_type.of_type if non_null else field_type
         if is_leaf_type(leaf):
-            plan = (*resolve.args, leaf, non_null)
+            plan = (*attribute, (non_null, _SCALAR, leaf))
     field_def.__dict__[_PLAN_ATTRIBUTE] = plan
     return plan
 
@@ -281,9 +283,6 @@ class RegisterExecutionContext(ExecutionContext):
         return completed
 
 
-_TYPENAME, _LEAF, _OBJECT, _LIST, _SCALAR = "typename", "leaf", "object", "list", "scalar"
-
-
 class _TypeCheck:
     """The first entry of a simple plan whose type asks ``is_type_of`` of each object."""
 
@@ -393,17 +392,9 @@ def _argument_defaults(field_def: GraphQLField) -> dict[str, Any] | None:
 
 def _read_leaf(source: Any, plan: tuple) -> Any:
     """The serialised value of a plain leaf, or Undefined when graphql-core must decide (errors)."""
-    attname, default, leaf, non_null = plan
+    attname, default, entry = plan
     try:
         value = getattr(source, attname, default)
     except Exception:
         return Undefined
-    if value is None:
-        return Undefined if non_null else None
-    if isinstance(value, Exception):
-        return Undefined
-    try:
-        serialized = leaf.serialize(value)
-    except Exception:
-        return Undefined
-    return Undefined if serialized is None else serialized
+    return _serialize_value(entry, value)

@@ -7,10 +7,10 @@ prefetch machinery builds a manager and a queryset for every parent row and rela
 the landscape query at demo scale 30, that was two thirds of the server time of a page.
 
 This loader does the same work with less machinery. It reads the query's selections once into a
-``NodePlan``: which foreign keys to join (``select_related``) and which to-many relations to load
-(one query each, ``WHERE owner IN (…)`` with the owner's key annotated), and which columns the
-selection reads. Rows are ordinary model instances holding those columns, so the types' resolvers
-work unchanged; the rows of a nested connection are attached to their owner and
+``NodePlan``: which columns the selection reads, which foreign keys to join into the same
+``values_list`` query, and which to-many relations to load (one query each, ``WHERE owner IN (…)``
+with the owner's key annotated). Rows are read-only model instances holding those columns, so the
+types' resolvers work unchanged; the rows of a nested connection are attached to their owner and
 ``RegisterConnectionField`` pages through them as a list.
 
 A plan is made only for selections it fully understands: columns, foreign keys, nested
@@ -61,7 +61,6 @@ class Unsupported(Exception):
 class ChildPlan:
     """A nested connection: the relation ``accessor`` of the owner, read as rows of ``node``."""
 
-    relation: Any  # the model field or relation object behind the accessor
     path: str  # the lookup from the related model back to the owner
     node: NodePlan
 
@@ -265,7 +264,6 @@ def _node_plan(info: GraphQLResolveInfo, node_type: Any, nodes: list[FieldNode])
             if child_type._meta.model is not model_field.related_model:
                 raise Unsupported(name)
             child = ChildPlan(
-                relation=model_field,
                 path=_path_to_owner(model_field),
                 node=_connection_plan(info, child_type, [selected]),
             )
