@@ -49,6 +49,7 @@ from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
 from gdpr.services import mark_reviewed
 from portfolio.history import changes
 from portfolio.models import Organisation
+from portfolio.permissions import change_permission
 from portfolio.services import StaleEditError, version_from_request
 from portfolio.spreadsheets import write_csv, xlsx_bytes
 from portfolio.views_generic import (
@@ -61,7 +62,7 @@ from portfolio.views_generic import (
 )
 
 VIEW = "gdpr.view_processingactivity"
-CHANGE = "gdpr.change_processingactivity"
+CHANGE = change_permission(ProcessingActivity)
 
 
 def _url(name: str, *args) -> str | None:

@@ -34,6 +34,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portfolio.history import Snapshot, changes
+from portfolio.permissions import change_permission, may_change, permission
 from portfolio.services import StaleEditError, save_form, version_from_request
 from portfolio.spreadsheets import xlsx_bytes
 
@@ -60,8 +61,8 @@ def model_label(model: type[models.Model]) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def perm(model: type[models.Model], action: str) -> str:
-    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+#: ``<app>.<action>_<model>``: the names come from ``portfolio.permissions`` only.
+perm = permission
 
 
 #: Detail pages whose URL name does not follow ``<app>:<model>_detail``.
@@ -302,7 +303,12 @@ class RegisterListView(RegisterMixin, TemplateView):
     def review_url(self) -> str | None:
         """Start a review round for the rows this list selects (the round form takes the filter)."""
         user = self.request.user
-        if not self.review_kind or not any(user.has_perm(p) for p in self.review_permissions):
+        # Starting a round over this list's records needs the same permission as editing one of them.
+        if (
+            not self.review_kind
+            or not may_change(user, self.model)
+            or not any(user.has_perm(p) for p in self.review_permissions)
+        ):
             return None
         try:
             url = reverse("stewardship:round_create")
@@ -445,7 +451,7 @@ class RegisterDetailView(RegisterMixin, TemplateView):
                 "as_of_text": as_of_text,
                 "as_of_invalid": bool(as_of_text) and as_of_date is None,
                 "as_of_properties": self.properties(obj, as_of_row) if as_of_row is not None else None,
-                "can_change": user.has_perm(perm(self.model, "change")),
+                "can_change": may_change(user, self.model),
                 "edit_url": self._edit_url(obj),
             }
         )
@@ -455,7 +461,7 @@ class RegisterDetailView(RegisterMixin, TemplateView):
         return context
 
     def _edit_url(self, obj) -> str | None:
-        if not self.request.user.has_perm(perm(self.model, "change")):
+        if not may_change(self.request.user, self.model):
             return None
         try:
             return reverse(self.url_name("edit"), args=[obj.pk])
@@ -472,7 +478,7 @@ class RegisterEditView(RegisterMixin, TemplateView):
     creating = False
 
     def get_permission_required(self):
-        return (perm(self.model, "add" if self.creating else "change"),)
+        return (perm(self.model, "add") if self.creating else change_permission(self.model),)
 
     def get_object(self):
         if self.creating:

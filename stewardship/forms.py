@@ -31,18 +31,26 @@ class RoundForm(forms.ModelForm):
         fields = ["name", "start", "deadline", "reminder_days", "kinds"]
         widgets = {"start": DATE_WIDGET, "deadline": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, allowed_kinds: list[str] | None = None, **kwargs):
+        """``allowed_kinds``: the kinds offered (those the user may change); all when ``None``."""
         super().__init__(*args, **kwargs)
         self.fields["kinds"].required = True
+        allowed = [k.value for k in ReviewKind] if allowed_kinds is None else list(allowed_kinds)
+        self.fields["kinds"].choices = [(k.value, k.label) for k in ReviewKind if k.value in allowed]
+        for kind in ReviewKind:
+            if kind.value not in allowed:
+                del self.fields[f"filter_{kind.value}"]
         if not self.is_bound:
             today = timezone.localdate()
             self.initial.setdefault("name", _("Årlig genomgång %(year)s") % {"year": today.year})
             self.initial.setdefault("start", today)
             self.initial.setdefault("deadline", today + datetime.timedelta(days=30))
             # Coming from a list page's "Granska urvalet": only the kinds whose selection was carried.
-            carried = [k.value for k in ReviewKind if self.initial.get(f"filter_{k.value}")]
-            self.initial.setdefault("kinds", carried or [k.value for k in ReviewKind])
+            carried = [k for k in allowed if self.initial.get(f"filter_{k}")]
+            self.initial.setdefault("kinds", carried or allowed)
         for kind in ReviewKind:
+            if f"filter_{kind.value}" not in self.fields:
+                continue
             self.fields[f"filter_{kind.value}"].help_text = _(
                 "Som efter ? i registerlistans adress, t.ex. lifecycle_status=i_drift. Tomt = alla."
             )

@@ -34,6 +34,7 @@ from portfolio.choices import LifecycleStatus
 from portfolio.filters import ApplicationFilterSet, LearningResourceFilterSet, ManagementObjectFilterSet
 from portfolio.forms import ApplicationForm, LearningResourceForm, ManagementObjectForm
 from portfolio.models import Application, LearningResource, ManagementObject, Person
+from portfolio.permissions import change_permission, may_change
 from portfolio.services import claim_version, save_form, stamp_history
 from stewardship.models import ItemStatus, ReviewItem, ReviewKind, ReviewRound
 
@@ -41,6 +42,9 @@ __all__ = [
     "KIND_SETUP",
     "can_answer",
     "can_manage_rounds",
+    "can_review_kind",
+    "kind_change_permission",
+    "reviewable_kinds",
     "confirm_item",
     "correct_item",
     "form_for",
@@ -98,8 +102,34 @@ def people_of(user) -> models.QuerySet:
     return Person.objects.filter(email=email)
 
 
+def kind_change_permission(kind: str) -> str:
+    """The permission a round over ``kind``, and an answer to one of its items, needs.
+
+    It is the record model's own change permission (``portfolio.permissions.change_permission``),
+    the same one the record's edit page asks for: a round never lets a role change what its
+    edit page would refuse.
+    """
+    return change_permission(KIND_SETUP[ReviewKind(kind).value]["model"])
+
+
+def can_review_kind(user, kind: str) -> bool:
+    """May ``user`` change records of ``kind`` (and so start a round over them or answer for them)?"""
+    setup = KIND_SETUP.get(kind)
+    return setup is not None and may_change(user, setup["model"])
+
+
+def reviewable_kinds(user) -> list[str]:
+    """The kinds ``user`` may start a round over: a round manager who may change that kind's records."""
+    if not can_manage_rounds(user):
+        return []
+    return [kind.value for kind in ReviewKind if can_review_kind(user, kind.value)]
+
+
 def can_answer(user, item: ReviewItem) -> bool:
-    """The responsible person themself, or someone who manages rounds."""
+    """The responsible person themself, or someone who manages rounds — either way only with the
+    change permission of the item's record, exactly as the record's own edit page requires."""
+    if not can_review_kind(user, item.kind):
+        return False
     if can_manage_rounds(user):
         return True
     return people_of(user).filter(pk=item.person_id).exists()
@@ -146,6 +176,9 @@ def start_round(
     objektägare of förvaltningsobjekt and the ``responsible`` of processing activities. What each
     record lacks or how stale it is when the round starts is stored on the item, so the owner's
     page shows it and the round's result can be compared with it.
+
+    ``user`` must manage rounds and hold the change permission of every kind's model
+    (:func:`kind_change_permission`); ``user=None`` is the command line's own trusted call.
     """
     start = start or timezone.localdate()
     if deadline < start:
@@ -154,6 +187,13 @@ def start_round(
     kinds = [ReviewKind(k).value for k in kinds]
     if not kinds:
         raise ValidationError({"kinds": _("Välj minst en sorts poster.")})
+    if user is not None:
+        refused = [k for k in kinds if k not in reviewable_kinds(user)]
+        if refused:
+            raise PermissionDenied(
+                _("Du får inte starta en granskning av: %(kinds)s.")
+                % {"kinds": ", ".join(str(ReviewKind(k).label) for k in refused)}
+            )
     selections = {kind: select_records(kind, filters.get(kind)) for kind in kinds}
     stored_filters = {
         kind: (_as_querydict(filters.get(kind)).urlencode()) for kind in kinds if filters.get(kind)

@@ -52,7 +52,11 @@ def round_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     # A list page can link here with its selection: ?filter_application=lifecycle_status%3Di_drift
     preset = {name: value for name, value in request.GET.items() if name.startswith("filter_")}
-    form = RoundForm(request.POST or None, initial=preset)
+    allowed = services.reviewable_kinds(request.user)
+    if request.method == "POST" and not set(request.POST.getlist("kinds")) <= set(allowed):
+        # A kind the user may not change: refused as its edit page would refuse it, not just invalid.
+        raise PermissionDenied
+    form = RoundForm(request.POST or None, initial=preset, allowed_kinds=allowed)
     if request.method == "POST" and form.is_valid():
         try:
             round_ = services.start_round(
@@ -129,6 +133,7 @@ def my_items(request: HttpRequest) -> HttpResponse:
     )
     for item in items:
         item.detail_url = _detail_url(item)
+        item.answerable = services.can_review_kind(request.user, item.kind)
     rounds: dict[int, dict] = {}
     for item in items:
         rounds.setdefault(item.round_id, {"round": item.round, "items": []})["items"].append(item)
@@ -141,6 +146,7 @@ def my_items(request: HttpRequest) -> HttpResponse:
 
 
 def _item(request: HttpRequest, pk: int) -> ReviewItem:
+    """The item, if the user may answer it: theirs (or a manager's) and a record they may change."""
     item = get_object_or_404(ReviewItem.objects.with_targets(), pk=pk)
     if not services.can_answer(request.user, item):
         raise PermissionDenied

@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from gdpr.models import ProcessingActivity
 from portfolio.choices import RoleChoices
 from portfolio.models import Application
@@ -53,6 +55,14 @@ def landscape():
     }
 
 
+@pytest.fixture
+def steward(db):
+    """Keeps both the landscape and the GDPR record: may start a round over every kind."""
+    user = UserFactory(username="forvaltare", role=Role.STRATEGIST)
+    user.groups.add(Group.objects.get(name=Role.DATA_PROTECTION))
+    return user
+
+
 def _start(user, **kwargs):
     defaults = {
         "name": "Årlig genomgång 2027",
@@ -64,8 +74,8 @@ def _start(user, **kwargs):
     return start_round(**{**defaults, **kwargs})
 
 
-def test_round_creates_one_item_per_record_and_responsible_person(landscape, strategist):
-    round_ = _start(strategist)
+def test_round_creates_one_item_per_record_and_responsible_person(landscape, steward):
+    round_ = _start(steward)
     items = ReviewItem.objects.filter(round=round_)
     anna_items = {(i.kind, i.target.pk) for i in items.filter(person=landscape["anna"])}
     assert anna_items == {
@@ -78,17 +88,17 @@ def test_round_creates_one_item_per_record_and_responsible_person(landscape, str
     assert [row["name"] for row in round_.unassigned] == ["Föräldralöst"]
 
 
-def test_item_records_what_was_missing_or_stale_at_start(landscape, strategist):
-    round_ = _start(strategist)
+def test_item_records_what_was_missing_or_stale_at_start(landscape, steward):
+    round_ = _start(steward)
     item = ReviewItem.objects.get(round=round_, processing_activity=landscape["activity"])
     assert "saknar gallringsfrist" in item.findings
     assert "aldrig granskad" in item.findings
     assert item.completeness_at_start < 100
 
 
-def test_selection_uses_the_models_filterset(landscape, strategist):
+def test_selection_uses_the_models_filterset(landscape, steward):
     round_ = _start(
-        strategist, kinds=["application"], filters={"application": f"management_object={landscape['obj'].pk}"}
+        steward, kinds=["application"], filters={"application": f"management_object={landscape['obj'].pk}"}
     )
     targets = {i.application_id for i in round_.items.all()}
     assert targets == {a.pk for a in landscape["annas"]}
@@ -102,11 +112,13 @@ def test_invalid_filter_is_refused():
         select_records("application", "lifecycle_status=bogus")
 
 
-def test_owner_page_lists_exactly_their_records_and_confirmation_is_recorded(landscape, strategist, client):
+def test_owner_page_lists_exactly_their_records_and_confirmation_is_recorded(landscape, steward, client):
     round_ = _start(
-        strategist, start=timezone.localdate(), deadline=timezone.localdate() + datetime.timedelta(days=9)
+        steward, start=timezone.localdate(), deadline=timezone.localdate() + datetime.timedelta(days=9)
     )
-    anna_user = UserFactory(username="anna", email="Anna@Mittkoping.se")  # matched case-insensitively
+    # Matched case-insensitively; she may change systems (IT) and processing activities (dataskydd).
+    anna_user = UserFactory(username="anna", email="Anna@Mittkoping.se", role=Role.IT)
+    anna_user.groups.add(Group.objects.get(name=Role.DATA_PROTECTION))
     client.force_login(anna_user)
     page = client.get(reverse("stewardship:my_items"))
     assert page.status_code == 200
@@ -138,20 +150,21 @@ def test_owner_page_lists_exactly_their_records_and_confirmation_is_recorded(lan
     )
 
 
-def test_someone_else_cannot_answer_an_item(landscape, strategist, client):
-    round_ = _start(strategist)
-    item = ReviewItem.objects.filter(round=round_, person=landscape["bo"]).first()
-    client.force_login(UserFactory(username="anna", email="anna@mittkoping.se"))
+def test_someone_else_cannot_answer_an_item(landscape, steward, client):
+    round_ = _start(steward)
+    item = ReviewItem.objects.get(round=round_, application=landscape["bos"])
+    # Anna may change systems (IT), but this one is Bo's and she does not manage rounds.
+    client.force_login(UserFactory(username="anna", email="anna@mittkoping.se", role=Role.IT))
     assert client.post(reverse("stewardship:item_confirm", args=[item.pk])).status_code == 403
     item.refresh_from_db()
     assert item.status == ItemStatus.OPEN
 
 
-def test_correction_goes_through_the_records_form_and_lands_in_history(landscape, strategist, client):
+def test_correction_goes_through_the_records_form_and_lands_in_history(landscape, steward, client):
     round_ = _start(
-        strategist, start=timezone.localdate(), deadline=timezone.localdate() + datetime.timedelta(days=9)
+        steward, start=timezone.localdate(), deadline=timezone.localdate() + datetime.timedelta(days=9)
     )
-    bo_user = UserFactory(username="bo", email="bo@mittkoping.se")
+    bo_user = UserFactory(username="bo", email="bo@mittkoping.se", role=Role.STRATEGIST)
     client.force_login(bo_user)
     item = ReviewItem.objects.get(round=round_, management_object=landscape["obj"])
     url = reverse("stewardship:item_correct", args=[item.pk])
@@ -177,8 +190,8 @@ def test_correction_goes_through_the_records_form_and_lands_in_history(landscape
     assert bad.status_code == 200 and bad.context["form"].errors
 
 
-def test_progress_per_person_object_and_controller_and_export(landscape, strategist):
-    round_ = _start(strategist)
+def test_progress_per_person_object_and_controller_and_export(landscape, steward):
+    round_ = _start(steward)
     item = ReviewItem.objects.get(round=round_, application=landscape["annas"][0])
     item.status = ItemStatus.CONFIRMED
     item.save()
@@ -194,8 +207,8 @@ def test_progress_per_person_object_and_controller_and_export(landscape, strateg
     assert set(frames) == {"Poster", "Per person", "Per förvaltningsobjekt", "Per personuppgiftsansvarig"}
 
 
-def test_manager_pages_and_excel_export(landscape, strategist, client):
-    client.force_login(strategist)
+def test_manager_pages_and_excel_export(landscape, steward, client):
+    client.force_login(steward)
     response = client.post(
         reverse("stewardship:round_create"),
         {
@@ -236,8 +249,8 @@ def test_only_managers_start_rounds(client, reader):
 #
 
 
-def test_reminders_are_sent_once_however_often_the_command_runs(landscape, strategist):
-    round_ = _start(strategist, deadline=TODAY + datetime.timedelta(days=30), reminder_days=10)
+def test_reminders_are_sent_once_however_often_the_command_runs(landscape, steward):
+    round_ = _start(steward, deadline=TODAY + datetime.timedelta(days=30), reminder_days=10)
     call_command("send_review_reminders", f"--date={TODAY.isoformat()}", verbosity=0)
     call_command("send_review_reminders", f"--date={TODAY.isoformat()}", verbosity=0)
     assert sorted(m.to[0] for m in mail.outbox) == ["anna@mittkoping.se", "bo@mittkoping.se"]
@@ -253,8 +266,8 @@ def test_reminders_are_sent_once_however_often_the_command_runs(landscape, strat
     assert "Påminnelse" in mail.outbox[0].subject
 
 
-def test_overdue_is_detected_and_announced_once(landscape, strategist):
-    round_ = _start(strategist)
+def test_overdue_is_detected_and_announced_once(landscape, steward):
+    round_ = _start(steward)
     late = round_.deadline + datetime.timedelta(days=1)
     assert not round_.is_overdue(round_.deadline) and round_.is_overdue(late)
     assert ReviewItem.objects.overdue(late).count() == round_.items.count()
@@ -267,10 +280,10 @@ def test_overdue_is_detected_and_announced_once(landscape, strategist):
     assert Notification.objects.filter(round=round_, kind="overdue").count() == 1
 
 
-def test_closed_round_sends_nothing(landscape, strategist):
+def test_closed_round_sends_nothing(landscape, steward):
     from stewardship.services import close_round
 
-    round_ = _start(strategist)
-    close_round(round_, user=strategist, on=TODAY)
+    round_ = _start(steward)
+    close_round(round_, user=steward, on=TODAY)
     call_command("send_review_reminders", f"--date={TODAY.isoformat()}", verbosity=0)
     assert mail.outbox == []
