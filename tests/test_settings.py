@@ -26,7 +26,10 @@ def run_django(
 ) -> subprocess.CompletedProcess:
     """Run manage.py (or ``code``) in a fresh interpreter, so the settings module is really loaded anew."""
     # Only what the test names reaches the settings: the caller's own configuration stays out.
-    configured = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    configured = {
+        "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
+        "ALLOW_SQLITE_IN_PRODUCTION",
+    }
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process; production never has it.
     leaked = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
@@ -62,6 +65,24 @@ def test_production_forces_https_and_secure_cookies():
     result = run_django([], PRODUCTION_ENVIRONMENT, code=code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True", "True", "True", "django.db.backends.postgresql"]
+
+
+def test_production_refuses_sqlite_unless_explicitly_allowed(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'])"
+    )
+    sqlite = {**PRODUCTION_ENVIRONMENT, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}"}
+    refused = run_django([], sqlite, code=code)
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured" in refused.stderr and "ALLOW_SQLITE_IN_PRODUCTION=true" in refused.stderr
+    unset = {k: v for k, v in PRODUCTION_ENVIRONMENT.items() if k != "DATABASE_URL"}
+    assert "ALLOW_SQLITE_IN_PRODUCTION" in run_django([], unset, code=code).stderr
+    said_no = run_django([], {**sqlite, "ALLOW_SQLITE_IN_PRODUCTION": "false"}, code=code)
+    assert said_no.returncode != 0
+    allowed = run_django([], {**sqlite, "ALLOW_SQLITE_IN_PRODUCTION": "true"}, code=code)
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.split() == ["django.db.backends.sqlite3"]
 
 
 def test_swedish_is_the_default_language_with_english_available():

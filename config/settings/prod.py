@@ -1,10 +1,23 @@
 """Production: every secret from the environment, HTTPS enforced.
 
 Required: SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL (PostgreSQL).
+SQLite is refused unless ALLOW_SQLITE_IN_PRODUCTION=true says it is meant (a forgotten
+DATABASE_URL would otherwise run production on a file next to the code, silently).
 """
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
 from .base import env
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.bool(  # noqa: F405
+    "ALLOW_SQLITE_IN_PRODUCTION", default=False
+):
+    raise ImproperlyConfigured(
+        "Production settings need PostgreSQL: set DATABASE_URL=postgres://user:password@host:5432/name. "
+        "DATABASE_URL is unset or names SQLite; to run production on SQLite on purpose, "
+        "set ALLOW_SQLITE_IN_PRODUCTION=true."
+    )
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
