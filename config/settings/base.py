@@ -171,6 +171,9 @@ ANALYSES_REFRESH = env.str("ANALYSES_REFRESH", default="thread")
 # The opt-in page under the principle of public access (offentlighetsprincipen).
 PUBLIC_PAGE_ENABLED = env("PUBLIC_PAGE_ENABLED")
 
+# import_register refuses a backup that unpacks to more than this (a gzip bomb), before parsing it.
+BACKUP_MAX_EXPANDED_BYTES = env.int("BACKUP_MAX_EXPANDED_MB", default=1024) * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

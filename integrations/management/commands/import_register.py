@@ -13,7 +13,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, **options):
         try:
-            counts = import_register(file)
+            result = import_register(file)
         except RestoreError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(f"{sum(counts.values())} poster återlästa från {file}"))
+        if options["verbosity"] >= 2:
+            for label, count in sorted(result.written.items()):
+                self.stdout.write(f"{label}: {count}")
+        for label, count in sorted(result.skipped.items()):
+            self.stdout.write(f"{count} rader av {label} lämnades utanför (ingår inte i säkerhetskopior).")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.total} poster i {len(result.written)} tabeller återlästa från {file}"
+            )
+        )
