@@ -54,6 +54,7 @@ _SKIPPED = {"auth.permission", *EXCLUDED_FROM_BACKUP}
 #: Unpacked size above which a file is refused before it is parsed (the default is 1 GiB).
 DEFAULT_MAX_EXPANDED_BYTES = 1024 * 1024 * 1024
 _READ_CHUNK = 1024 * 1024
+_INSERT_BATCH = 2000
 
 
 class FullPrecisionEncoder(DjangoJSONEncoder):
@@ -245,24 +246,31 @@ def import_register(path: str | Path) -> RestoreResult:
         raise RestoreError("Databasen har redan användare: återläsning görs bara till en tom databas.")
     written: Counter = Counter()
     checks: dict[type, list[models.Field]] = {}
+    pending: list[models.Model] = []
     try:
         with transaction.atomic():
             # The role groups that migrate created are replaced by the backup's own, ids included.
             Group.objects.all().delete()
             deferred = []
-            # Each row is saved before the next is read, so that a natural-key look-up (a token's
-            # or a history row's user) finds the rows saved before it in the file.
+            # Rows are written as they are read, so that a natural-key look-up (a token's or a
+            # history row's user) finds the rows written before it in the file.
             for wrapped in serializers.deserialize("python", rows, handle_forward_references=True):
                 obj = wrapped.object
                 model = type(obj)
                 if model not in checks:
                     checks[model] = _checked_fields(model)
                 _validate(obj, checks[model])
-                # The register is empty (checked above): insert at once, no UPDATE tried first.
-                wrapped.save(force_insert=True)
                 written[model._meta.label] += 1
-                if wrapped.deferred_fields:
-                    deferred.append(wrapped)
+                if pending and (type(pending[0]) is not model or len(pending) >= _INSERT_BATCH):
+                    _insert(pending)
+                if wrapped.m2m_data or wrapped.deferred_fields:
+                    # The register is empty (checked above): insert at once, no UPDATE tried first.
+                    wrapped.save(force_insert=True)
+                    if wrapped.deferred_fields:
+                        deferred.append(wrapped)
+                else:
+                    pending.append(obj)
+            _insert(pending)
             for wrapped in deferred:
                 wrapped.save_deferred_fields()
             _reset_sequences()
@@ -284,6 +292,25 @@ def import_register(path: str | Path) -> RestoreResult:
     ) as exc:
         raise RestoreError(f"Säkerhetskopian kunde inte läsas tillbaka, inget har ändrats: {exc}") from exc
     return RestoreResult(written=dict(written), skipped=skipped)
+
+
+def _insert(objs: list[models.Model]) -> None:
+    """Insert rows of one model as they are (a raw insert: no ``save()``, no defaults, no signals).
+
+    The same insert as a deserialised object's raw ``save_base``, a batch at a time: restoring
+    row by row costs a round trip per row (on PostgreSQL several times the whole restore).
+    Nothing in the project listens to raw saves; simple-history ignores them.
+    """
+    if not objs:
+        return
+    from django.db import connection
+
+    model = type(objs[0])
+    fields = model._meta.local_concrete_fields
+    size = max(1, connection.ops.bulk_batch_size(fields, objs))
+    for start in range(0, len(objs), size):
+        model._base_manager._insert(objs[start : start + size], fields=fields, raw=True)
+    objs.clear()
 
 
 def _reset_sequences() -> None:

@@ -208,13 +208,21 @@ def test_restore_of_something_else_than_a_backup_is_refused(tmp_path):
         call_command("import_register", str(other))
 
 
+@pytest.fixture(scope="module")
+def _small_backup(tmp_path_factory):
+    return tmp_path_factory.mktemp("backup") / "small.json.gz"
+
+
 @pytest.fixture
-def exported(tmp_path):
-    """A backup of a small register, and the database emptied for its restore."""
-    _build_register()
+def exported(tmp_path, _small_backup):
+    """A copy of a backup of a small register (made once), and an empty database for its restore."""
+    if not _small_backup.exists():
+        _build_register()
+        call_command("export_register", str(_small_backup))
+        call_command("flush", interactive=False)
     backup = tmp_path / "register.json.gz"
-    call_command("export_register", str(backup))
-    call_command("flush", interactive=False)
+    backup.write_bytes(_small_backup.read_bytes())
+    _assert_nothing_written()
     return backup
 
 
