@@ -26,6 +26,7 @@ from portfolio import forms as portfolio_forms
 from portfolio import models as pm
 from portfolio.graphql import types
 from portfolio.graphql.base import decode_global_id
+from portfolio.permissions import permission
 from portfolio.services import StaleEditError, delete_versioned, save_form
 
 __all__ = [
@@ -147,7 +148,7 @@ def permission_error(info, model: type[models.Model], action: str) -> list[Field
     if token is not None and token.read_only:
         return [FieldError(field=None, message=_("API-token är skrivskyddad: den kan inte ändra något."))]
     user = acting_user(info)
-    perm = f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+    perm = permission(model, action)
     if user is None or not user.is_active or not user.has_perm(perm):
         message = _("Behörighet saknas: din roll får inte %(action)s %(model)s.") % {
             "action": {"add": _("skapa"), "change": _("ändra"), "delete": _("ta bort")}[action],
