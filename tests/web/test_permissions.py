@@ -307,3 +307,20 @@ def test_review_round_pages_redirect_anonymous_to_login(client):
                 reverse("stewardship:item_confirm", args=[1])]:
         response = client.post(url, {"kinds": ["application"]})
         assert response.status_code == 302 and response["Location"].startswith(login), url
+
+
+def test_a_review_item_and_its_records_edit_page_ask_for_the_same_permission():
+    """One place names the permission: the edit page of each kind's record and the round agree."""
+    from django.urls import resolve
+
+    from stewardship.models import ReviewKind
+    from stewardship.services import KIND_SETUP, kind_change_permission
+
+    for kind in ReviewKind:
+        model = KIND_SETUP[kind.value]["model"]
+        name = f"portfolio:{model._meta.model_name}_edit"
+        if kind == ReviewKind.PROCESSING_ACTIVITY:
+            name = "gdpr:activity_edit"
+        view_function = resolve(reverse(name, args=[1])).func
+        view = view_function.view_class(**view_function.view_initkwargs)
+        assert view.get_permission_required() == (kind_change_permission(kind.value),)
