@@ -117,7 +117,7 @@ def test_workbook_has_a_summary_and_one_sheet_per_controller_with_the_known_row(
     assert row["Kategorier av registrerade (art. 30.1 c)"] == "Elever och barn"
     assert (
         row["Rättslig grund (art. 6.1)"]
-        == "e) Uppgift av allmänt intresse eller myndighetsutövning – skollagen (2010:800)"
+        == "e) Uppgift av allmänt intresse eller myndighetsutövning – skollagen (2010:800) 29 kap. 14 §"
     )
     assert row["Känsliga personuppgifter (art. 9.1)"] == "Hälsa"
     assert row["Undantag enligt art. 9.2"] == "g) Viktigt allmänt intresse"
