@@ -13,6 +13,7 @@ from gdpr.models import (
     ProcessingActivity,
     ProcessingActivityApplication,
     ProcessingActivityLearningResource,
+    ProcessorSecurityReview,
     Transfer,
 )
 from gdpr.models.processing import REVIEW_INTERVAL
@@ -121,6 +122,17 @@ class DpiaAdmin(RegisterAdmin):
     autocomplete_fields = ("processing_activity",)
     search_text_fields = ("processing_activity__search_text",)
     history_list_display = ["version", "status", "completed_on", "residual_risk"]
+
+
+@admin.register(ProcessorSecurityReview)
+class ProcessorSecurityReviewAdmin(RegisterAdmin):
+    list_display = ("vendor", "reviewed_on", "outcome", "reference")
+    list_filter = ("outcome",)
+    list_select_related = ("vendor",)
+    autocomplete_fields = ("vendor",)
+    search_text_fields = ("vendor__search_text",)
+    plain_search_fields = ("reference",)
+    history_list_display = ["version", "reviewed_on", "outcome"]
 
 
 @admin.register(ProcessingActivityApplication)

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from gdpr.choices import (
     ActivityStatus,
@@ -80,7 +81,9 @@ ROPA_COLUMNS: list[Column] = [
     Column("transfers", _("Överföringar till tredjeland och skyddsåtgärder (art. 30.1 e)")),
     Column("retention", _("Gallringsfrister (art. 30.1 f)")),
     Column("security_measures", _("Tekniska och organisatoriska säkerhetsåtgärder (art. 30.1 g)")),
-    Column("legal_basis", _("Rättslig grund (art. 6.1)")),
+    Column("legal_basis", _("Rättslig grund och bestämmelse (art. 6.1, 6.3)")),
+    Column("information", _("Information till de registrerade (art. 13–14)")),
+    Column("monitoring", _("Övervakningens avgränsning (art. 5.1 c)")),
     Column("special_categories", _("Känsliga personuppgifter (art. 9.1)")),
     Column("special_category_condition", _("Undantag enligt art. 9.2")),
     Column("applications", _("System")),
@@ -257,6 +260,8 @@ def ropa_rows(
                 "legal_basis": " – ".join(
                     filter(None, [_label(LegalBasis, activity.legal_basis), activity.legal_basis_law])
                 ),
+                "information": _information_text(activity),
+                "monitoring": _monitoring_text(activity),
                 "special_categories": ", ".join(
                     filter(
                         None,
@@ -307,6 +312,33 @@ def _agreement_text(vendor: Vendor, contracts: list[Contract]) -> str:
     if len(contracts) > 1:
         text += " " + str(_("och %(count)s avtal till")) % {"count": len(contracts) - 1}
     return text
+
+
+def _information_text(activity) -> str:
+    if not activity.information_reference:
+        return str(_("Saknas"))
+    if activity.information_updated_on is None:
+        return activity.information_reference
+    return f"{activity.information_reference} ({_('uppdaterad')} {_date(activity.information_updated_on)})"
+
+
+def _monitoring_text(activity) -> str:
+    """The recorded limits of a monitoring (where, when, who sees, how long); blank without one."""
+    if not activity.systematic_monitoring:
+        return ""
+    hours = str(_("dygnet runt")) if activity.monitoring_around_the_clock else activity.monitoring_hours
+    days = activity.monitoring_retention_days
+    return _lines(
+        f"{label}: {value}"
+        for label, value in (
+            (_("Områden"), activity.monitoring_areas),
+            (_("Tider"), hours),
+            (_("Skäl till bevakning dygnet runt"), activity.monitoring_around_the_clock_reason),
+            (_("Åtkomst"), activity.monitoring_access),
+            (_("Lagring"), "" if days is None else ngettext("%(n)s dag", "%(n)s dagar", days) % {"n": days}),
+        )
+        if value
+    )
 
 
 def _dpia_text(dpias: list[Dpia]) -> str:

@@ -28,8 +28,14 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from gdpr.choices import DpiaStatus
-from gdpr.filters import ProcessingActivityFilterSet
-from gdpr.forms import ARTICLE_30_SECTIONS, DpiaForm, ProcessingActivityForm, TransferForm
+from gdpr.filters import ProcessingActivityFilterSet, ProcessorSecurityReviewFilterSet
+from gdpr.forms import (
+    ARTICLE_30_SECTIONS,
+    DpiaForm,
+    ProcessingActivityForm,
+    ProcessorSecurityReviewForm,
+    TransferForm,
+)
 from gdpr.forms_questionnaire import LearningResourceQuestionnaireForm
 from gdpr.gaps import RULES, GapFinding, Severity, TargetType, find_gaps
 from gdpr.gaps.acknowledgements import acknowledge, withdraw_acknowledgement
@@ -38,12 +44,13 @@ from gdpr.gaps.base import (
     FORM_CONTRACT,
     FORM_DPIA,
     FORM_ORGANISATION,
+    FORM_SECURITY_REVIEW,
     FORM_SERVICE,
     FORM_TRANSFER,
     FORM_VENDOR,
 )
 from gdpr.gaps.flows import activity_flows
-from gdpr.models import Dpia, GapAcknowledgement, ProcessingActivity, Transfer
+from gdpr.models import Dpia, GapAcknowledgement, ProcessingActivity, ProcessorSecurityReview, Transfer
 from gdpr.questionnaire import Outcome, apply_fast_track, classify
 from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
 from gdpr.services import mark_reviewed
@@ -137,6 +144,8 @@ def finding_links(finding: GapFinding, controllers: dict[int, int | None]) -> di
         fix_url = f"{edit}{anchor}" if edit else None
     elif finding.form == FORM_CONTRACT and finding.target_type == TargetType.VENDOR:
         fix_url = _url("portfolio:vendor_detail", finding.target_id)
+    elif finding.form == FORM_SECURITY_REVIEW and finding.target_type == TargetType.VENDOR:
+        fix_url = f"{reverse('gdpr:processorsecurityreview_add')}?leverantor={finding.target_id}"
     elif finding.form == FORM_SERVICE:
         model = "application" if finding.target_type == TargetType.APPLICATION else "learningresource"
         fix_url = _url(f"portfolio:{model}_detail", finding.target_id)
@@ -308,6 +317,48 @@ def dpia_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(
         reverse("gdpr:activity_detail", args=[dpia.processing_activity_id]) + "#dpias"
     )
+
+
+#
+# Security reviews of processors (Art. 28.1, 32)
+#
+
+
+class SecurityReviewListView(RegisterListView):
+    model = ProcessorSecurityReview
+    filterset_class = ProcessorSecurityReviewFilterSet
+    select_related = ("vendor",)
+    title = _("Säkerhetsgranskningar av personuppgiftsbiträden")
+    intro = _(
+        "Dokumenterade granskningar av biträdenas tekniska och organisatoriska säkerhetsåtgärder. "
+        "Biträden som behandlar elevers eller känsliga personuppgifter granskas minst var tolfte månad."
+    )
+    columns = [
+        Column("vendor", _("Personuppgiftsbiträde"), order="vendor", link=True),
+        Column("reviewed_on", _("Granskad"), order="reviewed_on"),
+        Column("outcome", _("Resultat")),
+        Column("reference", _("Dokumentreferens")),
+    ]
+
+
+class SecurityReviewDetailView(RegisterDetailView):
+    model = ProcessorSecurityReview
+    select_related = ("vendor",)
+    fields = ["vendor", "reviewed_on", "outcome", "reference", "notes"]
+
+
+class SecurityReviewEditView(RegisterEditView):
+    """A new review starts from a finding or a vendor (``?leverantor=<pk>``)."""
+
+    model = ProcessorSecurityReview
+    form_class = ProcessorSecurityReviewForm
+
+    def make_form(self, obj, data=None):
+        form = super().make_form(obj, data)
+        vendor = self.request.GET.get("leverantor", "")
+        if obj is None and data is None and vendor.isdigit():
+            form.initial["vendor"] = int(vendor)
+        return form
 
 
 #
