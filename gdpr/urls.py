@@ -43,6 +43,8 @@ urlpatterns: list = [
         views.SecurityReviewEditView.as_view(),
         name="processorsecurityreview_edit",
     ),
+    path("registrerad/", views.subject_report_view, name="subject_report"),
+    path("registrerad/radera/", views.subject_erase_view, name="subject_erase"),
     path("brister/", views.GapListView.as_view(), name="gap_list"),
     path("brister/acceptera/", views.acknowledge_gap, name="gap_acknowledge"),
     path("brister/accepterade/<int:pk>/aterkalla/", views.withdraw_gap_acknowledgement, name="gap_withdraw"),

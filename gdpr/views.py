@@ -19,11 +19,13 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
@@ -50,12 +52,20 @@ from gdpr.gaps.base import (
     FORM_VENDOR,
 )
 from gdpr.gaps.flows import activity_flows
-from gdpr.models import Dpia, GapAcknowledgement, ProcessingActivity, ProcessorSecurityReview, Transfer
+from gdpr.models import (
+    Dpia,
+    GapAcknowledgement,
+    PersonErasure,
+    ProcessingActivity,
+    ProcessorSecurityReview,
+    Transfer,
+)
 from gdpr.questionnaire import Outcome, apply_fast_track, classify
 from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
 from gdpr.services import mark_reviewed
+from gdpr.subject_rights import erase_person, subject_report
 from portfolio.history import changes
-from portfolio.models import Organisation
+from portfolio.models import Organisation, Person
 from portfolio.services import StaleEditError, version_from_request
 from portfolio.spreadsheets import write_csv, xlsx_bytes
 from portfolio.views_generic import (
@@ -673,3 +683,54 @@ class RopaDownloadView(PermissionRequiredMixin, TemplateView):
             response = HttpResponse(ropa_json(rows).encode(), content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
         return response
+
+
+#
+# The register's own personal data: access and erasure (Art. 15, 17)
+#
+
+ERASE = "gdpr.add_personerasure"
+
+
+@permission_required(ERASE, raise_exception=True)
+def subject_report_view(request: HttpRequest) -> HttpResponse:
+    """Everything the register holds about one person, found by e-mail; JSON with ``?format=json``."""
+    email = request.GET.get("email", "").strip()
+    report = subject_report(email) if email else None
+    if report is not None and request.GET.get("format") == "json":
+        response = HttpResponse(report.as_json(), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="registerutdrag.json"'
+        return response
+    context = {
+        "email": email,
+        "report": report,
+        "erasures": PersonErasure.objects.select_related("erased_by")[:20],
+    }
+    return TemplateResponse(request, "gdpr/subject.html", context)
+
+
+@require_POST
+@permission_required(ERASE, raise_exception=True)
+def subject_erase_view(request: HttpRequest) -> HttpResponse:
+    """Pseudonymise a person everywhere; only with the confirmation box ticked."""
+    email = request.POST.get("email", "").strip()
+    if not email or request.POST.get("confirm") != "on":
+        report = subject_report(email) if email else None
+        messages.error(request, _g("Bekräfta att personen ska raderas i hela registret."))
+        context = {"email": email, "report": report, "erasures": PersonErasure.objects.all()[:20]}
+        return TemplateResponse(request, "gdpr/subject.html", context, status=400)
+    try:
+        result = erase_person(email, user=request.user, reason=request.POST.get("reason", "").strip())
+    except Person.DoesNotExist as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(reverse("gdpr:subject_report"))
+    messages.success(
+        request,
+        ngettext(
+            "Personen är raderad: %(count)s rad ändrades, nu %(pseudonym)s.",
+            "Personen är raderad: %(count)s rader ändrades, nu %(pseudonym)s.",
+            result.total,
+        )
+        % {"count": result.total, "pseudonym": result.pseudonym},
+    )
+    return HttpResponseRedirect(reverse("gdpr:subject_report"))

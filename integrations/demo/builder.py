@@ -1601,6 +1601,27 @@ class _Builder:
                 involves_children=True,
                 legal_basis_law="skollagen (2010:800) 2 kap. 25 §; hälso- och sjukvårdslagen",
             ),
+            # The register practises what it checks: its own processing of people's data (Art. 30).
+            "register": plan(
+                "Systemkartan: förvaltning av system och registerförteckning",
+                "bun",
+                purposes=(
+                    "Hålla förteckningen över system, lärresurser och behandlingar aktuell: vem som äger, "
+                    "förvaltar och ansvarar för vad, och vem som ändrade vad och när (spårbarhet)."
+                ),
+                data_subject_categories=["personal"],
+                data_subject_description="Personal med roller i förvaltningen; användare av systemkartan",
+                personal_data_categories=(
+                    "Namn, e-postadress, titel, roller, inloggningsnamn och ändringshistorik"
+                ),
+                recipients="Behörig personal inom förvaltningen",
+                retention_period="2 år efter att personens sista roll upphört",
+                retention_criteria=(
+                    "Personer utan roll, ansvar eller inloggning pseudonymiseras automatiskt efter "
+                    "gallringsfristen, även i historiken."
+                ),
+                legal_basis_law="lag (2018:218) 2 kap. 2 §; kommunallagen (2017:725) 6 kap. 6 §",
+            ),
             "joint": plan(
                 "Ungdomsmottagningens skolbesök",
                 "bun",
@@ -1772,7 +1793,8 @@ class _Builder:
         for e in plans:
             if any(s.vendor in reserved_vendors or s.vendor == "vinga" for s in e["_services"]):
                 e["_defects"].add("processor")
-            if e["involves_children"] or "elever" in e["data_subject_categories"] or e["special_categories"]:
+            pupils = e.get("involves_children") or "elever" in e["data_subject_categories"]
+            if pupils or e["special_categories"]:
                 self.sensitive_vendor_keys.update(s.vendor for s in e["_services"])
         m.clean_activities.extend(e["name"] for e in plans if not e["_defects"] and e["controller"] is not kf)
 
