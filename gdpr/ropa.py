@@ -281,7 +281,7 @@ def ropa_rows(
                     for v in processor_vendors
                 ),
                 "processor_agreements": _lines(agreement_text(v) for v in processor_vendors),
-                "dpia": _dpia_text(dpias[activity.pk]),
+                "dpia": _dpia_text(dpias[activity.pk], activity),
                 "last_reviewed_on": _date(activity.last_reviewed_on),
                 "status": _label(ActivityStatus, activity.status),
                 "on_behalf_of": activity.on_behalf_of,
@@ -341,9 +341,12 @@ def _monitoring_text(activity) -> str:
     )
 
 
-def _dpia_text(dpias: list[Dpia]) -> str:
+def _dpia_text(dpias: list[Dpia], activity) -> str:
     if not dpias:
-        return str(_("Saknas"))
+        # "Saknas" only where one is required (the same test as the DPIA_REQUIRED_NOT_DONE rule).
+        from gdpr.gaps.dpia import dpia_required
+
+        return str(_("Saknas")) if dpia_required(activity) else str(_("Krävs inte"))
     latest = max(dpias, key=lambda d: (d.started_on or datetime.date.min, d.pk))
     text = _label(DpiaStatus, latest.status)
     if latest.status == DpiaStatus.COMPLETED:
@@ -378,10 +381,20 @@ def summary_rows(rows: list[dict[str, str]], *, on: datetime.date | None = None)
     ]
 
 
+#: Columns whose ISO dates become real dates in a workbook (sortable and filterable as dates).
+DATE_COLUMNS = frozenset({"last_reviewed_on"})
+
+
+def _cell(key: str, value: Any) -> Any:
+    if key in DATE_COLUMNS and value:
+        return datetime.date.fromisoformat(value)
+    return value
+
+
 def rows_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
     """The rows as a frame with the Swedish headers, in column order (also when empty)."""
     return pd.DataFrame(
-        [[row[c.key] for c in ROPA_COLUMNS] for row in rows],
+        [[_cell(c.key, row[c.key]) for c in ROPA_COLUMNS] for row in rows],
         columns=[c.label for c in ROPA_COLUMNS],
         dtype=object,
     )

@@ -41,6 +41,11 @@ def article_35_3_cases(activity) -> list[str]:
     return cases
 
 
+def dpia_required(activity) -> bool:
+    """Whether ``activity`` needs an impact assessment: an Art. 35(3) case or two or more criteria."""
+    return bool(article_35_3_cases(activity)) or len(dpia_criteria(activity)) >= 2
+
+
 @register
 class DpiaRequiredNotDone(ActivityRule):
     """IMY's Östersund decision (2023): a school platform with pupils' data needed a DPIA."""
@@ -54,8 +59,7 @@ class DpiaRequiredNotDone(ActivityRule):
     form = FORM_DPIA
 
     def applies(self, activity, ctx):
-        required = article_35_3_cases(activity) or len(dpia_criteria(activity)) >= 2
-        return bool(required) and not ctx.completed_dpia(activity)
+        return dpia_required(activity) and not ctx.completed_dpia(activity)
 
     def explain(self, activity, ctx):
         cases = article_35_3_cases(activity)

@@ -133,7 +133,11 @@ def test_workbook_has_a_summary_and_one_sheet_per_controller_with_the_known_row(
         "Quizlet Inc.: biträdesavtal saknas\nSkolsoft AB: Skolsoftavtalet (2024-02-01)"
     )
     assert row["Konsekvensbedömning (art. 35)"] == "Klar 2025-03-01, kvarvarande risk medel"
-    assert row["Senast granskad"] == "2026-01-15"
+    # A real date, shown as one; multi-line cells wrap, one item a line.
+    assert row["Senast granskad"] == datetime.datetime(2026, 1, 15)
+    headers = [c.value for c in sheet[1]]
+    assert sheet.cell(2, headers.index("Senast granskad") + 1).number_format == "yyyy-mm-dd"
+    assert sheet.cell(2, headers.index("Personuppgiftsbiträden") + 1).alignment.wrap_text
     summary = workbook["Sammanfattning"]
     assert [c.value for c in summary[2]][:3] == ["Barn- och utbildningsnämnden", 1, 1]
 
@@ -283,3 +287,14 @@ def test_the_register_carries_information_and_monitoring_scope():
         "https://www.mittkoping.se/dataskydd/skola (uppdaterad 2026-02-03)"
     )
     assert rows["Närvaro"]["information"] == "Saknas" and rows["Närvaro"]["monitoring"] == ""
+
+
+def test_an_activity_that_needs_no_dpia_says_so_instead_of_missing():
+    from gdpr.ropa import ropa_rows
+    from tests.factories import ProcessingActivityFactory
+
+    ProcessingActivityFactory(name="Personalens e-post", data_subject_categories=["personal"])
+    ProcessingActivityFactory(name="Elevhälsa", special_categories=["halsa"], special_category_condition="h")
+    rows = {row["name"]: row for row in ropa_rows()}
+    assert rows["Personalens e-post"]["dpia"] == "Krävs inte"
+    assert rows["Elevhälsa"]["dpia"] == "Saknas"
