@@ -6,10 +6,12 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from gdpr.models import (
     Dpia,
     GapAcknowledgement,
+    PersonErasure,
     ProcessingActivity,
     ProcessingActivityApplication,
     ProcessingActivityLearningResource,
@@ -122,6 +124,20 @@ class DpiaAdmin(RegisterAdmin):
     autocomplete_fields = ("processing_activity",)
     search_text_fields = ("processing_activity__search_text",)
     history_list_display = ["version", "status", "completed_on", "residual_risk"]
+
+
+@admin.register(PersonErasure)
+class PersonErasureAdmin(SimpleHistoryAdmin):
+    """The log of erasures: read only, it is written by gdpr.subject_rights alone."""
+
+    list_display = ("erased_at", "pseudonym", "reason", "erased_by")
+    readonly_fields = ("pseudonym", "erased_at", "erased_by", "reason", "changed")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProcessorSecurityReview)

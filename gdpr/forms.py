@@ -12,11 +12,13 @@ from gdpr.models import (
     Transfer,
 )
 from portfolio.forms import DATE_WIDGET, RegisterForm
+from portfolio.models import Contract
 
 __all__ = [
     "ARTICLE_30_SECTIONS",
     "DpiaForm",
     "ProcessingActivityForm",
+    "ProcessorAgreementForm",
     "ProcessorSecurityReviewForm",
     "TransferForm",
 ]
@@ -156,3 +158,21 @@ class ProcessorSecurityReviewForm(RegisterForm):
         model = ProcessorSecurityReview
         fields = ["vendor", "reviewed_on", "outcome", "reference", "notes"]
         widgets = {"reviewed_on": DATE_WIDGET}
+
+
+class ProcessorAgreementForm(RegisterForm):
+    """The processor-agreement part of a contract (Art. 28.3), which the dataskyddssamordnare keeps.
+
+    The commercial fields (value, dates, notice, procurement) stay with the strateg's contract
+    form; a new contract started here carries only a name and the vendor besides the agreement.
+    """
+
+    class Meta:
+        model = Contract
+        fields = ["dpa_signed_on", "dpa_reference", "subprocessors"]
+        widgets = {"dpa_signed_on": DATE_WIDGET}
+
+
+class NewProcessorAgreementForm(ProcessorAgreementForm):
+    class Meta(ProcessorAgreementForm.Meta):
+        fields = ["name", "vendor", *ProcessorAgreementForm.Meta.fields]

@@ -43,6 +43,12 @@ urlpatterns: list = [
         views.SecurityReviewEditView.as_view(),
         name="processorsecurityreview_edit",
     ),
+    path(
+        "pub-avtal/ny/",
+        views.ProcessorAgreementEditView.as_view(creating=True),
+        name="processor_agreement_add",
+    ),
+    path("pub-avtal/<int:pk>/", views.ProcessorAgreementEditView.as_view(), name="processor_agreement_edit"),
     path("registrerad/", views.subject_report_view, name="subject_report"),
     path("registrerad/radera/", views.subject_erase_view, name="subject_erase"),
     path("brister/", views.GapListView.as_view(), name="gap_list"),

@@ -34,7 +34,9 @@ from gdpr.filters import ProcessingActivityFilterSet, ProcessorSecurityReviewFil
 from gdpr.forms import (
     ARTICLE_30_SECTIONS,
     DpiaForm,
+    NewProcessorAgreementForm,
     ProcessingActivityForm,
+    ProcessorAgreementForm,
     ProcessorSecurityReviewForm,
     TransferForm,
 )
@@ -65,7 +67,7 @@ from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
 from gdpr.services import mark_reviewed
 from gdpr.subject_rights import erase_person, subject_report
 from portfolio.history import changes
-from portfolio.models import Organisation, Person
+from portfolio.models import Contract, Organisation, Person
 from portfolio.services import StaleEditError, version_from_request
 from portfolio.spreadsheets import write_csv, xlsx_bytes
 from portfolio.views_generic import (
@@ -153,7 +155,7 @@ def finding_links(finding: GapFinding, controllers: dict[int, int | None]) -> di
         edit = _url("portfolio:vendor_edit", finding.target_id)
         fix_url = f"{edit}{anchor}" if edit else None
     elif finding.form == FORM_CONTRACT and finding.target_type == TargetType.VENDOR:
-        fix_url = _url("portfolio:vendor_detail", finding.target_id)
+        fix_url = f"{reverse('gdpr:processor_agreement_add')}?leverantor={finding.target_id}"
     elif finding.form == FORM_SECURITY_REVIEW and finding.target_type == TargetType.VENDOR:
         fix_url = f"{reverse('gdpr:processorsecurityreview_add')}?leverantor={finding.target_id}"
     elif finding.form == FORM_SERVICE:
@@ -369,6 +371,55 @@ class SecurityReviewEditView(RegisterEditView):
         if obj is None and data is None and vendor.isdigit():
             form.initial["vendor"] = int(vendor)
         return form
+
+
+#
+# Processor agreements (PUB-avtal, Art. 28.3): the agreement part of a contract
+#
+
+
+class ProcessorAgreementEditView(RegisterEditView):
+    """The dataskyddssamordnare records a processor agreement without the contract's commercial fields.
+
+    Either the GDPR record's change permission or the contract's own grants it, so the strateg
+    keeps the whole contract and the dataskyddssamordnare can close PROCESSOR_NO_DPA alone. A new
+    one starts from the finding (``?leverantor=<pk>``), which also lists the vendor's contracts so
+    an agreement is added to the contract it belongs to rather than a second one.
+    """
+
+    model = Contract
+    template_name = "gdpr/processor_agreement_form.html"
+
+    def has_permission(self) -> bool:
+        user = self.request.user
+        return user.has_perm(CHANGE) or user.has_perm("portfolio.change_contract")
+
+    def url_name(self, kind: str) -> str:
+        return "portfolio:contract_list" if kind == "list" else f"portfolio:contract_{kind}"
+
+    def make_form(self, obj, data=None):
+        form_class = NewProcessorAgreementForm if obj is None else ProcessorAgreementForm
+        form = form_class(data=data, instance=obj)
+        vendor = self.request.GET.get("leverantor", "")
+        if obj is None and data is None and vendor.isdigit():
+            form.initial["vendor"] = int(vendor)
+            form.initial["name"] = _g("Personuppgiftsbiträdesavtal")
+        return form
+
+    def context(self, obj, form) -> dict[str, Any]:
+        context = super().context(obj, form)
+        vendor = self.request.GET.get("leverantor", "")
+        context["title"] = (
+            _g("Personuppgiftsbiträdesavtal: %(contract)s") % {"contract": obj}
+            if obj
+            else _g("Nytt personuppgiftsbiträdesavtal")
+        )
+        context["vendor_contracts"] = (
+            list(Contract.objects.filter(vendor_id=int(vendor)).order_by("-starts_on", "name"))
+            if obj is None and vendor.isdigit()
+            else []
+        )
+        return context
 
 
 #
