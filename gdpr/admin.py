@@ -6,13 +6,16 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from gdpr.models import (
     Dpia,
     GapAcknowledgement,
+    PersonErasure,
     ProcessingActivity,
     ProcessingActivityApplication,
     ProcessingActivityLearningResource,
+    ProcessorSecurityReview,
     Transfer,
 )
 from gdpr.models.processing import REVIEW_INTERVAL
@@ -121,6 +124,31 @@ class DpiaAdmin(RegisterAdmin):
     autocomplete_fields = ("processing_activity",)
     search_text_fields = ("processing_activity__search_text",)
     history_list_display = ["version", "status", "completed_on", "residual_risk"]
+
+
+@admin.register(PersonErasure)
+class PersonErasureAdmin(SimpleHistoryAdmin):
+    """The log of erasures: read only, it is written by gdpr.subject_rights alone."""
+
+    list_display = ("erased_at", "pseudonym", "reason", "erased_by")
+    readonly_fields = ("pseudonym", "erased_at", "erased_by", "reason", "changed")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProcessorSecurityReview)
+class ProcessorSecurityReviewAdmin(RegisterAdmin):
+    list_display = ("vendor", "reviewed_on", "outcome", "reference")
+    list_filter = ("outcome",)
+    list_select_related = ("vendor",)
+    autocomplete_fields = ("vendor",)
+    search_text_fields = ("vendor__search_text",)
+    plain_search_fields = ("reference",)
+    history_list_display = ["version", "reviewed_on", "outcome"]
 
 
 @admin.register(ProcessingActivityApplication)

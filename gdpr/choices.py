@@ -9,6 +9,7 @@ __all__ = [
     "DpiaStatus",
     "LegalBasis",
     "ResidualRisk",
+    "SecurityReviewOutcome",
     "SpecialCategory",
     "SpecialCategoryCondition",
     "TransferMechanism",
@@ -89,3 +90,11 @@ class ResidualRisk(models.TextChoices):
     LOW = "lag", _("Låg")
     MEDIUM = "medel", _("Medel")
     HIGH = "hog", _("Hög")
+
+
+class SecurityReviewOutcome(models.TextChoices):
+    """What a review of a processor's security concluded."""
+
+    APPROVED = "approved", _("Godkänd")
+    WITH_ACTIONS = "actions", _("Godkänd med åtgärder")
+    REJECTED = "rejected", _("Underkänd")

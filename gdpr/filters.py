@@ -4,12 +4,17 @@ import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from gdpr.choices import ActivityStatus, DpiaStatus, LegalBasis, TransferMechanism
-from gdpr.models import Dpia, ProcessingActivity, Transfer
+from gdpr.choices import ActivityStatus, DpiaStatus, LegalBasis, SecurityReviewOutcome, TransferMechanism
+from gdpr.models import Dpia, ProcessingActivity, ProcessorSecurityReview, Transfer
 from portfolio.filters import SearchFilterSet
-from portfolio.models import Application, LearningResource, Organisation
+from portfolio.models import Application, LearningResource, Organisation, Vendor
 
-__all__ = ["DpiaFilterSet", "ProcessingActivityFilterSet", "TransferFilterSet"]
+__all__ = [
+    "DpiaFilterSet",
+    "ProcessingActivityFilterSet",
+    "ProcessorSecurityReviewFilterSet",
+    "TransferFilterSet",
+]
 
 
 class ProcessingActivityFilterSet(SearchFilterSet):
@@ -107,3 +112,16 @@ class DpiaFilterSet(filters.FilterSet):
     class Meta:
         model = Dpia
         fields = ["processing_activity", "status", "residual_risk"]
+
+
+class ProcessorSecurityReviewFilterSet(filters.FilterSet):
+    vendor = filters.ModelMultipleChoiceFilter(
+        label=_("Personuppgiftsbiträde"), queryset=Vendor.objects.all()
+    )
+    outcome = filters.MultipleChoiceFilter(label=_("Resultat"), choices=SecurityReviewOutcome.choices)
+    reviewed_before = filters.DateFilter(label=_("Granskad före"), field_name="reviewed_on", lookup_expr="lt")
+    ordering = filters.OrderingFilter(fields=(("reviewed_on", "reviewed_on"), ("vendor__name", "vendor")))
+
+    class Meta:
+        model = ProcessorSecurityReview
+        fields = ["vendor", "outcome", "reviewed_before"]

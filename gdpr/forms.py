@@ -1,5 +1,6 @@
 """The Forms of the GDPR record, shared by the web UI, GraphQL mutations and imports."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gdpr.models import (
@@ -7,11 +8,20 @@ from gdpr.models import (
     ProcessingActivity,
     ProcessingActivityApplication,
     ProcessingActivityLearningResource,
+    ProcessorSecurityReview,
     Transfer,
 )
 from portfolio.forms import DATE_WIDGET, RegisterForm
+from portfolio.models import Contract
 
-__all__ = ["DpiaForm", "ProcessingActivityForm", "TransferForm", "ARTICLE_30_SECTIONS"]
+__all__ = [
+    "ARTICLE_30_SECTIONS",
+    "DpiaForm",
+    "ProcessingActivityForm",
+    "ProcessorAgreementForm",
+    "ProcessorSecurityReviewForm",
+    "TransferForm",
+]
 
 #: The processing-activity form's fields grouped as Article 30(1) reads, for the web form.
 ARTICLE_30_SECTIONS: list[tuple[str, list[str]]] = [
@@ -33,6 +43,10 @@ ARTICLE_30_SECTIONS: list[tuple[str, list[str]]] = [
             "protected_identity_routine",
         ],
     ),
+    (
+        _("Information till de registrerade (art. 13–14)"),
+        ["information_reference", "information_updated_on"],
+    ),
     (_("Mottagare (art. 30.1 d)"), ["recipients"]),
     (_("Gallring (art. 30.1 f)"), ["retention_period", "retention_criteria", "retention_decision"]),
     (_("Säkerhetsåtgärder (art. 30.1 g)"), ["security_measures"]),
@@ -53,6 +67,12 @@ ARTICLE_30_SECTIONS: list[tuple[str, list[str]]] = [
             "automated_decisions",
             "automated_decision_assessment",
             "systematic_monitoring",
+            "monitoring_areas",
+            "monitoring_hours",
+            "monitoring_around_the_clock",
+            "monitoring_around_the_clock_reason",
+            "monitoring_access",
+            "monitoring_retention_days",
             "large_scale",
             "innovative_technology",
             "combines_datasets",
@@ -62,6 +82,21 @@ ARTICLE_30_SECTIONS: list[tuple[str, list[str]]] = [
     (_("Personuppgiftsbiträde (art. 30.2)"), ["acts_as_processor", "on_behalf_of"]),
     (_("Övrigt"), ["external_id", "internal_notes"]),
 ]
+
+
+#: The facts the information to data subjects and a DPIA describe: a change to any of them dates
+#: both (``content_changed_on``). Review dates, notes and the responsible person are not among them.
+SUBSTANTIVE_FIELDS = frozenset(
+    {
+        "controller", "joint_controller", "purposes", "data_subject_categories", "data_subject_description",
+        "personal_data_categories", "involves_children", "personal_identity_numbers", "protected_identity",
+        "recipients", "retention_period", "legal_basis", "legal_basis_law", "special_categories",
+        "special_category_condition", "criminal_offence_data", "profiling", "automated_decisions",
+        "systematic_monitoring", "monitoring_areas", "monitoring_hours", "monitoring_around_the_clock",
+        "monitoring_access", "monitoring_retention_days", "large_scale", "innovative_technology",
+        "combines_datasets", "applications", "learning_resources",
+    }
+)
 
 
 class ProcessingActivityForm(RegisterForm):
@@ -77,6 +112,13 @@ class ProcessingActivityForm(RegisterForm):
     class Meta:
         model = ProcessingActivity
         fields = [field for _title, fields in ARTICLE_30_SECTIONS for field in fields]
+        widgets = {"information_updated_on": DATE_WIDGET}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None or SUBSTANTIVE_FIELDS.intersection(self.changed_data):
+            self.instance.content_changed_on = timezone.localdate()
+        return cleaned_data
 
 
 class TransferForm(RegisterForm):
@@ -96,9 +138,41 @@ class DpiaForm(RegisterForm):
             "residual_risk",
             "prior_consultation_on",
             "summary",
+            "processing_description",
+            "necessity_assessment",
+            "risk_assessment",
+            "risk_measures",
+            "dpo_opinion",
+            "dpo_consulted_on",
         ]
         widgets = {
             "started_on": DATE_WIDGET,
             "completed_on": DATE_WIDGET,
             "prior_consultation_on": DATE_WIDGET,
+            "dpo_consulted_on": DATE_WIDGET,
         }
+
+
+class ProcessorSecurityReviewForm(RegisterForm):
+    class Meta:
+        model = ProcessorSecurityReview
+        fields = ["vendor", "reviewed_on", "outcome", "reference", "notes"]
+        widgets = {"reviewed_on": DATE_WIDGET}
+
+
+class ProcessorAgreementForm(RegisterForm):
+    """The processor-agreement part of a contract (Art. 28.3), which the dataskyddssamordnare keeps.
+
+    The commercial fields (value, dates, notice, procurement) stay with the strateg's contract
+    form; a new contract started here carries only a name and the vendor besides the agreement.
+    """
+
+    class Meta:
+        model = Contract
+        fields = ["dpa_signed_on", "dpa_reference", "subprocessors"]
+        widgets = {"dpa_signed_on": DATE_WIDGET}
+
+
+class NewProcessorAgreementForm(ProcessorAgreementForm):
+    class Meta(ProcessorAgreementForm.Meta):
+        fields = ["name", "vendor", *ProcessorAgreementForm.Meta.fields]

@@ -277,7 +277,7 @@ def apply_fast_track(
         ),
         "security_measures": str(login),
         "legal_basis": LegalBasis.PUBLIC_TASK,
-        "legal_basis_law": "skollagen (2010:800)",
+        "legal_basis_law": "skollagen (2010:800); lag (2018:218) 2 kap. 2 §",
         "learning_resources": [resource.pk],
         "internal_notes": str(_("Snabbspår: %(outcome)s. %(reasons)s"))
         % {"outcome": result.label, "reasons": " ".join(result.reasons)},

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from gdpr.choices import (
     ActivityStatus,
@@ -80,7 +81,9 @@ ROPA_COLUMNS: list[Column] = [
     Column("transfers", _("Överföringar till tredjeland och skyddsåtgärder (art. 30.1 e)")),
     Column("retention", _("Gallringsfrister (art. 30.1 f)")),
     Column("security_measures", _("Tekniska och organisatoriska säkerhetsåtgärder (art. 30.1 g)")),
-    Column("legal_basis", _("Rättslig grund (art. 6.1)")),
+    Column("legal_basis", _("Rättslig grund och bestämmelse (art. 6.1, 6.3)")),
+    Column("information", _("Information till de registrerade (art. 13–14)")),
+    Column("monitoring", _("Övervakningens avgränsning (art. 5.1 c)")),
     Column("special_categories", _("Känsliga personuppgifter (art. 9.1)")),
     Column("special_category_condition", _("Undantag enligt art. 9.2")),
     Column("applications", _("System")),
@@ -257,6 +260,8 @@ def ropa_rows(
                 "legal_basis": " – ".join(
                     filter(None, [_label(LegalBasis, activity.legal_basis), activity.legal_basis_law])
                 ),
+                "information": _information_text(activity),
+                "monitoring": _monitoring_text(activity),
                 "special_categories": ", ".join(
                     filter(
                         None,
@@ -276,7 +281,7 @@ def ropa_rows(
                     for v in processor_vendors
                 ),
                 "processor_agreements": _lines(agreement_text(v) for v in processor_vendors),
-                "dpia": _dpia_text(dpias[activity.pk]),
+                "dpia": _dpia_text(dpias[activity.pk], activity),
                 "last_reviewed_on": _date(activity.last_reviewed_on),
                 "status": _label(ActivityStatus, activity.status),
                 "on_behalf_of": activity.on_behalf_of,
@@ -309,9 +314,39 @@ def _agreement_text(vendor: Vendor, contracts: list[Contract]) -> str:
     return text
 
 
-def _dpia_text(dpias: list[Dpia]) -> str:
-    if not dpias:
+def _information_text(activity) -> str:
+    if not activity.information_reference:
         return str(_("Saknas"))
+    if activity.information_updated_on is None:
+        return activity.information_reference
+    return f"{activity.information_reference} ({_('uppdaterad')} {_date(activity.information_updated_on)})"
+
+
+def _monitoring_text(activity) -> str:
+    """The recorded limits of a monitoring (where, when, who sees, how long); blank without one."""
+    if not activity.systematic_monitoring:
+        return ""
+    hours = str(_("dygnet runt")) if activity.monitoring_around_the_clock else activity.monitoring_hours
+    days = activity.monitoring_retention_days
+    return _lines(
+        f"{label}: {value}"
+        for label, value in (
+            (_("Områden"), activity.monitoring_areas),
+            (_("Tider"), hours),
+            (_("Skäl till bevakning dygnet runt"), activity.monitoring_around_the_clock_reason),
+            (_("Åtkomst"), activity.monitoring_access),
+            (_("Lagring"), "" if days is None else ngettext("%(n)s dag", "%(n)s dagar", days) % {"n": days}),
+        )
+        if value
+    )
+
+
+def _dpia_text(dpias: list[Dpia], activity) -> str:
+    if not dpias:
+        # "Saknas" only where one is required (the same test as the DPIA_REQUIRED_NOT_DONE rule).
+        from gdpr.gaps.dpia import dpia_required
+
+        return str(_("Saknas")) if dpia_required(activity) else str(_("Krävs inte"))
     latest = max(dpias, key=lambda d: (d.started_on or datetime.date.min, d.pk))
     text = _label(DpiaStatus, latest.status)
     if latest.status == DpiaStatus.COMPLETED:
@@ -346,10 +381,20 @@ def summary_rows(rows: list[dict[str, str]], *, on: datetime.date | None = None)
     ]
 
 
+#: Columns whose ISO dates become real dates in a workbook (sortable and filterable as dates).
+DATE_COLUMNS = frozenset({"last_reviewed_on"})
+
+
+def _cell(key: str, value: Any) -> Any:
+    if key in DATE_COLUMNS and value:
+        return datetime.date.fromisoformat(value)
+    return value
+
+
 def rows_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
     """The rows as a frame with the Swedish headers, in column order (also when empty)."""
     return pd.DataFrame(
-        [[row[c.key] for c in ROPA_COLUMNS] for row in rows],
+        [[_cell(c.key, row[c.key]) for c in ROPA_COLUMNS] for row in rows],
         columns=[c.label for c in ROPA_COLUMNS],
         dtype=object,
     )

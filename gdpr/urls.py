@@ -3,6 +3,7 @@
 from django.urls import path
 
 from gdpr import views
+from portfolio.views_generic import RegisterExportView
 
 app_name = "gdpr"
 
@@ -19,6 +20,37 @@ urlpatterns: list = [
     path("konsekvensbedomningar/ny/", views.DpiaEditView.as_view(creating=True), name="dpia_create"),
     path("konsekvensbedomningar/<int:pk>/", views.dpia_detail, name="dpia_detail"),
     path("konsekvensbedomningar/<int:pk>/andra/", views.DpiaEditView.as_view(), name="dpia_edit"),
+    path(
+        "sakerhetsgranskningar/", views.SecurityReviewListView.as_view(), name="processorsecurityreview_list"
+    ),
+    path(
+        "sakerhetsgranskningar/export.xlsx",
+        RegisterExportView.as_view(list_view=views.SecurityReviewListView),
+        name="processorsecurityreview_export",
+    ),
+    path(
+        "sakerhetsgranskningar/ny/",
+        views.SecurityReviewEditView.as_view(creating=True),
+        name="processorsecurityreview_add",
+    ),
+    path(
+        "sakerhetsgranskningar/<int:pk>/",
+        views.SecurityReviewDetailView.as_view(),
+        name="processorsecurityreview_detail",
+    ),
+    path(
+        "sakerhetsgranskningar/<int:pk>/andra/",
+        views.SecurityReviewEditView.as_view(),
+        name="processorsecurityreview_edit",
+    ),
+    path(
+        "pub-avtal/ny/",
+        views.ProcessorAgreementEditView.as_view(creating=True),
+        name="processor_agreement_add",
+    ),
+    path("pub-avtal/<int:pk>/", views.ProcessorAgreementEditView.as_view(), name="processor_agreement_edit"),
+    path("registrerad/", views.subject_report_view, name="subject_report"),
+    path("registrerad/radera/", views.subject_erase_view, name="subject_erase"),
     path("brister/", views.GapListView.as_view(), name="gap_list"),
     path("brister/acceptera/", views.acknowledge_gap, name="gap_acknowledge"),
     path("brister/accepterade/<int:pk>/aterkalla/", views.withdraw_gap_acknowledgement, name="gap_withdraw"),

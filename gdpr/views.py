@@ -19,17 +19,27 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from gdpr.choices import DpiaStatus
-from gdpr.filters import ProcessingActivityFilterSet
-from gdpr.forms import ARTICLE_30_SECTIONS, DpiaForm, ProcessingActivityForm, TransferForm
+from gdpr.filters import ProcessingActivityFilterSet, ProcessorSecurityReviewFilterSet
+from gdpr.forms import (
+    ARTICLE_30_SECTIONS,
+    DpiaForm,
+    NewProcessorAgreementForm,
+    ProcessingActivityForm,
+    ProcessorAgreementForm,
+    ProcessorSecurityReviewForm,
+    TransferForm,
+)
 from gdpr.forms_questionnaire import LearningResourceQuestionnaireForm
 from gdpr.gaps import RULES, GapFinding, Severity, TargetType, find_gaps
 from gdpr.gaps.acknowledgements import acknowledge, withdraw_acknowledgement
@@ -38,17 +48,26 @@ from gdpr.gaps.base import (
     FORM_CONTRACT,
     FORM_DPIA,
     FORM_ORGANISATION,
+    FORM_SECURITY_REVIEW,
     FORM_SERVICE,
     FORM_TRANSFER,
     FORM_VENDOR,
 )
 from gdpr.gaps.flows import activity_flows
-from gdpr.models import Dpia, GapAcknowledgement, ProcessingActivity, Transfer
+from gdpr.models import (
+    Dpia,
+    GapAcknowledgement,
+    PersonErasure,
+    ProcessingActivity,
+    ProcessorSecurityReview,
+    Transfer,
+)
 from gdpr.questionnaire import Outcome, apply_fast_track, classify
 from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
 from gdpr.services import mark_reviewed
+from gdpr.subject_rights import erase_person, subject_report
 from portfolio.history import changes
-from portfolio.models import Organisation
+from portfolio.models import Contract, Organisation, Person
 from portfolio.permissions import change_permission
 from portfolio.services import StaleEditError, version_from_request
 from portfolio.spreadsheets import write_csv, xlsx_bytes
@@ -137,7 +156,9 @@ def finding_links(finding: GapFinding, controllers: dict[int, int | None]) -> di
         edit = _url("portfolio:vendor_edit", finding.target_id)
         fix_url = f"{edit}{anchor}" if edit else None
     elif finding.form == FORM_CONTRACT and finding.target_type == TargetType.VENDOR:
-        fix_url = _url("portfolio:vendor_detail", finding.target_id)
+        fix_url = f"{reverse('gdpr:processor_agreement_add')}?leverantor={finding.target_id}"
+    elif finding.form == FORM_SECURITY_REVIEW and finding.target_type == TargetType.VENDOR:
+        fix_url = f"{reverse('gdpr:processorsecurityreview_add')}?leverantor={finding.target_id}"
     elif finding.form == FORM_SERVICE:
         model = "application" if finding.target_type == TargetType.APPLICATION else "learningresource"
         fix_url = _url(f"portfolio:{model}_detail", finding.target_id)
@@ -309,6 +330,97 @@ def dpia_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(
         reverse("gdpr:activity_detail", args=[dpia.processing_activity_id]) + "#dpias"
     )
+
+
+#
+# Security reviews of processors (Art. 28.1, 32)
+#
+
+
+class SecurityReviewListView(RegisterListView):
+    model = ProcessorSecurityReview
+    filterset_class = ProcessorSecurityReviewFilterSet
+    select_related = ("vendor",)
+    title = _("Säkerhetsgranskningar av personuppgiftsbiträden")
+    intro = _(
+        "Dokumenterade granskningar av biträdenas tekniska och organisatoriska säkerhetsåtgärder. "
+        "Biträden som behandlar elevers eller känsliga personuppgifter granskas minst var tolfte månad."
+    )
+    columns = [
+        Column("vendor", _("Personuppgiftsbiträde"), order="vendor", link=True),
+        Column("reviewed_on", _("Granskad"), order="reviewed_on"),
+        Column("outcome", _("Resultat")),
+        Column("reference", _("Dokumentreferens")),
+    ]
+
+
+class SecurityReviewDetailView(RegisterDetailView):
+    model = ProcessorSecurityReview
+    select_related = ("vendor",)
+    fields = ["vendor", "reviewed_on", "outcome", "reference", "notes"]
+
+
+class SecurityReviewEditView(RegisterEditView):
+    """A new review starts from a finding or a vendor (``?leverantor=<pk>``)."""
+
+    model = ProcessorSecurityReview
+    form_class = ProcessorSecurityReviewForm
+
+    def make_form(self, obj, data=None):
+        form = super().make_form(obj, data)
+        vendor = self.request.GET.get("leverantor", "")
+        if obj is None and data is None and vendor.isdigit():
+            form.initial["vendor"] = int(vendor)
+        return form
+
+
+#
+# Processor agreements (PUB-avtal, Art. 28.3): the agreement part of a contract
+#
+
+
+class ProcessorAgreementEditView(RegisterEditView):
+    """The dataskyddssamordnare records a processor agreement without the contract's commercial fields.
+
+    Either the GDPR record's change permission or the contract's own grants it, so the strateg
+    keeps the whole contract and the dataskyddssamordnare can close PROCESSOR_NO_DPA alone. A new
+    one starts from the finding (``?leverantor=<pk>``), which also lists the vendor's contracts so
+    an agreement is added to the contract it belongs to rather than a second one.
+    """
+
+    model = Contract
+    template_name = "gdpr/processor_agreement_form.html"
+
+    def has_permission(self) -> bool:
+        user = self.request.user
+        return user.has_perm(CHANGE) or user.has_perm("portfolio.change_contract")
+
+    def url_name(self, kind: str) -> str:
+        return "portfolio:contract_list" if kind == "list" else f"portfolio:contract_{kind}"
+
+    def make_form(self, obj, data=None):
+        form_class = NewProcessorAgreementForm if obj is None else ProcessorAgreementForm
+        form = form_class(data=data, instance=obj)
+        vendor = self.request.GET.get("leverantor", "")
+        if obj is None and data is None and vendor.isdigit():
+            form.initial["vendor"] = int(vendor)
+            form.initial["name"] = _g("Personuppgiftsbiträdesavtal")
+        return form
+
+    def context(self, obj, form) -> dict[str, Any]:
+        context = super().context(obj, form)
+        vendor = self.request.GET.get("leverantor", "")
+        context["title"] = (
+            _g("Personuppgiftsbiträdesavtal: %(contract)s") % {"contract": obj}
+            if obj
+            else _g("Nytt personuppgiftsbiträdesavtal")
+        )
+        context["vendor_contracts"] = (
+            list(Contract.objects.filter(vendor_id=int(vendor)).order_by("-starts_on", "name"))
+            if obj is None and vendor.isdigit()
+            else []
+        )
+        return context
 
 
 #
@@ -623,3 +735,54 @@ class RopaDownloadView(PermissionRequiredMixin, TemplateView):
             response = HttpResponse(ropa_json(rows).encode(), content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
         return response
+
+
+#
+# The register's own personal data: access and erasure (Art. 15, 17)
+#
+
+ERASE = "gdpr.add_personerasure"
+
+
+@permission_required(ERASE, raise_exception=True)
+def subject_report_view(request: HttpRequest) -> HttpResponse:
+    """Everything the register holds about one person, found by e-mail; JSON with ``?format=json``."""
+    email = request.GET.get("email", "").strip()
+    report = subject_report(email) if email else None
+    if report is not None and request.GET.get("format") == "json":
+        response = HttpResponse(report.as_json(), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="registerutdrag.json"'
+        return response
+    context = {
+        "email": email,
+        "report": report,
+        "erasures": PersonErasure.objects.select_related("erased_by")[:20],
+    }
+    return TemplateResponse(request, "gdpr/subject.html", context)
+
+
+@require_POST
+@permission_required(ERASE, raise_exception=True)
+def subject_erase_view(request: HttpRequest) -> HttpResponse:
+    """Pseudonymise a person everywhere; only with the confirmation box ticked."""
+    email = request.POST.get("email", "").strip()
+    if not email or request.POST.get("confirm") != "on":
+        report = subject_report(email) if email else None
+        messages.error(request, _g("Bekräfta att personen ska raderas i hela registret."))
+        context = {"email": email, "report": report, "erasures": PersonErasure.objects.all()[:20]}
+        return TemplateResponse(request, "gdpr/subject.html", context, status=400)
+    try:
+        result = erase_person(email, user=request.user, reason=request.POST.get("reason", "").strip())
+    except Person.DoesNotExist as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(reverse("gdpr:subject_report"))
+    messages.success(
+        request,
+        ngettext(
+            "Personen är raderad: %(count)s rad ändrades, nu %(pseudonym)s.",
+            "Personen är raderad: %(count)s rader ändrades, nu %(pseudonym)s.",
+            result.total,
+        )
+        % {"count": result.total, "pseudonym": result.pseudonym},
+    )
+    return HttpResponseRedirect(reverse("gdpr:subject_report"))

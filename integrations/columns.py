@@ -378,7 +378,22 @@ PROCESSING_ACTIVITIES = KindSpec(
             choices=LegalBasis,
             help=_("Bokstaven a–f enligt art. 6.1 eller dess benämning."),
         ),
-        Column("legal_basis_law", "Författning", "Legal basis law", ("Lagrum",)),
+        Column(
+            "legal_basis_law",
+            "Författning",
+            "Legal basis law",
+            ("Lagrum", "Bestämmelse"),
+            help=_("Bestämmelsen med kapitel och paragraf, t.ex. skollagen (2010:800) 29 kap. 14 §."),
+        ),
+        Column(
+            "information_reference", "Information till de registrerade", "Information to data subjects"
+        ),
+        Column(
+            "information_updated_on",
+            "Informationen uppdaterad",
+            "Information updated on",
+            kind=DATE,
+        ),
         Column(
             "special_categories",
             "Känsliga personuppgifter",
@@ -402,6 +417,26 @@ PROCESSING_ACTIVITIES = KindSpec(
             "Automated decision assessment",
         ),
         Column("systematic_monitoring", "Systematisk övervakning", "Systematic monitoring", kind=BOOL),
+        Column("monitoring_areas", "Bevakade områden", "Monitored areas"),
+        Column("monitoring_hours", "Bevakningstider", "Monitoring hours"),
+        Column(
+            "monitoring_around_the_clock",
+            "Bevakning dygnet runt",
+            "Monitoring around the clock",
+            kind=BOOL,
+        ),
+        Column(
+            "monitoring_around_the_clock_reason",
+            "Skäl till bevakning dygnet runt",
+            "Reason for monitoring around the clock",
+        ),
+        Column("monitoring_access", "Åtkomst till bevakningsmaterial", "Access to monitoring material"),
+        Column(
+            "monitoring_retention_days",
+            "Lagringstid för inspelningar (dagar)",
+            "Retention of recordings (days)",
+            kind=INTEGER,
+        ),
         Column("large_scale", "Storskalig behandling", "Large scale", kind=BOOL),
         Column("innovative_technology", "Ny teknik", "Innovative technology", kind=BOOL),
         Column("combines_datasets", "Samkörning av register", "Combines datasets", kind=BOOL),

@@ -14,7 +14,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 __all__ = ["neutralise", "prepare", "write_csv", "write_xlsx", "xlsx_bytes"]
@@ -59,6 +59,21 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def _format_cells(worksheet) -> None:
+    """Multi-line text wraps (one item a line, as written) and dates read as dates, not numbers."""
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in worksheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and "\n" in cell.value:
+                cell.alignment = wrap
+            elif isinstance(cell.value, datetime.datetime | datetime.date):
+                cell.number_format = "yyyy-mm-dd" if _is_midnight(cell.value) else "yyyy-mm-dd hh:mm"
+
+
+def _is_midnight(value) -> bool:
+    return not isinstance(value, datetime.datetime) or value.time() == datetime.time(0)
+
+
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], target: str | IO[bytes]) -> None:
     """Write one sheet per entry of ``sheets`` (in order) to ``target`` (a path or binary stream)."""
     taken: set[str] = set()
@@ -72,6 +87,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], target: str | IO[bytes]) -> N
                 worksheet.auto_filter.ref = worksheet.dimensions
             for cell in worksheet[1]:
                 cell.font = Font(bold=True)
+            _format_cells(worksheet)
             for index, column in enumerate(frame.columns, start=1):
                 values = [str(column), *(str(v) for v in frame[column].head(500).tolist() if v is not None)]
                 longest = max(len(line) for v in values for line in (v.splitlines() or [""]))

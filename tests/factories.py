@@ -170,7 +170,9 @@ class ProcessingActivityFactory(factory.django.DjangoModelFactory):
     retention_decision = "Dokumenthanteringsplan BUN 2024:12"
     security_measures = "Behörighetsstyrning, loggning, kryptering"
     legal_basis = "e"
-    legal_basis_law = "skollagen (2010:800)"
+    legal_basis_law = "skollagen (2010:800) 29 kap. 14 §"
+    information_reference = "https://www.mittkoping.se/dataskydd/skola"
+    information_updated_on = datetime.date(2025, 8, 1)
     status = "aktiv"
     last_reviewed_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
 
@@ -195,6 +197,22 @@ class DpiaFactory(factory.django.DjangoModelFactory):
     started_on = datetime.date(2025, 1, 10)
     completed_on = datetime.date(2025, 3, 1)
     residual_risk = "lag"
+    processing_description = "Vilka uppgifter, om vilka, i vilka system och flöden."
+    necessity_assessment = "Behandlingen behövs för skollagens krav; mindre ingripande alternativ prövade."
+    risk_assessment = "Obehörig åtkomst till elevuppgifter; felaktiga uppgifter om skyddade personer."
+    risk_measures = "Behörighetsstyrning, loggning och uppföljning, rutin för skyddade personuppgifter."
+    dpo_opinion = "Dataskyddsombudet tillstyrker med de angivna åtgärderna."
+    dpo_consulted_on = datetime.date(2025, 2, 20)
+
+
+class ProcessorSecurityReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = gdpr_models.ProcessorSecurityReview
+
+    vendor = factory.SubFactory(VendorFactory)
+    reviewed_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=60))
+    outcome = "approved"
+    reference = "Säkerhetsgranskning BUF 2026:4"
 
 
 class DataFlowFactory(factory.django.DjangoModelFactory):

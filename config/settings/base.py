@@ -168,6 +168,10 @@ GRAPHQL_LOADER = True
 # (cron, after imports), "inline" in the request (the tests).
 ANALYSES_REFRESH = env.str("ANALYSES_REFRESH", default="thread")
 
+# People who have left (no current role, no activity, no login) are pseudonymised this many days
+# after their last role ended (gdpr.subject_rights.departed_people; Art. 5.1 e).
+PERSON_RETENTION_DAYS = env.int("PERSON_RETENTION_DAYS", default=730)
+
 # The opt-in page under the principle of public access (offentlighetsprincipen).
 PUBLIC_PAGE_ENABLED = env("PUBLIC_PAGE_ENABLED")
 

@@ -8,11 +8,13 @@ from . import (  # noqa: F401  (registration)
     dpia,
     flows,
     lawfulness,
+    monitoring,
     processors,
     record,
     retention,
     services,
     transfers,
+    transparency,
 )
 from .base import (
     RULES,

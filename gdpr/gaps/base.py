@@ -26,6 +26,7 @@ from gdpr.models import (
     ProcessingActivity,
     ProcessingActivityApplication,
     ProcessingActivityLearningResource,
+    ProcessorSecurityReview,
     Transfer,
 )
 from portfolio.choices import Severity  # one scale for PM3 and GDPR findings
@@ -60,6 +61,7 @@ FORM_CONTRACT = "contract"
 FORM_ORGANISATION = "organisation"
 FORM_VENDOR = "vendor"
 FORM_SERVICE = "service"
+FORM_SECURITY_REVIEW = "security_review"
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,8 @@ class Context:
     dpias: dict[int, list[Dpia]] = field(default_factory=dict)
     #: vendor id → its current contracts that carry a signed processor agreement
     processor_agreements: dict[int, list[Contract]] = field(default_factory=dict)
+    #: vendor id → its latest documented security review, if any
+    latest_security_reviews: dict[int, ProcessorSecurityReview] = field(default_factory=dict)
     #: Results shared between rules (e.g. the processors in use), computed once per evaluation.
     cache: dict[str, object] = field(default_factory=dict)
 
@@ -237,6 +241,10 @@ class Context:
         contracts = Contract.objects.active(today).with_processor_agreement()
         for contract in contracts.only("name", "vendor", "subprocessors", "dpa_signed_on").order_by("pk"):
             ctx.processor_agreements.setdefault(contract.vendor_id, []).append(contract)
+        for review in ProcessorSecurityReview.objects.order_by("vendor_id", "reviewed_on", "pk").only(
+            "vendor", "reviewed_on", "outcome", "reference"
+        ):
+            ctx.latest_security_reviews[review.vendor_id] = review
         return ctx
 
     def services_of(self, activity: ProcessingActivity) -> list[tuple[str, int, ServiceRow]]:

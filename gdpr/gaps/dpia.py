@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from gdpr.choices import ResidualRisk, SpecialCategory
+from gdpr.choices import DpiaStatus, ResidualRisk, SpecialCategory
 
 from .base import FORM_DPIA, ActivityRule, Severity, is_pupil_activity, register
 
@@ -41,6 +41,11 @@ def article_35_3_cases(activity) -> list[str]:
     return cases
 
 
+def dpia_required(activity) -> bool:
+    """Whether ``activity`` needs an impact assessment: an Art. 35(3) case or two or more criteria."""
+    return bool(article_35_3_cases(activity)) or len(dpia_criteria(activity)) >= 2
+
+
 @register
 class DpiaRequiredNotDone(ActivityRule):
     """IMY's Östersund decision (2023): a school platform with pupils' data needed a DPIA."""
@@ -54,8 +59,7 @@ class DpiaRequiredNotDone(ActivityRule):
     form = FORM_DPIA
 
     def applies(self, activity, ctx):
-        required = article_35_3_cases(activity) or len(dpia_criteria(activity)) >= 2
-        return bool(required) and not ctx.completed_dpia(activity)
+        return dpia_required(activity) and not ctx.completed_dpia(activity)
 
     def explain(self, activity, ctx):
         cases = article_35_3_cases(activity)
@@ -148,3 +152,65 @@ class AutomatedDecisionNoAssessment(ActivityRule):
         return _(
             "Elever profileras eller blir föremål för automatiserade beslut utan dokumenterad bedömning."
         )
+
+
+#: What Art. 35(7) requires of an assessment, and the DPO's advice (Art. 35(2)): field → label.
+DPIA_REQUIRED_PARTS = (
+    ("processing_description", _("en systematisk beskrivning av behandlingen (art. 35.7 a)")),
+    ("necessity_assessment", _("en bedömning av nödvändighet och proportionalitet (art. 35.7 b)")),
+    (
+        "risk_assessment",
+        _("en bedömning av riskerna för elevernas och övriga registrerades rättigheter (art. 35.7 c)"),
+    ),
+    ("risk_measures", _("åtgärderna för att hantera riskerna (art. 35.7 d)")),
+    ("dpo_opinion", _("dataskyddsombudets råd (art. 35.2)")),
+)
+
+
+def latest_completed_dpia(activity, ctx):
+    """The most recently completed assessment of ``activity``, or None."""
+    completed = [d for d in ctx.dpias.get(activity.pk, []) if d.status == DpiaStatus.COMPLETED]
+    return max(completed, key=lambda d: (d.completed_on, d.pk), default=None)
+
+
+def dpia_shortcomings(dpia, activity) -> list[str]:
+    """What ``dpia`` lacks of Art. 35(7) and 35(2), and whether it predates a change of the processing."""
+    lacking = [str(label) for field, label in DPIA_REQUIRED_PARTS if not getattr(dpia, field).strip()]
+    problems = []
+    if lacking:
+        problems.append(str(_("den saknar %(parts)s")) % {"parts": ", ".join(lacking)})
+    changed = activity.content_changed_on
+    if changed is not None and dpia.completed_on is not None and changed > dpia.completed_on:
+        problems.append(
+            str(_("den blev klar %(completed)s men behandlingen ändrades %(changed)s"))
+            % {"completed": dpia.completed_on, "changed": changed}
+        )
+    return problems
+
+
+@register
+class DpiaInadequate(ActivityRule):
+    """A DPIA that exists is not enough: it must contain what Art. 35(7) lists, carry the DPO's
+    advice (35.2) and be reviewed when the processing changes (35.11)."""
+
+    code = "DPIA_INADEQUATE"
+    title = _("Konsekvensbedömningen är ofullständig eller inaktuell")
+    severity = Severity.HIGH
+    basis = _("Art. 35.2, 35.7, 35.11")
+    fix = _(
+        "Komplettera konsekvensbedömningen med det som saknas (beskrivning, nödvändighet och "
+        "proportionalitet, risker, åtgärder, dataskyddsombudets råd) och gör om den när behandlingen "
+        "har ändrats."
+    )
+    field = ""
+    form = FORM_DPIA
+
+    def applies(self, activity, ctx):
+        dpia = latest_completed_dpia(activity, ctx)
+        return dpia is not None and bool(dpia_shortcomings(dpia, activity))
+
+    def explain(self, activity, ctx):
+        dpia = latest_completed_dpia(activity, ctx)
+        return _("Konsekvensbedömningen räcker inte: %(problems)s.") % {
+            "problems": "; ".join(dpia_shortcomings(dpia, activity))
+        }

@@ -1,5 +1,7 @@
 """Rules on whether a processing is lawful: Art. 6 basis, Art. 9 condition, Swedish special rules."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 from gdpr.choices import DataSubjectCategory, LegalBasis, SpecialCategoryCondition
@@ -158,3 +160,49 @@ class PersonnummerWithoutNeed(ActivityRule):
 
     def explain(self, activity, ctx):
         return _("Personnummer behandlas utan att behovet är angivet.")
+
+
+#: A reference to a provision rather than to a whole statute: a chapter, a section or an article.
+_PROVISION = re.compile(
+    r"§|\bkap\b\.?|\bkapitlet\b|\bart(?:ikel)?\.?\s*\d|\bpunkt\b|\bstycket\b", re.IGNORECASE
+)
+
+
+def names_a_provision(text: str) -> bool:
+    """Whether ``text`` points at a provision ("skollagen (2010:800) 29 kap. 14 §"), not a whole law."""
+    return bool(_PROVISION.search(text or ""))
+
+
+@register
+class LegalBasisProvisionMissing(ActivityRule):
+    """Art. 6.3: a legal obligation or public task must be laid down in law, so the record names where.
+
+    IMY refused "legal obligation" as the basis of camera surveillance in a school because the law
+    cited was too general to carry it: a whole statute ("skollagen") shows no obligation.
+    """
+
+    code = "LEGAL_BASIS_PROVISION_MISSING"
+    title = _("Bestämmelsen bakom den rättsliga grunden saknas")
+    severity = Severity.HIGH
+    basis = _("Art. 6.3")
+    fix = _(
+        "Ange den bestämmelse som fastställer förpliktelsen eller uppgiften, med kapitel och paragraf, "
+        "t.ex. ”skollagen (2010:800) 29 kap. 14 §”, inte bara lagens namn."
+    )
+    field = "legal_basis_law"
+
+    def applies(self, activity, ctx):
+        if activity.legal_basis not in (LegalBasis.LEGAL_OBLIGATION, LegalBasis.PUBLIC_TASK):
+            return False
+        return not names_a_provision(activity.legal_basis_law)
+
+    def explain(self, activity, ctx):
+        basis = LegalBasis(activity.legal_basis).label
+        if not activity.legal_basis_law.strip():
+            return _("Behandlingen grundas på %(basis)s men anger ingen bestämmelse som fastställer den.") % {
+                "basis": basis
+            }
+        return _(
+            "Behandlingen grundas på %(basis)s men hänvisar bara till en hel författning (”%(law)s”), "
+            "inte till den bestämmelse som fastställer förpliktelsen eller uppgiften."
+        ) % {"basis": basis, "law": activity.legal_basis_law.strip()}

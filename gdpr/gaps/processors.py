@@ -1,11 +1,14 @@
 """Rules on processors (personuppgiftsbiträden): the vendors of the services a record uses."""
 
+import datetime
 import re
 from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
 
-from .base import FORM_CONTRACT, Rule, Severity, TargetType, register
+from gdpr.choices import SecurityReviewOutcome
+
+from .base import FORM_CONTRACT, FORM_SECURITY_REVIEW, Rule, Severity, TargetType, is_pupil_activity, register
 
 #: A sub-processor line names its location: "Amazon Web Services (IE)".
 _LOCATED = re.compile(r"\(\s*[A-Za-z]{2}\s*\)")
@@ -104,5 +107,76 @@ class SubprocessorsUnknown(Rule):
                     "Biträdesavtalet med %(vendor)s redovisar inte underbiträden fullständigt (%(detail)s)."
                 )
                 % {"vendor": vendor.name, "detail": detail},
+                services=tuple(sorted(services)),
+            )
+
+
+def _year_before(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+@register
+class ProcessorSecurityNotReviewed(Rule):
+    """Art. 28.1 and 32: a controller uses only processors with sufficient guarantees, and checks them.
+
+    Where pupils' data or special categories are processed, a documented review of the
+    processor's security (date, outcome, reference) in the last twelve months is expected; a
+    review that failed the processor counts as none.
+    """
+
+    code = "PROCESSOR_SECURITY_NOT_REVIEWED"
+    title = _("Biträdets säkerhet är inte granskad")
+    severity = Severity.HIGH
+    basis = _("Art. 28.1, 32")
+    fix = _(
+        "Granska biträdets tekniska och organisatoriska säkerhetsåtgärder (t.ex. revisionsrapport, "
+        "certifiering, säkerhetsbilaga) och dokumentera datum, resultat och referens."
+    )
+    field = "reviewed_on"
+    form = FORM_SECURITY_REVIEW
+
+    def check(self, ctx):
+        since = _year_before(ctx.today)
+        sensitive: dict[int, tuple[object, set, set]] = {}
+        for activity in ctx.activities:
+            if not (is_pupil_activity(activity) or activity.special_categories):
+                continue
+            for kind, pk, service in ctx.services_of(activity):
+                if service.vendor_id is None:
+                    continue
+                entry = sensitive.setdefault(service.vendor_id, (service.vendor, set(), set()))
+                entry[1].add((kind, pk))
+                entry[2].add(activity.name)
+        for vendor_id, (vendor, services, names) in sorted(sensitive.items()):
+            review = ctx.latest_security_reviews.get(vendor_id)
+            if review is None:
+                problem = _("ingen dokumenterad granskning")
+            elif review.outcome == SecurityReviewOutcome.REJECTED:
+                problem = _("senaste granskningen (%(date)s) underkände biträdet") % {
+                    "date": review.reviewed_on
+                }
+            elif review.reviewed_on < since:
+                problem = _("senaste granskningen gjordes %(date)s, för mer än tolv månader sedan") % {
+                    "date": review.reviewed_on
+                }
+            else:
+                continue
+            yield self.finding(
+                target_type=TargetType.VENDOR,
+                target_id=vendor_id,
+                target_name=vendor.name,
+                explanation=_(
+                    "%(vendor)s behandlar elevers eller känsliga personuppgifter i %(services)s "
+                    "(behandlingar: %(activities)s): %(problem)s."
+                )
+                % {
+                    "vendor": vendor.name,
+                    "services": _service_names(ctx, services),
+                    "activities": ", ".join(sorted(names, key=str.casefold)),
+                    "problem": problem,
+                },
                 services=tuple(sorted(services)),
             )

@@ -62,4 +62,11 @@ class RecordMutation(graphene.ObjectType):
     )
     locals().update(form_mutations(gm.Transfer, gdpr_forms.TransferForm, types.TransferType))
     locals().update(form_mutations(gm.Dpia, gdpr_forms.DpiaForm, types.DpiaType))
+    locals().update(
+        form_mutations(
+            gm.ProcessorSecurityReview,
+            gdpr_forms.ProcessorSecurityReviewForm,
+            types.ProcessorSecurityReviewType,
+        )
+    )
     mark_reviewed = MarkReviewed.Field(description=_("Markera en behandling som granskad i dag."))

@@ -16,6 +16,11 @@ class RecordQuery(graphene.ObjectType):
         types.TransferType, as_of=True, description="Tredjelandsöverföringar."
     )
     dpias = RegisterConnectionField(types.DpiaType, as_of=True, description="Konsekvensbedömningar.")
+    processor_security_reviews = RegisterConnectionField(
+        types.ProcessorSecurityReviewType,
+        as_of=True,
+        description="Säkerhetsgranskningar av personuppgiftsbiträden (art. 28.1, 32).",
+    )
     gap_acknowledgements = RegisterConnectionField(
         types.GapAcknowledgementType, as_of=True, description="Accepterade brister (motiverade undantag)."
     )

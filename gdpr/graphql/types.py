@@ -7,7 +7,13 @@ from gdpr import filters, models
 from portfolio.graphql.base import RegisterConnectionField, RegisterType
 from portfolio.graphql.types import REGISTER_FIELDS, ApplicationType, LearningResourceType
 
-__all__ = ["DpiaType", "GapAcknowledgementType", "ProcessingActivityType", "TransferType"]
+__all__ = [
+    "DpiaType",
+    "GapAcknowledgementType",
+    "ProcessingActivityType",
+    "ProcessorSecurityReviewType",
+    "TransferType",
+]
 
 
 class ProcessingActivityType(RegisterType):
@@ -33,11 +39,14 @@ class ProcessingActivityType(RegisterType):
             *REGISTER_FIELDS, "name", "controller", "joint_controller", "joint_arrangement", "purposes",
             "data_subject_categories", "data_subject_description", "personal_data_categories", "recipients",
             "retention_period", "retention_criteria", "retention_decision", "security_measures",
-            "legal_basis", "legal_basis_law", "special_categories", "special_category_condition",
+            "legal_basis", "legal_basis_law", "information_reference", "information_updated_on",
+            "content_changed_on", "special_categories", "special_category_condition",
             "criminal_offence_data",
             "involves_children", "personal_identity_numbers", "personal_identity_number_need",
             "protected_identity", "protected_identity_routine", "profiling", "automated_decisions",
-            "automated_decision_assessment", "systematic_monitoring", "large_scale", "innovative_technology",
+            "automated_decision_assessment", "systematic_monitoring", "monitoring_areas", "monitoring_hours",
+            "monitoring_around_the_clock", "monitoring_around_the_clock_reason", "monitoring_access",
+            "monitoring_retention_days", "large_scale", "innovative_technology",
             "combines_datasets", "acts_as_processor", "on_behalf_of", "status", "responsible",
             "last_reviewed_on", "external_id", "internal_notes",
         ]
@@ -72,9 +81,20 @@ class DpiaType(RegisterType):
         name = "Dpia"
         fields = [
             *REGISTER_FIELDS, "processing_activity", "status", "started_on", "completed_on", "residual_risk",
-            "prior_consultation_on", "summary",
+            "prior_consultation_on", "summary", "processing_description", "necessity_assessment",
+            "risk_assessment", "risk_measures", "dpo_opinion", "dpo_consulted_on",
         ]
         filterset_class = filters.DpiaFilterSet
+
+
+class ProcessorSecurityReviewType(RegisterType):
+    """A documented review of a processor's security measures (Art. 28.1, 32)."""
+
+    class Meta:
+        model = models.ProcessorSecurityReview
+        name = "ProcessorSecurityReview"
+        fields = [*REGISTER_FIELDS, "vendor", "reviewed_on", "outcome", "reference", "notes"]
+        filterset_class = filters.ProcessorSecurityReviewFilterSet
 
 
 class GapAcknowledgementType(RegisterType):

@@ -36,6 +36,21 @@ class Dpia(RegisterModel):
         help_text=_("Krävs när den kvarvarande risken är hög (art. 36)."),
     )
     summary = models.TextField(_("sammanfattning"), blank=True)
+    # The content Art. 35(7) requires, and the data protection officer's advice (Art. 35(2)).
+    processing_description = models.TextField(
+        _("systematisk beskrivning av behandlingen"), blank=True, help_text=_("Art. 35.7 a.")
+    )
+    necessity_assessment = models.TextField(
+        _("bedömning av nödvändighet och proportionalitet"), blank=True, help_text=_("Art. 35.7 b.")
+    )
+    risk_assessment = models.TextField(
+        _("bedömning av riskerna för de registrerades rättigheter"), blank=True, help_text=_("Art. 35.7 c.")
+    )
+    risk_measures = models.TextField(
+        _("åtgärder för att hantera riskerna"), blank=True, help_text=_("Art. 35.7 d.")
+    )
+    dpo_opinion = models.TextField(_("dataskyddsombudets råd"), blank=True, help_text=_("Art. 35.2."))
+    dpo_consulted_on = models.DateField(_("dataskyddsombudet hördes"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -104,6 +104,21 @@ class ProcessingActivity(SearchableModel):
         blank=True,
         help_text=_("T.ex. skollagen (2010:800) 29 kap. 14 §."),
     )
+    # Art. 13–14: where and how the data subjects are told
+    information_reference = models.CharField(
+        _("information till de registrerade"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Länk eller dokumentreferens till informationen till elever, vårdnadshavare och personal."
+        ),
+    )
+    information_updated_on = models.DateField(_("informationen senast uppdaterad"), null=True, blank=True)
+    #: Set by the record's Form whenever a fact that the information or a DPIA describes changes
+    #: (purposes, data, recipients, services …); what "predates a change" is measured against.
+    content_changed_on = models.DateField(
+        _("senast väsentligt ändrad"), null=True, blank=True, editable=False
+    )
     special_categories = ChoiceSetField(_("känsliga personuppgifter"), item_choices=SpecialCategory)
     special_category_condition = models.CharField(
         _("undantag enligt art. 9.2"), max_length=1, choices=SpecialCategoryCondition.choices, blank=True
@@ -123,6 +138,21 @@ class ProcessingActivity(SearchableModel):
     automated_decision_assessment = models.TextField(_("bedömning av automatiserade beslut"), blank=True)
     # EDPB/IMY criteria for when an impact assessment is likely required (Art. 35)
     systematic_monitoring = models.BooleanField(_("systematisk övervakning"), default=False)
+    # Monitoring scope (art. 5.1 c, kamerabevakningslagen 2018:1200)
+    monitoring_areas = models.TextField(_("bevakade områden"), blank=True)
+    monitoring_hours = models.CharField(
+        _("bevakningstider"), max_length=200, blank=True, help_text=_("T.ex. vardagar 18–06 och helger.")
+    )
+    monitoring_around_the_clock = models.BooleanField(_("bevakning dygnet runt"), default=False)
+    monitoring_around_the_clock_reason = models.TextField(
+        _("skäl till bevakning dygnet runt"), blank=True
+    )
+    monitoring_access = models.TextField(
+        _("vem ser direktsänt och inspelat material"), blank=True
+    )
+    monitoring_retention_days = models.PositiveIntegerField(
+        _("lagringstid för inspelat material (dagar)"), null=True, blank=True
+    )
     large_scale = models.BooleanField(_("storskalig behandling"), default=False)
     innovative_technology = models.BooleanField(_("ny teknik"), default=False)
     combines_datasets = models.BooleanField(_("samkörning av register"), default=False)

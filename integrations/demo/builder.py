@@ -27,12 +27,21 @@ from django.utils import timezone
 from stdnum import luhn
 from stdnum.se import orgnr
 
-from gdpr.choices import ActivityStatus, DpiaStatus, LegalBasis, ResidualRisk, TransferMechanism
+from gdpr.choices import (
+    ActivityStatus,
+    DpiaStatus,
+    LegalBasis,
+    ResidualRisk,
+    SecurityReviewOutcome,
+    TransferMechanism,
+)
+from gdpr.gaps.lawfulness import names_a_provision
 from gdpr.models import (
     Dpia,
     ProcessingActivity,
     ProcessingActivityApplication,
     ProcessingActivityLearningResource,
+    ProcessorSecurityReview,
     Transfer,
 )
 from portfolio.choices import (
@@ -335,6 +344,8 @@ class _Builder:
         self.manifest = DemoManifest(scale=scale, seed=seed)
         self.counts: dict[str, int] = defaultdict(int)
         self.writer = _HistoryWriter(user=user, reason=CHANGE_REASON)
+        #: Vendors of services used where pupils' or special-category data are processed.
+        self.sensitive_vendor_keys: set[str] = set()
 
     #
     # Writing
@@ -370,6 +381,7 @@ class _Builder:
         self.build_vendors()
         for copy in range(self.scale):
             self.build_copy(copy)
+        self.build_security_reviews()
         self.writer.finish()
         self.manifest.counts = dict(sorted(self.counts.items()))
         return self.manifest
@@ -1427,13 +1439,17 @@ class _Builder:
                 ),
                 "security_measures": SECURITY_MEASURES,
                 "legal_basis": LegalBasis.PUBLIC_TASK,
-                "legal_basis_law": "skollagen (2010:800)",
+                "legal_basis_law": "skollagen (2010:800); lag (2018:218) 2 kap. 2 §",
                 "special_categories": [],
                 "special_category_condition": "",
                 "status": ActivityStatus.ACTIVE,
                 "responsible": rng.choice(active_people),
                 "last_reviewed_on": self.days_ago(5, 330),
                 "last_reviewed_by": self.user,
+                # Changed well before any DPIA (started at most 900 days ago) and any information.
+                "content_changed_on": self.days_ago(901, 1300),
+                "information_reference": "https://www.mittkoping.se/dataskydd/" + controller,
+                "information_updated_on": self.days_ago(30, 600),
                 "external_id": "",
                 "_services": [],
                 "_dpia": "auto",
@@ -1535,9 +1551,15 @@ class _Builder:
                 data_subject_categories=["elever", "personal", "ovriga"],
                 personal_data_categories="Bild- och filmupptagningar",
                 recipients="Polisen vid begäran",
-                legal_basis_law="kamerabevakningslagen (2018:1200)",
+                legal_basis_law="kamerabevakningslagen (2018:1200) 7 §",
                 systematic_monitoring=True,
                 involves_children=True,
+                monitoring_areas="Skolgårdar och huvudentréer",
+                monitoring_around_the_clock=True,
+                monitoring_access=(
+                    "Säkerhetssamordnaren ser inspelat material efter incident; ingen direktsändning."
+                ),
+                monitoring_retention_days=7,
             ),
             "profiling": plan(
                 "Frånvaroprognoser och tidiga insatser",
@@ -1578,6 +1600,27 @@ class _Builder:
                 special_category_condition="h",
                 involves_children=True,
                 legal_basis_law="skollagen (2010:800) 2 kap. 25 §; hälso- och sjukvårdslagen",
+            ),
+            # The register practises what it checks: its own processing of people's data (Art. 30).
+            "register": plan(
+                "Systemkartan: förvaltning av system och registerförteckning",
+                "bun",
+                purposes=(
+                    "Hålla förteckningen över system, lärresurser och behandlingar aktuell: vem som äger, "
+                    "förvaltar och ansvarar för vad, och vem som ändrade vad och när (spårbarhet)."
+                ),
+                data_subject_categories=["personal"],
+                data_subject_description="Personal med roller i förvaltningen; användare av systemkartan",
+                personal_data_categories=(
+                    "Namn, e-postadress, titel, roller, inloggningsnamn och ändringshistorik"
+                ),
+                recipients="Behörig personal inom förvaltningen",
+                retention_period="2 år efter att personens sista roll upphört",
+                retention_criteria=(
+                    "Personer utan roll, ansvar eller inloggning pseudonymiseras automatiskt efter "
+                    "gallringsfristen, även i historiken."
+                ),
+                legal_basis_law="lag (2018:218) 2 kap. 2 §; kommunallagen (2017:725) 6 kap. 6 §",
             ),
             "joint": plan(
                 "Ungdomsmottagningens skolbesök",
@@ -1641,6 +1684,7 @@ class _Builder:
         )
         dedicated["biometric"]["_dpia"] = "completed"
         dedicated["monitoring"]["_dpia"] = "completed"
+        m.activities_monitoring_unlimited.append(dedicated["monitoring"]["name"])
         m.activities_automated_without_assessment.append(dedicated["profiling"]["name"])
         m.activities_joint_controller_without_arrangement.append(dedicated["joint"]["name"])
         m.activities_us_processor_without_transfer.append(dedicated["no_transfer"]["name"])
@@ -1725,12 +1769,33 @@ class _Builder:
         for e in pick(1):
             e["controller"], e["status"] = None, ActivityStatus.DRAFT
             m.activities_without_controller.append(e["name"])
+        for index, e in enumerate(pick(3)):
+            if index == 0:
+                e["information_reference"] = ""
+            else:  # the record changed after its information was last updated
+                e["information_updated_on"] = e["content_changed_on"] - datetime.timedelta(days=30)
+            m.activities_data_subjects_not_informed.append(e["name"])
+        for index, e in enumerate(pick(2, lambda e: e["_dpia"] == "auto" and needs_dpia(e))):
+            e["_dpia"] = "inadequate" if index == 0 else "auto"
+            if index == 1:  # completed long ago, the processing changed since
+                e["content_changed_on"] = e["information_updated_on"] = self.days_ago(1, 20)
+            m.activities_dpia_inadequate.append(e["name"])
+        # Many real registers cite a whole law ("skollagen") where Art. 6.3 asks for the provision.
+        for e in plans:
+            if e["legal_basis"] in (LegalBasis.LEGAL_OBLIGATION, LegalBasis.PUBLIC_TASK) and not (
+                names_a_provision(e["legal_basis_law"])
+            ):
+                e["_defects"].add("provision")
+                m.activities_legal_basis_provision_missing.append(e["name"])
         kf = self.boards["kf"]
         m.activities_of_boards_without_dpo.extend(e["name"] for e in plans if e["controller"] is kf)
         reserved_vendors = {"skoldata", "kommundata"}
         for e in plans:
             if any(s.vendor in reserved_vendors or s.vendor == "vinga" for s in e["_services"]):
                 e["_defects"].add("processor")
+            pupils = e.get("involves_children") or "elever" in e["data_subject_categories"]
+            if pupils or e["special_categories"]:
+                self.sensitive_vendor_keys.update(s.vendor for s in e["_services"])
         m.clean_activities.extend(e["name"] for e in plans if not e["_defects"] and e["controller"] is not kf)
 
         # --- write ---
@@ -1780,6 +1845,15 @@ class _Builder:
         if how == "none":
             return None
         started = self.days_ago(200, 900)
+        if how == "inadequate":  # a completed assessment with only a summary: existence is not enough
+            return Dpia(
+                processing_activity=e["obj"],
+                status=DpiaStatus.COMPLETED,
+                started_on=started,
+                completed_on=started + datetime.timedelta(days=30),
+                residual_risk=ResidualRisk.MEDIUM,
+                summary="Riskerna bedöms som hanterbara.",
+            )
         if how == "in_progress":
             return Dpia(
                 processing_activity=e["obj"],
@@ -1800,6 +1874,36 @@ class _Builder:
             completed_on=completed,
             residual_risk=risk,
             summary="Riskerna har bedömts och åtgärder beslutats; se bilaga.",
+            processing_description=f"{e['purposes']} Uppgifter: {e['personal_data_categories']}.",
+            necessity_assessment=(
+                "Behandlingen är nödvändig för uppgiften; mindre ingripande alternativ har prövats."
+            ),
+            risk_assessment="Obehörig åtkomst, felaktiga uppgifter och röjande av skyddade personuppgifter.",
+            risk_measures=SECURITY_MEASURES,
+            dpo_opinion="Dataskyddsombudet tillstyrker med de beslutade åtgärderna.",
+            dpo_consulted_on=completed,
+        )
+
+    def build_security_reviews(self) -> None:
+        """A review of every processor of pupils' or sensitive data, but three planted gaps."""
+        keys = sorted(self.sensitive_vendor_keys)
+        never, old, rejected = self.rng.sample(keys, 3)
+        rows = []
+        for key in keys:
+            if key == never:
+                continue
+            outcome = SecurityReviewOutcome.REJECTED if key == rejected else SecurityReviewOutcome.APPROVED
+            rows.append(
+                ProcessorSecurityReview(
+                    vendor=self.vendors[key],
+                    reviewed_on=self.days_ago(400, 700) if key == old else self.days_ago(10, 300),
+                    outcome=outcome,
+                    reference=f"Säkerhetsgranskning BUF {self.year}:{len(rows) + 1}",
+                )
+            )
+        self.save(ProcessorSecurityReview, rows)
+        self.manifest.vendors_security_not_reviewed.extend(
+            sorted(self.vendors[key].name for key in (never, old, rejected))
         )
 
     def _transfers(self, e: dict) -> list[Transfer]:

@@ -147,6 +147,18 @@ class DemoManifest:
     boards_without_dpo_contact: list[str] = field(default_factory=list)
     #: The processing activities whose controller is in ``boards_without_dpo_contact``.
     activities_of_boards_without_dpo: list[str] = field(default_factory=list)
+    # --- GDPR as IMY applies it (issue 19) ---
+    #: Legal obligation or public task citing a whole law, or nothing, instead of a provision.
+    activities_legal_basis_provision_missing: list[str] = field(default_factory=list)
+    #: No information to data subjects recorded, or information older than the last change.
+    activities_data_subjects_not_informed: list[str] = field(default_factory=list)
+    #: Monitoring without recorded limits, or around the clock without a reason.
+    activities_monitoring_unlimited: list[str] = field(default_factory=list)
+    #: A completed DPIA lacking Art. 35(7) parts or the DPO's advice, or older than the last change.
+    activities_dpia_inadequate: list[str] = field(default_factory=list)
+    #: Vendors processing pupils' or special-category data with no security review in the last
+    #: twelve months (none, an old one, or one that failed them).
+    vendors_security_not_reviewed: list[str] = field(default_factory=list)
     #: Processing activities carrying none of the defects above: complete, lawful, reviewed within
     #: the year, DPIA done where required, transfers with a mechanism (SCC with TIA), processors
     #: with agreements listing sub-processors. An analysis should report nothing about them.

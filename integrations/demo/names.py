@@ -901,7 +901,9 @@ class ActivityTemplate:
     data: str
     purpose: str
     basis: str = "e"
-    law: str = "skollagen (2010:800)"
+    #: The supplementary law behind a public task: the duty in skollagen, the permission to process
+    #: personal data for it in dataskyddslagen (Art. 6.3).
+    law: str = "skollagen (2010:800); lag (2018:218) 2 kap. 2 §"
     special: tuple[str, ...] = ()
     condition: str = ""
     recipients: str = "Behörig personal inom förvaltningen; Skolverket och SCB för statistik"

@@ -62,6 +62,12 @@ class Contract(SearchableModel):
         blank=True,
         help_text=_("Datum då PUB-avtalet (art. 28.3) undertecknades."),
     )
+    dpa_reference = models.CharField(
+        _("PUB-avtalets dokumentreferens"),
+        max_length=300,
+        blank=True,
+        help_text=_("Diarienummer, länk eller arkivplats för det undertecknade biträdesavtalet."),
+    )
     subprocessors = models.TextField(
         _("underbiträden"),
         blank=True,

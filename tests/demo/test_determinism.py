@@ -89,7 +89,7 @@ def test_scale_two_doubles_the_services_and_keeps_the_planted_defects():
     manifest = build_demo(scale=2, seed=3)
     assert pm.Application.objects.count() == 600
     assert pm.LearningResource.objects.count() == 300
-    assert ProcessingActivity.objects.count() == manifest.counts["gdpr.ProcessingActivity"] == 240
+    assert ProcessingActivity.objects.count() == manifest.counts["gdpr.ProcessingActivity"] == 242
     assert 40 < pm.Organisation.objects.school_units().count() <= 50
     assert pm.Capability.objects.count() == 36
     assert len(manifest.duplicate_groups) >= 20

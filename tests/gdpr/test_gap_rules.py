@@ -15,6 +15,7 @@ from tests.factories import (
     DpiaFactory,
     LearningResourceFactory,
     ProcessingActivityFactory,
+    ProcessorSecurityReviewFactory,
     TransferFactory,
     VendorFactory,
 )
@@ -334,6 +335,7 @@ def test_retired_records_are_not_examined():
 def test_a_complete_record_has_no_findings():
     vendor = VendorFactory()
     ContractFactory(vendor=vendor, dpa_signed_on=datetime.date(2024, 1, 2), subprocessors="Microsoft (IE)")
+    ProcessorSecurityReviewFactory(vendor=vendor)
     link(
         ProcessingActivityFactory(), ApplicationFactory(vendor=vendor), LearningResourceFactory(vendor=vendor)
     )
@@ -356,10 +358,11 @@ def test_subset_of_activities_skips_register_wide_rules():
 def test_gap_counts_by_service_count_findings_through_the_activities_using_them():
     vendor = VendorFactory()
     app = ApplicationFactory(vendor=vendor)
-    link(ProcessingActivityFactory(recipients="", security_measures=""), app)  # 2 + PROCESSOR_NO_DPA
+    # 2 + PROCESSOR_NO_DPA + PROCESSOR_SECURITY_NOT_REVIEWED
+    link(ProcessingActivityFactory(recipients="", security_measures=""), app)
     lonely = LearningResourceFactory()
     counts = gap_counts_by_service()
-    assert counts[("application", app.pk)] == 3
+    assert counts[("application", app.pk)] == 4
     assert counts[("learning_resource", lonely.pk)] == 1
 
 

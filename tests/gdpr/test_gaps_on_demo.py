@@ -29,6 +29,11 @@ PLANTED = {
     "MISSING_PURPOSE": "activities_without_purpose",
     "MISSING_CATEGORIES": "activities_without_categories",
     "MISSING_RECIPIENTS": "activities_without_recipients",
+    "LEGAL_BASIS_PROVISION_MISSING": "activities_legal_basis_provision_missing",
+    "DATA_SUBJECTS_NOT_INFORMED": "activities_data_subjects_not_informed",
+    "MONITORING_SCOPE_UNLIMITED": "activities_monitoring_unlimited",
+    "DPIA_INADEQUATE": "activities_dpia_inadequate",
+    "PROCESSOR_SECURITY_NOT_REVIEWED": "vendors_security_not_reviewed",
 }
 
 
@@ -42,7 +47,17 @@ def test_every_planted_gdpr_defect_is_found_and_clean_records_give_nothing():
         by_activity.setdefault(f.code, set()).add(f.activity_name or f.target_name)
     for code, field in PLANTED.items():
         assert set(getattr(manifest, field)) <= by_target.get(code, set()), code
-    exact = ("SYSTEM_WITHOUT_RECORD", "PROCESSOR_NO_DPA", "NO_LEGAL_BASIS", "DPIA_REQUIRED_NOT_DONE")
+    exact = (
+        "SYSTEM_WITHOUT_RECORD",
+        "PROCESSOR_NO_DPA",
+        "NO_LEGAL_BASIS",
+        "DPIA_REQUIRED_NOT_DONE",
+        "LEGAL_BASIS_PROVISION_MISSING",
+        "DATA_SUBJECTS_NOT_INFORMED",
+        "MONITORING_SCOPE_UNLIMITED",
+        "DPIA_INADEQUATE",
+        "PROCESSOR_SECURITY_NOT_REVIEWED",
+    )
     for code in exact:
         assert by_target[code] == set(getattr(manifest, PLANTED[code])), code
     assert by_target["RECORD_STALE"] == set(manifest.activities_stale) | set(

@@ -88,9 +88,16 @@ def test_low_risk_creates_a_draft_record_with_its_fields_filled_and_history(data
     [record] = activity.history.all()
     assert record.history_user == data_protection_coordinator
     assert record.history_change_reason == "Snabbspår för lärresurs"
-    # The draft is complete apart from the gallringsbeslut, the review and the processor agreement.
+    # The draft is complete apart from the gallringsbeslut, the review, the processor agreement, the
+    # review of the processor's security and the information to pupils, which only people can give.
     codes = {f.code for f in find_gaps(ProcessingActivity.objects.filter(pk=activity.pk))}
-    assert codes == {"NO_RETENTION", "RECORD_STALE", "PROCESSOR_NO_DPA"}
+    assert codes == {
+        "NO_RETENTION",
+        "RECORD_STALE",
+        "PROCESSOR_NO_DPA",
+        "PROCESSOR_SECURITY_NOT_REVIEWED",
+        "DATA_SUBJECTS_NOT_INFORMED",
+    }
 
 
 def test_low_risk_links_to_the_shared_record_for_teaching_apps(data_protection_coordinator):

@@ -43,7 +43,9 @@ ARTICLE_30_HEADERS = [
     "Överföringar till tredjeland och skyddsåtgärder (art. 30.1 e)",
     "Gallringsfrister (art. 30.1 f)",
     "Tekniska och organisatoriska säkerhetsåtgärder (art. 30.1 g)",
-    "Rättslig grund (art. 6.1)",
+    "Rättslig grund och bestämmelse (art. 6.1, 6.3)",
+    "Information till de registrerade (art. 13–14)",
+    "Övervakningens avgränsning (art. 5.1 c)",
     "Känsliga personuppgifter (art. 9.1)",
     "Undantag enligt art. 9.2",
     "System",
@@ -116,8 +118,8 @@ def test_workbook_has_a_summary_and_one_sheet_per_controller_with_the_known_row(
     assert row["Dataskyddsombud (art. 30.1 a)"] == "dso@mittkoping.se"
     assert row["Kategorier av registrerade (art. 30.1 c)"] == "Elever och barn"
     assert (
-        row["Rättslig grund (art. 6.1)"]
-        == "e) Uppgift av allmänt intresse eller myndighetsutövning – skollagen (2010:800)"
+        row["Rättslig grund och bestämmelse (art. 6.1, 6.3)"]
+        == "e) Uppgift av allmänt intresse eller myndighetsutövning – skollagen (2010:800) 29 kap. 14 §"
     )
     assert row["Känsliga personuppgifter (art. 9.1)"] == "Hälsa"
     assert row["Undantag enligt art. 9.2"] == "g) Viktigt allmänt intresse"
@@ -131,7 +133,11 @@ def test_workbook_has_a_summary_and_one_sheet_per_controller_with_the_known_row(
         "Quizlet Inc.: biträdesavtal saknas\nSkolsoft AB: Skolsoftavtalet (2024-02-01)"
     )
     assert row["Konsekvensbedömning (art. 35)"] == "Klar 2025-03-01, kvarvarande risk medel"
-    assert row["Senast granskad"] == "2026-01-15"
+    # A real date, shown as one; multi-line cells wrap, one item a line.
+    assert row["Senast granskad"] == datetime.datetime(2026, 1, 15)
+    headers = [c.value for c in sheet[1]]
+    assert sheet.cell(2, headers.index("Senast granskad") + 1).number_format == "yyyy-mm-dd"
+    assert sheet.cell(2, headers.index("Personuppgiftsbiträden") + 1).alignment.wrap_text
     summary = workbook["Sammanfattning"]
     assert [c.value for c in summary[2]][:3] == ["Barn- och utbildningsnämnden", 1, 1]
 
@@ -252,3 +258,43 @@ def test_export_query_count_does_not_grow_with_rows(as_of, tmp_path):
     small = run()
     _build(8)
     assert run() == small
+
+
+def test_the_register_carries_information_and_monitoring_scope():
+    from gdpr.ropa import ropa_rows
+    from tests.factories import ProcessingActivityFactory
+
+    ProcessingActivityFactory(
+        name="Kamerabevakning",
+        systematic_monitoring=True,
+        monitoring_areas="Entréer",
+        monitoring_around_the_clock=True,
+        monitoring_around_the_clock_reason="Inbrott nattetid",
+        monitoring_access="Säkerhetssamordnaren",
+        monitoring_retention_days=1,
+        information_updated_on=datetime.date(2026, 2, 3),
+    )
+    ProcessingActivityFactory(name="Närvaro", information_reference="")
+    rows = {row["name"]: row for row in ropa_rows()}
+    assert rows["Kamerabevakning"]["monitoring"].splitlines() == [
+        "Områden: Entréer",
+        "Tider: dygnet runt",
+        "Skäl till bevakning dygnet runt: Inbrott nattetid",
+        "Åtkomst: Säkerhetssamordnaren",
+        "Lagring: 1 dag",
+    ]
+    assert rows["Kamerabevakning"]["information"] == (
+        "https://www.mittkoping.se/dataskydd/skola (uppdaterad 2026-02-03)"
+    )
+    assert rows["Närvaro"]["information"] == "Saknas" and rows["Närvaro"]["monitoring"] == ""
+
+
+def test_an_activity_that_needs_no_dpia_says_so_instead_of_missing():
+    from gdpr.ropa import ropa_rows
+    from tests.factories import ProcessingActivityFactory
+
+    ProcessingActivityFactory(name="Personalens e-post", data_subject_categories=["personal"])
+    ProcessingActivityFactory(name="Elevhälsa", special_categories=["halsa"], special_category_condition="h")
+    rows = {row["name"]: row for row in ropa_rows()}
+    assert rows["Personalens e-post"]["dpia"] == "Krävs inte"
+    assert rows["Elevhälsa"]["dpia"] == "Saknas"

@@ -13,6 +13,8 @@ LINK_MODELS = {
     "ApplicationCapability", "LearningResourceCapability", "ContractApplication", "ContractLearningResource",
     "ProcessingActivityApplication", "ProcessingActivityLearningResource",
 }
+#: Kept out of the API on purpose: the log of erasures belongs to the dataskyddssamordnare's page.
+NOT_IN_API = {"PersonErasure"}
 
 
 def test_committed_schema_graphql_matches_the_schema():
@@ -45,7 +47,7 @@ def test_every_domain_model_has_a_type_and_the_issue_names_its_root_connections(
         for model in apps.get_app_config(app).get_models():
             if model.__name__.startswith("Historical") or model._meta.auto_created:
                 continue
-            if model.__name__ in LINK_MODELS:
+            if model.__name__ in LINK_MODELS | NOT_IN_API:
                 continue  # pure link rows: served as the connections they make (capabilities, applications …)
             assert model.__name__ in types, f"no GraphQL type for {model.__name__}"
     roots = set(schema.graphql_schema.query_type.fields)

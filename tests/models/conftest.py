@@ -84,6 +84,8 @@ def build_one_of_everything() -> dict[type, object]:
         ),
         gd.Transfer: f.TransferFactory(processing_activity=activity),
         gd.Dpia: f.DpiaFactory(processing_activity=activity),
+        gd.ProcessorSecurityReview: f.ProcessorSecurityReviewFactory(vendor=application.vendor),
+        gd.PersonErasure: gd.PersonErasure.objects.create(pseudonym="Person 9 (borttagen 2026-01-01)"),
         gd.GapAcknowledgement: gd.GapAcknowledgement.objects.create(
             code="art30_purpose",
             target_type="processing_activity",

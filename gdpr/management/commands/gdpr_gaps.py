@@ -1,11 +1,12 @@
 """``manage.py gdpr_gaps``: the open GDPR gaps as a table, CSV or JSON."""
 
+import argparse
 import json
 
 import pandas as pd
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
-from gdpr.gaps import Severity, find_gaps
+from gdpr.gaps import RULES, Severity, find_gaps
 from gdpr.models import ProcessingActivity
 from portfolio.models import Organisation
 from portfolio.spreadsheets import write_csv
@@ -27,8 +28,25 @@ COLUMNS = [
 ]
 
 
+class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Keeps the rule list's lines as written."""
+
+
+def rules_epilog() -> str:
+    """Every rule with its code, severity and article: what ``--code`` accepts, and why it exists."""
+    lines = ["Regler (kod, allvarlighetsgrad, artikel: rubrik):"]
+    for code, rule in RULES.items():
+        lines.append(f"  {code} [{rule.severity}] {rule.basis}: {rule.title}")
+    return "\n".join(lines)
+
+
 class Command(BaseCommand):
     help = "Lista dataskyddsavvikelser i registerförteckningen."
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        kwargs.setdefault("epilog", rules_epilog())
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
