@@ -15,7 +15,7 @@ from accounts.models import ApiToken
 from analysis_cache.models import AnalysisResult
 from gdpr.gaps.acknowledgements import acknowledge
 from gdpr.gaps.base import GapFinding
-from gdpr.models import ProcessingActivity
+from gdpr.models import PersonErasure, ProcessingActivity
 from integrations.backup import backup_models
 from integrations.models import ImportUpload
 from portfolio.models import Application, ApplicationUsage
@@ -96,6 +96,10 @@ def _build_full_register():
     confirm_item(item, user=admin, expected_version=item.target.version)
     ImportUpload.objects.create(user=it, kind="inventory", filename="elever.xlsx", size=3, sha256="0" * 64,
                                 content=b"Anna Andersson, 20150101-1234")
+    # The record of an erasure (Art. 17) is the register's accountability: it is backed up too.
+    PersonErasure.objects.create(
+        pseudonym="Person 7 (borttagen 2026-11-02)", erased_by=admin, reason="Begäran", changed={"x": 1}
+    )
 
 
 def _document(path) -> dict:
