@@ -258,6 +258,10 @@ class RegisterGraphQLView(GraphQLView):
             else:
                 result = execute(schema, document, **options)
         except Exception as error:  # never a 500: the client gets the message
+            if is_database_busy(error):
+                # The lock bit when the transaction opened (SQLite's BEGIN IMMEDIATE), not in a
+                # resolver: still "busy, retry" (503 with Retry-After), as for the web forms.
+                raise
             return ExecutionResult(errors=[GraphQLError(str(error))])
         for error in result.errors or ():
             # A locked SQLite database: let DatabaseBusyMiddleware answer "busy, retry" (503).
