@@ -31,6 +31,7 @@ import functools
 import io
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -113,6 +114,9 @@ MAX_ROWS = 50_000
 MAX_COLUMNS = 100
 #: A CSV record longer than this many characters is refused (setting IMPORT_MAX_LINE_CHARS).
 MAX_LINE_CHARS = 100_000
+#: A workbook with more distinct texts than this is refused unread: openpyxl holds them all in memory
+#: (about 90 bytes each) before the first row is read (setting IMPORT_MAX_SHARED_STRINGS).
+MAX_SHARED_STRINGS = 500_000
 
 CREATED = "created"
 UPDATED = "updated"
@@ -142,6 +146,7 @@ class ImportLimits:
     columns: int
     line_chars: int
     unpacked_bytes: int
+    shared_strings: int
 
 
 def import_limits() -> ImportLimits:
@@ -151,6 +156,7 @@ def import_limits() -> ImportLimits:
         columns=int(getattr(settings, "IMPORT_MAX_COLUMNS", MAX_COLUMNS)),
         line_chars=int(getattr(settings, "IMPORT_MAX_LINE_CHARS", MAX_LINE_CHARS)),
         unpacked_bytes=int(getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_XLSX_BYTES)),
+        shared_strings=int(getattr(settings, "IMPORT_MAX_SHARED_STRINGS", MAX_SHARED_STRINGS)),
     )
 
 
@@ -399,21 +405,69 @@ def _read_csv(data: bytes) -> Sheet:
     return builder.sheet()
 
 
+#: Elements openpyxl loads whole when it opens a workbook, before any row is read: shared strings
+#: (``<si>``) and styles. They are counted in every part of the zip (a hostile file may name its
+#: parts as it likes), so a 40 KB workbook of a million one-letter strings is refused unread.
+_EAGER_ELEMENTS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(si|xf|dxf|font|fill|border|numFmt)[\s/>]")
+#: Excel itself allows 64,000 cell formats; a workbook with more style elements is not a real one.
+MAX_STYLE_ELEMENTS = 200_000
+
+
+def _count_eager_elements(archive: zipfile.ZipFile, max_strings: int) -> tuple[int, int]:
+    """(shared strings, style elements) in all parts, read in chunks: never a whole part at once.
+
+    Counting stops as soon as either is over its limit: the answer is then only "too many".
+    """
+    counts = {"strings": 0, "styles": 0}
+
+    def count(block: bytes, end: int) -> bool:
+        for match in _EAGER_ELEMENTS.finditer(block, 0, end):
+            counts["strings" if match.group(1) == b"si" else "styles"] += 1
+        return counts["strings"] > max_strings or counts["styles"] > MAX_STYLE_ELEMENTS
+
+    for info in archive.infolist():
+        tail = b""
+        with archive.open(info) as part:
+            while chunk := part.read(1 << 20):
+                block = tail + chunk
+                # A tag cut at the chunk's end is counted with the next chunk, never twice.
+                cut = block.rfind(b"<", max(0, len(block) - 64))
+                cut = len(block) if cut == -1 else cut
+                if count(block, cut):
+                    return counts["strings"], counts["styles"]
+                tail = block[cut:]
+        if count(tail, len(tail)):
+            break
+    return counts["strings"], counts["styles"]
+
+
 def _check_zip(data: bytes) -> None:
-    limit = import_limits().unpacked_bytes
+    limits = import_limits()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
             names = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
+            if unpacked <= limits.unpacked_bytes and "xl/workbook.xml" in names:
+                strings, styles = _count_eager_elements(archive, limits.shared_strings)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise ImportError_(_("Arbetsboken är skadad och kan inte öppnas (ingen giltig .xlsx-fil).")) from exc
-    if unpacked > limit:
+    if unpacked > limits.unpacked_bytes:
         raise ImportError_(
             _("Arbetsboken packas upp till mer än %(mb)s MB och tas inte emot.")
-            % {"mb": limit // (1024 * 1024)}
+            % {"mb": limits.unpacked_bytes // (1024 * 1024)}
         )
     if "xl/workbook.xml" not in names:
         raise ImportError_(_("Filen är en zip-fil men ingen Excel-arbetsbok (.xlsx)."))
+    if strings > limits.shared_strings:
+        raise ImportError_(
+            _("Arbetsboken har fler än %(max)s olika textvärden; högst %(max)s tas emot per import.")
+            % {"max": limits.shared_strings}
+        )
+    if styles > MAX_STYLE_ELEMENTS:
+        raise ImportError_(
+            _("Arbetsboken har fler än %(max)s formatdefinitioner och är ingen vanlig arbetsbok.")
+            % {"max": MAX_STYLE_ELEMENTS}
+        )
 
 
 def _xlsx_value(cell: dict) -> str:

@@ -48,7 +48,9 @@ def far_cells_workbook() -> bytes:
     return buffer.getvalue()
 
 
-def handmade_workbook(cells: dict[str, str], dimension: str | None) -> bytes:
+def handmade_workbook(
+    cells: dict[str, str], dimension: str | None, extra: dict[str, str] | None = None
+) -> bytes:
     """A minimal .xlsx whose sheet declares ``dimension`` (or nothing) whatever cells it holds."""
     rows: dict[int, list[str]] = {}
     for ref, text in cells.items():
@@ -92,6 +94,7 @@ def handmade_workbook(cells: dict[str, str], dimension: str | None) -> bytes:
             f"<sheetData>{sheet_data}</sheetData></worksheet>"
         ),
     }
+    parts.update(extra or {})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, text in parts.items():
@@ -177,6 +180,27 @@ def test_workbook_cells_are_read_as_the_text_a_person_sees():
     assert read_sheet(buffer.getvalue(), "s.xlsx").rows == [
         ["Skola24", "12", "12.5", "2025-08-01 00:00:00", "0012345678"]
     ]
+
+
+def test_a_tiny_workbook_of_a_million_shared_strings_is_refused_before_openpyxl_loads_them():
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    # Named as a worksheet, not sharedStrings.xml: every part is counted, whatever its name.
+    strings = f'<sst xmlns="{main}">' + "<si><t>a</t></si>" * 1_000_000 + "</sst>"
+    data = handmade_workbook({"A1": "Systemnamn"}, "A1", {"xl/worksheets/strings.xml": strings})
+    assert len(data) < 100_000
+    refused_in_bounded_memory(data, "strangar.xlsx", "fler än 500000 olika textvärden")
+
+
+def test_the_shared_strings_limit_is_a_setting(settings):
+    settings.IMPORT_MAX_SHARED_STRINGS = 10
+
+    def workbook(count: int) -> bytes:
+        strings = "<sst>" + "".join(f"<si><t>Text {n}</t></si>" for n in range(count)) + "</sst>"
+        cells = {"A1": "Systemnamn", "A2": "Skola24"}
+        return handmade_workbook(cells, "A1:A2", {"xl/sharedStrings.xml": strings})
+
+    assert read_sheet(workbook(10), "s.xlsx").rows == [["Skola24"]]
+    refused_in_bounded_memory(workbook(11), "s.xlsx", "fler än 10 olika textvärden")
 
 
 #
