@@ -270,3 +270,18 @@ def test_the_upload_page_refuses_the_hostile_files_with_a_form_error(client, str
     assert words in response.content.decode()
     assert not ImportUpload.objects.exists()
     assert register_counts() == before
+
+
+def test_a_confirmation_after_the_limits_were_lowered_is_refused_cleanly(client, strategist, settings):
+    client.force_login(strategist)
+    rows = [["Systemnamn"], ["Skola24"], ["Unikum"]]
+    assert client.post("/import/", {"file": SimpleUploadedFile("s.csv", csv_bytes(rows))}).status_code == 200
+    stored = ImportUpload.objects.get()
+    settings.IMPORT_MAX_ROWS = 1
+    before = register_counts()
+    response = client.post(f"/import/{stored.pk}/bekrafta/", follow=True)
+    assert response.status_code == 200
+    assert "fler än 1 datarader" in response.content.decode()
+    stored.refresh_from_db()
+    assert stored.status == ImportUpload.Status.REFUSED and bytes(stored.content) == b""
+    assert register_counts() == before
