@@ -3,8 +3,11 @@
 The promise to the municipality is that a file either goes in whole or not at all, and that
 every refusal says where and why. So:
 
-* The file is checked before it is parsed (size, type, a zip bomb, a password) and read with
-  pandas as text only (``dtype=str``: "0012345678" stays a string, blanks become "").
+* The file is checked before it is parsed (size, type, a zip bomb, a password) and read as
+  text only ("0012345678" stays a string, blanks become ""), one row at a time: a workbook with
+  openpyxl's read-only parser, a CSV with the ``csv`` module. Rows, columns and record length are
+  checked against ``import_limits()`` as they are read, so a tiny hostile file (a cell at
+  XFD1048576, one line of five million separators) is refused before it is materialised.
 * Each row is validated by the *same* Form as the web page (``portfolio/forms.py``,
   ``gdpr/forms.py``) and written through ``portfolio.services`` (``save_form``, or in bulk
   ``create_with_history`` and ``update_with_history``), so history records the importing user
@@ -28,6 +31,7 @@ import functools
 import io
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -78,6 +82,7 @@ from portfolio.text import fold
 
 __all__ = [
     "ImportError_",
+    "ImportLimits",
     "ImportReport",
     "RowError",
     "RowResult",
@@ -85,6 +90,7 @@ __all__ = [
     "detect_kind",
     "form_would_change",
     "import_file",
+    "import_limits",
     "import_rows",
     "instance_form_data",
     "map_headers",
@@ -95,12 +101,22 @@ __all__ = [
     "template_sheets",
 ]
 
-#: Files above this size are refused before they are parsed (override: IMPORT_MAX_BYTES).
+#: Files above this size are refused before they are parsed (setting IMPORT_MAX_BYTES).
 DEFAULT_MAX_IMPORT_BYTES = 20 * 1024 * 1024
-#: An .xlsx is a zip; its unpacked parts may not exceed this (a "zip bomb" is refused).
+#: An .xlsx is a zip; its unpacked parts may not exceed this (a "zip bomb" is refused; setting
+#: IMPORT_MAX_UNPACKED_BYTES).
 MAX_UNPACKED_XLSX_BYTES = 200 * 1024 * 1024
-#: More data rows than this are refused (a register has thousands of systems, not millions).
+#: More data rows than this are refused (a register has thousands of systems, not millions;
+#: setting IMPORT_MAX_ROWS).
 MAX_ROWS = 50_000
+#: A sheet or CSV row reaching further right than this is refused (the widest kind has under
+#: 40 columns; setting IMPORT_MAX_COLUMNS).
+MAX_COLUMNS = 100
+#: A CSV record longer than this many characters is refused (setting IMPORT_MAX_LINE_CHARS).
+MAX_LINE_CHARS = 100_000
+#: A workbook with more distinct texts than this is refused unread: openpyxl holds them all in memory
+#: (about 90 bytes each) before the first row is read (setting IMPORT_MAX_SHARED_STRINGS).
+MAX_SHARED_STRINGS = 500_000
 
 CREATED = "created"
 UPDATED = "updated"
@@ -120,6 +136,28 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 def max_import_bytes() -> int:
     return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_IMPORT_BYTES))
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What one imported file may hold; each is checked while the file is read."""
+
+    rows: int
+    columns: int
+    line_chars: int
+    unpacked_bytes: int
+    shared_strings: int
+
+
+def import_limits() -> ImportLimits:
+    """The limits in force: the settings ``IMPORT_MAX_*``, else the defaults above."""
+    return ImportLimits(
+        rows=int(getattr(settings, "IMPORT_MAX_ROWS", MAX_ROWS)),
+        columns=int(getattr(settings, "IMPORT_MAX_COLUMNS", MAX_COLUMNS)),
+        line_chars=int(getattr(settings, "IMPORT_MAX_LINE_CHARS", MAX_LINE_CHARS)),
+        unpacked_bytes=int(getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_XLSX_BYTES)),
+        shared_strings=int(getattr(settings, "IMPORT_MAX_SHARED_STRINGS", MAX_SHARED_STRINGS)),
+    )
 
 
 class ImportError_(Exception):  # noqa: N801 - not the builtin ImportError
@@ -236,76 +274,253 @@ def _decode(data: bytes) -> str:
 
 
 def _delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
+    first = text[: import_limits().line_chars].split("\n", 1)[0]
     counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
 
 
 def _clean(value: Any) -> str:
+    """A cell's value as the text the importer reads: blanks, None and NaN become ""."""
     if value is None:
         return ""
-    try:
-        if pd.isna(value):
+    if isinstance(value, float):
+        if value != value:  # NaN
             return ""
-    except (TypeError, ValueError):
-        pass
+        if value.is_integer():
+            value = int(value)  # Excel stores 12 as 12.0: read "12", as pandas did
     text = str(value).replace("\r\n", "\n").strip()
     return "" if text.lower() == "nan" else text
 
 
-def _frame_to_sheet(frame: pd.DataFrame) -> Sheet:
-    if frame.empty:
-        raise ImportError_(_("Filen är tom: den saknar rubrikrad."))
-    frame = frame.fillna("")
-    values = [[_clean(v) for v in row] for row in frame.to_numpy().tolist()]
-    first = next((i for i, row in enumerate(values) if any(row)), None)
-    if first is None:
-        raise ImportError_(_("Filen är tom: den saknar rubrikrad."))
-    kept = [(i + 1, row) for i, row in enumerate(values) if i > first and any(row)]
-    if len(kept) > MAX_ROWS:
-        raise ImportError_(
-            _("Filen har %(n)s rader; högst %(max)s tas emot per import.") % {"n": len(kept), "max": MAX_ROWS}
-        )
-    return Sheet(headers=values[first], rows=[row for _n, row in kept], numbers=[n for n, _row in kept])
+class _SheetBuilder:
+    """Collects rows one at a time into a :class:`Sheet`, refusing more data rows than allowed.
+
+    Blank rows are skipped but keep their number; the first non-blank row is the header. Data
+    rows are cut to the header's width: a value under no header is never read, so it is not kept.
+    """
+
+    def __init__(self, limits: ImportLimits) -> None:
+        self.limits = limits
+        self.headers: list[str] | None = None
+        self.rows: list[list[str]] = []
+        self.numbers: list[int] = []
+
+    def add(self, number: int, cells: list[str]) -> None:
+        if not any(cells):
+            return
+        if self.headers is None:
+            while cells and not cells[-1]:
+                cells.pop()
+            self.headers = cells
+            return
+        if len(self.rows) >= self.limits.rows:
+            raise ImportError_(
+                _("Filen har fler än %(max)s datarader; högst %(max)s tas emot per import.")
+                % {"max": self.limits.rows}
+            )
+        self.rows.append(cells[: len(self.headers)])
+        self.numbers.append(number)
+
+    def sheet(self) -> Sheet:
+        if self.headers is None:
+            raise ImportError_(_("Filen är tom: den saknar rubrikrad."))
+        return Sheet(headers=self.headers, rows=self.rows, numbers=self.numbers)
+
+
+class _BoundedLines:
+    """The lines of a CSV text for ``csv.reader``, refusing a record longer than ``limit`` characters.
+
+    Lines are cut from the text with ``str.find`` bounded by what is left of the limit, so a file
+    that is one 10 MB line is refused without being copied (``io.StringIO`` would hold four bytes a
+    character). ``record_done`` starts the count again when the reader has returned a record: a
+    quoted cell may span lines, so the limit is on the record, not the physical line.
+    """
+
+    def __init__(self, text: str, limit: int) -> None:
+        if "\r" in text and "\n" not in text:
+            text = text.replace("\r", "\n")  # old Mac line ends
+        self.text = text
+        self.limit = limit
+        self.position = 0
+        self.used = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        text, start = self.text, self.position
+        if start >= len(text):
+            raise StopIteration
+        stop = start + self.limit - self.used
+        end = text.find("\n", start, stop)
+        if end == -1:
+            if len(text) > stop:
+                raise _RecordTooLong
+            end = len(text) - 1
+        self.position = end + 1
+        self.used += end + 1 - start
+        return text[start : end + 1]
+
+    def record_done(self) -> None:
+        self.used = 0
+
+
+class _RecordTooLong(Exception):
+    pass
 
 
 def _read_csv(data: bytes) -> Sheet:
+    limits = import_limits()
     text = _decode(data)
     sep = _delimiter(text)
+    lines = _BoundedLines(text, limits.line_chars)
+    reader = csv.reader(lines, delimiter=sep, quotechar='"', doublequote=True)
+    builder = _SheetBuilder(limits)
+    number = 0
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            header=None,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="python",
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except pd.errors.EmptyDataError as exc:
-        raise ImportError_(_("Filen är tom: den saknar rubrikrad.")) from exc
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise ImportError_(_("CSV-filen kan inte läsas: %(reason)s") % {"reason": str(exc)[:200]}) from exc
-    return _frame_to_sheet(frame)
+        for number, record in enumerate(reader, start=1):
+            lines.record_done()
+            if len(record) > limits.columns:
+                raise ImportError_(
+                    _("Rad %(row)s i CSV-filen har %(n)s kolumner; högst %(max)s kolumner läses.")
+                    % {"row": number, "n": len(record), "max": limits.columns}
+                )
+            cells = [_clean(value) for value in record]
+            if builder.headers is not None and any(cells[len(builder.headers) :]):
+                raise ImportError_(
+                    _("CSV-filen kan inte läsas: rad %(row)s har fler värden (%(n)s) än rubrikraden (%(m)s).")
+                    % {"row": number, "n": len(cells), "m": len(builder.headers)}
+                )
+            builder.add(number, cells)
+    except _RecordTooLong:
+        raise ImportError_(
+            _("Rad %(row)s i CSV-filen är längre än %(max)s tecken och läses inte.")
+            % {"row": number + 1, "max": limits.line_chars}
+        ) from None
+    except csv.Error as exc:
+        raise ImportError_(
+            _("CSV-filen kan inte läsas: %(reason)s") % {"reason": f"rad {number + 1}: {str(exc)[:200]}"}
+        ) from exc
+    return builder.sheet()
+
+
+#: Elements openpyxl loads whole when it opens a workbook, before any row is read: shared strings
+#: (``<si>``) and styles. They are counted in every part of the zip (a hostile file may name its
+#: parts as it likes), so a 40 KB workbook of a million one-letter strings is refused unread.
+_EAGER_ELEMENTS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(si|xf|dxf|font|fill|border|numFmt)[\s/>]")
+#: Excel itself allows 64,000 cell formats; a workbook with more style elements is not a real one.
+MAX_STYLE_ELEMENTS = 200_000
+
+
+def _count_eager_elements(archive: zipfile.ZipFile, max_strings: int) -> tuple[int, int]:
+    """(shared strings, style elements) in all parts, read in chunks: never a whole part at once.
+
+    Counting stops as soon as either is over its limit: the answer is then only "too many".
+    """
+    counts = {"strings": 0, "styles": 0}
+
+    def count(block: bytes, end: int) -> bool:
+        for match in _EAGER_ELEMENTS.finditer(block, 0, end):
+            counts["strings" if match.group(1) == b"si" else "styles"] += 1
+        return counts["strings"] > max_strings or counts["styles"] > MAX_STYLE_ELEMENTS
+
+    for info in archive.infolist():
+        tail = b""
+        with archive.open(info) as part:
+            while chunk := part.read(1 << 20):
+                block = tail + chunk
+                # A tag cut at the chunk's end is counted with the next chunk, never twice.
+                cut = block.rfind(b"<", max(0, len(block) - 64))
+                cut = len(block) if cut == -1 else cut
+                if count(block, cut):
+                    return counts["strings"], counts["styles"]
+                tail = block[cut:]
+        if count(tail, len(tail)):
+            break
+    return counts["strings"], counts["styles"]
 
 
 def _check_zip(data: bytes) -> None:
+    limits = import_limits()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
             names = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
+            if unpacked <= limits.unpacked_bytes and "xl/workbook.xml" in names:
+                strings, styles = _count_eager_elements(archive, limits.shared_strings)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise ImportError_(_("Arbetsboken är skadad och kan inte öppnas (ingen giltig .xlsx-fil).")) from exc
-    if unpacked > MAX_UNPACKED_XLSX_BYTES:
+    if unpacked > limits.unpacked_bytes:
         raise ImportError_(
             _("Arbetsboken packas upp till mer än %(mb)s MB och tas inte emot.")
-            % {"mb": MAX_UNPACKED_XLSX_BYTES // (1024 * 1024)}
+            % {"mb": limits.unpacked_bytes // (1024 * 1024)}
         )
     if "xl/workbook.xml" not in names:
         raise ImportError_(_("Filen är en zip-fil men ingen Excel-arbetsbok (.xlsx)."))
+    if strings > limits.shared_strings:
+        raise ImportError_(
+            _("Arbetsboken har fler än %(max)s olika textvärden; högst %(max)s tas emot per import.")
+            % {"max": limits.shared_strings}
+        )
+    if styles > MAX_STYLE_ELEMENTS:
+        raise ImportError_(
+            _("Arbetsboken har fler än %(max)s formatdefinitioner och är ingen vanlig arbetsbok.")
+            % {"max": MAX_STYLE_ELEMENTS}
+        )
+
+
+def _xlsx_value(cell: dict) -> str:
+    """A parsed cell's text; an error cell (#N/A, #REF!) is blank, as pandas read it."""
+    if cell.get("data_type") == "e":
+        return ""
+    return _clean(cell.get("value"))
+
+
+def _sheet_too_large(sheet: str, where: str, limits: ImportLimits) -> ImportError_:
+    return ImportError_(
+        _(
+            "Bladet ”%(sheet)s” når %(where)s; högst %(rows)s datarader och %(columns)s kolumner "
+            "tas emot per import. Ta bort tomma rader och kolumner längst ned och till höger, eller "
+            "dela upp filen."
+        )
+        % {"sheet": sheet, "where": where, "rows": limits.rows, "columns": limits.columns}
+    )
+
+
+def _stream_xlsx_rows(book, worksheet, limits: ImportLimits) -> Iterable[tuple[int, list[str]]]:
+    """(row number, cells as text) of each row of ``worksheet`` holding a value, one at a time.
+
+    The rows are read straight from the sheet's XML with openpyxl's own read-only parser, so a row
+    is never padded to the sheet's width and a gap of a million rows costs nothing. Every cell's
+    coordinate is checked against the limits before its row is built.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    last_row = limits.rows + 1  # the header and the data rows
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            worksheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            values = [(cell["column"], _xlsx_value(cell)) for cell in cells]
+            values = [(column, text) for column, text in values if text]
+            if not values:
+                continue
+            widest = max(column for column, _text in values)
+            if widest > limits.columns or number > last_row:
+                column = widest if widest > limits.columns else values[0][0]
+                raise _sheet_too_large(worksheet.title, f"{get_column_letter(column)}{number}", limits)
+            row = [""] * widest
+            for column, text in values:
+                row[column - 1] = text
+            yield number, row
 
 
 def _read_xlsx(data: bytes, sheet_hint: Iterable[str] = ()) -> Sheet:
@@ -317,26 +532,48 @@ def _read_xlsx(data: bytes, sheet_hint: Iterable[str] = ()) -> Sheet:
             )
         )
     _check_zip(data)
+    limits = import_limits()
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
     try:
-        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-        names = book.sheet_names
-        wanted = {header_key(h) for h in sheet_hint}
-        sheet_name = next((n for n in names if header_key(n) in wanted), names[0] if names else None)
-        if sheet_name is None:
-            raise ImportError_(_("Arbetsboken har inga blad."))
-        frame = book.parse(sheet_name, header=None, dtype=str)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        try:
+            names = book.sheetnames
+            wanted = {header_key(h) for h in sheet_hint}
+            sheet_name = next((n for n in names if header_key(n) in wanted), names[0] if names else None)
+            if sheet_name is None:
+                raise ImportError_(_("Arbetsboken har inga blad."))
+            worksheet = book[sheet_name]
+            # The size the sheet declares (<dimension ref="A1:XFD1048576"/>) is refused unread; a
+            # sheet that declares less than it holds is caught cell by cell below.
+            declared_rows, declared_columns = worksheet.max_row or 0, worksheet.max_column or 0
+            if declared_rows > limits.rows + 1 or declared_columns > limits.columns:
+                corner = f"{get_column_letter(max(declared_columns, 1))}{max(declared_rows, 1)}"
+                raise _sheet_too_large(sheet_name, corner, limits)
+            builder = _SheetBuilder(limits)
+            for number, row in _stream_xlsx_rows(book, worksheet, limits):
+                builder.add(number, row)
+        finally:
+            book.close()
     except ImportError_:
+        raise
+    except MemoryError:
         raise
     except Exception as exc:  # openpyxl raises many types on a damaged workbook
         raise ImportError_(
             _("Arbetsboken är skadad och kan inte läsas: %(reason)s")
             % {"reason": f"{type(exc).__name__}: {str(exc)[:150]}"}
         ) from exc
-    return _frame_to_sheet(frame)
+    return builder.sheet()
 
 
 def read_sheet(data: bytes, filename: str, *, sheet_hint: Iterable[str] = ()) -> Sheet:
-    """Read ``data`` (the bytes of ``filename``) as a sheet of text, or refuse it with a reason."""
+    """Read ``data`` (the bytes of ``filename``) as a sheet of text, or refuse it with a reason.
+
+    Every limit of :func:`import_limits` is checked while the file is read, before the next row
+    is built; what still runs out of memory is refused too, never a server error.
+    """
     limit = max_import_bytes()
     if len(data) > limit:
         raise ImportError_(
@@ -346,18 +583,23 @@ def read_sheet(data: bytes, filename: str, *, sheet_hint: Iterable[str] = ()) ->
     if not data.strip():
         raise ImportError_(_("Filen är tom."))
     suffix = Path(filename).suffix.lower()
-    if data.startswith((_ZIP_MAGIC, _OLE2_MAGIC)) or suffix in (".xlsx", ".xlsm", ".xls"):
-        if suffix not in (".xlsx", ".xlsm", ".xls", ""):
+    try:
+        if data.startswith((_ZIP_MAGIC, _OLE2_MAGIC)) or suffix in (".xlsx", ".xlsm", ".xls"):
+            if suffix not in (".xlsx", ".xlsm", ".xls", ""):
+                raise ImportError_(
+                    _("Filen har ändelsen %(suffix)s men är en arbetsbok; döp om den till .xlsx.")
+                    % {"suffix": suffix}
+                )
+            return _read_xlsx(data, sheet_hint)
+        if suffix not in (".csv", ".txt", ""):
             raise ImportError_(
-                _("Filen har ändelsen %(suffix)s men är en arbetsbok; döp om den till .xlsx.")
-                % {"suffix": suffix}
+                _("Filtypen %(suffix)s tas inte emot: använd .xlsx eller .csv.") % {"suffix": suffix}
             )
-        return _read_xlsx(data, sheet_hint)
-    if suffix not in (".csv", ".txt", ""):
+        return _read_csv(data)
+    except (MemoryError, RecursionError) as exc:
         raise ImportError_(
-            _("Filtypen %(suffix)s tas inte emot: använd .xlsx eller .csv.") % {"suffix": suffix}
-        )
-    return _read_csv(data)
+            _("Filen är för stor eller för invecklad för att läsas in. Dela upp den i mindre filer.")
+        ) from exc
 
 
 #

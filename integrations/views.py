@@ -84,7 +84,14 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     data = bytes(upload.content)
     if hashlib.sha256(data).hexdigest() != upload.sha256:
         raise PermissionDenied
-    report = import_file(data, upload.filename, kind=upload.kind, user=request.user, dry_run=False)
+    try:
+        report = import_file(data, upload.filename, kind=upload.kind, user=request.user, dry_run=False)
+    except ImportError_ as exc:
+        # The limits may have been lowered since the dry run: refuse cleanly, keep nothing.
+        upload.status, upload.summary, upload.content = ImportUpload.Status.REFUSED, str(exc), b""
+        upload.save(update_fields=["status", "summary", "content"])
+        messages.error(request, str(exc))
+        return redirect("integrations:import_upload")
     upload.status = ImportUpload.Status.APPLIED if report.applied else ImportUpload.Status.REFUSED
     upload.summary = report.summary()
     upload.content = b""

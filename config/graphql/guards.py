@@ -10,11 +10,21 @@ multiplies what is inside it by its page size (``first`` or ``last`` when writte
 otherwise the maximum page size). The standard landscape query (100 systems, six nested lists)
 costs about 110,000; three nested lists of 100 cost two million and are refused. Introspection fields
 (``__schema``, ``__type``, ``__typename``) are free: they read the schema, not the register.
+
+Work is counted apart from cost, because a few root fields compute over the whole register or read
+its history whatever they return: the analyses (``completeness``, ``standardisationCandidates``,
+``ropa`` …), ``completeness(months: n)`` (n month-ends from history) and every ``asOf``. Each has
+a weight in ``WORK`` (one unit is about half a second at demo scale 30, 9,000 systems, after
+``bench/results.json``); a request may do ``MAX_WORK`` units. Thirty aliases of ``ropa(asOf: …)``
+are refused before anything runs, and the refusal says which field cost what. An argument given
+as a variable is weighed at its worst (``months: $m`` as 36, ``asOf: $d`` as given), since a
+valid document is cached whatever its variables.
 """
 
 from __future__ import annotations
 
 from graphql import (
+    ArgumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -22,10 +32,12 @@ from graphql import (
     GraphQLObjectType,
     InlineFragmentNode,
     IntValueNode,
+    NullValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     ValidationRule,
+    VariableNode,
     get_named_type,
     specified_rules,
 )
@@ -37,6 +49,8 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "MAX_SELECTIONS",
     "MAX_TOKENS",
+    "MAX_WORK",
+    "WORK",
     "QueryGuardRule",
     "validation_rules",
 ]
@@ -51,6 +65,63 @@ MAX_SELECTIONS = 2_000
 MAX_TOKENS = 10_000
 #: Costs are not counted past this: enough to know the query is far over the cap.
 CEILING = MAX_COST * 1000
+
+#: Work of the root fields that compute over the whole register, in units of about half a second
+#: at demo scale 30 (bench/results.json: duplicates 1.8 s, standardisation 2.3 s, completeness 2.3 s,
+#: SSO 0.8 s, GDPR gaps 0.8 s, PM3 0.4 s, equity 0.5 s, Article 30 rows about 2 s).
+WORK = {
+    "completeness": 5,
+    "duplicateClusters": 4,
+    "standardisationCandidates": 5,
+    "ssoCoverage": 2,
+    "gdprGaps": 2,
+    "pm3Gaps": 1,
+    "equityMatrix": 1,
+    "ropa": 4,
+}
+#: ``asOf`` reads the history of the model and its relations as of a time (``ropa``: the whole
+#: record; a list: the model's history up to that time, whatever the page size).
+AS_OF_WORK = 2
+#: ``completeness(months: n)`` adds one unit per six month-ends read from history.
+MONTHS_PER_UNIT = 6
+#: The most ``completeness`` accepts; a ``months`` given as a variable is weighed at this.
+MAX_MONTHS = 36
+#: Units of work one request may do: a few analyses together, not thirty aliases of one.
+MAX_WORK = 20
+
+Work = dict[str, list[int]]  # label → [times asked, units each]
+
+
+def _argument(node: FieldNode, name: str) -> ArgumentNode | None:
+    return next((a for a in node.arguments or () if a.name.value == name), None)
+
+
+def _field_work(node: FieldNode) -> tuple[str, int] | None:
+    """(label, units) of one root field, or None for a field that only reads rows."""
+    name = node.name.value
+    units, label = WORK.get(name, 0), name
+    as_of = _argument(node, "asOf")
+    if as_of is not None and not isinstance(as_of.value, NullValueNode):
+        units, label = units + AS_OF_WORK, f"{name}(asOf)"
+    months = _argument(node, "months") if name == "completeness" else None
+    if months is not None:
+        if isinstance(months.value, IntValueNode):
+            count = max(0, min(int(months.value.value), MAX_MONTHS))
+        else:
+            count = MAX_MONTHS if isinstance(months.value, VariableNode) else 0
+        if count:
+            units, label = units + -(-count // MONTHS_PER_UNIT), f"{name}(months: {count})"
+    return (label, units) if units else None
+
+
+def _add_work(total: Work, more: Work, times: int = 1) -> None:
+    for label, (count, units) in more.items():
+        entry = total.setdefault(label, [0, units])
+        entry[0] = min(entry[0] + count * times, CEILING)
+
+
+def _work_units(work: Work) -> int:
+    return min(sum(count * units for count, units in work.values()), CEILING)
 
 
 def _is_connection(type_) -> bool:
@@ -75,7 +146,7 @@ class QueryGuardRule(ValidationRule):
             d.name.value: d for d in context.document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         self.aliases = 0
-        self.memo: dict[tuple[str, str], tuple[int, int, int]] = {}
+        self.memo: dict[tuple[str, str], tuple[int, int, int, Work]] = {}
         self.reported: set[str] = set()
 
     def report(self, key: str, message: str, node=None) -> None:
@@ -108,7 +179,7 @@ class QueryGuardRule(ValidationRule):
         }.get(node.operation)
         if root is None:
             return
-        depth, cost, selections = self.measure(node.selection_set, root, frozenset())
+        depth, cost, selections, work = self.measure(node.selection_set, root, frozenset())
         if selections > MAX_SELECTIONS:
             self.report(
                 "selections",
@@ -124,17 +195,32 @@ class QueryGuardRule(ValidationRule):
                 "nästlade listor eller dela upp frågan.",
                 node,
             )
+        units = _work_units(work)
+        if units > MAX_WORK:
+            heaviest = sorted(work.items(), key=lambda item: -item[1][0] * item[1][1])
+            parts = [
+                f"{label} {count} × {each} = {count * each}" if count > 1 else f"{label} {each}"
+                for label, (count, each) in heaviest
+            ]
+            self.report(
+                "work",
+                f"Frågan kräver {units} enheter arbete; taket per förfrågan är {MAX_WORK}. "
+                f"Det kostar: {', '.join(parts)}. Analyser, historik (asOf) och månader bakåt räknar "
+                "om hela registret: fråga efter färre åt gången.",
+                node,
+            )
 
     def measure(
         self, selection_set: SelectionSetNode | None, parent, seen: frozenset[str]
-    ) -> tuple[int, int, int]:
-        """(field levels below, worst-case cost, fields selected) of ``selection_set`` on one ``parent``.
+    ) -> tuple[int, int, int, Work]:
+        """(field levels below, worst-case cost, fields selected, work) of ``selection_set`` on ``parent``.
 
         Fragments are measured once per type (memoised), so a document that spreads fragments into
         fragments cannot make this walk exponential.
         """
+        work: Work = {}
         if selection_set is None:
-            return 0, 0, 0
+            return 0, 0, 0, work
         deepest, cost, selected = 0, 0, 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
@@ -147,22 +233,32 @@ class QueryGuardRule(ValidationRule):
                     # Unknown fields are the standard rules' business; go no deeper.
                     deepest = max(deepest, 1)
                     continue
+                if parent is self.context.schema.query_type:
+                    heavy = _field_work(selection)
+                    if heavy is not None:
+                        _add_work(work, {heavy[0]: [1, heavy[1]]})
                 child_type = get_named_type(field.type)
-                child_depth, child_cost, child_selected = self.measure(
+                child_depth, child_cost, child_selected, child_work = self.measure(
                     selection.selection_set, child_type, seen
                 )
                 selected = min(selected + child_selected, CEILING)
+                times = 1
                 if _is_connection(child_type):
-                    child_cost *= _page_size(selection)
+                    times = _page_size(selection)
+                    child_cost *= times
+                _add_work(work, child_work, times)
                 own = 1 if selection.selection_set is not None else 0  # an object; scalars are free
                 deepest, cost = max(deepest, child_depth + 1), min(cost + own + child_cost, CEILING)
             elif isinstance(selection, InlineFragmentNode):
                 target = parent
                 if selection.type_condition is not None:
                     target = self.context.schema.get_type(selection.type_condition.name.value) or parent
-                child_depth, child_cost, child_selected = self.measure(selection.selection_set, target, seen)
+                child_depth, child_cost, child_selected, child_work = self.measure(
+                    selection.selection_set, target, seen
+                )
                 deepest, cost = max(deepest, child_depth), min(cost + child_cost, CEILING)
                 selected = min(selected + child_selected, CEILING)
+                _add_work(work, child_work)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
@@ -173,10 +269,11 @@ class QueryGuardRule(ValidationRule):
                 key = (name, getattr(target, "name", ""))
                 if key not in self.memo:
                     self.memo[key] = self.measure(fragment.selection_set, target, seen | {name})
-                child_depth, child_cost, child_selected = self.memo[key]
+                child_depth, child_cost, child_selected, child_work = self.memo[key]
                 deepest, cost = max(deepest, child_depth), min(cost + child_cost, CEILING)
                 selected = min(selected + child_selected, CEILING)
-        return deepest, cost, selected
+                _add_work(work, child_work)
+        return deepest, cost, selected, work
 
 
 def validation_rules() -> tuple[type[ValidationRule], ...]:

@@ -48,6 +48,26 @@ __all__ = ["MAX_BODY_BYTES", "VALID_DOCUMENTS", "RegisterGraphQLView", "ValidDoc
 
 #: Largest request body (or GET query string) accepted: generous for any real query or mutation.
 MAX_BODY_BYTES = 100_000
+#: Deepest nesting of lists and objects in ``variables``; the deepest input of the schema is far less.
+MAX_VARIABLE_DEPTH = 32
+
+
+def _nesting(value) -> int:
+    """How deeply lists and objects nest in a decoded JSON value (iterative: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_VARIABLE_DEPTH:
+                stack.extend(
+                    (child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
+                )
+    return deepest
+
+
+def _too_deep() -> str:
+    return _("”variables” är nästlade för djupt (högst %(limit)s nivåer).") % {"limit": MAX_VARIABLE_DEPTH}
 
 
 class ValidDocuments:
@@ -175,12 +195,21 @@ class RegisterGraphQLView(GraphQLView):
     #
 
     def parse_body(self, request):
+        if self.get_content_type(request) == "application/graphql":
+            try:
+                return {"query": request.body.decode("utf-8")}
+            except UnicodeDecodeError:
+                raise HttpError(HttpResponse(status=400), _("Frågan är inte giltig UTF-8-text.")) from None
         if self.get_content_type(request) == "application/json":
             try:
                 data = json.loads(request.body.decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
                 raise HttpError(
                     HttpResponse(status=400), _("Förfrågans innehåll är inte giltig JSON.")
+                ) from None
+            except RecursionError:
+                raise HttpError(
+                    HttpResponse(status=400), _("Förfrågans JSON är nästlad för djupt.")
                 ) from None
             if isinstance(data, list):
                 raise HttpError(
@@ -198,6 +227,8 @@ class RegisterGraphQLView(GraphQLView):
             raise HttpError(HttpResponse(status=400), _("”query” ska vara en sträng."))
         if variables is not None and not isinstance(variables, dict):
             raise HttpError(HttpResponse(status=400), _("”variables” ska vara ett JSON-objekt."))
+        if variables is not None and _nesting(variables) > MAX_VARIABLE_DEPTH:
+            raise HttpError(HttpResponse(status=400), _too_deep())
         if operation_name is not None and not isinstance(operation_name, str):
             raise HttpError(HttpResponse(status=400), _("”operationName” ska vara en sträng."))
         return query, variables, operation_name, id_
@@ -258,6 +289,10 @@ class RegisterGraphQLView(GraphQLView):
             else:
                 result = execute(schema, document, **options)
         except Exception as error:  # never a 500: the client gets the message
+            if is_database_busy(error):
+                # The lock bit when the transaction opened (SQLite's BEGIN IMMEDIATE), not in a
+                # resolver: still "busy, retry" (503 with Retry-After), as for the web forms.
+                raise
             return ExecutionResult(errors=[GraphQLError(str(error))])
         for error in result.errors or ():
             # A locked SQLite database: let DatabaseBusyMiddleware answer "busy, retry" (503).

@@ -11,7 +11,6 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from integrations import spreadsheets
 from integrations.columns import KINDS
 from integrations.spreadsheets import (
     DEFAULT_MAX_IMPORT_BYTES,
@@ -47,8 +46,8 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
     refused(buffer.getvalue(), "paket.xlsx", "ingen Excel-arbetsbok")
 
 
-def test_a_workbook_that_unpacks_to_a_huge_size_is_refused_unread(monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_XLSX_BYTES", 1024 * 1024)  # 200 MB in production
+def test_a_workbook_that_unpacks_to_a_huge_size_is_refused_unread(settings):
+    settings.IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024  # 200 MB in production
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")

@@ -91,3 +91,38 @@ def test_a_graphql_mutation_meeting_a_locked_database_gets_503_busy_through_the_
     assert json.loads(response.content)["errors"][0]["extensions"]["code"] == "BUSY_RETRY"
     activity.refresh_from_db()
     assert activity.last_reviewed_on != datetime.date.today()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_graphql_mutation_whose_transaction_cannot_open_gets_503_busy_not_400(client, tmp_path):
+    """SQLite takes the write lock when the mutation's transaction opens (BEGIN IMMEDIATE): the
+    error SQLite raises there must reach the busy middleware too, not become a GraphQL error."""
+    from django.db import connection
+    from graphql_relay import to_global_id
+
+    from accounts.roles import Role
+    from tests.factories import ProcessingActivityFactory, UserFactory
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL opens a transaction without a lock to wait for: no BEGIN IMMEDIATE")
+    locked = _real_lock_error(tmp_path)
+    activity = ProcessingActivityFactory()
+    client.force_login(UserFactory(username="samordnare", role=Role.DATA_PROTECTION))
+
+    def lock_on_begin(execute, sql, params, many, context):
+        if sql.upper().startswith("BEGIN"):
+            raise locked
+        return execute(sql, params, many, context)
+
+    query = """mutation($input: MarkReviewedInput!) { markReviewed(input: $input) { errors { field } } }"""
+    node_id = to_global_id("ProcessingActivity", activity.pk)
+    variables = {"input": {"id": node_id, "version": activity.version}}
+    with connection.execute_wrapper(lock_on_begin):
+        response = client.post(
+            "/graphql/", json.dumps({"query": query, "variables": variables}), content_type="application/json"
+        )
+    assert response.status_code == 503, response.content
+    assert response["Retry-After"] == "2"
+    assert json.loads(response.content)["errors"][0]["extensions"]["code"] == "BUSY_RETRY"
+    activity.refresh_from_db()
+    assert activity.last_reviewed_on != datetime.date.today()
