@@ -72,12 +72,20 @@ CASES = {
         lambda: {"processingActivity": gid(f.ProcessingActivityFactory()), "status": "pagar"},
         {"create": {DPC}, "update": {DPC}, "delete": {DPC}},
     ),
+    "ProcessorSecurityReview": (
+        f.ProcessorSecurityReviewFactory,
+        lambda: {
+            "vendor": gid(f.VendorFactory()), "reviewedOn": "2026-11-20", "outcome": "approved",
+            "reference": "SOC 2 typ II 2026",
+        },
+        {"create": {DPC}, "update": {DPC}, "delete": {DPC}},
+    ),
 }
 
 MODELS = {
     "Application": pm.Application, "LearningResource": pm.LearningResource, "Vendor": pm.Vendor,
     "RoleAssignment": pm.RoleAssignment, "Cost": pm.Cost, "ProcessingActivity": gm.ProcessingActivity,
-    "Transfer": gm.Transfer, "Dpia": gm.Dpia,
+    "Transfer": gm.Transfer, "Dpia": gm.Dpia, "ProcessorSecurityReview": gm.ProcessorSecurityReview,
 }
 
 MATRIX = [
