@@ -36,6 +36,7 @@ from portfolio.forms import ApplicationForm, LearningResourceForm, ManagementObj
 from portfolio.models import Application, LearningResource, ManagementObject, Person
 from portfolio.services import claim_version, save_form, stamp_history
 from stewardship.models import ItemStatus, ReviewItem, ReviewKind, ReviewRound
+from stewardship.notifications import notify_round_started
 
 __all__ = [
     "KIND_SETUP",
@@ -192,6 +193,7 @@ def start_round(
     if unassigned:
         round_.unassigned = unassigned
         ReviewRound.objects.filter(pk=round_.pk).update(unassigned=unassigned)
+    notify_round_started(round_)  # after the commit, in the background
     return round_
 
 

@@ -210,10 +210,36 @@ GRAPHENE = {
 #: times faster); False leaves every query to graphene-django-query-optimizer. Same answers either way.
 GRAPHQL_LOADER = True
 
+# Background work (README "Background tasks"): Django's Tasks API through the django-tasks backport.
+# TASKS_BACKEND=database (the default): tasks wait in this database and `manage.py db_worker` runs
+# them (`make demo` starts one beside the web server). TASKS_BACKEND=rq: RQ workers with Redis at
+# REDIS_URL (`manage.py rqworker --job-class django_tasks_rq.Job`), for several web servers.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"),
+            "DEFAULT_TIMEOUT": 3600,  # seconds; a large import or a refresh at scale 30 takes minutes
+        }
+    }
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # How the dashboard's analyses are recomputed after the register changed (stewardship.analyses):
-# "thread" in the background of the web process, "command" only by `manage.py refresh_analyses`
-# (cron, after imports), "inline" in the request (the tests).
-ANALYSES_REFRESH = env.str("ANALYSES_REFRESH", default="thread")
+# "task" on the tasks backend above, "command" only by `manage.py refresh_analyses` or the nightly
+# tasks (cron).
+ANALYSES_REFRESH = env.str("ANALYSES_REFRESH", default="task")
+#: What `manage.py enqueue_nightly_tasks` (cron, once a night) puts on the tasks backend.
+NIGHTLY_TASKS = [
+    "stewardship.tasks.refresh_every_language_task",
+    "stewardship.tasks.send_due_notifications_task",
+    "integrations.tasks.purge_expired_uploads_task",
+]
+#: A confirmed import of a file larger than this (bytes) is applied by a background task; smaller
+#: ones in the request. 256 KB is a few thousand rows of CSV, some ten thousand of a workbook.
+IMPORT_IN_BACKGROUND_ABOVE = env.int("IMPORT_IN_BACKGROUND_ABOVE", default=256 * 1024)
 
 # The opt-in page under the principle of public access (offentlighetsprincipen).
 PUBLIC_PAGE_ENABLED = env("PUBLIC_PAGE_ENABLED")
