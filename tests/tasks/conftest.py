@@ -7,7 +7,8 @@ database worker's ``Worker`` in batch mode, RQ's ``SimpleWorker`` in burst mode)
 test database; it needs committed data, hence ``transactional_db``.
 
 RQ uses Redis on ``RQ_TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/15``: a database of its
-own, emptied by these tests); where none answers, the RQ half is skipped with the reason.
+own, emptied by these tests); where none answers, the RQ half is skipped with the reason — unless
+``RQ_REQUIRED`` is set (``.ci/run`` sets it where Redis answers), which makes that a failure.
 """
 
 import os
@@ -63,6 +64,8 @@ def task_backend(request, settings, transactional_db) -> Iterator[Callable[[], N
     """
     if request.param == "rq":
         reason = _redis_answers()
+        if reason and os.environ.get("RQ_REQUIRED"):
+            pytest.fail(f"RQ_REQUIRED is set but {reason}")
         if reason:
             pytest.skip(reason)
         settings.RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
