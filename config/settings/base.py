@@ -236,6 +236,7 @@ NIGHTLY_TASKS = [
     "stewardship.tasks.refresh_every_language_task",
     "stewardship.tasks.send_due_notifications_task",
     "integrations.tasks.purge_expired_uploads_task",
+    "integrations.tasks.resume_queued_imports_task",
 ]
 #: A confirmed import of a file larger than this (bytes) is applied by a background task; smaller
 #: ones in the request. 256 KB is a few thousand rows of CSV, some ten thousand of a workbook.

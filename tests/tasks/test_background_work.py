@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from analysis_cache.models import AnalysisResult
 from integrations.models import CONFIRM_WITHIN, ImportUpload
+from integrations.tasks import apply_upload_task
 from portfolio.choices import RoleChoices
 from portfolio.models import Application
 from stewardship.analyses import REFRESHED
@@ -75,6 +76,22 @@ def test_a_queued_import_is_refused_if_the_user_lost_the_right_meanwhile(task_ba
     upload.refresh_from_db()
     assert upload.status == ImportUpload.Status.REFUSED and bytes(upload.content) == b""
     assert not Application.objects.exists()
+
+
+def test_an_import_whose_task_was_lost_is_resumed_by_the_nightly_tasks_and_applied_once(
+    task_backend, client, settings
+):
+    settings.IMPORT_IN_BACKGROUND_ABOVE = 50
+    client.force_login(UserFactory(username="strateg", role=Role.STRATEGIST))
+    upload = dry_run(client)
+    client.post(reverse("integrations:import_confirm", args=[upload.pk]))
+    apply_upload_task.enqueue(upload.pk)  # delivered twice, and resumed at night as well
+    call_command("enqueue_nightly_tasks", verbosity=0)
+    task_backend()
+    upload.refresh_from_db()
+    assert upload.status == ImportUpload.Status.APPLIED
+    assert Application.objects.count() == 2
+    assert Application.history.filter(history_type="+").count() == 2  # each row written once
 
 
 def test_a_small_confirmed_import_is_still_applied_in_the_request(client, strategist, settings):
