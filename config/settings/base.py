@@ -132,17 +132,19 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Login throttling (accounts.lockout): after LOGIN_FAILURE_LIMIT failed logins for one username, or
 # from one address, that username or address is locked for LOGIN_COOLOFF_MINUTES, on /konto/logga-in/
-# and /admin/login/ alike. A success resets the count; the admin lists the locks (Access attempts).
+# and /admin/login/ alike. The admin lists the locks (Access attempts).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the count: axes would delete every failure from the same address too,
+# so anyone with an account could reset the address's count between guesses at others' passwords.
+# Failures older than the cool-off no longer count.
+AXES_RESET_ON_SUCCESS = False
 # The cool-off runs from the lock, not from the attacker's latest try: the owner of the account knows
 # when it ends.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
-AXES_SENSITIVE_PARAMETERS = ["password"]
 #: Reverse proxies of our own in front of the app (their X-Forwarded-For is trusted this deep).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
