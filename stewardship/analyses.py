@@ -312,10 +312,13 @@ def schedule_refresh(language: str | None = None, state: str | None = None) -> N
 
     state = state or analysis_state(register_fingerprint(), timezone.localdate())
     key, now = (language, state), time.monotonic()
+    window = store.LEASE_TIMEOUT.total_seconds()
     with _MEMORY_LOCK:
         last = _ENQUEUED.get(key)
-        if last is not None and now - last < store.LEASE_TIMEOUT.total_seconds():
+        if last is not None and now - last < window:
             return
+        for old_key in [k for k, at in _ENQUEUED.items() if now - at >= window]:
+            del _ENQUEUED[old_key]  # states long past: keep the memo small in a long-lived process
         _ENQUEUED[key] = now
     try:
         result = refresh_analyses_task.enqueue(language)

@@ -135,3 +135,24 @@ def test_analyses_refresh_accepts_only_task_or_command(settings, db):
     settings.ANALYSES_REFRESH = "thread"
     with pytest.raises(ImproperlyConfigured):
         analyses.schedule_refresh("sv")
+
+
+def test_a_stale_dashboard_rendered_many_times_enqueues_one_refresh_per_state(
+    database_backend, client, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.ANALYSES_REFRESH = "task"
+    build_landscape(1)
+    refresh_analyses("sv")
+    client.force_login(UserFactory(username="strateg", role=Role.STRATEGIST))
+    queued = DBTaskResult.objects.filter(task_path="stewardship.tasks.refresh_analyses_task")
+    ApplicationFactory(name="Första ändringen")
+    for _ in range(3):
+        assert client.get(reverse("dashboard")).context["analyses_current"] is False
+    assert queued.count() == 1
+    ApplicationFactory(name="Andra ändringen")
+    client.get(reverse("dashboard"))
+    assert queued.count() == 2
+    database_backend()
+    assert client.get(reverse("dashboard")).context["analyses_current"] is True
