@@ -31,10 +31,15 @@ install: $(STAMP)
 	@if [ -d locale ] && command -v msgfmt >/dev/null 2>&1; then \
 	  $(BIN)/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules; fi
 
+# The web server and, beside it, the worker that runs the background tasks (django-tasks-db: the
+# tasks wait in the same database, no other server). Ctrl-C stops both; so does the server's end.
 demo: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py create_demo_users
+	@$(BIN)/python manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: system-packages install

@@ -39,10 +39,15 @@ class AnalysisResult(models.Model):
 
 
 class AnalysisRefresh(models.Model):
-    """Who recomputes the analyses of one language now: a lease, so that one process at a time does."""
+    """Who recomputes the analyses of one language now: a lease, so that one process at a time does.
+
+    The holder renews it after every analysis (``renewed_at``); a lease not renewed for
+    ``store.LEASE_TIMEOUT`` belongs to a worker that died mid-refresh, and the next refresh takes it.
+    """
 
     language = models.CharField(_("språk"), max_length=10, unique=True)
     started_at = models.DateTimeField(_("påbörjad"), null=True, blank=True)
+    renewed_at = models.DateTimeField(_("senast förnyad"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
 
     class Meta:

@@ -24,12 +24,24 @@ from django.utils import timezone
 
 from .models import AnalysisRefresh, AnalysisResult
 
-__all__ = ["Stored", "claim_lease", "load", "release_lease", "save", "source_digest", "states"]
+__all__ = [
+    "Stored",
+    "claim_lease",
+    "lease_expires",
+    "load",
+    "release_lease",
+    "renew_lease",
+    "save",
+    "source_digest",
+    "states",
+]
 
 logger = logging.getLogger(__name__)
 
-#: A lease older than this belongs to a process that died mid-refresh; another may take it over.
-LEASE_TIMEOUT = datetime.timedelta(minutes=15)
+#: A lease not renewed for this long belongs to a process that died mid-refresh (a worker recycled
+#: or killed); another may take it over. The holder renews it after every analysis, and the longest
+#: single analysis takes seconds at demo scale 30, so this is only the wait after a death.
+LEASE_TIMEOUT = datetime.timedelta(minutes=2)
 
 
 @dataclass
@@ -112,18 +124,35 @@ def claim_lease(language: str) -> datetime.datetime | None:
     """
     AnalysisRefresh.objects.bulk_create([AnalysisRefresh(language=language)], ignore_conflicts=True)
     started = timezone.now()
+    abandoned = Q(renewed_at__lt=started - LEASE_TIMEOUT) | Q(renewed_at__isnull=True)
     taken = (
         AnalysisRefresh.objects.filter(language=language)
-        .filter(Q(started_at__isnull=True) | Q(started_at__lt=started - LEASE_TIMEOUT))
-        .update(started_at=started)
+        .filter(Q(started_at__isnull=True) | abandoned)
+        .update(started_at=started, renewed_at=started)
     )
     return started if taken else None
+
+
+def renew_lease(language: str, started: datetime.datetime) -> bool:
+    """Say the holder of the lease taken at ``started`` is still at work; false if it was taken over."""
+    held = AnalysisRefresh.objects.filter(language=language, started_at=started)
+    return bool(held.update(renewed_at=timezone.now()))
+
+
+def lease_expires(language: str) -> datetime.datetime | None:
+    """When the lease of ``language`` may be taken over unless renewed; ``None`` when nobody holds it."""
+    row = AnalysisRefresh.objects.filter(language=language, started_at__isnull=False).values_list(
+        "renewed_at", "started_at"
+    ).first()
+    if row is None:
+        return None
+    return (row[0] or row[1]) + LEASE_TIMEOUT
 
 
 def release_lease(language: str, started: datetime.datetime) -> None:
     """Give the lease back (only if it is still the one taken at ``started``)."""
     AnalysisRefresh.objects.filter(language=language, started_at=started).update(
-        started_at=None, finished_at=timezone.now()
+        started_at=None, renewed_at=None, finished_at=timezone.now()
     )
 
 

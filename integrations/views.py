@@ -8,9 +8,11 @@ same user applies it — again in one transaction, again validated row by row.
 
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,13 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from integrations.columns import KINDS
 from integrations.forms import ImportUploadForm, permitted_kinds, safe_display_name
 from integrations.landscape_export import landscape_xlsx
-from integrations.models import ImportUpload
+from integrations.models import CONFIRM_WITHIN, ImportUpload
 from integrations.spreadsheets import ImportError_, import_file, template_sheets
+from integrations.tasks import apply_upload_task
+from integrations.uploads import apply_upload
 from portfolio.spreadsheets import xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: A dry run older than this must be redone before it can be confirmed.
-CONFIRM_WITHIN = timezone.timedelta(hours=12)
 
 
 def _require_some_kind(request: HttpRequest) -> None:
@@ -74,30 +76,42 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    """Apply a dry-run upload: the same file, the same user, all or nothing."""
+    """Apply a dry-run upload: the same file, the same user, all or nothing.
+
+    A file larger than ``settings.IMPORT_IN_BACKGROUND_ABOVE`` is applied by a background task
+    (``integrations.tasks.apply_upload_task``), enqueued once the upload is marked queued; the
+    user is sent to the upload's page, which shows the outcome when the task has run.
+    """
     upload = get_object_or_404(ImportUpload, pk=pk, user=request.user, status=ImportUpload.Status.PENDING)
     if upload.kind not in {k.key for k in permitted_kinds(request.user)}:
         raise PermissionDenied
     if timezone.now() - upload.created > CONFIRM_WITHIN:
         messages.warning(request, _("Provkörningen är för gammal; ladda upp filen igen."))
         return redirect("integrations:import_upload")
-    data = bytes(upload.content)
-    if hashlib.sha256(data).hexdigest() != upload.sha256:
+    if hashlib.sha256(bytes(upload.content)).hexdigest() != upload.sha256:
         raise PermissionDenied
-    try:
-        report = import_file(data, upload.filename, kind=upload.kind, user=request.user, dry_run=False)
-    except ImportError_ as exc:
-        # The limits may have been lowered since the dry run: refuse cleanly, keep nothing.
-        upload.status, upload.summary, upload.content = ImportUpload.Status.REFUSED, str(exc), b""
-        upload.save(update_fields=["status", "summary", "content"])
-        messages.error(request, str(exc))
-        return redirect("integrations:import_upload")
-    upload.status = ImportUpload.Status.APPLIED if report.applied else ImportUpload.Status.REFUSED
-    upload.summary = report.summary()
-    upload.content = b""
-    upload.save(update_fields=["status", "summary", "content"])
+    if upload.size > settings.IMPORT_IN_BACKGROUND_ABOVE:
+        with transaction.atomic():
+            upload.status = ImportUpload.Status.QUEUED
+            upload.save(update_fields=["status"])
+            transaction.on_commit(lambda: apply_upload_task.enqueue(upload.pk))
+        return redirect("integrations:import_status", pk=upload.pk)
+    report = apply_upload(upload)
+    if report is None:  # refused as a whole (the upload's summary says why); nothing was written
+        return redirect("integrations:import_status", pk=upload.pk)
     context = {"report": report, "upload": None, "kind_label": KINDS[report.kind].label, "confirmed": True}
     return render(request, "integrations/import_report.html", context, status=200 if report.applied else 409)
+
+
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where a confirmed import that runs in the background stands (only its own user sees it)."""
+    upload = get_object_or_404(ImportUpload, pk=pk, user=request.user)
+    context = {
+        "upload": upload,
+        "kind_label": KINDS[upload.kind].label if upload.kind in KINDS else upload.kind,
+        "waiting": upload.status == ImportUpload.Status.QUEUED,
+    }
+    return render(request, "integrations/import_status.html", context)
 
 
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:

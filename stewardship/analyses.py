@@ -12,7 +12,8 @@ Two ways to read them:
   shown must be what is true.
 * **Last known** (:meth:`Analyses.preload`) — the dashboard: whatever was computed last, at once.
   When the register has changed since, the page says so and a refresh runs off the request path
-  (:func:`schedule_refresh`). Only when nothing was ever computed does the request compute.
+  (:func:`schedule_refresh`: a background task, ``stewardship.tasks.refresh_analyses_task``). Only
+  when nothing was ever computed does the request compute.
 
 ``stewardship`` may compose ``portfolio`` and ``gdpr`` (it stands where ``integrations`` does),
 so the suite is declared here, and ``config`` (the pages) and ``manage.py refresh_analyses`` read it.
@@ -32,7 +33,8 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, connections
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.utils import timezone, translation
 
 import gdpr.completeness
@@ -104,17 +106,24 @@ def _language() -> str:
 
 
 class _Run:
-    """One computation of (part of) the suite: each analysis at most once, dependencies shared."""
+    """One computation of (part of) the suite: each analysis at most once, dependencies shared.
 
-    def __init__(self) -> None:
+    ``progress`` is called after each analysis: a refresh renews its lease there, so a worker that
+    dies mid-refresh holds it for at most ``store.LEASE_TIMEOUT`` after its last analysis.
+    """
+
+    def __init__(self, progress: Callable[[], Any] | None = None) -> None:
         self.values: dict[str, Any] = {}
         self.seconds: dict[str, float] = {}
+        self.progress = progress
 
     def get(self, name: str) -> Any:
         if name not in self.values:
             started = time.perf_counter()
             self.values[name] = SUITE[name](self)
             self.seconds[name] = time.perf_counter() - started
+            if self.progress is not None:
+                self.progress()
         return self.values[name]
 
 
@@ -244,7 +253,9 @@ def refresh_analyses(language: str | None = None, *, names: Iterable[str] | None
     Safe to run from several processes at once: a lease in the database lets one compute and the
     others return at once ("busy"); one that gets the lease after another has finished finds the
     results current and does nothing. Without the lease (``names`` missing entirely, the first
-    render ever) it computes anyway: storing the same state twice is harmless.
+    render ever) it computes anyway: storing the same state twice is harmless. The holder renews
+    the lease after every analysis and gives it back however it ends (an exception included); a
+    holder killed outright leaves it to expire ``store.LEASE_TIMEOUT`` after its last renewal.
     """
     language = language or _language()
     wanted = list(names or REFRESHED)
@@ -261,7 +272,7 @@ def refresh_analyses(language: str | None = None, *, names: Iterable[str] | None
                 return RefreshResult(language, False, "current", {}, {})
             if lease is None and not missing:
                 return RefreshResult(language, False, "busy", {}, {})
-            run = _Run()
+            run = _Run(progress=(lambda: store.renew_lease(language, lease)) if lease is not None else None)
             for name in wanted:
                 run.get(name)
             values = {name: run.values[name] for name in wanted}
@@ -278,44 +289,47 @@ def refresh_analyses(language: str | None = None, *, names: Iterable[str] | None
                 store.release_lease(language, lease)
 
 
-_BACKGROUND = threading.Lock()
+#: When this process last enqueued a refresh, by (language, state): a page rendered many times
+#: before a worker gets to the refresh enqueues it once, and again only if that one seems lost.
+_ENQUEUED: dict[tuple[str, str], float] = {}
 
 
-def schedule_refresh(language: str | None = None) -> None:
+def schedule_refresh(language: str | None = None, state: str | None = None) -> None:
     """Refresh the suite off the request path, as ``settings.ANALYSES_REFRESH`` says.
 
-    ``"thread"`` (the default): in a background thread, one per process at a time (the lease
-    keeps other processes out). ``"inline"`` (the test settings): here and now, so tests see its
-    effect without waiting for threads; the page that asked has already taken what it shows.
-    ``"command"``: not at all; only ``manage.py refresh_analyses`` (cron, after imports) does.
+    ``"task"`` (the default): enqueue ``stewardship.tasks.refresh_analyses_task`` on the Tasks
+    backend (``settings.TASKS``: the database worker, RQ, or in the tests the immediate backend that
+    runs it here and now). ``"command"``: not at all; only ``manage.py refresh_analyses`` or the
+    nightly tasks (cron) refresh. ``state`` is the register state the caller saw out of date.
     """
     language = language or _language()
-    mode = getattr(settings, "ANALYSES_REFRESH", "thread")
+    mode = getattr(settings, "ANALYSES_REFRESH", "task")
     if mode == "command":
         return
-    if mode == "inline":
-        refresh_analyses(language)
-        return
-    if not _BACKGROUND.acquire(blocking=False):
-        return  # this process refreshes already; the next render after it sees the new results
-    thread = threading.Thread(
-        target=_refresh_in_background, args=(language,), name="refresh-analyses", daemon=True
-    )
-    try:
-        thread.start()
-    except RuntimeError:
-        _BACKGROUND.release()
-        raise
+    if mode != "task":
+        raise ImproperlyConfigured(f"ANALYSES_REFRESH must be 'task' or 'command', not {mode!r}.")
+    from stewardship.tasks import refresh_analyses_task
 
-
-def _refresh_in_background(language: str) -> None:
+    state = state or analysis_state(register_fingerprint(), timezone.localdate())
+    key, now = (language, state), time.monotonic()
+    window = store.LEASE_TIMEOUT.total_seconds()
+    with _MEMORY_LOCK:
+        last = _ENQUEUED.get(key)
+        if last is not None and now - last < window:
+            return
+        for old_key in [k for k, at in _ENQUEUED.items() if now - at >= window]:
+            del _ENQUEUED[old_key]  # states long past: keep the memo small in a long-lived process
+        _ENQUEUED[key] = now
     try:
-        refresh_analyses(language)
+        result = refresh_analyses_task.enqueue(language)
     except Exception:
-        logger.exception("Refreshing the analyses (%s) failed; the last results are still shown", language)
-    finally:
-        connections.close_all()
-        _BACKGROUND.release()
+        with _MEMORY_LOCK:
+            _ENQUEUED.pop(key, None)
+        logger.exception("Could not enqueue the refresh of the analyses (%s)", language)
+        return
+    if result.is_finished:  # run already (the immediate backend): nothing waits in a queue
+        with _MEMORY_LOCK:
+            _ENQUEUED.pop(key, None)
 
 
 #
@@ -398,7 +412,7 @@ class Analyses:
         self.computed_from = min(stored[name].computed_from for name in names)
         self.current = all(stored[name].state == self.state for name in names)
         if not self.current and schedule:
-            schedule_refresh(self.language)
+            schedule_refresh(self.language, self.state)
 
     def gaps(self):
         return self.get("find_gaps")

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.models import Person
 from stewardship.models import ItemStatus, Notification, NotificationKind, ReviewItem, ReviewRound
 
-__all__ = ["Due", "due_notifications", "send_due_notifications"]
+__all__ = ["Due", "due_notifications", "notify_round_started", "send_due_notifications"]
 
 logger = logging.getLogger(__name__)
 
@@ -145,3 +145,15 @@ def send_due_notifications(today: datetime.date | None = None, rounds=None) -> i
                 "Could not send the %s e-mail of round %s to person %s", due.kind, due.round.pk, due.person.pk
             )
     return sent
+
+
+def notify_round_started(round_: ReviewRound) -> None:
+    """Send the round's start e-mails in the background once the transaction that started it commits.
+
+    Never inside the write transaction: a slow or failing mail server must neither hold the
+    register's write lock nor undo the round, and a round that is rolled back sends nothing.
+    """
+    from stewardship.tasks import send_round_notifications
+
+    round_id = round_.pk
+    transaction.on_commit(lambda: send_round_notifications.enqueue(round_id))

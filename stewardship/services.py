@@ -37,6 +37,7 @@ from portfolio.models import Application, LearningResource, ManagementObject, Pe
 from portfolio.permissions import change_permission
 from portfolio.services import claim_version, save_form, stamp_history
 from stewardship.models import ItemStatus, ReviewItem, ReviewKind, ReviewRound
+from stewardship.notifications import notify_round_started
 
 __all__ = [
     "KIND_SETUP",
@@ -233,6 +234,7 @@ def start_round(
     if unassigned:
         round_.unassigned = unassigned
         ReviewRound.objects.filter(pk=round_.pk).update(unassigned=unassigned)
+    notify_round_started(round_)  # after the commit, in the background
     return round_
 
 

@@ -16,7 +16,6 @@ from portfolio.spreadsheets import xlsx_bytes
 from stewardship import services
 from stewardship.forms import RoundForm
 from stewardship.models import ItemStatus, ReviewItem, ReviewRound
-from stewardship.notifications import send_due_notifications
 from stewardship.progress import result_frames, round_items, round_progress
 
 _DETAIL_URL_NAMES = {"processing_activity": "gdpr:activity_detail"}
@@ -73,11 +72,10 @@ def round_create(request: HttpRequest) -> HttpResponse:
                 target = f"filter_{field}" if f"filter_{field}" in form.fields else field
                 form.add_error(target if target in form.fields else None, errors)
         else:
-            sent = send_due_notifications(rounds=ReviewRound.objects.filter(pk=round_.pk))
             messages.success(
                 request,
-                _("Omgången startades med %(items)s poster; %(sent)s e-postmeddelanden skickades.")
-                % {"items": round_.items.count(), "sent": sent},
+                _("Omgången startades med %(items)s poster; e-post till de ansvariga skickas i bakgrunden.")
+                % {"items": round_.items.count()},
             )
             return redirect("stewardship:round_detail", pk=round_.pk)
     return render(request, "stewardship/round_form.html", {"form": form})

@@ -4,9 +4,11 @@ Secrets and anything that differs between installations come from the environmen
 django-environ; with no environment at all the project runs on a local SQLite file.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -37,6 +39,10 @@ INSTALLED_APPS = [
     "django_countries",
     "graphene_django",
     "simple_history",
+    "csp",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "portfolio",
     "gdpr",
@@ -47,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.SwedishFirstLocaleMiddleware",
@@ -59,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.DatabaseBusyMiddleware",
+    # Last: turns a locked-out login into the login page with the lock-out message (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +125,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes first: it refuses a locked-out username or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (accounts.lockout): after LOGIN_FAILURE_LIMIT failed logins for one username, or
+# from one address, that username or address is locked for LOGIN_COOLOFF_MINUTES, on /konto/logga-in/
+# and /admin/login/ alike. The admin lists the locks (Access attempts).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the count: axes would delete every failure from the same address too,
+# so anyone with an account could reset the address's count between guesses at others' passwords.
+# Failures older than the cool-off no longer count.
+AXES_RESET_ON_SUCCESS = False
+# The cool-off runs from the lock, not from the attacker's latest try: the owner of the account knows
+# when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+#: Reverse proxies of our own in front of the app (their X-Forwarded-For is trusted this deep).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -142,6 +174,23 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, images and requests from this origin only,
+# no inline script or style anywhere (templates keep theirs in static/), no plugins, no framing.
+# GraphiQL is served from static/vendor/graphiql; its style sheet embeds its fonts as data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Uploads are read into memory up to this size; the import guards its own limit on top.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -171,10 +220,37 @@ GRAPHENE = {
 #: times faster); False leaves every query to graphene-django-query-optimizer. Same answers either way.
 GRAPHQL_LOADER = True
 
+# Background work (README "Background tasks"): Django's Tasks API through the django-tasks backport.
+# TASKS_BACKEND=database (the default): tasks wait in this database and `manage.py db_worker` runs
+# them (`make demo` starts one beside the web server). TASKS_BACKEND=rq: RQ workers with Redis at
+# REDIS_URL (`manage.py rqworker --job-class django_tasks_rq.Job`), for several web servers.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"),
+            "DEFAULT_TIMEOUT": 3600,  # seconds; a large import or a refresh at scale 30 takes minutes
+        }
+    }
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # How the dashboard's analyses are recomputed after the register changed (stewardship.analyses):
-# "thread" in the background of the web process, "command" only by `manage.py refresh_analyses`
-# (cron, after imports), "inline" in the request (the tests).
-ANALYSES_REFRESH = env.str("ANALYSES_REFRESH", default="thread")
+# "task" on the tasks backend above, "command" only by `manage.py refresh_analyses` or the nightly
+# tasks (cron).
+ANALYSES_REFRESH = env.str("ANALYSES_REFRESH", default="task")
+#: What `manage.py enqueue_nightly_tasks` (cron, once a night) puts on the tasks backend.
+NIGHTLY_TASKS = [
+    "stewardship.tasks.refresh_every_language_task",
+    "stewardship.tasks.send_due_notifications_task",
+    "integrations.tasks.purge_expired_uploads_task",
+    "integrations.tasks.resume_queued_imports_task",
+]
+#: A confirmed import of a file larger than this (bytes) is applied by a background task; smaller
+#: ones in the request. 256 KB is a few thousand rows of CSV, some ten thousand of a workbook.
+IMPORT_IN_BACKGROUND_ABOVE = env.int("IMPORT_IN_BACKGROUND_ABOVE", default=256 * 1024)
 
 # People who have left (no current role, no activity, no login) are pseudonymised this many days
 # after their last role ended (gdpr.subject_rights.departed_people; Art. 5.1 e).

@@ -10,6 +10,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
-# The dashboard's stale analyses are refreshed in the request instead of a background thread, so
-# tests see the refresh's effect on the next render without waiting (stewardship.analyses).
-ANALYSES_REFRESH = "inline"
+# Tasks run at once, in the process that enqueues them: tests see a refresh's, an import's or a
+# mail's effect without a worker (tests/tasks run the real database and RQ backends with workers).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+ANALYSES_REFRESH = "task"

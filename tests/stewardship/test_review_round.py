@@ -207,20 +207,21 @@ def test_progress_per_person_object_and_controller_and_export(landscape, steward
     assert set(frames) == {"Poster", "Per person", "Per förvaltningsobjekt", "Per personuppgiftsansvarig"}
 
 
-def test_manager_pages_and_excel_export(landscape, steward, client):
+def test_manager_pages_and_excel_export(landscape, steward, client, django_capture_on_commit_callbacks):
     client.force_login(steward)
-    response = client.post(
-        reverse("stewardship:round_create"),
-        {
-            "name": "Årlig genomgång 2027",
-            "start": timezone.localdate().isoformat(),
-            "deadline": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
-            "reminder_days": 14,
-            "kinds": ["application", "processing_activity"],
-            "filter_application": "",
-            "filter_processing_activity": "",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the start e-mails go after the commit
+        response = client.post(
+            reverse("stewardship:round_create"),
+            {
+                "name": "Årlig genomgång 2027",
+                "start": timezone.localdate().isoformat(),
+                "deadline": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+                "reminder_days": 14,
+                "kinds": ["application", "processing_activity"],
+                "filter_application": "",
+                "filter_processing_activity": "",
+            },
+        )
     assert response.status_code == 302
     round_ = ReviewItem.objects.first().round
     assert len(mail.outbox) == 2  # start e-mails to Anna and Bo, right away

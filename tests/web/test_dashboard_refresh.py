@@ -1,6 +1,6 @@
 """The dashboard shows the last computed analyses at once; a refresh brings them up to date.
 
-The test settings refresh inline (``ANALYSES_REFRESH = "inline"``): a render that finds its
+The test settings run tasks at once (the immediate backend): a render that finds its
 results out of date still shows them, labelled, and refreshes before it answers. Tests that look
 at the out-of-date state alone switch to ``"command"`` (only ``refresh_analyses`` refreshes).
 """
@@ -76,7 +76,7 @@ def test_the_render_that_finds_results_out_of_date_refreshes_them_for_the_next(c
     client.force_login(strategist)
     before = client.get(reverse("dashboard")).context["duplicate_count"]
     duplicate_of("Elevportalen Norr")
-    stale = client.get(reverse("dashboard"))  # shows the old figures, then refreshes (inline here)
+    stale = client.get(reverse("dashboard"))  # shows the old figures, then the refresh task runs
     assert (stale.context["analyses_current"], stale.context["duplicate_count"]) == (False, before)
     fresh = client.get(reverse("dashboard"))
     assert (fresh.context["analyses_current"], fresh.context["duplicate_count"]) == (True, before + 1)
