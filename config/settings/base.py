@@ -247,6 +247,7 @@ NIGHTLY_TASKS = [
     "stewardship.tasks.send_due_notifications_task",
     "integrations.tasks.purge_expired_uploads_task",
     "integrations.tasks.resume_queued_imports_task",
+    "gdpr.tasks.erase_departed_people_task",
 ]
 #: A confirmed import of a file larger than this (bytes) is applied by a background task; smaller
 #: ones in the request. 256 KB is a few thousand rows of CSV, some ten thousand of a workbook.

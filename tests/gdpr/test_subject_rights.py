@@ -176,3 +176,19 @@ def test_only_the_dataskyddssamordnare_sees_and_erases_a_person(client, request,
     response = client.post(reverse("gdpr:subject_erase"), {"email": EMAIL, "confirm": "on"})
     assert response.status_code == 403 and Person.objects.filter(email=EMAIL).exists()
     assert get_user_model().objects.filter(username="asaob", is_active=True).exists()
+
+
+def test_the_nightly_task_erases_only_the_departed(db):
+    from gdpr.tasks import erase_departed_people_task
+
+    gone = PersonFactory(name="Gunnar Gammal", email="gunnar@mittkoping.se")
+    RoleAssignmentFactory(person=gone, ends_on=datetime.date(2020, 1, 1))
+    here = PersonFactory(name="Nina Ny", email="nina@mittkoping.se")
+    RoleAssignmentFactory(person=here)
+    Person.objects.update(updated=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    result = erase_departed_people_task.enqueue()
+    assert result.return_value == 1
+    assert places_naming("Gunnar Gammal", "gunnar@mittkoping.se") == set()
+    here.refresh_from_db()
+    assert here.name == "Nina Ny"
+    assert PersonErasure.objects.get().reason.startswith("Gallring")
