@@ -150,6 +150,27 @@ def test_labels_agree_with_the_product_catalogue(rows: list[dict[str, str]]) -> 
         assert expected in (None, row["cluster"]), (row["name"], row["cluster"], expected)
 
 
+def test_labels_never_put_two_clusters_in_one_catalogue_family(rows: list[dict[str, str]]) -> None:
+    """The finder reviews two entries of one family together; the labels must not call them apart.
+
+    A family in the shipped catalogue whose members the labels keep in different clusters would
+    make every such pair a false positive of the review tier, and break a hard negative.
+    """
+    products = json.loads(CATALOGUE.read_text(encoding="utf-8"))["products"]
+    family_of = {
+        spelling.casefold(): p["family"]
+        for p in products
+        if p["family"]
+        for spelling in (p["name"], *p["former_names"], *p["aliases"])
+    }
+    clusters_by_family: dict[str, set[str]] = {}
+    for row in rows:
+        family = family_of.get(row["name"].casefold())
+        if family:
+            clusters_by_family.setdefault(family, set()).add(row["cluster"])
+    assert {f: c for f, c in clusters_by_family.items() if len(c) > 1} == {}
+
+
 def _xml_strings(path: Path) -> set[str]:
     strings: set[str] = set()
     for element in etree.parse(str(path)).iter():
