@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import tldextract
 from lxml import etree
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -148,6 +149,27 @@ def test_labels_agree_with_the_product_catalogue(rows: list[dict[str, str]]) -> 
     for row in rows:
         expected = owner.get(row["name"].casefold())
         assert expected in (None, row["cluster"]), (row["name"], row["cluster"], expected)
+
+
+def test_labels_agree_with_the_catalogue_domains(rows: list[dict[str, str]]) -> None:
+    """A row whose address is on a catalogue product's registrable domain is labelled that product.
+
+    Municipal tenants (varberg.skola24.se) and product hosts (play.kahoot.it) reduce to the
+    product's domain; a domain shared by separately sold products must not be in the catalogue.
+    """
+    extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    products = json.loads(CATALOGUE.read_text(encoding="utf-8"))["products"]
+    owner = {domain: _slug(p["name"]) for p in products for domain in p["domains"]}
+    checked = 0
+    for row in rows:
+        if not row["url"]:
+            continue
+        url = row["url"] if "://" in row["url"] else f"http://{row['url']}"
+        domain = extract(url).top_domain_under_public_suffix.lower()
+        if domain in owner:
+            checked += 1
+            assert owner[domain] == row["cluster"], (row["name"], row["url"], owner[domain])
+    assert checked >= 40
 
 
 def test_labels_never_put_two_clusters_in_one_catalogue_family(rows: list[dict[str, str]]) -> None:
