@@ -349,6 +349,7 @@ class _Features:
         "qualifier_key",
         "registrable",
         "subdomain",
+        "family_of",
         "tenant_of",
         "test",
         "vendor",
@@ -377,6 +378,7 @@ def _identify(record: ServiceRecord, f: _Features, catalogue: Catalogue) -> None
     """Set ``f.identity`` (and ``f.tenant_of``) from the catalogue: names, then entity IDs, then domains."""
     f.identity = None
     f.tenant_of = None
+    f.family_of = None
     if not len(catalogue):
         return
     parts = f.parts
@@ -433,6 +435,24 @@ def _identify(record: ServiceRecord, f: _Features, catalogue: Catalogue) -> None
                 f.identity = _Identity((entries[0],), entries[0], "domain", f.registrable)
             elif f.subdomain:
                 f.tenant_of = entries[0]
+    if f.identity is None and f.tenant_of is None:
+        # A product's name and words the catalogue does not know ("Tempus nuddis"): its family.
+        tokens = parts.main.split()
+        for size in range(min(len(tokens) - 1, catalogue.longest_name), 0, -1):
+            head, rest = "".join(tokens[:size]), " ".join(tokens[size:])
+            found = hit(head) if len(head) >= 4 else None
+            if not found or hit(rest):
+                continue
+            separate = _separate_qualifier(catalogue.entries[found[0]], frozenset(rest.split()))
+            if separate:
+                f.identity = _Identity((found[0], separate), found[0], "separate", separate)
+            else:
+                f.family_of = (found[0], "prefix", rest)
+            break
+    if f.identity is None and f.tenant_of is None and f.family_of is None and len(f.key.tokens) == 1:
+        near = catalogue.near(f.key.compact)
+        if near is not None:
+            f.family_of = (near, "typo", catalogue.entries[near].name)
 
 
 def _separate_qualifier(entry: CatalogueEntry, qualifiers: frozenset[str]) -> str:
@@ -515,7 +535,8 @@ def _cluster(
     host_blocks: dict[str, list[int]] = defaultdict(list)
     label_blocks: dict[str, list[int]] = defaultdict(list)
     identity_blocks: dict[tuple, list[int]] = defaultdict(list)
-    tenants: dict[int, list[int]] = defaultdict(list)
+    #: catalogue entry → registrations that are its tenant, a name it prefixes, or a typo of it.
+    tenants: dict[int, list[tuple[int, str]]] = defaultdict(list)
     name_index: dict[str, list[int]] = defaultdict(list)
     for i, record in enumerate(records):
         f = features[i]
@@ -534,7 +555,9 @@ def _cluster(
         if f.identity is not None:
             identity_blocks[f.identity.key].append(i)
         elif f.tenant_of is not None:
-            tenants[f.tenant_of].append(i)
+            tenants[f.tenant_of].append((i, "tenant"))
+        elif f.family_of is not None:
+            tenants[f.family_of[0]].append((i, f.family_of[1]))
         name_index[compacts[i]].append(i)
         keys = {f"t:{token}" for token in f.norm.split() if len(token) >= 3}
         if compacts[i]:
@@ -578,9 +601,13 @@ def _cluster(
         for group in groups[1:]:
             add_edge(groups[0][0], group[0], 85.0, "qualifier", TIER_FAMILY)
         if len(_key) == 1:
-            # A municipality's own address on the product's domain ("mittkoping.itslearning.com").
-            for tenant in tenants.get(_key[0], ()):
-                add_edge(groups[0][0], tenant, 80.0, "tenant", TIER_FAMILY)
+            # A municipality's own address on the product's domain ("mittkoping.itslearning.com"),
+            # the product's name with words of the register's own, or a typo of it.
+            for other, kind in tenants.pop(_key[0], ()):
+                add_edge(groups[0][0], other, 80.0, kind, TIER_FAMILY)
+    for _entry, others in tenants.items():
+        for other, kind in others[1:]:
+            add_edge(others[0][0], other, 75.0, kind, TIER_FAMILY)
 
     # Aliases and other names: one equal to another service's name (or alias) joins them.
     alias_index: dict[str, list[int]] = defaultdict(list)
@@ -793,6 +820,18 @@ def _reason(
             + "; "
             + _qualifier_note(a, b, records, features)
         )
+    if kind in ("prefix", "typo"):
+        other, main = (a, b) if fa.family_of is not None else (b, a)
+        family_of = features[other].family_of
+        product = catalogue.entries[family_of[0]].name
+        if kind == "typo":
+            text = _("”%(name)s” skiljer sig en bokstav från %(product)s – granska om det är ett skrivfel")
+            return text % {"name": records[other].name, "product": product}
+        return _("”%(name)s” är %(product)s med orden ”%(words)s” – granska om det är samma produkt") % {
+            "name": records[other].name,
+            "product": product,
+            "words": family_of[2],
+        }
     if kind == "tenant":
         tenant, product = (b, a) if features[b].subdomain or features[b].tenant_of is not None else (a, b)
         return _("”%(name)s” ligger på en egen adress (%(host)s) hos %(product)s") % {
