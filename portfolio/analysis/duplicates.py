@@ -31,6 +31,7 @@ from functools import lru_cache
 from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from stdnum.se import orgnr
 
 from portfolio.text import split_lines
 
@@ -344,6 +345,7 @@ class _Features:
         "key",
         "label",
         "norm",
+        "orgnr",
         "parts",
         "plain",
         "qualifier_key",
@@ -441,11 +443,18 @@ def _identify(record: ServiceRecord, f: _Features, catalogue: Catalogue) -> None
         for size in range(min(len(tokens) - 1, catalogue.longest_name), 0, -1):
             head, rest = "".join(tokens[:size]), " ".join(tokens[size:])
             found = hit(head) if len(head) >= 4 else None
-            if not found or hit(rest):
+            if not found:
                 continue
             separate = _separate_qualifier(catalogue.entries[found[0]], frozenset(rest.split()))
             if separate:
-                f.identity = _Identity((found[0], separate), found[0], "separate", separate)
+                # "Office 365 Teams": Microsoft 365 lists Teams as a product of its own.
+                other = hit(separate) or hit(f"{head} {separate}")
+                if other and other[0] != found[0]:
+                    f.identity = _Identity((other[0],), other[0], other[1], other[2])
+                else:
+                    f.identity = _Identity((found[0], separate), found[0], "separate", separate)
+            elif hit(rest):
+                continue  # two products named together: neither is assumed
             else:
                 f.family_of = (found[0], "prefix", rest)
             break
@@ -479,8 +488,20 @@ def _name_agrees_with_entry(f: _Features, entry: CatalogueEntry) -> bool:
     return bool(vendor) and (vendor in mine or f.vendor_key == vendor and not f.subdomain)
 
 
+@lru_cache(maxsize=4096)
+def _orgnr(value: str) -> str:
+    """A Swedish organisationsnummer in one form (python-stdnum), or "" if there is none valid."""
+    return orgnr.compact(value) if value and orgnr.is_valid(value) else ""
+
+
 def _cores_compatible(a: _Features, b: _Features) -> bool:
-    """Cores are compared only when the vendors they were taken from agree (or one is unknown)."""
+    """Cores are compared only when the vendors they were taken from agree (or one is unknown).
+
+    The organisationsnummer decides where both have one ("556016-0680" is "5560160680"), then the
+    vendor named in the product's name or the vendor's name without its legal form.
+    """
+    if a.orgnr and b.orgnr and not (a.parts.vendor_prefix or b.parts.vendor_prefix):
+        return a.orgnr == b.orgnr
     return not a.vendor or not b.vendor or a.vendor == b.vendor
 
 
@@ -513,6 +534,7 @@ def _cluster(
         f.vendor_key = normalise_vendor(record.vendor_name)
         f.parts = name_parts(record.name, f.vendor_key, known_vendors)
         f.vendor = f.parts.vendor_prefix or f.vendor_key
+        f.orgnr = _orgnr(record.vendor_orgnr)
         f.core_key = f.key if f.parts.core == f.norm else NameKey(f.parts.core)
         f.plain = f.core_key.compact == f.key.compact
         f.qualifier_key = f.parts.qualifiers
@@ -544,7 +566,7 @@ def _cluster(
             if entity_id.strip():
                 exact_blocks[("entity", _entity_key(entity_id))].append(i)
         if record.product.strip():
-            vendor = str(record.vendor_id) if record.vendor_id is not None else f.vendor_key
+            vendor = f.orgnr or (str(record.vendor_id) if record.vendor_id is not None else f.vendor_key)
             if vendor:
                 product = compact(normalise_name(record.product))
                 exact_blocks[("vendor_product", f"{vendor}:{product}")].append(i)

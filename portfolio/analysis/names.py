@@ -513,6 +513,7 @@ def name_parts(name: str, vendor_key: str = "", known_vendors: frozenset[str] = 
         tokens = main.split()
         if len(tokens) == 1 or (
             not qualifier_kind(tokens[-1])
+            and not (tokens[-1].isdigit() and len(tokens) > 2 and qualifier_kind(tokens[-2]))
             and tokens[-1] not in _QUALIFIER_LINKS
             and tokens[0] not in _LEADING_FIRST
             and not _has_vendor_prefix(tokens, vendor_key, known_vendors)
