@@ -221,8 +221,8 @@ def name_similarity(a: str | NameKey, b: str | NameKey, cutoff: float = 0.0) -> 
     rest_score = None
     common = ka.token_set & kb.token_set
     if common:
-        rest_a = "".join(t for t in ka.tokens if t not in common)
-        rest_b = "".join(t for t in kb.tokens if t not in common)
+        rest_a = "".join([t for t in ka.tokens if t not in common])
+        rest_b = "".join([t for t in kb.tokens if t not in common])
         # A word on one side only is a different product, unless it is a short particle ("i", "of").
         if bool(rest_a) != bool(rest_b) and max(len(rest_a), len(rest_b)) > 2:
             return 0.0
