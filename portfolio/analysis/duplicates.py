@@ -458,6 +458,13 @@ def _identify(record: ServiceRecord, f: _Features, catalogue: Catalogue) -> None
             else:
                 f.family_of = (found[0], "prefix", rest)
             break
+    if f.identity is None and f.tenant_of is None and f.family_of is None:
+        # The owner's genitive before a product's name ("Järfällas Alvis"): its own instance.
+        tokens = parts.main.split()
+        if len(tokens) >= 2 and tokens[0].endswith("s") and len(tokens[0]) >= 5:
+            found = hit(" ".join(tokens[1:]))
+            if found:
+                f.family_of = (found[0], "prefix", tokens[0])
     if f.identity is None and f.tenant_of is None and f.family_of is None and len(f.key.tokens) == 1:
         near = catalogue.near(f.key.compact)
         if near is not None:

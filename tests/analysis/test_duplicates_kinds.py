@@ -235,6 +235,13 @@ def test_a_municipalitys_tenant_subdomain_is_the_products_family():
     assert cluster.tier == TIER_FAMILY
 
 
+def test_a_municipalitys_genitive_before_a_catalogue_product_is_its_own_instance_for_review():
+    names, cluster = _only("Alvis", "Järfällas Alvis", "Kungsbackas Alvis")
+    assert len(names) == 3 and cluster.tier == TIER_FAMILY
+    reason = "”Järfällas Alvis” är Alvis med orden ”jarfallas” – granska om det är samma produkt"
+    assert reason in cluster.reasons
+
+
 def test_the_same_site_name_under_another_top_level_domain_with_agreeing_names_is_one_product():
     names, cluster = _only(
         ("Matteportalen", "", "https://www.matteportalen.se/"),
