@@ -321,3 +321,11 @@ def test_the_catalogue_names_a_separate_qualifiers_product():
     names, _cluster = _only("Office 365 Teams", "Microsoft Teams", "MS Teams")
     assert names == {"Office 365 Teams", "Microsoft Teams", "MS Teams"}
     assert _clusters("Office 365 Teams", "Office 365") == []
+
+
+def test_a_large_family_lists_its_strongest_reasons_and_counts_the_rest():
+    words = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa", "Lambda"]
+    names, cluster = _only("Tempus", *(f"Tempus {word}" for word in words))
+    assert len(names) == 12 and cluster.tier == TIER_FAMILY
+    assert len(cluster.reasons) == 9
+    assert cluster.reasons[-1] == "och 3 kopplingar till"
