@@ -155,6 +155,8 @@ class Catalogue:
         #: the longest catalogue name in words, to bound prefix look-ups.
         self.longest_name = 0
         self._deletions: dict[str, set[int]] | None = None
+        #: the first four letters of every name, to skip prefix look-ups that cannot hit.
+        self.starts: frozenset[str] = frozenset()
         for index, entry in enumerate(self.entries):
             for text, kind in entry.names():
                 key = compact(normalise_name(text))
@@ -171,6 +173,8 @@ class Catalogue:
                 key = normalise_vendor(vendor_name)
                 if key:
                     self.vendors.setdefault(key, set()).add(index)
+
+        self.starts = frozenset(key[:4] for key in self.names)
 
     def near(self, key: str) -> int | None:
         """The one entry with a name one edit from ``key`` (a compact name of 6+ letters), if any.

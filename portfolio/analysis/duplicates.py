@@ -442,7 +442,10 @@ def _identify(record: ServiceRecord, f: _Features, catalogue: Catalogue) -> None
     if f.identity is None and f.tenant_of is None:
         # A product's name and words the catalogue does not know ("Tempus nuddis"): its family.
         tokens = parts.main.split()
-        for size in range(min(len(tokens) - 1, catalogue.longest_name), 0, -1):
+        sizes = range(min(len(tokens) - 1, catalogue.longest_name), 0, -1)
+        if "".join(tokens[:2])[:4] not in catalogue.starts:
+            sizes = range(0)  # no catalogue name starts so
+        for size in sizes:
             head, rest = "".join(tokens[:size]), " ".join(tokens[size:])
             found = hit(head) if len(head) >= 4 else None
             if not found:
@@ -534,14 +537,21 @@ def _cluster(
     separate: frozenset,
 ) -> list[DuplicateCluster]:
     count = len(records)
-    known_vendors = catalogue_vendor_prefixes(catalogue) | _register_vendor_prefixes(records)
+    # A vendor named like its product (Clio, GeoGebra, Kahoot!) is not stripped from a name:
+    # "Clio Historia" is not the product "Historia".
+    known_vendors = frozenset(
+        key
+        for key in catalogue_vendor_prefixes(catalogue) | _register_vendor_prefixes(records)
+        if key not in catalogue.names
+    )
     features: list[_Features] = []
     for record in records:
         f = _Features()
         f.norm = normalise_name(record.name)
         f.key = NameKey(f.norm)
         f.vendor_key = normalise_vendor(record.vendor_name)
-        f.parts = name_parts(record.name, f.vendor_key, known_vendors)
+        strippable = f.vendor_key if f.vendor_key not in catalogue.names else ""
+        f.parts = name_parts(record.name, strippable, known_vendors)
         f.vendor = f.parts.vendor_prefix or f.vendor_key
         f.orgnr = _orgnr(record.vendor_orgnr)
         f.core_key = f.key if f.parts.core == f.norm else NameKey(f.parts.core)

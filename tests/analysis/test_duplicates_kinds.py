@@ -286,6 +286,7 @@ def test_a_domain_on_the_catalogue_identifies_a_record_named_as_its_vendor():
         ("Flip", "Flipboard", "Flipsnack"),
         ("Zoom", "IO Zoom"),
         ("Clever", "CleverTap"),
+        ("Clio Historia", "Historia"),  # Clio is the vendor's product too: not stripped as a vendor
     ],
 )
 def test_products_sharing_a_vendor_or_a_word_stay_apart(names, catalogue):
