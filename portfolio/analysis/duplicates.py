@@ -398,12 +398,19 @@ def _identify(record: ServiceRecord, f: _Features, catalogue: Catalogue) -> None
         return hits[0].entry, hits[0].kind, hits[0].text
 
     # Whole names first: the name as written, its main part, its other names (alternates, aliases).
-    exact = [f.norm, parts.main, *parts.alternates, *(normalise_name(a) for a in record.aliases)]
-    for text in exact:
+    # With what was written after the name ("Vklass – Närvaro" is Vklass with a module).
+    tail = parts.tail_qualifiers
+    exact = [
+        (f.norm, frozenset()),
+        (parts.main, tail),
+        *((a, tail - {compact(a)}) for a in parts.alternates),
+        *((normalise_name(a), frozenset()) for a in record.aliases),
+    ]
+    for text, qualifiers in exact:
         found = hit(text)
         if found:
             f.identity = _Identity((found[0],), found[0], found[1], found[2])
-            f.qualifier_key = frozenset()
+            f.qualifier_key = qualifiers
             break
     if f.identity is None:
         # The product without what the register added: "Office 365 for Education" is Office 365.

@@ -418,7 +418,7 @@ class NameParts:
     ``"google apps"``, qualifier ``"education"``, alternate ``"gafe"`` (its acronym).
     """
 
-    __slots__ = ("alternates", "core", "main", "noise", "qualifiers", "vendor_prefix")
+    __slots__ = ("alternates", "core", "main", "noise", "qualifiers", "tail_qualifiers", "vendor_prefix")
 
     def __init__(
         self,
@@ -428,8 +428,11 @@ class NameParts:
         alternates: tuple[str, ...],
         vendor_prefix: str,
         noise: tuple[str, ...],
+        tail_qualifiers: frozenset[str] = frozenset(),
     ):
         self.main = main
+        #: the qualifiers found after the name (in brackets or after a dash), not in it.
+        self.tail_qualifiers = tail_qualifiers
         self.core = core
         self.qualifiers = qualifiers
         self.alternates = alternates
@@ -538,6 +541,7 @@ def name_parts(name: str, vendor_key: str = "", known_vendors: frozenset[str] = 
     main_tokens = main.split()
     core_tokens, qualifiers, noise = _strip_qualifiers(main_tokens)
 
+    in_name = len(qualifiers)
     for segment in segments:
         text = normalise_name(segment) if segment.strip() else ""
         if not text:
@@ -585,4 +589,5 @@ def name_parts(name: str, vendor_key: str = "", known_vendors: frozenset[str] = 
         alternates=tuple(dict.fromkeys(a for a in alternates if a)) if alternates else (),
         vendor_prefix=vendor_prefix,
         noise=tuple(noise),
+        tail_qualifiers=frozenset(qualifiers[in_name:]),
     )

@@ -87,6 +87,11 @@ def test_a_module_or_purpose_after_the_name_is_the_same_family(plain, qualified)
     assert names == {plain, qualified} and cluster.tier == TIER_FAMILY
 
 
+def test_a_module_after_a_dash_stays_a_qualifier_when_the_name_before_it_is_in_the_catalogue():
+    names, cluster = _only("Vklass", "Vklass – Närvaro")
+    assert cluster.tier == TIER_FAMILY
+
+
 @pytest.mark.parametrize(
     ("plain", "other"),
     [
