@@ -572,7 +572,13 @@ def _cluster(
     # "Microsoft Teams" by Microsoft is "Teams": the name without its vendor, compared only
     # against registrations of the same vendor or of no recorded vendor.
     without_vendor = [_strip_vendor(f.norm, r.vendor_name) for f, r in zip(features, records, strict=True)]
-    vendor_keys = {i: NameKey(w) for i, w in enumerate(without_vendor) if w}
+    # Not when only a qualifier is left: "Studi grundskola" and "InfoMentor grundskola" are not
+    # the same product because both are by their own vendor.
+    vendor_keys = {
+        i: NameKey(w)
+        for i, w in enumerate(without_vendor)
+        if w and not all(qualifier_kind(t) for t in w.split())
+    }
     keys_of = [f.key for f in features]
     compacts = [k.compact for k in keys_of]
 
@@ -673,18 +679,25 @@ def _cluster(
 
     compared: set[int] = set()  # a * count + b for a < b
 
+    def same_vendor(a: int, b: int) -> bool:
+        """The same vendor, or one of them has none recorded (by id, else orgnr, else name)."""
+        ra, rb = records[a], records[b]
+        if ra.vendor_id is not None and rb.vendor_id is not None:
+            return ra.vendor_id == rb.vendor_id
+        fa, fb = features[a], features[b]
+        if fa.orgnr and fb.orgnr:
+            return fa.orgnr == fb.orgnr
+        if fa.vendor_key and fb.vendor_key:
+            return fa.vendor_key == fb.vendor_key
+        return True
+
     def pair_score(a: int, b: int, cutoff: float) -> float:
         score = name_similarity(keys_of[a], keys_of[b], cutoff)
-        if score < 100 and vendor_keys and (a in vendor_keys or b in vendor_keys):
-            same_vendor = records[a].vendor_id == records[b].vendor_id or None in (
-                records[a].vendor_id,
-                records[b].vendor_id,
+        if score < 100 and vendor_keys and (a in vendor_keys or b in vendor_keys) and same_vendor(a, b):
+            score = max(
+                score,
+                name_similarity(vendor_keys.get(a, keys_of[a]), vendor_keys.get(b, keys_of[b]), cutoff),
             )
-            if same_vendor:
-                score = max(
-                    score,
-                    name_similarity(vendor_keys.get(a, keys_of[a]), vendor_keys.get(b, keys_of[b]), cutoff),
-                )
         return score
 
     def compare(a: int, b: int) -> None:

@@ -188,6 +188,18 @@ def test_legal_forms_and_and_signs_do_not_tell_products_apart(first, second):
     assert names == {first, second} and cluster.tier == TIER_SAME_PRODUCT
 
 
+def test_two_vendors_products_with_the_same_qualifier_are_not_one_product():
+    # Without the vendor's name only "grundskola" is left of each: that names no product.
+    assert (
+        _clusters(
+            ("Studi grundskola", "Studi AB", ""),
+            ("InfoMentor grundskola", "InfoMentor AB", ""),
+            catalogue=NO_CATALOGUE,
+        )
+        == []
+    )
+
+
 def test_the_vendor_named_first_in_the_product_name_is_the_records_vendor():
     names, _cluster = _only(("IST Dexter", "", ""), ("Dexter", "IST", ""), catalogue=NO_CATALOGUE)
     assert names == {"IST Dexter", "Dexter"}
