@@ -897,7 +897,13 @@ class RowImporter:
         else:
             name = values.get("name") or ""
             service_ref = "application" if spec.key == "systems" else "learning_resource"
-            ref = {"service": service_ref, "activity": None, "contract": None, "person": "person"}[spec.match]
+            ref = {
+                "service": service_ref,
+                "activity": None,
+                "contract": None,
+                "catalogue": None,
+                "person": "person",
+            }[spec.match]
             if spec.match == "person" and values.get("email"):
                 found = [p for p in self.lookups.find("person", values["email"]) if p.email]
                 if found:
