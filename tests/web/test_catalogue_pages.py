@@ -145,3 +145,22 @@ def test_the_catalogue_and_duplicates_pages_meet_the_accessibility_basics(client
     client.force_login(strategist)
     for url in (reverse("portfolio:catalogue"), reverse("analysis:duplicates")):
         assert check(client.get(url).content.decode()) == [], url
+
+
+def test_the_catalogue_page_reads_the_same_number_of_queries_at_two_sizes(client, reader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(reader)
+
+    def queries() -> int:
+        client.get(reverse("portfolio:catalogue"), {"ursprung": "municipal"})
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("portfolio:catalogue"), {"ursprung": "municipal"}).status_code == 200
+        return len(captured)
+
+    CatalogueProduct.objects.create(name="Egen produkt 0")
+    small = queries()
+    for n in range(1, 30):
+        CatalogueProduct.objects.create(name=f"Egen produkt {n}", capability=CapabilityFactory())
+    assert queries() == small

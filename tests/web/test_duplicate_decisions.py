@@ -178,3 +178,27 @@ def test_a_merge_extends_an_existing_catalogue_entry_instead_of_adding_another(c
     entry = CatalogueProduct.objects.get()
     assert entry.aliases.splitlines() == ["Portalen", "Elevwebben"]
     assert entry.version == 2
+
+
+def test_the_page_reads_the_same_number_of_queries_however_many_decisions(client, strategist):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portfolio.duplicate_decisions import decide_not_same_product
+
+    def decide(count: int) -> None:
+        for _ in range(count):
+            first, second = ApplicationFactory(), ApplicationFactory()
+            decide_not_same_product([("application", first.pk), ("application", second.pk)], user=strategist)
+
+    def queries() -> int:
+        client.get(reverse(DUPLICATES))
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse(DUPLICATES))
+        return len(captured)
+
+    client.force_login(strategist)
+    decide(1)
+    small = queries()
+    decide(10)
+    assert queries() == small
