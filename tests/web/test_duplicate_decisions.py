@@ -98,7 +98,7 @@ def test_a_not_same_decision_records_the_appended_words_as_a_separate_product_an
 ):
     client.force_login(strategist)
     client.post(reverse("analysis:not_same_product"), {"services": keys(*family)})
-    entry = CatalogueProduct.objects.get(name="Vklass")
+    entry = CatalogueProduct.objects.get(name="Vklass")  # extends the shipped Vklass
     assert entry.separate_qualifiers.splitlines() == ["Bokning"]
     assert entry.history.first().history_user == strategist
     client.post(reverse("analysis:undo_not_same_product"), {"services": keys(*family)})
