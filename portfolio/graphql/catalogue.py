@@ -34,6 +34,7 @@ class CatalogueProductType(RegisterType):
 class CatalogueQuery(graphene.ObjectType):
     catalogue_products = RegisterConnectionField(
         CatalogueProductType,
+        as_of=True,
         description=(
             "Kommunens egna poster i produktkatalogen (egna produkter och tillägg till levererade); "
             "dubblettsökningen använder dem som bevis."

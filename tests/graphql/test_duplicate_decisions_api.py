@@ -93,3 +93,34 @@ def test_a_read_only_token_cannot_decide(client, strategist, registrations):
     response = post(client, DECIDE, {"input": {"services": services}}, HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert "skrivskyddad" in str(response.json())
     assert not DuplicateDecision.objects.exists()
+
+
+def test_catalogue_entries_are_read_and_written_through_graphql_with_history(strategist, reader):
+    created = execute(
+        strategist,
+        "mutation($input: CreateCatalogueProductInput!) { createCatalogueProduct(input: $input) "
+        "{ catalogueProduct { name aliases vendorOrgnr version } errors { field message } } }",
+        {
+            "input": {
+                "name": "Skolappen",
+                "aliases": "SA",
+                "vendorOrgnr": "5560160680",
+                "source": "Upphandling",
+            }
+        },
+    )
+    payload = created.data["createCatalogueProduct"]
+    assert payload["errors"] == []
+    assert payload["catalogueProduct"]["vendorOrgnr"] == "556016-0680"
+    refused = execute(
+        strategist,
+        "mutation($input: CreateCatalogueProductInput!) { createCatalogueProduct(input: $input) "
+        "{ errors { field message } } }",
+        {"input": {"name": "Annan", "vendorOrgnr": "556016-0681"}},
+    )
+    assert refused.data["createCatalogueProduct"]["errors"][0]["field"] == "vendorOrgnr"
+    listed = execute(reader, '{ catalogueProducts(q: "skolapp") { totalCount edges { node { name } } } }')
+    assert listed.data["catalogueProducts"]["totalCount"] == 1
+    from portfolio.models import CatalogueProduct
+
+    assert CatalogueProduct.objects.get().history.get().history_user == strategist
