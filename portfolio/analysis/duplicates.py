@@ -31,6 +31,7 @@ from functools import lru_cache
 from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from stdnum.se import orgnr
 
 from portfolio.text import split_lines
 
@@ -344,11 +345,13 @@ class _Features:
         "key",
         "label",
         "norm",
+        "orgnr",
         "parts",
         "plain",
         "qualifier_key",
         "registrable",
         "subdomain",
+        "family_of",
         "tenant_of",
         "test",
         "vendor",
@@ -377,6 +380,7 @@ def _identify(record: ServiceRecord, f: _Features, catalogue: Catalogue) -> None
     """Set ``f.identity`` (and ``f.tenant_of``) from the catalogue: names, then entity IDs, then domains."""
     f.identity = None
     f.tenant_of = None
+    f.family_of = None
     if not len(catalogue):
         return
     parts = f.parts
@@ -433,6 +437,31 @@ def _identify(record: ServiceRecord, f: _Features, catalogue: Catalogue) -> None
                 f.identity = _Identity((entries[0],), entries[0], "domain", f.registrable)
             elif f.subdomain:
                 f.tenant_of = entries[0]
+    if f.identity is None and f.tenant_of is None:
+        # A product's name and words the catalogue does not know ("Tempus nuddis"): its family.
+        tokens = parts.main.split()
+        for size in range(min(len(tokens) - 1, catalogue.longest_name), 0, -1):
+            head, rest = "".join(tokens[:size]), " ".join(tokens[size:])
+            found = hit(head) if len(head) >= 4 else None
+            if not found:
+                continue
+            separate = _separate_qualifier(catalogue.entries[found[0]], frozenset(rest.split()))
+            if separate:
+                # "Office 365 Teams": Microsoft 365 lists Teams as a product of its own.
+                other = hit(separate) or hit(f"{head} {separate}")
+                if other and other[0] != found[0]:
+                    f.identity = _Identity((other[0],), other[0], other[1], other[2])
+                else:
+                    f.identity = _Identity((found[0], separate), found[0], "separate", separate)
+            elif hit(rest):
+                continue  # two products named together: neither is assumed
+            else:
+                f.family_of = (found[0], "prefix", rest)
+            break
+    if f.identity is None and f.tenant_of is None and f.family_of is None and len(f.key.tokens) == 1:
+        near = catalogue.near(f.key.compact)
+        if near is not None:
+            f.family_of = (near, "typo", catalogue.entries[near].name)
 
 
 def _separate_qualifier(entry: CatalogueEntry, qualifiers: frozenset[str]) -> str:
@@ -459,8 +488,20 @@ def _name_agrees_with_entry(f: _Features, entry: CatalogueEntry) -> bool:
     return bool(vendor) and (vendor in mine or f.vendor_key == vendor and not f.subdomain)
 
 
+@lru_cache(maxsize=4096)
+def _orgnr(value: str) -> str:
+    """A Swedish organisationsnummer in one form (python-stdnum), or "" if there is none valid."""
+    return orgnr.compact(value) if value and orgnr.is_valid(value) else ""
+
+
 def _cores_compatible(a: _Features, b: _Features) -> bool:
-    """Cores are compared only when the vendors they were taken from agree (or one is unknown)."""
+    """Cores are compared only when the vendors they were taken from agree (or one is unknown).
+
+    The organisationsnummer decides where both have one ("556016-0680" is "5560160680"), then the
+    vendor named in the product's name or the vendor's name without its legal form.
+    """
+    if a.orgnr and b.orgnr and not (a.parts.vendor_prefix or b.parts.vendor_prefix):
+        return a.orgnr == b.orgnr
     return not a.vendor or not b.vendor or a.vendor == b.vendor
 
 
@@ -493,6 +534,7 @@ def _cluster(
         f.vendor_key = normalise_vendor(record.vendor_name)
         f.parts = name_parts(record.name, f.vendor_key, known_vendors)
         f.vendor = f.parts.vendor_prefix or f.vendor_key
+        f.orgnr = _orgnr(record.vendor_orgnr)
         f.core_key = f.key if f.parts.core == f.norm else NameKey(f.parts.core)
         f.plain = f.core_key.compact == f.key.compact
         f.qualifier_key = f.parts.qualifiers
@@ -515,7 +557,8 @@ def _cluster(
     host_blocks: dict[str, list[int]] = defaultdict(list)
     label_blocks: dict[str, list[int]] = defaultdict(list)
     identity_blocks: dict[tuple, list[int]] = defaultdict(list)
-    tenants: dict[int, list[int]] = defaultdict(list)
+    #: catalogue entry → registrations that are its tenant, a name it prefixes, or a typo of it.
+    tenants: dict[int, list[tuple[int, str]]] = defaultdict(list)
     name_index: dict[str, list[int]] = defaultdict(list)
     for i, record in enumerate(records):
         f = features[i]
@@ -523,7 +566,7 @@ def _cluster(
             if entity_id.strip():
                 exact_blocks[("entity", _entity_key(entity_id))].append(i)
         if record.product.strip():
-            vendor = str(record.vendor_id) if record.vendor_id is not None else f.vendor_key
+            vendor = f.orgnr or (str(record.vendor_id) if record.vendor_id is not None else f.vendor_key)
             if vendor:
                 product = compact(normalise_name(record.product))
                 exact_blocks[("vendor_product", f"{vendor}:{product}")].append(i)
@@ -534,7 +577,9 @@ def _cluster(
         if f.identity is not None:
             identity_blocks[f.identity.key].append(i)
         elif f.tenant_of is not None:
-            tenants[f.tenant_of].append(i)
+            tenants[f.tenant_of].append((i, "tenant"))
+        elif f.family_of is not None:
+            tenants[f.family_of[0]].append((i, f.family_of[1]))
         name_index[compacts[i]].append(i)
         keys = {f"t:{token}" for token in f.norm.split() if len(token) >= 3}
         if compacts[i]:
@@ -578,9 +623,13 @@ def _cluster(
         for group in groups[1:]:
             add_edge(groups[0][0], group[0], 85.0, "qualifier", TIER_FAMILY)
         if len(_key) == 1:
-            # A municipality's own address on the product's domain ("mittkoping.itslearning.com").
-            for tenant in tenants.get(_key[0], ()):
-                add_edge(groups[0][0], tenant, 80.0, "tenant", TIER_FAMILY)
+            # A municipality's own address on the product's domain ("mittkoping.itslearning.com"),
+            # the product's name with words of the register's own, or a typo of it.
+            for other, kind in tenants.pop(_key[0], ()):
+                add_edge(groups[0][0], other, 80.0, kind, TIER_FAMILY)
+    for _entry, others in tenants.items():
+        for other, kind in others[1:]:
+            add_edge(others[0][0], other, 75.0, kind, TIER_FAMILY)
 
     # Aliases and other names: one equal to another service's name (or alias) joins them.
     alias_index: dict[str, list[int]] = defaultdict(list)
@@ -596,7 +645,7 @@ def _cluster(
         for other in ordered[1:]:
             add_edge(ordered[0], other, _EVIDENCE_SCORE["alias"], "alias")
 
-    compared: set[tuple[int, int]] = set()
+    compared: set[int] = set()  # a * count + b for a < b
 
     def pair_score(a: int, b: int, cutoff: float) -> float:
         score = name_similarity(keys_of[a], keys_of[b], cutoff)
@@ -638,11 +687,16 @@ def _cluster(
                 for y in range(x + 1, min(x + 1 + WINDOW, len(ordered))):
                     yield ordered[x], ordered[y]
 
-    for members in fuzzy_blocks.values():
+    for block, members in fuzzy_blocks.items():
         if len(members) < 2:
             continue
+        if len(members) > MAX_BLOCK and block.startswith("t:"):
+            # A common word ("skola", "digital"): its neighbours in alphabetical order share their
+            # first letters and meet in a prefix block already; comparing them again costs a
+            # third of the time and finds nothing more.
+            continue
         for a, b in candidate_pairs(members):
-            pair = (a, b) if a < b else (b, a)
+            pair = a * count + b if a < b else b * count + a
             if pair in compared:
                 continue
             compared.add(pair)
@@ -793,6 +847,18 @@ def _reason(
             + "; "
             + _qualifier_note(a, b, records, features)
         )
+    if kind in ("prefix", "typo"):
+        other, main = (a, b) if fa.family_of is not None else (b, a)
+        family_of = features[other].family_of
+        product = catalogue.entries[family_of[0]].name
+        if kind == "typo":
+            text = _("”%(name)s” skiljer sig en bokstav från %(product)s – granska om det är ett skrivfel")
+            return text % {"name": records[other].name, "product": product}
+        return _("”%(name)s” är %(product)s med orden ”%(words)s” – granska om det är samma produkt") % {
+            "name": records[other].name,
+            "product": product,
+            "words": family_of[2],
+        }
     if kind == "tenant":
         tenant, product = (b, a) if features[b].subdomain or features[b].tenant_of is not None else (a, b)
         return _("”%(name)s” ligger på en egen adress (%(host)s) hos %(product)s") % {

@@ -48,6 +48,7 @@ LEGAL_SUFFIXES = frozenset(
         "llc",
         "llp",
         "plc",
+        "pty",
         "corp",
         "corporation",
         "co",
@@ -220,8 +221,8 @@ def name_similarity(a: str | NameKey, b: str | NameKey, cutoff: float = 0.0) -> 
     rest_score = None
     common = ka.token_set & kb.token_set
     if common:
-        rest_a = "".join(t for t in ka.tokens if t not in common)
-        rest_b = "".join(t for t in kb.tokens if t not in common)
+        rest_a = "".join([t for t in ka.tokens if t not in common])
+        rest_b = "".join([t for t in kb.tokens if t not in common])
         # A word on one side only is a different product, unless it is a short particle ("i", "of").
         if bool(rest_a) != bool(rest_b) and max(len(rest_a), len(rest_b)) > 2:
             return 0.0
@@ -338,7 +339,8 @@ EDITION_WORDS = frozenset(
         "edition", "teacher", "teachers", "student", "students", "school", "schools", "skola", "skolor",
         "skolan", "campus", "lite", "free", "gratis", "licens", "licenser", "konto", "konton", "classic",
         "team", "k12", "larare", "larar", "elev", "elever", "personal", "foralder", "foraldrar",
-        "vardnadshavare", "vh", "barn", "ungdom",
+        "vardnadshavare", "vh", "barn", "ungdom", "utbildning", "studenter", "skolverksamhet",
+        "medarbetare", "anstallda", "pedagoger", "klassrum", "hemma", "kommuner",
     }
 )
 #: Audience or school form (review).
@@ -365,7 +367,20 @@ _MODULE_STEMS = ("journal", "bokning", "narvaro", "franvaro", "notifiering", "do
 #: Joining words between a product and its qualifier ("for Education", "för förskolan").
 _QUALIFIER_LINKS = frozenset({"for", "i", "pa", "till", "med", "inom", "the"})
 #: Words before a product's name that only say what kind of thing it is ("e-tjänsten Unikum").
-_LEADING_NOISE = (("e", "tjansten"), ("tjansten",), ("appen",), ("systemet",), ("verktyget",))
+_LEADING_NOISE = (
+    ("e", "tjansten"),
+    ("tjansten",),
+    ("appen",),
+    ("systemet",),
+    ("verktyget",),
+    ("programmet",),
+    ("larplattformen",),
+    ("larplattform",),
+    ("skolplattformen",),
+    ("plattformen",),
+    ("elevportalen",),
+    ("skolportalen",),
+)
 #: Words of an owner in brackets: "(Barn- och utbildningsförvaltningen)", "(Mittköpings kommun)".
 _OWNER_WORDS = re.compile(r"(kommun|forvaltning|namnd|stad|region|skolenhet|avdelning|enhet)\w*$")
 _BRACKETS = re.compile(r"[\(\[]([^\)\]]*)[\)\]]")
@@ -451,13 +466,22 @@ def _strip_qualifiers(tokens: list[str]) -> tuple[list[str], list[str], list[str
     qualifiers: list[str] = []
     noise: list[str] = []
     for leading in _LEADING_NOISE:
-        if len(tokens) > len(leading) and tuple(tokens[: len(leading)]) == leading:
+        # "Lärplattformen SchoolSoft" is SchoolSoft; "Lärplattformen i Södertälje" is a name.
+        if (
+            len(tokens) > len(leading)
+            and tuple(tokens[: len(leading)]) == leading
+            and tokens[len(leading)] not in _QUALIFIER_LINKS
+        ):
             noise.extend(tokens[: len(leading)])
             tokens = tokens[len(leading) :]
             break
     while len(tokens) > 1:
         last = tokens[-1]
         kind = qualifier_kind(last)
+        before = qualifier_kind(tokens[-2]) if len(tokens) > 2 else ""
+        edition_number = last.isdigit() and before not in ("", "platform")
+        if not kind and edition_number:
+            kind = "edition"  # "GeoGebra Classic 6": the number belongs to the edition
         if kind == "platform":
             noise.append(tokens.pop())
         elif kind:
@@ -489,6 +513,7 @@ def name_parts(name: str, vendor_key: str = "", known_vendors: frozenset[str] = 
         tokens = main.split()
         if len(tokens) == 1 or (
             not qualifier_kind(tokens[-1])
+            and not (tokens[-1].isdigit() and len(tokens) > 2 and qualifier_kind(tokens[-2]))
             and tokens[-1] not in _QUALIFIER_LINKS
             and tokens[0] not in _LEADING_FIRST
             and not _has_vendor_prefix(tokens, vendor_key, known_vendors)

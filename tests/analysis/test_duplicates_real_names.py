@@ -97,7 +97,7 @@ def _report(label: str, evaluation: Evaluation) -> str:
 
 def test_the_labelled_set_is_the_size_the_issue_asks_for():
     rows = _rows()
-    assert len(rows) >= 250, "the issue asks for 400 names; dup-data is extending the set"
+    assert len(rows) >= 400
     assert len(_hard_negatives()) >= 60
 
 
@@ -109,9 +109,10 @@ def test_precision_and_recall_on_all_labelled_real_names():
     assert evaluation.same_product.precision >= 0.98
     # The figures reached (measured 2026-12-04), in a tight band: a change that moves them shows.
     assert evaluation.both.precision == pytest.approx(1.0, abs=0.01)
-    assert evaluation.both.recall == pytest.approx(1.0, abs=0.01)
+    assert evaluation.both.recall == pytest.approx(0.988, abs=0.01)
     assert evaluation.same_product.precision == pytest.approx(1.0, abs=0.01)
-    assert evaluation.same_product.recall == pytest.approx(0.597, abs=0.02)
+    assert evaluation.same_product.recall == pytest.approx(0.375, abs=0.02)
+    assert evaluation.family.precision == pytest.approx(1.0, abs=0.01)
 
 
 def test_precision_and_recall_on_the_real_rows_alone():
@@ -122,8 +123,8 @@ def test_precision_and_recall_on_the_real_rows_alone():
     assert evaluation.both.precision >= 0.95 and evaluation.both.recall >= 0.90
     assert evaluation.same_product.precision >= 0.98
     assert evaluation.both.precision == pytest.approx(1.0, abs=0.01)
-    assert evaluation.both.recall == pytest.approx(1.0, abs=0.01)
-    assert evaluation.same_product.recall == pytest.approx(0.799, abs=0.02)
+    assert evaluation.both.recall == pytest.approx(0.983, abs=0.01)
+    assert evaluation.same_product.recall == pytest.approx(0.471, abs=0.02)
 
 
 def test_without_the_catalogue_the_general_rules_keep_same_product_precise():
@@ -135,8 +136,8 @@ def test_without_the_catalogue_the_general_rules_keep_same_product_precise():
     evaluation = evaluate(_rows(), catalogue=Catalogue())
     print(_report("no catalogue", evaluation))
     assert evaluation.same_product.precision >= 0.98
-    assert evaluation.both.precision == pytest.approx(0.856, abs=0.02)
-    assert evaluation.both.recall == pytest.approx(0.738, abs=0.02)
+    assert evaluation.both.precision == pytest.approx(0.887, abs=0.02)
+    assert evaluation.both.recall == pytest.approx(0.728, abs=0.02)
 
 
 def test_every_hard_negative_pair_stays_apart():
