@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import QuerySet
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from stdnum.se import orgnr
 
@@ -75,6 +75,8 @@ TIERS = (TIER_SAME_PRODUCT, TIER_FAMILY)
 NAME_THRESHOLD = 88.0
 #: Names sharing a specific URL host join from this similarity (the host is strong evidence).
 HOST_NAME_FLOOR = 60.0
+#: At most this many reasons are written per cluster (then how many links are left).
+MAX_REASONS = 8
 #: A blocking key shared by more services than this is compared in a sliding window instead.
 MAX_BLOCK = 40
 #: The sliding window's width for oversized blocks.
@@ -458,6 +460,13 @@ def _identify(record: ServiceRecord, f: _Features, catalogue: Catalogue) -> None
             else:
                 f.family_of = (found[0], "prefix", rest)
             break
+    if f.identity is None and f.tenant_of is None and f.family_of is None:
+        # The owner's genitive before a product's name ("Järfällas Alvis"): its own instance.
+        tokens = parts.main.split()
+        if len(tokens) >= 2 and tokens[0].endswith("s") and len(tokens[0]) >= 5:
+            found = hit(" ".join(tokens[1:]))
+            if found:
+                f.family_of = (found[0], "prefix", tokens[0])
     if f.identity is None and f.tenant_of is None and f.family_of is None and len(f.key.tokens) == 1:
         near = catalogue.near(f.key.compact)
         if near is not None:
@@ -764,7 +773,16 @@ def _cluster(
         score = min((link[2] for link in links), default=100.0)
         tier = TIER_FAMILY if any(link[4] == TIER_FAMILY for link in links) else TIER_SAME_PRODUCT
         reasons: list[str] = []
-        for link in sorted(links, key=lambda link: (link[4] != TIER_SAME_PRODUCT, -link[2])):
+        ordered_links = sorted(links, key=lambda link: (link[4] != TIER_SAME_PRODUCT, -link[2]))
+        for number, link in enumerate(ordered_links):
+            if len(reasons) == MAX_REASONS:
+                # A large family says the same thing many times: the strongest reasons, then a count.
+                rest = len(ordered_links) - number
+                reasons.append(
+                    ngettext("och %(count)d koppling till", "och %(count)d kopplingar till", rest)
+                    % {"count": rest}
+                )
+                break
             text = _reason(link, records, features, catalogue)
             if text not in reasons:
                 reasons.append(text)

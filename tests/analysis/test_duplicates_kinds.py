@@ -235,6 +235,13 @@ def test_a_municipalitys_tenant_subdomain_is_the_products_family():
     assert cluster.tier == TIER_FAMILY
 
 
+def test_a_municipalitys_genitive_before_a_catalogue_product_is_its_own_instance_for_review():
+    names, cluster = _only("Alvis", "Järfällas Alvis", "Kungsbackas Alvis")
+    assert len(names) == 3 and cluster.tier == TIER_FAMILY
+    reason = "”Järfällas Alvis” är Alvis med orden ”jarfallas” – granska om det är samma produkt"
+    assert reason in cluster.reasons
+
+
 def test_the_same_site_name_under_another_top_level_domain_with_agreeing_names_is_one_product():
     names, cluster = _only(
         ("Matteportalen", "", "https://www.matteportalen.se/"),
@@ -314,3 +321,11 @@ def test_the_catalogue_names_a_separate_qualifiers_product():
     names, _cluster = _only("Office 365 Teams", "Microsoft Teams", "MS Teams")
     assert names == {"Office 365 Teams", "Microsoft Teams", "MS Teams"}
     assert _clusters("Office 365 Teams", "Office 365") == []
+
+
+def test_a_large_family_lists_its_strongest_reasons_and_counts_the_rest():
+    words = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa", "Lambda"]
+    names, cluster = _only("Tempus", *(f"Tempus {word}" for word in words))
+    assert len(names) == 12 and cluster.tier == TIER_FAMILY
+    assert len(cluster.reasons) == 9
+    assert cluster.reasons[-1] == "och 3 kopplingar till"
