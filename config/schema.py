@@ -16,11 +16,15 @@ QUERY_MIXINS = [
     "gdpr.graphql.schema.RecordQuery",
     "gdpr.graphql.gaps.GdprQuery",
     "portfolio.graphql.analysis.AnalysisQuery",
+    "portfolio.graphql.decisions.DecisionQuery",
+    "portfolio.graphql.catalogue.CatalogueQuery",
     "stewardship.graphql.CompletenessQuery",
 ]
 
 MUTATION_MIXINS = [
     "portfolio.graphql.mutations.PortfolioMutation",
+    "portfolio.graphql.decisions.DecisionMutation",
+    "portfolio.graphql.catalogue.CatalogueMutation",
     "gdpr.graphql.mutations.RecordMutation",
 ]
 

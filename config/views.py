@@ -22,11 +22,22 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
 from gdpr.gaps import Severity
 from gdpr.models import ProcessingActivityApplication, ProcessingActivityLearningResource, Transfer
+from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT
+from portfolio.duplicate_decisions import (
+    DecisionError,
+    decide_not_same_product,
+    decision_rows,
+    may_decide,
+    may_undo,
+    parse_service_keys,
+    undo_not_same_product,
+)
 from portfolio.merge import MergeError, merge_services, move_links
 from portfolio.models import Application, Cost, LearningResource, ManagementPlan, Vendor
 from portfolio.spreadsheets import xlsx_bytes
@@ -39,9 +50,11 @@ __all__ = [
     "DuplicatesView",
     "EquityView",
     "MergeView",
+    "NotSameProductView",
     "Pm3GapsView",
     "SsoCoverageView",
     "StandardisationView",
+    "UndoNotSameProductView",
     "analysis_urlpatterns",
     "move_processing_activity_links",
     "register_fingerprint",
@@ -372,17 +385,42 @@ def _severity_bars(counts: Counter, kind: str, url: str | None) -> list[dict]:
     return bars
 
 
+#: The finder's two tiers, in the order the page shows them, with their headings.
+DUPLICATE_TIERS = (
+    (TIER_SAME_PRODUCT, _("Samma produkt"), _(
+        "Registreringar där bevisen är starka: samma entity ID, samma produkt i katalogen, samma "
+        "leverantör och produkt eller nästan samma namn. Slå ihop dem."
+    )),
+    (TIER_FAMILY, _("Samma produktfamilj — granska"), _(
+        "Registreringar som hör till samma produkt eller produktfamilj men kan vara olika delar, "
+        "utgåvor eller kommunens egna instanser (ett tillägg i namnet, en egen underdomän, en familj "
+        "i katalogen). Granska: slå ihop, eller besluta att de inte är samma produkt."
+    )),
+)
+
+
+def _tier_of(cluster) -> str:
+    return getattr(cluster, "tier", TIER_SAME_PRODUCT) or TIER_SAME_PRODUCT
+
+
 class DuplicatesView(AnalysisPage):
+    """Both tiers of the duplicate finder, the merge, and "not the same product" with its undo."""
+
     template_name = "dashboard/duplicates.html"
     export_name = "Dubbletter"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         show_tests = self.request.GET.get("testmiljoer") == "1"
+        wanted_tier = self.request.GET.get("niva", "")
+        if wanted_tier not in dict((key, title) for key, title, _intro in DUPLICATE_TIERS):
+            wanted_tier = ""
         clusters = Analyses().duplicates(include_test_environments=show_tests)
         user = self.request.user
         rows = []
         for cluster in clusters:
+            if wanted_tier and _tier_of(cluster) != wanted_tier:
+                continue
             types = {m.service_type for m in cluster.members}
             model = SERVICE_MODELS[next(iter(types))] if len(types) == 1 else None
             can_merge = model is not None and all(
@@ -392,21 +430,47 @@ class DuplicatesView(AnalysisPage):
             rows.append(
                 {
                     "cluster": cluster,
+                    "tier": _tier_of(cluster),
                     "members": [
-                        {"member": m, "url": target_url(m.service_type, m.service_id)}
+                        {
+                            "member": m,
+                            "url": target_url(m.service_type, m.service_id),
+                            "key": f"{m.service_type}:{m.service_id}",
+                        }
                         for m in cluster.members
                     ],
                     "can_merge": can_merge and len(cluster.members) > 1,
+                    "can_decide": len(cluster.members) > 1 and may_decide(user, types),
                     "service_type": next(iter(types)) if len(types) == 1 else "",
                 }
             )
-        context.update({"rows": rows, "show_tests": show_tests})
+        tiers = [
+            {"key": key, "title": title, "intro": intro, "rows": [r for r in rows if r["tier"] == key]}
+            for key, title, intro in DUPLICATE_TIERS
+            if not wanted_tier or key == wanted_tier
+        ]
+        decisions = decision_rows()
+        for row in decisions:
+            types = {row.decision.first_type, row.decision.second_type}
+            row.can_undo = may_undo(user, types)
+        context.update(
+            {
+                "rows": rows,
+                "tiers": tiers,
+                "tier_choices": [(key, title) for key, title, _intro in DUPLICATE_TIERS],
+                "wanted_tier": wanted_tier,
+                "show_tests": show_tests,
+                "decisions": decisions,
+            }
+        )
         return context
 
     def export_rows(self, context):
+        titles = {key: str(title) for key, title, _intro in DUPLICATE_TIERS}
         return [
             {
                 _g("Kluster"): number,
+                _g("Nivå"): titles.get(row["tier"], row["tier"]),
                 _g("Registrering"): member.name,
                 _g("Typ"): member.service_type,
                 _g("Leverantör"): member.vendor,
@@ -417,6 +481,61 @@ class DuplicatesView(AnalysisPage):
             for number, row in enumerate(context["rows"], start=1)
             for member in (item["member"] for item in row["members"])
         ]
+
+
+class NotSameProductView(View):
+    """POST: the chosen registrations of a cluster (a pair, or all) are not one product."""
+
+    def post(self, request: HttpRequest):
+        back = reverse("analysis:duplicates")
+        try:
+            keys = parse_service_keys(request.POST.getlist("services"))
+        except DecisionError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(back)
+        if not may_decide(request.user, {kind for kind, _pk in keys} or {"application"}):
+            raise PermissionDenied
+        try:
+            decisions = decide_not_same_product(
+                keys, user=request.user, reason=request.POST.get("reason", "")
+            )
+        except DecisionError as error:
+            messages.error(request, _g("Beslutet kunde inte sparas: %(error)s") % {"error": error})
+            return HttpResponseRedirect(back)
+        messages.success(
+            request,
+            ngettext(
+                "Beslutet är sparat: registreringarna är inte samma produkt (%(count)d par).",
+                "Beslutet är sparat: registreringarna är inte samma produkt (%(count)d par).",
+                len(decisions),
+            )
+            % {"count": len(decisions)},
+        )
+        return HttpResponseRedirect(back)
+
+
+class UndoNotSameProductView(View):
+    """POST: take back "not the same product" for the given registrations."""
+
+    def post(self, request: HttpRequest):
+        back = reverse("analysis:duplicates")
+        try:
+            keys = parse_service_keys(request.POST.getlist("services"))
+        except DecisionError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(back)
+        if not may_undo(request.user, {kind for kind, _pk in keys} or {"application"}):
+            raise PermissionDenied
+        try:
+            undone = undo_not_same_product(keys, user=request.user)
+        except DecisionError as error:
+            messages.error(request, _g("Beslutet kunde inte ångras: %(error)s") % {"error": error})
+            return HttpResponseRedirect(back)
+        if undone:
+            messages.success(request, _g("Beslutet är ångrat; paret kan visas som dubblett igen."))
+        else:
+            messages.info(request, _g("Det fanns inget beslut att ångra."))
+        return HttpResponseRedirect(back)
 
 
 class MergeView(View):
@@ -608,6 +727,8 @@ class EquityView(AnalysisPage):
 analysis_urlpatterns = [
     path("dubbletter/", DuplicatesView.as_view(), name="duplicates"),
     path("dubbletter/sla-ihop/", MergeView.as_view(), name="merge"),
+    path("dubbletter/inte-samma/", NotSameProductView.as_view(), name="not_same_product"),
+    path("dubbletter/angra/", UndoNotSameProductView.as_view(), name="undo_not_same_product"),
     path("standardisering/", StandardisationView.as_view(), name="standardisation"),
     path("inloggning/", SsoCoverageView.as_view(), name="sso_coverage"),
     path("pm3/", Pm3GapsView.as_view(), name="pm3_gaps"),

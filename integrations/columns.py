@@ -40,7 +40,8 @@ from portfolio.choices import (
     UserGroup,
 )
 from portfolio.forms import ApplicationForm, ContractForm, CostForm, LearningResourceForm, PersonForm
-from portfolio.models import Application, Contract, Cost, LearningResource, Person
+from portfolio.forms_catalogue import CatalogueProductForm
+from portfolio.models import Application, CatalogueProduct, Contract, Cost, LearningResource, Person
 from portfolio.text import fold, strip_diacritics
 
 __all__ = ["KINDS", "Column", "KindSpec", "header_key"]
@@ -95,7 +96,7 @@ class KindSpec:
     ``match`` says how an existing record is found when the row has no known external id:
     "service" (normalised name and vendor), "activity" (name and controller), "contract"
     (name and vendor), "cost" (target, year, category, kind and PM3 part), "person" (e-mail,
-    else name).
+    else name), "catalogue" (name).
     """
 
     key: str
@@ -591,9 +592,97 @@ CONTRACTS = KindSpec(
     ),
 )
 
+CATALOGUE = KindSpec(
+    key="catalogue",
+    label=_("Produktkatalog"),
+    aliases=("produktkatalog", "katalog", "catalogue", "product-catalogue", "katalogprodukter"),
+    model=CatalogueProduct,
+    form_class=CatalogueProductForm,
+    match="catalogue",
+    columns=(
+        Column(
+            "name",
+            "Produktnamn",
+            "Product name",
+            ("Katalogprodukt",),
+            required=True,
+            help=_(
+                "Produktens namn som leverantören skriver det nu. Samma namn som en levererad produkt "
+                "utökar den."
+            ),
+        ),
+        Column(
+            "former_names",
+            "Tidigare namn",
+            "Former names",
+            ("Tidigare produktnamn",),
+            kind=LINES,
+            help=_("Namn som samma produkt hade förut, åtskilda med semikolon."),
+        ),
+        Column(
+            "aliases",
+            "Alias",
+            "Aliases",
+            ("Andra namn", "Förkortningar"),
+            kind=LINES,
+            help=_("Förkortningar och andra sätt att skriva namnet, åtskilda med semikolon."),
+        ),
+        Column(
+            "family",
+            "Produktfamilj",
+            "Product family",
+            ("Familj", "Family"),
+            help=_("Produkter i samma familj visas för granskning, inte som samma produkt."),
+        ),
+        Column("vendor_name", "Leverantör", "Vendor", ("Supplier", "Leverantor", "Tillverkare")),
+        Column(
+            "vendor_orgnr",
+            "Organisationsnummer",
+            "Organisation number",
+            ("Orgnr", "Leverantörens organisationsnummer"),
+            help=_("Svenskt organisationsnummer, NNNNNN-NNNN; kontrollsiffran prövas."),
+        ),
+        Column(
+            "domains",
+            "Domäner",
+            "Domains",
+            ("Domän", "Webbadresser"),
+            kind=LINES,
+            help=_("Registrerbara domäner som skola24.se, åtskilda med semikolon."),
+        ),
+        Column(
+            "saml_entity_ids",
+            "SAML entity ID",
+            "SAML entity IDs",
+            ("Entity ID",),
+            kind=LINES,
+            help=_("Kända entity ID, åtskilda med semikolon."),
+        ),
+        Column(
+            "separate_qualifiers",
+            "Tillägg som är egna produkter",
+            "Separate qualifiers",
+            ("Egna produkter",),
+            kind=LINES,
+            help=_("Ord efter produktnamnet som betecknar en egen produkt, åtskilda med semikolon."),
+        ),
+        Column(
+            "capability",
+            "Verksamhetsförmåga",
+            "Capability",
+            ("Förmåga",),
+            kind=REF,
+            ref="capability",
+            help=_("En befintlig förmåga: ”Förmåga” eller ”Område › Förmåga”."),
+        ),
+        Column("source", "Källa", "Source", ("Källor", "Sources"), help=_("Varifrån uppgifterna kommer.")),
+    ),
+)
+
 #: Every kind, by key; the order is the order of the template workbook and the docs.
 KINDS: dict[str, KindSpec] = {
-    spec.key: spec for spec in (SYSTEMS, LEARNING_RESOURCES, PROCESSING_ACTIVITIES, PEOPLE, COSTS, CONTRACTS)
+    spec.key: spec
+    for spec in (SYSTEMS, LEARNING_RESOURCES, PROCESSING_ACTIVITIES, PEOPLE, COSTS, CONTRACTS, CATALOGUE)
 }
 
 

@@ -78,7 +78,7 @@ from portfolio.models import (
     Vendor,
 )
 from portfolio.services import save_form
-from portfolio.text import fold
+from portfolio.text import fold, split_lines
 
 __all__ = [
     "ImportError_",
@@ -694,6 +694,10 @@ def _split(text: str, separators: str = ";\n") -> list[str]:
 #
 
 
+#: Prefix of the alias keys in :class:`Lookups`' index (a name is never looked up with it).
+ALIAS_KEY = "alias\x00"
+
+
 class Lookups:
     """Every record a row can refer to, loaded once per import (a query per register, not per row)."""
 
@@ -735,6 +739,10 @@ class Lookups:
             keys.append(obj.school_unit_code)
         if ref == "person" and obj.email:
             keys.append(fold(obj.email))
+        if ref in ("application", "learning_resource"):
+            # A merge leaves the duplicate's names here; kept apart from the names so that a
+            # name always wins over an alias (see :meth:`find_alias`).
+            keys.extend(ALIAS_KEY + fold(alias) for alias in split_lines(obj.aliases))
         return keys
 
     def find(self, ref: str, text: str) -> list[models.Model]:
@@ -754,6 +762,15 @@ class Lookups:
             if found:
                 break
         return found
+
+    def find_alias(self, ref: str, text: str) -> list[models.Model]:
+        """The services of ``ref`` with ``text`` (case-folded) among their aliases.
+
+        After a merge the kept registration holds the duplicate's names as aliases, so last
+        year's spreadsheet, which still says "Flipgrid", finds "Flip" instead of creating
+        "Flipgrid" again.
+        """
+        return list(self._index(ref).get(ALIAS_KEY + fold(text), []))
 
     def add(self, ref: str, obj: models.Model) -> None:
         """Make a record created during this import findable by later rows."""
@@ -1047,6 +1064,8 @@ class RowImporter:
 
     def _resolve(self, column: Column, text: str, fail: Callable[[str], None]) -> models.Model | None:
         found = self.lookups.find(column.ref, text)
+        if not found and column.ref in ("application", "learning_resource"):
+            found = self.lookups.find_alias(column.ref, text)  # a name merged into another service
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
@@ -1120,7 +1139,13 @@ class RowImporter:
         else:
             name = values.get("name") or ""
             service_ref = "application" if spec.key == "systems" else "learning_resource"
-            ref = {"service": service_ref, "activity": None, "contract": None, "person": "person"}[spec.match]
+            ref = {
+                "service": service_ref,
+                "activity": None,
+                "contract": None,
+                "catalogue": None,
+                "person": "person",
+            }[spec.match]
             if spec.match == "person" and values.get("email"):
                 found = [p for p in self.lookups.find("person", values["email"]) if p.email]
                 if found:
@@ -1139,10 +1164,56 @@ class RowImporter:
                 candidates = [obj for obj in candidates if _points_at(obj, partner) == wanted]
             if external_id:
                 candidates = [obj for obj in candidates if obj.external_id in ("", external_id)]
+            if not candidates and spec.match == "service" and name:
+                return self._existing_by_alias(ref, name, external_id)
             found = candidates[:2]
         if len(found) > 1:
             return None, _("flera befintliga poster matchar raden; ange externt id")
         return (found[0] if found else None), ""
+
+    def _existing_by_alias(self, ref: str, name: str, external_id: str) -> tuple[models.Model | None, str]:
+        """The one service that has ``name`` as an alias (a name merged into it), or an error.
+
+        No vendor check here, unlike the match by name: a merge keeps one vendor, and the old
+        spreadsheet may still name the old one (a product bought and renamed). Two services
+        with the same alias are not guessed between.
+        """
+        owners = self.lookups.find_alias(ref, name)
+        if external_id:
+            owners = [obj for obj in owners if obj.external_id in ("", external_id)]
+        if len(owners) > 1:
+            names = ", ".join(sorted((f"”{obj.name}”" for obj in owners), key=str.casefold))
+            return None, _(
+                "”%(name)s” är alias för flera tjänster (%(names)s); ange externt id eller det "
+                "nuvarande namnet"
+            ) % {"name": name, "names": names}
+        if owners:
+            self.matched_alias = owners[0]
+            return owners[0], ""
+        return None, ""
+
+    def _apply_alias_match(self, instance: models.Model, values: dict[str, Any]) -> None:
+        """Keep what the merge decided when a row matched ``instance`` by one of its aliases.
+
+        The row's name is the old name: the kept registration keeps its own name (and its
+        vendor, when it has one), and its aliases are extended, not replaced, by the row's.
+        """
+        alias = values.pop("name", "")
+        if instance.vendor_id is not None and "vendor" in values:
+            if _record_key(values["vendor"]) != instance.vendor_id:
+                self.notes.append(
+                    _("leverantören i raden används inte; %(name)s behåller sin") % {"name": instance.name}
+                )
+            values.pop("vendor")
+        if "aliases" in values:
+            merged: dict[str, str] = {}
+            for line in [*split_lines(instance.aliases), *split_lines(values["aliases"])]:
+                merged.setdefault(fold(line), line)
+            values["aliases"] = "\n".join(merged.values())
+        self.notes.append(
+            _("”%(alias)s” är ett tidigare namn för %(name)s; raden uppdaterar den")
+            % {"alias": alias, "name": instance.name}
+        )
 
     # -- one row ----------------------------------------------------------------------------
 
@@ -1165,10 +1236,13 @@ class RowImporter:
         if errors:
             return result
 
+        self.matched_alias = None
         instance, problem = self.existing(values)
         if problem:
             errors.append(RowError(row_number, "", "", problem))
             return result
+        if instance is not None and instance is self.matched_alias:
+            self._apply_alias_match(instance, values)
         if self.writer is not None and self.writer.is_pending(instance):
             self.flush()  # an earlier row of this file created it: update it in the database
         is_new = instance is None

@@ -4,7 +4,8 @@ Everything that hangs on the duplicate — schools using it, capabilities, roles
 links, data flows — moves to the registration that is kept, row by row with history, so an
 as-of read before the merge still shows both registrations as they were. The duplicate's name,
 aliases and entity IDs become aliases of the kept one (so the next SAML or spreadsheet import
-recognises it), and the duplicate is then deleted; its history keeps the deletion and why.
+recognises it) and of the kept product's catalogue entry (so the duplicate finder does), and the
+duplicate is then deleted; its history keeps the deletion and why.
 
 Rows of other apps (the GDPR record's processing-activity links) are moved by callables the
 caller passes in ``movers``, because ``portfolio`` never imports them (DESIGN.md, principle 3).
@@ -19,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from portfolio.duplicate_decisions import grow_catalogue_after_merge
 from portfolio.models import (
     Application,
     ApplicationCapability,
@@ -223,4 +225,6 @@ def merge_services(
         claim_version(kept, None)
         stamp_history(kept, user, reason)
         kept.save()
+        # The catalogue learns the merged names too, so the finder knows them as this product.
+        grow_catalogue_after_merge(kept, [duplicate.name, *split_lines(duplicate.aliases)], user=user)
     return result

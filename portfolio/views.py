@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portfolio import filters, forms
 from portfolio.filters_dataflows import DataFlowFilterSet
+from portfolio.forms_catalogue import CatalogueProductForm
 from portfolio.forms_dataflows import DataFlowForm
 from portfolio.models import (
     Application,
     ApplicationCapability,
     ApplicationUsage,
     Capability,
+    CatalogueProduct,
     Contract,
     ContractApplication,
     ContractLearningResource,
@@ -30,6 +32,7 @@ from portfolio.models import (
     RoleAssignment,
     Vendor,
 )
+from portfolio.views_catalogue import CatalogueProductDetail, CatalogueProductList
 from portfolio.views_generic import Column, RegisterDetailView, RegisterListView, Section
 
 __all__ = ["REGISTERS"]
@@ -611,4 +614,6 @@ REGISTERS = [
     ("personer", Person, PersonList, PersonDetail, forms.PersonForm),
     ("roller", RoleAssignment, RoleAssignmentList, RoleAssignmentDetail, forms.RoleAssignmentForm),
     ("datafloden", DataFlow, DataFlowList, DataFlowDetail, DataFlowForm),
+    ("produktkatalog/egna", CatalogueProduct, CatalogueProductList, CatalogueProductDetail,
+     CatalogueProductForm),
 ]

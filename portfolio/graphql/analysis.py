@@ -19,8 +19,9 @@ from portfolio.analysis import (
     sso_coverage,
     standardisation_report,
 )
+from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT
 
-__all__ = ["AnalysisQuery"]
+__all__ = ["AnalysisQuery", "DuplicateTier"]
 
 SERVICE_TYPE = "Tjänstetyp: application (system) eller learning_resource (lärresurs)."
 
@@ -55,10 +56,37 @@ class DuplicateMemberType(graphene.ObjectType):
     role = graphene.String(required=True, description="”produkt” eller ”testmiljö”.")
 
 
+class DuplicateTier(graphene.Enum):
+    """How strong the evidence of a duplicate cluster is."""
+
+    class Meta:
+        description = "Hur starka bevisen för ett dubblettkluster är."
+
+    SAME_PRODUCT = TIER_SAME_PRODUCT
+    FAMILY = TIER_FAMILY
+
+    @property
+    def description(self):
+        if self == DuplicateTier.SAME_PRODUCT:
+            return (
+                "Samma produkt: starka bevis (entity ID, katalogen, leverantör och produkt, nästan "
+                "samma namn)."
+            )
+        return (
+            "Samma produktfamilj — granska: ett tillägg i namnet, en egen underdomän, en familj i "
+            "katalogen."
+        )
+
+
 class DuplicateClusterType(graphene.ObjectType):
     class Meta:
         description = "Registreringar som är samma produkt, varför vi tror det och vad man gör åt det."
 
+    tier = graphene.Field(
+        DuplicateTier,
+        required=True,
+        description="SAME_PRODUCT (samma produkt) eller FAMILY (samma produktfamilj — granska).",
+    )
     members = graphene.List(
         graphene.NonNull(DuplicateMemberType), required=True, description="Klustrets medlemmar."
     )
@@ -68,7 +96,10 @@ class DuplicateClusterType(graphene.ObjectType):
     reasons = graphene.List(
         graphene.NonNull(graphene.String),
         required=True,
-        description="Skälen, t.ex. ”samma entity ID”, ”namnen 93 % lika”, ”samma leverantör och produkt”.",
+        description=(
+            "Skälen på svenska, med bevisen, t.ex. ”samma entity ID”, ”båda är Flip, tidigare Flipgrid”, "
+            "”namnen 93 % lika”."
+        ),
     )
     product_count = graphene.Int(required=True, description="Antal produktionsregistreringar.")
     test_environment_count = graphene.Int(required=True, description="Antal testmiljöer i klustret.")
@@ -366,7 +397,11 @@ class AnalysisQuery(graphene.ObjectType):
         only_duplicates=graphene.Boolean(
             default_value=False, description="Utelämna kluster som bara är en produkt och dess testmiljö."
         ),
-        description="Samma produkt registrerad flera gånger, bland system och lärresurser.",
+        tier=graphene.Argument(DuplicateTier, description="Bara kluster på denna nivå; utelämnad: båda."),
+        description=(
+            "Samma produkt registrerad flera gånger, bland system och lärresurser, i två nivåer: samma "
+            "produkt och samma produktfamilj (granska). Par som beslutats vara olika produkter visas inte."
+        ),
     )
     standardisation_candidates = graphene.Field(
         StandardisationReportType,
@@ -393,10 +428,13 @@ class AnalysisQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_duplicate_clusters(root, info, only_duplicates=False):
+    def resolve_duplicate_clusters(root, info, only_duplicates=False, tier=None):
         applications, learning_resources = _services(info)
         return find_duplicates(
-            applications, learning_resources, include_test_environments=not only_duplicates
+            applications,
+            learning_resources,
+            include_test_environments=not only_duplicates,
+            tier=getattr(tier, "value", tier),
         )
 
     @staticmethod

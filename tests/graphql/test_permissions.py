@@ -10,6 +10,7 @@ from graphql_relay import to_global_id
 from accounts.roles import Role
 from gdpr import models as gm
 from portfolio import models as pm
+from portfolio.analysis.duplicates import load_service_records
 from tests import factories as f
 from tests.graphql.conftest import execute
 
@@ -80,12 +81,18 @@ CASES = {
         },
         {"create": {DPC}, "update": {DPC}, "delete": {DPC}},
     ),
+    "CatalogueProduct": (
+        f.CatalogueProductFactory,
+        lambda: {"name": "Ny katalogprodukt", "source": "Kommunens beslut"},
+        {"create": {STRAT}, "update": {STRAT}, "delete": {STRAT}},
+    ),
 }
 
 MODELS = {
     "Application": pm.Application, "LearningResource": pm.LearningResource, "Vendor": pm.Vendor,
     "RoleAssignment": pm.RoleAssignment, "Cost": pm.Cost, "ProcessingActivity": gm.ProcessingActivity,
     "Transfer": gm.Transfer, "Dpia": gm.Dpia, "ProcessorSecurityReview": gm.ProcessorSecurityReview,
+    "CatalogueProduct": pm.CatalogueProduct,
 }
 
 MATRIX = [
@@ -141,10 +148,34 @@ def test_mark_reviewed_permission(role, allowed):
     assert (activity.last_reviewed_on is not None) is allowed
 
 
+@pytest.mark.parametrize(("role", "allowed"), [(STRAT, True), (DPC, False), (IT, False), (READ, False)])
+def test_duplicate_decision_permission(role, allowed):
+    user = f.UserFactory(role=role)
+    services = [f"application:{f.ApplicationFactory().pk}", f"application:{f.ApplicationFactory().pk}"]
+    decide = execute(
+        user,
+        "mutation($input: NotSameProductInput!) "
+        "{ decideNotSameProduct(input: $input) { errors { message } } }",
+        {"input": {"services": services}},
+    )
+    assert (decide.data["decideNotSameProduct"]["errors"] == []) is allowed
+    assert pm.DuplicateDecision.objects.exists() is allowed
+    if not allowed:
+        pm.DuplicateDecision.for_records(*load_service_records()).save()  # the strateg decided
+    undo = execute(
+        user,
+        "mutation($input: UndoNotSameProductInput!) "
+        "{ undoNotSameProduct(input: $input) { errors { message } } }",
+        {"input": {"services": services}},
+    )
+    assert (undo.data["undoNotSameProduct"]["errors"] == []) is allowed
+    assert pm.DuplicateDecision.objects.exists() is not allowed
+
+
 def test_every_mutation_of_the_schema_is_in_the_matrix():
     from config.schema import schema
 
     covered = {f"{action}{name}" for name, _a, _r, _al in MATRIX for action in ("create", "update", "delete")}
-    covered.add("markReviewed")
+    covered |= {"markReviewed", "decideNotSameProduct", "undoNotSameProduct"}
     mutations = set(schema.graphql_schema.mutation_type.fields)
     assert mutations <= covered, f"no permission test for {sorted(mutations - covered)}"

@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from portfolio.choices import PlanStatus
-from portfolio.models import ApplicationUsage, LearningResourceUsage
+from portfolio.models import ApplicationUsage, CatalogueProduct, LearningResourceUsage
 from tests.factories import (
     ApplicationFactory,
     CapabilityFactory,
@@ -54,6 +54,10 @@ def build_landscape(size: int) -> dict:
         activity.learning_resource_links.create(learning_resource=resource)
         flow = DataFlowFactory(source_application=application, target_application=None,
                                target_learning_resource=resource)
+        catalogue_entry = CatalogueProduct.objects.create(
+            name=f"Kommunens produkt {n}", aliases=application.name, vendor_name=application.vendor.name,
+            capability=capability, source="Kommunens beslut",
+        )
         made = {
             "application": application,
             "learningresource": resource,
@@ -67,6 +71,7 @@ def build_landscape(size: int) -> dict:
             "person": application.roles.first().person,
             "roleassignment": application.roles.first(),
             "dataflow": flow,
+            "catalogueproduct": catalogue_entry,
         }
     return made
 

@@ -1,16 +1,20 @@
-"""``manage.py find_duplicates``: the same product registered more than once."""
+"""``manage.py find_duplicates``: the same product registered more than once, in two tiers."""
 
 from django.core.management.base import BaseCommand
 
 from portfolio.analysis import find_duplicates
+from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT
 from portfolio.analysis.output import add_format_argument, render
 
-COLUMNS = ["score", "products", "test_environments", "members", "reasons", "explanation", "fix"]
+COLUMNS = ["tier", "score", "products", "test_environments", "members", "reasons", "explanation", "fix"]
+TIERS = (TIER_SAME_PRODUCT, TIER_FAMILY)
 
 
 class Command(BaseCommand):
     help = (
-        "Hitta tjänster som registrerats flera gånger (dubbletter) och testmiljöer registrerade som tjänster."
+        "Hitta tjänster som registrerats flera gånger (dubbletter) och testmiljöer registrerade som "
+        "tjänster, i två nivåer: samma produkt (same_product) och samma produktfamilj att granska "
+        "(family). Med --format json har varje kluster sin nivå (tier), sina medlemmar och skäl."
     )
 
     def add_arguments(self, parser):
@@ -20,11 +24,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Visa inte kluster som bara består av produkt och testmiljö.",
         )
+        parser.add_argument(
+            "--tier",
+            choices=TIERS,
+            help="Bara kluster på denna nivå: same_product (samma produkt) eller family (granska).",
+        )
 
     def handle(self, *args, **options):
-        clusters = find_duplicates(include_test_environments=not options["only_duplicates"])
+        clusters = find_duplicates(
+            include_test_environments=not options["only_duplicates"], tier=options["tier"]
+        )
         rows = [
             {
+                "tier": c.tier,
                 "score": c.score,
                 "products": c.product_count,
                 "test_environments": c.test_environment_count,
@@ -42,5 +54,5 @@ class Command(BaseCommand):
             COLUMNS,
             full=clusters,
             summary=f"{len(clusters)} kluster",
-            table_columns=["score", "members", "reasons"],
+            table_columns=["tier", "score", "members", "reasons"],
         )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0003_name_order_indexes'),
+        ('portfolio', '0004_catalogue_and_duplicate_decisions'),
     ]
 
     operations = [
