@@ -153,15 +153,16 @@ def _completeness_overview(months: int):
 
 #: Every analysis the pages show, by the name it is stored under. A duplicates list without test
 #: environments is the full list filtered; the standardisation report with GDPR gaps weighs the
-#: gap counts of the same run.
+#: GDPR facts (open and serious gaps, missing processor agreements) of the same run's findings.
 SUITE: dict[str, Callable[[_Run], Any]] = {
     "find_gaps": lambda run: find_gaps(),
     "gap_counts_by_service": _gap_counts,
     "sso_coverage": lambda run: sso_coverage(),
     "find_duplicates:True": lambda run: find_duplicates(include_test_environments=True),
     "find_duplicates:False": lambda run: [c for c in run.get("find_duplicates:True") if c.is_duplicate],
+    "gdpr_facts_by_service": lambda run: gdpr.gaps.gdpr_facts_by_service(run.get("find_gaps")),
     "standardisation_report:True": lambda run: standardisation_report(
-        gap_counts=run.get("gap_counts_by_service")
+        gdpr_facts=run.get("gdpr_facts_by_service")
     ),
     "standardisation_report:False": lambda run: standardisation_report(gap_counts=None),
     "pm3_gaps": lambda run: pm3_gaps(),
