@@ -103,3 +103,20 @@ def test_the_standardisation_command_weighs_gdpr_facts_like_the_web_page_and_gra
     assert risks == [c.risk_removed for c in expected.candidates]
     without_gaps = json.loads(run("standardisation_report", "json", "--without-gdpr"))
     assert risks != [row["risk_removed"] for row in without_gaps["candidates"]]
+
+
+def test_the_standardisation_command_counts_accounts_and_folds_one_products_registrations(landscape):
+    """=Skola24 and Skola 24 are one product: Skola 24 is folded in, not phased out, and no account moves."""
+    [row] = list(csv.DictReader(io.StringIO(run("standardisation_report", "csv")), delimiter=";"))
+    assert "users_moving" not in row
+    assert (row["kind"], row["folded"], row["phase_out"], row["accounts_moving"]) == (
+        "dubblett",
+        "Skola 24",
+        "",
+        "0",
+    )
+    payload = json.loads(run("standardisation_report", "json"))
+    [candidate] = payload["candidates"]
+    assert candidate["accounts_moving"] == 0 and [s["name"] for s in candidate["folded"]] == ["Skola 24"]
+    assert candidate["keep"]["accounts"] == 800 and "users" not in candidate["keep"]
+    assert "accounts_moving" in run("standardisation_report", "table")
