@@ -157,14 +157,12 @@ class ProductOption:
     outside_sso: bool
     without_processor_agreement: bool
     serious_gdpr_gaps: int
+    #: Every registration's ref: what selects this option in a keep choice.
+    refs: frozenset[str] = field(default=frozenset(), repr=False)
 
     @property
     def main(self) -> OverlapService:
         return self.registrations[0]
-
-    @property
-    def refs(self) -> set[str]:
-        return {r.ref for r in self.registrations}
 
 
 @dataclass
@@ -334,6 +332,7 @@ def _option(registrations: list[OverlapService]) -> ProductOption:
         outside_sso=bool(outside),
         without_processor_agreement=without_dpa,
         serious_gdpr_gaps=serious,
+        refs=frozenset(r.ref for r in registrations),
     )
 
 
@@ -416,7 +415,8 @@ def consolidation_outcome(
     still_needed = [
         r for r in phase_out if kind == KIND_CAPABILITY and not r.capability_ids <= kept_capabilities
     ]
-    saving = sum((r.yearly_cost or Decimal(0) for r in phase_out if r not in still_needed), Decimal(0))
+    needed = {id(r) for r in still_needed}
+    saving = sum((r.yearly_cost or Decimal(0) for r in phase_out if id(r) not in needed), Decimal(0))
     kept_organisations = {o for r in kept.registrations for o in r.organisation_ids}
     moving = {}
     for r in phase_out:
