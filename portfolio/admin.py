@@ -22,11 +22,13 @@ from portfolio.models import (
     ApplicationCapability,
     ApplicationUsage,
     Capability,
+    CatalogueProduct,
     Contract,
     ContractApplication,
     ContractLearningResource,
     Cost,
     DataFlow,
+    DuplicateDecision,
     LearningResource,
     LearningResourceCapability,
     LearningResourceUsage,
@@ -390,6 +392,27 @@ class CapabilityAdmin(RegisterAdmin):
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
     history_list_display = ["version", "name", "parent"]
+
+
+@admin.register(CatalogueProduct)
+class CatalogueProductAdmin(RegisterAdmin):
+    list_display = ("name", "vendor_name", "family", "capability")
+    list_filter = (("capability", CapabilityInUseFilter),)
+    list_select_related = ("capability__parent",)
+    autocomplete_fields = ("capability",)
+    history_list_display = ["version", "name", "family"]
+
+
+@admin.register(DuplicateDecision)
+class DuplicateDecisionAdmin(LinkAdmin):
+    """Decisions are taken on the duplicate page; the admin shows them and their history."""
+
+    list_display = ("__str__", "reason", "decided_by", "decided_at")
+    list_select_related = ("decided_by",)
+    search_text_fields = ()
+    plain_search_fields = ("reason",)
+    readonly_fields = ("fingerprint",)
+    history_list_display = ["reason", "decided_by"]
 
 
 class ServiceAdmin(RegisterAdmin):

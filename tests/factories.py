@@ -210,3 +210,11 @@ class DataFlowFactory(factory.django.DjangoModelFactory):
     personal_data_categories = "Namn, klass"
     method = "ss12000"
     frequency = "dag"
+
+
+class CatalogueProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pm.CatalogueProduct
+
+    name = factory.Sequence(lambda n: f"Katalogprodukt {n}")
+    source = "https://example.se/kalla"

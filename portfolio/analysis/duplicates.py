@@ -21,6 +21,7 @@ is a member with the role "testmiljö", not a second product.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from portfolio.text import split_lines
 
+from .catalogue import Catalogue, catalogue_from_database, load_catalogue
 from .names import (
     NameKey,
     compact,
@@ -44,6 +46,9 @@ from .names import (
 )
 
 __all__ = [
+    "TIER_FAMILY",
+    "TIER_SAME_PRODUCT",
+    "TIERS",
     "ClusterMember",
     "DuplicateCluster",
     "NAME_THRESHOLD",
@@ -51,7 +56,14 @@ __all__ = [
     "cluster_records",
     "find_duplicates",
     "load_service_records",
+    "pair_fingerprint",
 ]
+
+#: The evidence is strong: the registrations are one product.
+TIER_SAME_PRODUCT = "same_product"
+#: A qualifier, a tenant subdomain or a catalogue family: one product family, for a person to review.
+TIER_FAMILY = "family"
+TIERS = (TIER_SAME_PRODUCT, TIER_FAMILY)
 
 #: Two names at least this alike (0–100, after normalisation) are taken as one product.
 #: Chosen on the labelled set in tests/analysis/data (precision and recall both ≥ 0.9 there).
@@ -81,10 +93,33 @@ class ServiceRecord:
     product: str = ""
     url: str = ""
     entity_ids: tuple[str, ...] = ()
+    vendor_orgnr: str = ""
 
     @property
     def key(self) -> tuple[str, int]:
         return (self.service_type, self.service_id)
+
+    def fingerprint(self) -> str:
+        """What the finder matches this record on, as one string: a change to any of it shows."""
+        return "\x1f".join(
+            (
+                self.service_type,
+                str(self.service_id),
+                self.name,
+                "\x1e".join(sorted(self.aliases)),
+                self.vendor_name,
+                self.vendor_orgnr,
+                self.product,
+                self.url,
+                "\x1e".join(sorted(self.entity_ids)),
+            )
+        )
+
+
+def pair_fingerprint(first: ServiceRecord, second: ServiceRecord) -> str:
+    """The SHA-256 of both records' matching fields, in key order: a decision's fingerprint."""
+    a, b = sorted((first, second), key=lambda record: record.key)
+    return hashlib.sha256(f"{a.fingerprint()}\x1d{b.fingerprint()}".encode()).hexdigest()
 
 
 @dataclass
@@ -111,6 +146,7 @@ class DuplicateCluster:
     explanation: str
     fix: str
     normalised_name: str = ""
+    tier: str = TIER_SAME_PRODUCT
     pairs: list[tuple[tuple[str, int], tuple[str, int], float, str]] = field(default_factory=list, repr=False)
 
     @property
@@ -124,8 +160,12 @@ class DuplicateCluster:
 
 
 class _UnionFind:
+    """Union-find with cannot-link constraints: two sets holding a separated pair never merge."""
+
     def __init__(self, size: int):
         self.parent = list(range(size))
+        #: root → members that its set may not be joined with (only for sets that have any).
+        self.apart: dict[int, set[int]] = {}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -133,11 +173,26 @@ class _UnionFind:
             i = self.parent[i]
         return i
 
-    def union(self, a: int, b: int) -> bool:
+    def cannot_link(self, a: int, b: int) -> None:
+        self.apart.setdefault(self.find(a), set()).add(b)
+        self.apart.setdefault(self.find(b), set()).add(a)
+
+    def may_join(self, a: int, b: int) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
+            return True
+        return not any(self.find(x) == rb for x in self.apart.get(ra, ())) and not any(
+            self.find(x) == ra for x in self.apart.get(rb, ())
+        )
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb or not self.may_join(a, b):
             return False
-        self.parent[max(ra, rb)] = min(ra, rb)
+        keep, gone = min(ra, rb), max(ra, rb)
+        self.parent[gone] = keep
+        if gone in self.apart:
+            self.apart.setdefault(keep, set()).update(self.apart.pop(gone))
         return True
 
 
@@ -178,29 +233,49 @@ _LAST_CLUSTERING_LOCK = threading.Lock()
 
 
 def cluster_records(
-    records: Iterable[ServiceRecord], *, threshold: float = NAME_THRESHOLD, include_singletons: bool = False
+    records: Iterable[ServiceRecord],
+    *,
+    threshold: float = NAME_THRESHOLD,
+    include_singletons: bool = False,
+    catalogue: Catalogue | None = None,
+    separate_pairs: frozenset | set = frozenset(),
 ) -> list[DuplicateCluster]:
     """Cluster ``records`` in memory; the pure core of :func:`find_duplicates`.
 
-    Returns clusters of two or more members (or every record with ``include_singletons``),
-    largest score first. Used directly by the benchmark and the labelled-set test. A call with
-    the same records as the previous one returns the same cluster objects (in a new list): treat
-    them as read-only.
+    ``catalogue`` is the product catalogue used as evidence (the shipped one when None);
+    ``separate_pairs`` holds pairs decided "not the same product" (``frozenset({key, key})``):
+    they never end in one cluster. Returns clusters of two or more members (or every record with
+    ``include_singletons``), largest score first. A call with the same input as the previous one
+    returns the same cluster objects (in a new list): treat them as read-only.
     """
     global _LAST_CLUSTERING
-    key = (tuple(records), threshold, include_singletons, get_language())
+    if catalogue is None:
+        catalogue = load_catalogue()
+    separate = frozenset(frozenset(pair) for pair in separate_pairs)
+    key = (tuple(records), threshold, include_singletons, catalogue.entries, separate, get_language())
     with _LAST_CLUSTERING_LOCK:
         last = _LAST_CLUSTERING
     if last is not None and last[0] == key:
         return list(last[1])
-    clusters = _cluster(list(key[0]), threshold=threshold, include_singletons=include_singletons)
+    clusters = _cluster(
+        list(key[0]),
+        threshold=threshold,
+        include_singletons=include_singletons,
+        catalogue=catalogue,
+        separate=separate,
+    )
     with _LAST_CLUSTERING_LOCK:
         _LAST_CLUSTERING = (key, clusters)
     return list(clusters)
 
 
 def _cluster(
-    records: list[ServiceRecord], *, threshold: float, include_singletons: bool
+    records: list[ServiceRecord],
+    *,
+    threshold: float,
+    include_singletons: bool,
+    catalogue: Catalogue,
+    separate: frozenset,
 ) -> list[DuplicateCluster]:
     count = len(records)
     normalised = [normalise_name(r.name) for r in records]
@@ -311,6 +386,11 @@ def _cluster(
 
     # Maximum spanning forest: strongest evidence first; each union records the link that made it.
     union_find = _UnionFind(count)
+    index_of = {record.key: i for i, record in enumerate(records)}
+    for pair in separate:
+        first, second = tuple(pair)
+        if first in index_of and second in index_of:
+            union_find.cannot_link(index_of[first], index_of[second])
     tree_edges: list[tuple[int, int, float, str]] = []
     for (a, b), (score, kind) in sorted(edges.items(), key=lambda item: (-item[1][0], item[0])):
         if union_find.union(a, b):
@@ -418,7 +498,17 @@ def load_service_records(
         applications = Application.objects.all()
     if learning_resources is None:
         learning_resources = LearningResource.objects.all()
-    fields = ("pk", "name", "aliases", "vendor_id", "vendor__name", "product", "url", "saml_entity_ids")
+    fields = (
+        "pk",
+        "name",
+        "aliases",
+        "vendor_id",
+        "vendor__name",
+        "vendor__organisation_number",
+        "product",
+        "url",
+        "saml_entity_ids",
+    )
     records: list[ServiceRecord] = []
     for service_type, queryset in (("application", applications), ("learning_resource", learning_resources)):
         for row in queryset.order_by("pk").values(*fields):
@@ -433,6 +523,7 @@ def load_service_records(
                     product=row["product"] or "",
                     url=row["url"] or "",
                     entity_ids=tuple(split_lines(row["saml_entity_ids"])),
+                    vendor_orgnr=row["vendor__organisation_number"] or "",
                 )
             )
     return records
@@ -442,17 +533,27 @@ def find_duplicates(
     applications: QuerySet | None = None,
     learning_resources: QuerySet | None = None,
     *,
+    tier: str | None = None,
     threshold: float = NAME_THRESHOLD,
     include_test_environments: bool = True,
 ) -> list[DuplicateCluster]:
     """Clusters of registrations that are one product, across systems and learning resources.
 
     ``applications`` / ``learning_resources`` default to the whole register; pass
-    ``LearningResource.objects.none()`` to look at systems only. With
+    ``LearningResource.objects.none()`` to look at systems only. ``tier`` keeps only clusters of
+    that tier (:data:`TIER_SAME_PRODUCT` or :data:`TIER_FAMILY`). With
     ``include_test_environments=False`` only real duplicates (more than one production
-    registration) are returned. Two queries whatever the size.
+    registration) are returned. The catalogue (shipped + the municipality's rows) and the
+    decisions in force are loaded here: four queries whatever the size.
     """
-    clusters = cluster_records(load_service_records(applications, learning_resources), threshold=threshold)
+    from portfolio.models import DuplicateDecision
+
+    records = load_service_records(applications, learning_resources)
+    catalogue = catalogue_from_database()
+    separate = DuplicateDecision.objects.in_force(records)
+    clusters = cluster_records(records, threshold=threshold, catalogue=catalogue, separate_pairs=separate)
+    if tier is not None:
+        clusters = [c for c in clusters if c.tier == tier]
     if not include_test_environments:
         clusters = [c for c in clusters if c.is_duplicate]
     return clusters

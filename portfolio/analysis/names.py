@@ -12,8 +12,10 @@ The same function is used by the SAML importer to match federation entities to t
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
+import tldextract
 from rapidfuzz import fuzz
 
 from portfolio.text import strip_diacritics
@@ -28,6 +30,8 @@ __all__ = [
     "name_similarity",
     "normalise_host",
     "normalise_name",
+    "normalise_vendor",
+    "registrable_domain",
 ]
 
 #: Company-form suffixes, compared after folding and punctuation removal, stripped only at the end.
@@ -284,3 +288,31 @@ def is_test_environment(name: str, urls: tuple[str, ...] | list[str] = ()) -> bo
         if any(_TEST_LABEL.search(label) for label in labels[:-2]):
             return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def normalise_vendor(name: str) -> str:
+    """A vendor's name as compared: "GeoGebra GmbH", "Geogebra" → "geogebra"; "" for none."""
+    if not name or not name.strip():
+        return ""
+    return compact(normalise_name(name))
+
+
+#: The Public Suffix List snapshot bundled with tldextract; never fetched at run time.
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+@lru_cache(maxsize=16384)
+def registrable_domain(host: str) -> str:
+    """The registrable domain (eTLD+1) of a host: "mittkoping.itslearning.com" → "itslearning.com".
+
+    Uses the Public Suffix List, so "skola.kommun.se" gives "kommun.se" but "x.github.io" gives
+    "x.github.io" (a private suffix: each tenant owns its name). "" for an IP address or no host.
+    """
+    host = (host or "").strip().lower().rstrip(".")
+    if not host:
+        return ""
+    parts = _EXTRACT(host)
+    if not parts.domain or not parts.suffix:
+        return ""
+    return f"{parts.domain}.{parts.suffix}"

@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F401,F403
 from .capabilities import *  # noqa: F401,F403
+from .catalogue import *  # noqa: F401,F403
 from .contracts import *  # noqa: F401,F403
 from .costs import *  # noqa: F401,F403
 from .dataflows import *  # noqa: F401,F403

@@ -75,6 +75,15 @@ def build_one_of_everything() -> dict[type, object]:
         pm.DataFlow: f.DataFlowFactory(
             source_application=application, target_application=None, target_external="CSN"
         ),
+        pm.CatalogueProduct: f.CatalogueProductFactory(capability=capability),
+        pm.DuplicateDecision: pm.DuplicateDecision.objects.create(
+            first_type="application",
+            first_id=application.pk,
+            second_type="learning_resource",
+            second_id=learning_resource.pk,
+            fingerprint="0" * 64,
+            reason="Olika produkter",
+        ),
         gd.ProcessingActivity: activity,
         gd.ProcessingActivityApplication: gd.ProcessingActivityApplication.objects.create(
             processing_activity=activity, application=application
