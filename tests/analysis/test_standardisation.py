@@ -174,7 +174,7 @@ def test_query_count_does_not_grow_with_rows():
     with CaptureQueriesContext(connection) as large:
         report = standardisation_report(today=TODAY)
     assert len(report.overlaps) == 2
-    assert len(small) == len(large) <= 11
+    assert len(small) == len(large) <= 13  # landscape 9, duplicates with catalogue and decisions 4
 
 
 def test_a_service_that_also_serves_another_capability_is_not_counted_as_a_saving(schedule_overlap):
