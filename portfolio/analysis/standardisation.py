@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .data import Landscape, ServiceRow, format_kr
-from .duplicates import find_duplicates
+from .duplicates import TIER_SAME_PRODUCT, DuplicateCluster, find_duplicates
 
 __all__ = [
     "CapabilityOverlap",
@@ -70,8 +70,6 @@ KIND_CAPABILITY = "capability"
 KIND_DUPLICATE = "duplicate"
 #: One product family (tier ``family``, to review): separate products, so keep one, phase out the rest.
 KIND_FAMILY = "family"
-
-TIER_SAME_PRODUCT = "same_product"
 
 
 def service_ref(service_type: str, service_id: int) -> str:
@@ -612,6 +610,7 @@ def standardisation_report(
     gdpr_facts: Mapping[tuple[str, int], Mapping[str, int | bool]] | None = None,
     weights: StandardisationWeights = DEFAULT_WEIGHTS,
     include_duplicates: bool = True,
+    clusters: Iterable[DuplicateCluster] | None = None,
     today: datetime.date | None = None,
 ) -> StandardisationReport:
     """Overlapping capabilities and ranked consolidation candidates.
@@ -621,7 +620,9 @@ def standardisation_report(
     open gaps, serious gaps, missing processor agreement) or only ``gap_counts`` (open gaps).
     Services default to those in use; duplicate clusters of tier ``same_product`` are folded
     into one product everywhere, and ``include_duplicates`` adds a candidate per cluster.
-    Thirteen queries whatever the size: the landscape's nine and the duplicate finder's four.
+    ``clusters`` are the services' duplicate clusters when the caller has them (otherwise
+    :func:`find_duplicates` of the same services). Thirteen queries whatever the size: the
+    landscape's nine and the duplicate finder's four.
     """
     from portfolio.models import Application, LearningResource
 
@@ -643,10 +644,12 @@ def standardisation_report(
 
     # Which registrations are one product: same_product clusters (every member, test
     # environments included — a test environment of the product kept is the product kept).
-    clusters = find_duplicates(applications, learning_resources, include_test_environments=True)
+    if clusters is None:
+        clusters = find_duplicates(applications, learning_resources, include_test_environments=True)
+    clusters = list(clusters)
     product_of: dict[tuple[str, int], int] = {}
     for number, cluster in enumerate(clusters):
-        if getattr(cluster, "tier", TIER_SAME_PRODUCT) == TIER_SAME_PRODUCT:
+        if cluster.tier == TIER_SAME_PRODUCT:
             for member in cluster.members:
                 product_of[(member.service_type, member.service_id)] = number
 
@@ -719,7 +722,7 @@ def standardisation_report(
             ]
             if len(members) < 2:
                 continue
-            same_product = getattr(cluster, "tier", TIER_SAME_PRODUCT) == TIER_SAME_PRODUCT
+            same_product = cluster.tier == TIER_SAME_PRODUCT
             kind = KIND_DUPLICATE if same_product else KIND_FAMILY
             options = sorted(
                 (_option([row(s)]) for s in members), key=lambda o: (-o.accounts, o.name.casefold(), o.key)

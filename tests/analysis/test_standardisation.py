@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portfolio.analysis import StandardisationWeights, consolidation_outcome, standardisation_report
+from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT, ClusterMember, DuplicateCluster
 from portfolio.choices import AuthenticationMethod, CostKind
 from portfolio.models import ApplicationCapability, ApplicationUsage, LearningResourceCapability
 from tests.factories import (
@@ -352,3 +353,44 @@ def test_gdpr_facts_from_the_gap_rules_steer_the_recommendation(response_tools):
     assert not facts.get(("application", menti.pk), {}).get("without_processor_agreement")
     candidate = _capability_candidate(standardisation_report(gdpr_facts=facts, today=TODAY))
     assert candidate.keep.name == "Mentimeter"
+
+
+def _cluster(tier, *apps):
+    members = [ClusterMember("application", a.pk, a.name, a.vendor.name, False, "produkt") for a in apps]
+    return DuplicateCluster(
+        members=members,
+        score=80.0,
+        reasons=["samma produktfamilj"],
+        product_count=len(members),
+        test_environment_count=0,
+        explanation="",
+        fix="",
+        tier=tier,
+    )
+
+
+def test_a_product_family_to_review_stays_separate_products_and_is_not_folded():
+    """UR Play and UR Skola are one family (tier "family"), not one product: keep one, phase out the other."""
+    capability = CapabilityFactory(name="Film och media")
+    north, south = SchoolUnitFactory(name="Norra skolan"), SchoolUnitFactory(name="Södra skolan")
+    ur = VendorFactory(name="Utbildningsradion")
+    play = ApplicationFactory(name="UR Play", vendor=ur)
+    skola = ApplicationFactory(name="UR Skola", vendor=ur)
+    sli = ApplicationFactory(name="SLI.se", vendor=VendorFactory(name="Filmpedagogerna"))
+    serve(play, capability, (north, 700))
+    serve(skola, capability, (south, 100))
+    serve(sli, capability, (south, 50))
+    report = standardisation_report(clusters=[_cluster(TIER_FAMILY, play, skola)], today=TODAY)
+    capability_candidate = _capability_candidate(report)
+    assert [o.name for o in capability_candidate.options] == ["UR Play", "UR Skola", "SLI.se"]
+    assert capability_candidate.folded == []
+    assert {s.name for s in capability_candidate.phase_out} == {"UR Skola", "SLI.se"}
+    [family] = [c for c in report.candidates if c.kind == "family"]
+    assert family.subject == "Produktfamilj att granska: UR Play"
+    assert [s.name for s in family.phase_out] == ["UR Skola"] and family.accounts_moving == 100
+    # The same pair as one product (tier "same_product") is folded instead.
+    same = standardisation_report(clusters=[_cluster(TIER_SAME_PRODUCT, play, skola)], today=TODAY)
+    folded = _capability_candidate(same)
+    assert [s.name for s in folded.folded] == ["UR Skola"] and [s.name for s in folded.phase_out] == [
+        "SLI.se"
+    ]
