@@ -162,9 +162,11 @@ SUITE: dict[str, Callable[[_Run], Any]] = {
     "find_duplicates:False": lambda run: [c for c in run.get("find_duplicates:True") if c.is_duplicate],
     "gdpr_facts_by_service": lambda run: gdpr.gaps.gdpr_facts_by_service(run.get("find_gaps")),
     "standardisation_report:True": lambda run: standardisation_report(
-        gdpr_facts=run.get("gdpr_facts_by_service")
+        gdpr_facts=run.get("gdpr_facts_by_service"), clusters=run.get("find_duplicates:True")
     ),
-    "standardisation_report:False": lambda run: standardisation_report(gap_counts=None),
+    "standardisation_report:False": lambda run: standardisation_report(
+        gap_counts=None, clusters=run.get("find_duplicates:True")
+    ),
     "pm3_gaps": lambda run: pm3_gaps(),
     "equity_matrix": lambda run: equity_matrix(),
     "completeness:12": lambda run: completeness_summary(months=12),

@@ -620,12 +620,14 @@ def standardisation_report(
     open gaps, serious gaps, missing processor agreement) or only ``gap_counts`` (open gaps).
     Services default to those in use; duplicate clusters of tier ``same_product`` are folded
     into one product everywhere, and ``include_duplicates`` adds a candidate per cluster.
-    ``clusters`` are the services' duplicate clusters when the caller has them (otherwise
-    :func:`find_duplicates` of the same services). Thirteen queries whatever the size: the
-    landscape's nine and the duplicate finder's four.
+    ``clusters`` are the duplicate clusters when the caller has them; otherwise those of the
+    whole register (as the duplicates page shows them) when no services are given, or of the
+    services given. Thirteen queries whatever the size: the landscape's nine and the duplicate
+    finder's four.
     """
     from portfolio.models import Application, LearningResource
 
+    whole_register = applications is None and learning_resources is None
     if applications is None:
         applications = Application.objects.in_use()
     if learning_resources is None:
@@ -644,7 +646,11 @@ def standardisation_report(
 
     # Which registrations are one product: same_product clusters (every member, test
     # environments included — a test environment of the product kept is the product kept).
-    if clusters is None:
+    if clusters is None and whole_register:
+        # What the duplicates page shows as one product (members no longer in use are skipped
+        # below); the register is usually clustered already, so this costs its four queries only.
+        clusters = find_duplicates(include_test_environments=True)
+    elif clusters is None:
         clusters = find_duplicates(applications, learning_resources, include_test_environments=True)
     clusters = list(clusters)
     product_of: dict[tuple[str, int], int] = {}
