@@ -16,7 +16,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Sum
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -467,6 +468,26 @@ class StandardisationView(AnalysisPage):
     export_name = "Standardisering"
     #: Prefix of the GET parameters that choose the service to keep, per candidate.
     choice_prefix = "behall_"
+    #: ``?utfall=<candidate key>`` answers with that candidate's outcome alone: what the page's
+    #: script swaps in when a choice changes (the whole page is megabytes at scale 30).
+    outcome_parameter = "utfall"
+    outcome_template_name = "dashboard/standardisation_outcome.html"
+    only: str | None = None
+
+    def get(self, request, *args, **kwargs):
+        self.only = request.GET.get(self.outcome_parameter) or None
+        if self.only is None or request.GET.get("format") == "xlsx":
+            self.only = None
+            return super().get(request, *args, **kwargs)
+        context = self.get_context_data(**kwargs)
+        if not context["candidates"]:
+            raise Http404(_g("Ingen sådan kandidat."))
+        [item] = context["candidates"]
+        return render(
+            request,
+            self.outcome_template_name,
+            {"item": item, "candidate": item["candidate"], "sees_gdpr": context["sees_gdpr"]},
+        )
 
     def export_rows(self, context):
         return [
@@ -509,6 +530,8 @@ class StandardisationView(AnalysisPage):
         report = Analyses().standardisation(with_gaps=sees_gdpr).choose(choices)
         candidates = []
         for candidate in report.candidates:
+            if self.only is not None and candidate.key != self.only:
+                continue
             services = [candidate.keep, *candidate.folded, *candidate.phase_out]
             field = f"{self.choice_prefix}{candidate.key}"
             recommended = next((o for o in candidate.options if o.key == candidate.recommended), None)

@@ -41,10 +41,16 @@
   async function show(form) {
     const params = choiceParams();
     const url = window.location.pathname + "?" + params.toString();
+    // Only this candidate's outcome (?utfall=<key>): the whole page is large on a big register.
+    const outcomeParams = new URLSearchParams(params);
+    outcomeParams.set("utfall", form.dataset.key);
     const target = document.getElementById(form.dataset.outcome);
     target.setAttribute("aria-busy", "true");
     try {
-      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      const response = await fetch(window.location.pathname + "?" + outcomeParams.toString(), {
+        credentials: "same-origin",
+        headers: { Accept: "text/html" },
+      });
       if (!response.ok) throw new Error(String(response.status));
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
       const fresh = page.getElementById(form.dataset.outcome);

@@ -153,3 +153,15 @@ def test_the_page_enhances_itself_with_a_static_script_and_no_inline_script(
     page = client.get(URL).content.decode()
     assert '<script src="/static/js/standardisation.js" defer></script>' in page
     assert "<script>" not in page
+
+
+def test_one_candidates_outcome_alone_answers_the_pages_script(client, strategist, response_tools):
+    capability, _menti, _menti_ab, kahoot = response_tools
+    client.force_login(strategist)
+    key = f"capability-{capability.pk}"
+    response = client.get(URL, {"utfall": key, f"behall_{key}": f"application:{kahoot.pk}"})
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert "<html" not in fragment and fragment.count('class="outcome"') == 1
+    assert "ert val; analysen föreslår Mentimeter" in fragment and "Konton som byter" in fragment
+    assert client.get(URL, {"utfall": "capability-0"}).status_code == 404
