@@ -142,7 +142,10 @@ class TopCandidates:
 
 
 def _top_candidates(report) -> TopCandidates:
-    return TopCandidates(report.candidates[:5], len(report.candidates), report.cost_year)
+    # The dashboard shows a candidate's subject, keep, phase-out and saving, not the options to
+    # choose from (on a large register one capability has hundreds).
+    top = [replace(candidate, options=[]) for candidate in report.candidates[:5]]
+    return TopCandidates(top, len(report.candidates), report.cost_year)
 
 
 def _completeness_overview(months: int):
