@@ -387,7 +387,9 @@ VENDORS: tuple[VendorSpec, ...] = (
     VendorSpec("ilt", "Inläsningstjänst AB", "SE", "https://www.inlasningstjanst.se"),
     VendorSpec("nok", "Natur & Kultur Läromedel AB", "SE", "https://www.nok.se"),
     VendorSpec("sanoma", "Sanoma Utbildning AB", "SE", "https://www.sanomautbildning.se"),
-    VendorSpec("studi", "Studi AB", "SE", "https://www.studi.se"),
+    # Studi is now part of Binogi (the product catalogue has it as a former name): the demo's
+    # second film service is Mathleaks' own, a product of its own.
+    VendorSpec("mathleaks", "Mathleaks AB", "SE", "https://mathleaks.se"),
     VendorSpec("binogi", "Binogi AB", "SE", "https://www.binogi.se"),
     VendorSpec("elevspel", "Elevspel Sverige AB", "SE", "https://www.elevspel.se"),
     VendorSpec("mentimeter", "Mentimeter AB", "SE", "https://www.mentimeter.com"),
@@ -593,10 +595,10 @@ REAL_LEARNING_RESOURCES: tuple[Product, ...] = (
         licence="per_anvandare",
     ),
     P(
-        "Studi",
-        "studi",
+        "Mathleaks",
+        "mathleaks",
         ("Digitala läromedel",),
-        "www.studi.se",
+        "mathleaks.se",
         TEACH,
         "saml_fed",
         kind="film",

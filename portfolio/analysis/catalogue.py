@@ -154,6 +154,7 @@ class Catalogue:
         self.vendors: dict[str, set[int]] = {}
         #: the longest catalogue name in words, to bound prefix look-ups.
         self.longest_name = 0
+        self._deletions: dict[str, set[int]] | None = None
         for index, entry in enumerate(self.entries):
             for text, kind in entry.names():
                 key = compact(normalise_name(text))
@@ -170,6 +171,27 @@ class Catalogue:
                 key = normalise_vendor(vendor_name)
                 if key:
                     self.vendors.setdefault(key, set()).add(index)
+
+    def near(self, key: str) -> int | None:
+        """The one entry with a name one edit from ``key`` (a compact name of 6+ letters), if any.
+
+        Registers carry typos of short names ("Hermona" for Heroma) that the similarity rules
+        refuse (short names must be equal, or Canva would be Canvas). Where the catalogue knows
+        the product, one edit away from exactly one product's name is a typo to review.
+        """
+        if len(key) < 6 or key in self.names:
+            return None
+        if self._deletions is None:
+            deletions: dict[str, set[int]] = {}
+            for name, hits in self.names.items():
+                if len(name) >= 6:
+                    for variant in {name, *(name[:i] + name[i + 1 :] for i in range(len(name)))}:
+                        deletions.setdefault(variant, set()).update(h.entry for h in hits)
+            self._deletions = deletions
+        found: set[int] = set()
+        for variant in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}:
+            found.update(self._deletions.get(variant, ()))
+        return next(iter(found)) if len(found) == 1 else None
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -29,20 +29,25 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from stdnum.se import orgnr
 
 from portfolio.text import split_lines
 
-from .catalogue import Catalogue, catalogue_from_database, load_catalogue
+from .catalogue import Catalogue, CatalogueEntry, catalogue_from_database, entity_key, load_catalogue
 from .names import (
     NameKey,
     compact,
     host_of,
     is_test_environment,
+    name_parts,
     name_similarity,
     normalise_host,
     normalise_name,
+    normalise_vendor,
+    qualifier_kind,
+    registrable_domain,
 )
 
 __all__ = [
@@ -75,7 +80,7 @@ MAX_BLOCK = 40
 #: The sliding window's width for oversized blocks.
 WINDOW = 8
 
-_EVIDENCE_SCORE = {"entity": 100.0, "alias": 100.0, "vendor_product": 95.0, "host": 90.0}
+_EVIDENCE_SCORE = {"entity": 100.0, "alias": 100.0, "vendor_product": 95.0, "host": 90.0, "domain": 90.0}
 
 SERVICE_TYPE_LABELS = {"application": "system", "learning_resource": "lärresurs"}
 
@@ -166,6 +171,11 @@ class _UnionFind:
         self.parent = list(range(size))
         #: root → members that its set may not be joined with (only for sets that have any).
         self.apart: dict[int, set[int]] = {}
+        #: root → the catalogue product its members are (a set holds at most one).
+        self.identity: dict[int, tuple] = {}
+        #: root → vendors named at the start of its members' names ("Microsoft Forms"): a set
+        #: never holds two vendors' products unless the catalogue says they are one.
+        self.vendors: dict[int, frozenset[str]] = {}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -181,6 +191,12 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
+        ia, ib = self.identity.get(ra), self.identity.get(rb)
+        if ia is not None and ib is not None and ia != ib:
+            return False
+        va, vb = self.vendors.get(ra), self.vendors.get(rb)
+        if va and vb and va.isdisjoint(vb) and (ia is None or ia != ib):
+            return False
         return not any(self.find(x) == rb for x in self.apart.get(ra, ())) and not any(
             self.find(x) == ra for x in self.apart.get(rb, ())
         )
@@ -193,6 +209,10 @@ class _UnionFind:
         self.parent[gone] = keep
         if gone in self.apart:
             self.apart.setdefault(keep, set()).update(self.apart.pop(gone))
+        if gone in self.identity:
+            self.identity[keep] = self.identity.pop(gone)
+        if gone in self.vendors:
+            self.vendors[keep] = self.vendors.get(keep, frozenset()) | self.vendors.pop(gone)
         return True
 
 
@@ -210,7 +230,42 @@ def _strip_vendor(normalised: str, vendor_name: str) -> str:
 
 
 def _entity_key(entity_id: str) -> str:
-    return entity_id.strip().lower().rstrip("/")
+    return entity_key(entity_id)
+
+
+_VENDOR_PREFIXES: dict[tuple, frozenset[str]] = {}
+
+
+def _register_vendor_prefixes(records: list[ServiceRecord]) -> frozenset[str]:
+    """The register's own vendor names as name prefixes: a vendor "IST" makes "IST Dexter" Dexter."""
+    prefixes: set[str] = set()
+    for vendor_name in {r.vendor_name for r in records if r.vendor_name}:
+        normalised = normalise_name(vendor_name)
+        if normalised:
+            prefixes.add(compact(normalised))
+            first = normalised.split()[0]
+            if len(first) >= 4:
+                prefixes.add(first)
+    return frozenset(prefixes)
+
+
+def catalogue_vendor_prefixes(catalogue: Catalogue) -> frozenset[str]:
+    """Vendor names a product's name may start with ("Microsoft Teams"): the catalogue's vendors,
+    whole and by their first word ("Cisco Systems, Inc." → "ciscosystems", "cisco")."""
+    key = (catalogue.version, len(catalogue))
+    cached = _VENDOR_PREFIXES.get(key)
+    if cached is None:
+        prefixes: set[str] = set()
+        for entry in catalogue.entries:
+            for name in (entry.vendor.name, *entry.vendor.former_names):
+                normalised = normalise_name(name) if name else ""
+                if normalised:
+                    prefixes.add(compact(normalised))
+                    first = normalised.split()[0]
+                    if len(first) >= 4:
+                        prefixes.add(first)
+        cached = _VENDOR_PREFIXES[key] = frozenset(prefixes)
+    return cached
 
 
 def _reason_text(kind: str, score: float) -> str:
@@ -269,6 +324,198 @@ def cluster_records(
     return list(clusters)
 
 
+@dataclass(frozen=True)
+class _Identity:
+    """Which catalogue product a record is, and by which of the product's names or evidence."""
+
+    key: tuple  # (entry index,) or (entry index, separate qualifier)
+    entry: int
+    how: str  # "name", "former", "alias", "entity", "domain"
+    text: str  # the catalogue's spelling of the name that matched, or the domain / entity ID
+
+
+class _Features:
+    """Everything the finder compares of one record, computed once."""
+
+    __slots__ = (
+        "core_key",
+        "cores",
+        "host",
+        "identity",
+        "key",
+        "label",
+        "norm",
+        "orgnr",
+        "parts",
+        "plain",
+        "qualifier_key",
+        "registrable",
+        "subdomain",
+        "family_of",
+        "tenant_of",
+        "test",
+        "vendor",
+        "vendor_key",
+    )
+
+
+#: Subdomain labels that name a way in, not a tenant or a product ("www", "login" …).
+_LINK_LABELS = frozenset(
+    {"www", "app", "web", "login", "sso", "auth", "my", "portal", "secure", "id", "account"}
+)
+
+
+def _site_parts(host: str) -> tuple[str, str, str]:
+    """(registrable domain, its label, the subdomain without www/test labels) of a normalised host."""
+    registrable = registrable_domain(host)
+    if not registrable:
+        return "", "", ""
+    label = registrable.split(".", 1)[0]
+    sub = host[: -len(registrable)].rstrip(".") if host != registrable else ""
+    labels = [part for part in sub.split(".") if part and part not in _LINK_LABELS]
+    return registrable, label, ".".join(labels)
+
+
+def _identify(record: ServiceRecord, f: _Features, catalogue: Catalogue) -> None:
+    """Set ``f.identity`` (and ``f.tenant_of``) from the catalogue: names, then entity IDs, then domains."""
+    f.identity = None
+    f.tenant_of = None
+    f.family_of = None
+    if not len(catalogue):
+        return
+    parts = f.parts
+
+    def hit(text: str) -> tuple[int, str, str] | None:
+        hits = catalogue.names.get(compact(text)) if text else None
+        if not hits:
+            return None
+        if len(hits) > 1 and f.vendor_key:
+            hits = [h for h in hits if catalogue.same_vendor(h.entry, record.vendor_name)] or hits
+        if len(hits) != 1:
+            return None
+        return hits[0].entry, hits[0].kind, hits[0].text
+
+    # Whole names first: the name as written, its main part, its other names (alternates, aliases).
+    exact = [f.norm, parts.main, *parts.alternates, *(normalise_name(a) for a in record.aliases)]
+    for text in exact:
+        found = hit(text)
+        if found:
+            f.identity = _Identity((found[0],), found[0], found[1], found[2])
+            f.qualifier_key = frozenset()
+            break
+    if f.identity is None:
+        # The product without what the register added: "Office 365 for Education" is Office 365.
+        candidates = [parts.core, f"{parts.vendor_prefix} {parts.core}" if parts.vendor_prefix else ""]
+        candidates += [c[:-1] for c in candidates if c.endswith("s") and len(c) > 5]  # "Unikums arkiv"
+        for text in candidates:
+            found = hit(text)
+            if not found:
+                continue
+            entry = catalogue.entries[found[0]]
+            separate = _separate_qualifier(entry, parts.qualifiers)
+            if separate:
+                # "Microsoft 365 Teams" is Teams, not Microsoft 365; otherwise a product of its own.
+                other = hit(separate) or hit(f"{parts.vendor_prefix} {separate}".strip())
+                if other and other[0] != found[0]:
+                    f.identity = _Identity((other[0],), other[0], other[1], other[2])
+                else:
+                    f.identity = _Identity((found[0], separate), found[0], "separate", separate)
+            else:
+                f.identity = _Identity((found[0],), found[0], found[1], found[2])
+            break
+    for entity_id in record.entity_ids:
+        entries = catalogue.entity_ids.get(entity_key(entity_id), ())
+        if len(entries) == 1 and (f.identity is None or f.identity.entry != entries[0]):
+            f.identity = _Identity((entries[0],), entries[0], "entity", entity_id.strip())
+            f.qualifier_key = frozenset()
+            break
+    if f.identity is None and f.registrable:
+        entries = catalogue.domains.get(f.registrable, ())
+        if len(entries) == 1:
+            entry = catalogue.entries[entries[0]]
+            if _name_agrees_with_entry(f, entry):
+                f.identity = _Identity((entries[0],), entries[0], "domain", f.registrable)
+            elif f.subdomain:
+                f.tenant_of = entries[0]
+    if f.identity is None and f.tenant_of is None:
+        # A product's name and words the catalogue does not know ("Tempus nuddis"): its family.
+        tokens = parts.main.split()
+        for size in range(min(len(tokens) - 1, catalogue.longest_name), 0, -1):
+            head, rest = "".join(tokens[:size]), " ".join(tokens[size:])
+            found = hit(head) if len(head) >= 4 else None
+            if not found:
+                continue
+            separate = _separate_qualifier(catalogue.entries[found[0]], frozenset(rest.split()))
+            if separate:
+                # "Office 365 Teams": Microsoft 365 lists Teams as a product of its own.
+                other = hit(separate) or hit(f"{head} {separate}")
+                if other and other[0] != found[0]:
+                    f.identity = _Identity((other[0],), other[0], other[1], other[2])
+                else:
+                    f.identity = _Identity((found[0], separate), found[0], "separate", separate)
+            elif hit(rest):
+                continue  # two products named together: neither is assumed
+            else:
+                f.family_of = (found[0], "prefix", rest)
+            break
+    if f.identity is None and f.tenant_of is None and f.family_of is None and len(f.key.tokens) == 1:
+        near = catalogue.near(f.key.compact)
+        if near is not None:
+            f.family_of = (near, "typo", catalogue.entries[near].name)
+
+
+def _separate_qualifier(entry: CatalogueEntry, qualifiers: frozenset[str]) -> str:
+    """The entry's separate qualifier among ``qualifiers`` ("" if none), normalised."""
+    if not qualifiers or not entry.separate_qualifiers:
+        return ""
+    joined = "".join(sorted(qualifiers))
+    for qualifier in entry.separate_qualifiers:
+        key = compact(normalise_name(qualifier))
+        words = normalise_name(qualifier).split()
+        if key in qualifiers or key == joined or all(t in qualifiers for t in words):
+            return normalise_name(qualifier)
+    return ""
+
+
+def _name_agrees_with_entry(f: _Features, entry: CatalogueEntry) -> bool:
+    """Whether a record on the entry's domain is named as the product (or its vendor), not as a tenant."""
+    mine = {compact(f.parts.main), compact(f.parts.core), compact(f.norm)}
+    for text, _kind in entry.names():
+        key = compact(normalise_name(text))
+        if any(key and m and (key in m or m in key) for m in mine if len(m) >= 3):
+            return True
+    vendor = normalise_vendor(entry.vendor.name)
+    return bool(vendor) and (vendor in mine or f.vendor_key == vendor and not f.subdomain)
+
+
+@lru_cache(maxsize=4096)
+def _orgnr(value: str) -> str:
+    """A Swedish organisationsnummer in one form (python-stdnum), or "" if there is none valid."""
+    return orgnr.compact(value) if value and orgnr.is_valid(value) else ""
+
+
+def _cores_compatible(a: _Features, b: _Features) -> bool:
+    """Cores are compared only when the vendors they were taken from agree (or one is unknown).
+
+    The organisationsnummer decides where both have one ("556016-0680" is "5560160680"), then the
+    vendor named in the product's name or the vendor's name without its legal form.
+    """
+    if a.orgnr and b.orgnr and not (a.parts.vendor_prefix or b.parts.vendor_prefix):
+        return a.orgnr == b.orgnr
+    return not a.vendor or not b.vendor or a.vendor == b.vendor
+
+
+def _core_score(a: _Features, b: _Features, threshold: float) -> float:
+    ca, cb = a.core_key.compact, b.core_key.compact
+    if ca == cb:
+        return 100.0
+    # A genitive before a qualifier: "Unikums arkiv" is Unikum's archive (but "Canvas" is not "Canva").
+    genitive = ca == cb + "s" and a.qualifier_key or cb == ca + "s" and b.qualifier_key
+    if genitive and min(len(ca), len(cb)) >= 5:
+        return 100.0
+    return name_similarity(a.core_key, b.core_key, threshold)
+
+
 def _cluster(
     records: list[ServiceRecord],
     *,
@@ -278,57 +525,118 @@ def _cluster(
     separate: frozenset,
 ) -> list[DuplicateCluster]:
     count = len(records)
-    normalised = [normalise_name(r.name) for r in records]
+    known_vendors = catalogue_vendor_prefixes(catalogue) | _register_vendor_prefixes(records)
+    features: list[_Features] = []
+    for record in records:
+        f = _Features()
+        f.norm = normalise_name(record.name)
+        f.key = NameKey(f.norm)
+        f.vendor_key = normalise_vendor(record.vendor_name)
+        f.parts = name_parts(record.name, f.vendor_key, known_vendors)
+        f.vendor = f.parts.vendor_prefix or f.vendor_key
+        f.orgnr = _orgnr(record.vendor_orgnr)
+        f.core_key = f.key if f.parts.core == f.norm else NameKey(f.parts.core)
+        f.plain = f.core_key.compact == f.key.compact
+        f.qualifier_key = f.parts.qualifiers
+        f.test = is_test_environment(record.name, (record.url, *record.entity_ids))
+        f.host = normalise_host(host_of(record.url))
+        f.registrable, f.label, f.subdomain = _site_parts(f.host)
+        _identify(record, f, catalogue)
+        features.append(f)
     # "Microsoft Teams" by Microsoft is "Teams": the name without its vendor, compared only
     # against registrations of the same vendor or of no recorded vendor.
-    without_vendor = [_strip_vendor(n, r.vendor_name) for n, r in zip(normalised, records, strict=True)]
+    without_vendor = [_strip_vendor(f.norm, r.vendor_name) for f, r in zip(features, records, strict=True)]
     vendor_keys = {i: NameKey(w) for i, w in enumerate(without_vendor) if w}
-    keys_of = [NameKey(n) for n in normalised]
+    keys_of = [f.key for f in features]
     compacts = [k.compact for k in keys_of]
-    hosts = [normalise_host(host_of(r.url)) for r in records]
-    test_flags = [is_test_environment(r.name, (r.url, *r.entity_ids)) for r in records]
 
     # Evidence keys: every record sharing one is joined directly (star over the block).
     exact_blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     # Fuzzy keys: records sharing one are compared by name.
     fuzzy_blocks: dict[str, list[int]] = defaultdict(list)
     host_blocks: dict[str, list[int]] = defaultdict(list)
+    label_blocks: dict[str, list[int]] = defaultdict(list)
+    identity_blocks: dict[tuple, list[int]] = defaultdict(list)
+    #: catalogue entry → registrations that are its tenant, a name it prefixes, or a typo of it.
+    tenants: dict[int, list[tuple[int, str]]] = defaultdict(list)
     name_index: dict[str, list[int]] = defaultdict(list)
     for i, record in enumerate(records):
+        f = features[i]
         for entity_id in record.entity_ids:
             if entity_id.strip():
                 exact_blocks[("entity", _entity_key(entity_id))].append(i)
-        if record.vendor_id is not None and record.product.strip():
-            exact_blocks[("vendor_product", f"{record.vendor_id}:{normalise_name(record.product)}")].append(i)
-        if hosts[i]:
-            host_blocks[hosts[i]].append(i)
+        if record.product.strip():
+            vendor = f.orgnr or (str(record.vendor_id) if record.vendor_id is not None else f.vendor_key)
+            if vendor:
+                product = compact(normalise_name(record.product))
+                exact_blocks[("vendor_product", f"{vendor}:{product}")].append(i)
+        if f.host:
+            host_blocks[f.host].append(i)
+        if f.label and len(f.label) >= 4:
+            label_blocks[f.label].append(i)
+        if f.identity is not None:
+            identity_blocks[f.identity.key].append(i)
+        elif f.tenant_of is not None:
+            tenants[f.tenant_of].append((i, "tenant"))
+        elif f.family_of is not None:
+            tenants[f.family_of[0]].append((i, f.family_of[1]))
         name_index[compacts[i]].append(i)
-        keys = {f"t:{token}" for token in normalised[i].split() if len(token) >= 3}
+        keys = {f"t:{token}" for token in f.norm.split() if len(token) >= 3}
         if compacts[i]:
             keys.add(f"p:{compacts[i][:4]}")
             keys.add(f"s:{compacts[i][-4:]}")
+        if not f.plain and f.core_key.compact:
+            # The product without vendor and qualifiers: "Kahoot! EDU" meets "Kahoot!".
+            keys.add(f"c:{f.core_key.compact.rstrip('s')}")
+            keys.update(f"t:{token}" for token in f.core_key.tokens if len(token) >= 3)
+        elif compacts[i].endswith("s") and len(compacts[i]) >= 5:
+            keys.add(f"c:{compacts[i].rstrip('s')}")  # meets "Unikums arkiv"
         for key in keys:
             fuzzy_blocks[key].append(i)
 
-    edges: dict[tuple[int, int], tuple[float, str]] = {}
+    # (a, b) → (score, kind, tier); the strongest evidence of a pair is kept.
+    edges: dict[tuple[int, int], tuple[float, str, str]] = {}
 
-    def add_edge(a: int, b: int, score: float, kind: str) -> None:
+    def add_edge(a: int, b: int, score: float, kind: str, tier: str = TIER_SAME_PRODUCT) -> None:
         if a == b:
             return
         pair = (a, b) if a < b else (b, a)
         current = edges.get(pair)
-        if current is None or score > current[0]:
-            edges[pair] = (score, kind)
+        rank = (tier == TIER_SAME_PRODUCT, score)
+        if current is None or rank > (current[2] == TIER_SAME_PRODUCT, current[0]):
+            edges[pair] = (score, kind, tier)
 
     for (kind, _key), members in exact_blocks.items():
         for other in members[1:]:
             add_edge(members[0], other, _EVIDENCE_SCORE[kind], kind)
 
-    # Aliases: an alias equal to another service's normalised name (or alias) joins them.
+    # Catalogue: registrations that are one catalogue product. The same qualifiers (or none) are
+    # the same product; different qualifiers ("Kahoot! EDU" beside "Kahoot!") are its family.
+    for _key, members in identity_blocks.items():
+        by_qualifiers: dict[frozenset, list[int]] = defaultdict(list)
+        for i in members:
+            by_qualifiers[features[i].qualifier_key].append(i)
+        groups = sorted(by_qualifiers.values(), key=lambda g: (len(features[g[0]].qualifier_key), g[0]))
+        for group in groups:
+            for other in group[1:]:
+                add_edge(group[0], other, 100.0, "catalogue")
+        for group in groups[1:]:
+            add_edge(groups[0][0], group[0], 85.0, "qualifier", TIER_FAMILY)
+        if len(_key) == 1:
+            # A municipality's own address on the product's domain ("mittkoping.itslearning.com"),
+            # the product's name with words of the register's own, or a typo of it.
+            for other, kind in tenants.pop(_key[0], ()):
+                add_edge(groups[0][0], other, 80.0, kind, TIER_FAMILY)
+    for _entry, others in tenants.items():
+        for other, kind in others[1:]:
+            add_edge(others[0][0], other, 75.0, kind, TIER_FAMILY)
+
+    # Aliases and other names: one equal to another service's name (or alias) joins them.
     alias_index: dict[str, list[int]] = defaultdict(list)
     for i, record in enumerate(records):
-        for alias in record.aliases:
-            alias_key = compact(normalise_name(alias))
+        names = {compact(normalise_name(alias)) for alias in record.aliases}
+        names.update(compact(a) for a in features[i].parts.alternates)
+        for alias_key in names:
             if alias_key:
                 alias_index[alias_key].append(i)
     for alias_key, owners in alias_index.items():
@@ -341,7 +649,7 @@ def _cluster(
 
     def pair_score(a: int, b: int, cutoff: float) -> float:
         score = name_similarity(keys_of[a], keys_of[b], cutoff)
-        if score < 100 and (a in vendor_keys or b in vendor_keys):
+        if score < 100 and vendor_keys and (a in vendor_keys or b in vendor_keys):
             same_vendor = records[a].vendor_id == records[b].vendor_id or None in (
                 records[a].vendor_id,
                 records[b].vendor_id,
@@ -352,6 +660,21 @@ def _cluster(
                     name_similarity(vendor_keys.get(a, keys_of[a]), vendor_keys.get(b, keys_of[b]), cutoff),
                 )
         return score
+
+    def compare(a: int, b: int) -> None:
+        score = pair_score(a, b, threshold)
+        if score >= threshold:
+            add_edge(a, b, score, "name")
+            return
+        fa, fb = features[a], features[b]
+        if (fa.plain and fb.plain) or not _cores_compatible(fa, fb):
+            return  # the cores are the names just compared
+        core = _core_score(fa, fb, threshold)
+        if core >= threshold:
+            if fa.qualifier_key == fb.qualifier_key:
+                add_edge(a, b, core, "core")
+            else:
+                add_edge(a, b, min(core, 85.0), "qualifier", TIER_FAMILY)
 
     def candidate_pairs(members: list[int]) -> Iterable[tuple[int, int]]:
         if len(members) <= MAX_BLOCK:
@@ -372,9 +695,7 @@ def _cluster(
             if pair in compared:
                 continue
             compared.add(pair)
-            score = pair_score(a, b, threshold)
-            if score >= threshold:
-                add_edge(a, b, score, "name")
+            compare(a, b)
 
     for host, members in host_blocks.items():
         if len(members) < 2:
@@ -384,22 +705,49 @@ def _cluster(
             if specific or pair_score(a, b, HOST_NAME_FLOOR) >= HOST_NAME_FLOOR:
                 add_edge(a, b, _EVIDENCE_SCORE["host"], "host")
 
-    # Maximum spanning forest: strongest evidence first; each union records the link that made it.
+    # The same site name under any top-level domain ("kahoot.com", "kahoot.it"): one product when
+    # the names agree; a registration on a subdomain named otherwise is a municipality's tenant.
+    for label, members in label_blocks.items():
+        if len(members) < 2:
+            continue
+        products = [i for i in members if label in (features[i].core_key.compact, compacts[i])]
+        for a, b in candidate_pairs(members):
+            fa, fb = features[a], features[b]
+            if pair_score(a, b, HOST_NAME_FLOOR) >= HOST_NAME_FLOOR or (
+                _cores_compatible(fa, fb) and _core_score(fa, fb, HOST_NAME_FLOOR) >= HOST_NAME_FLOOR
+            ):
+                add_edge(a, b, _EVIDENCE_SCORE["domain"], "domain")
+        for i in members:
+            f = features[i]
+            if products and f.subdomain and label not in compacts[i] and i not in products:
+                add_edge(products[0], i, 80.0, "tenant", TIER_FAMILY)
+
+    # Strongest evidence first, same-product evidence before family; each union records the link
+    # that made it. Registrations of two different catalogue products never join (cannot-link),
+    # nor do pairs decided "not the same product".
     union_find = _UnionFind(count)
+    for i, f in enumerate(features):
+        if f.identity is not None:
+            union_find.identity[i] = f.identity.key
+        if f.parts.vendor_prefix:
+            union_find.vendors[i] = frozenset((f.parts.vendor_prefix,))
     index_of = {record.key: i for i, record in enumerate(records)}
     for pair in separate:
         first, second = tuple(pair)
         if first in index_of and second in index_of:
             union_find.cannot_link(index_of[first], index_of[second])
-    tree_edges: list[tuple[int, int, float, str]] = []
-    for (a, b), (score, kind) in sorted(edges.items(), key=lambda item: (-item[1][0], item[0])):
+    tree_edges: list[tuple[int, int, float, str, str]] = []
+    ordered_edges = sorted(
+        edges.items(), key=lambda item: (item[1][2] != TIER_SAME_PRODUCT, -item[1][0], item[0])
+    )
+    for (a, b), (score, kind, tier) in ordered_edges:
         if union_find.union(a, b):
-            tree_edges.append((a, b, score, kind))
+            tree_edges.append((a, b, score, kind, tier))
 
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(count):
         groups[union_find.find(i)].append(i)
-    links_by_root: dict[int, list[tuple[int, int, float, str]]] = defaultdict(list)
+    links_by_root: dict[int, list[tuple[int, int, float, str, str]]] = defaultdict(list)
     for edge in tree_edges:
         links_by_root[union_find.find(edge[0])].append(edge)
 
@@ -409,14 +757,14 @@ def _cluster(
             continue
         links = links_by_root.get(root, [])
         score = min((link[2] for link in links), default=100.0)
+        tier = TIER_FAMILY if any(link[4] == TIER_FAMILY for link in links) else TIER_SAME_PRODUCT
         reasons: list[str] = []
-        for link in sorted(links, key=lambda link: -link[2]):
-            text = _reason_text(link[3], link[2])
+        for link in sorted(links, key=lambda link: (link[4] != TIER_SAME_PRODUCT, -link[2])):
+            text = _reason(link, records, features, catalogue)
             if text not in reasons:
                 reasons.append(text)
-        # A test environment only when the cluster also has something else, or its name says so.
         members = []
-        for i in sorted(indices, key=lambda i: (test_flags[i], records[i].name.casefold(), records[i].key)):
+        for i in sorted(indices, key=lambda i: (features[i].test, records[i].name.casefold(), i)):
             record = records[i]
             members.append(
                 ClusterMember(
@@ -424,11 +772,11 @@ def _cluster(
                     service_id=record.service_id,
                     name=record.name,
                     vendor=record.vendor_name,
-                    is_test_environment=test_flags[i],
-                    role=_("testmiljö") if test_flags[i] else _("produkt"),
+                    is_test_environment=features[i].test,
+                    role=_("testmiljö") if features[i].test else _("produkt"),
                 )
             )
-        products = sum(1 for i in indices if not test_flags[i])
+        products = sum(1 for i in indices if not features[i].test)
         tests = len(indices) - products
         cluster = DuplicateCluster(
             members=members,
@@ -438,14 +786,106 @@ def _cluster(
             test_environment_count=tests,
             explanation="",
             fix="",
-            normalised_name=normalised[min(indices, key=lambda i: (test_flags[i], i))],
-            pairs=[(records[a].key, records[b].key, s, k) for a, b, s, k in links],
+            normalised_name=features[min(indices, key=lambda i: (features[i].test, i))].norm,
+            tier=tier,
+            pairs=[(records[a].key, records[b].key, s, k) for a, b, s, k, _t in links],
         )
         if len(indices) > 1:
             cluster.explanation, cluster.fix = _explain(cluster)
         clusters.append(cluster)
-    clusters.sort(key=lambda c: (-c.product_count, -c.score, c.members[0].name.casefold()))
+    clusters.sort(
+        key=lambda c: (c.tier != TIER_SAME_PRODUCT, -c.product_count, -c.score, c.members[0].name.casefold())
+    )
     return clusters
+
+
+_QUALIFIER_KIND_LABELS = {
+    "edition": gettext_lazy("utgåva eller målgrupp"),
+    "school_form": gettext_lazy("skolform"),
+    "module": gettext_lazy("modul eller användning"),
+    "": gettext_lazy("tillägg"),
+}
+
+
+def _reason(
+    link: tuple[int, int, float, str, str],
+    records: list[ServiceRecord],
+    features: list[_Features],
+    catalogue: Catalogue,
+) -> str:
+    """The Swedish sentence that says why two registrations were joined, naming the evidence."""
+    a, b, score, kind, _tier = link
+    fa, fb = features[a], features[b]
+    if kind == "catalogue" or (kind == "qualifier" and fa.identity and fb.identity):
+        identity = fa.identity or fb.identity
+        product = catalogue.entries[identity.entry].name
+        notes = []
+        for f in (fa, fb):
+            if f.identity.how == "former":
+                notes.append(_("tidigare %(name)s") % {"name": f.identity.text})
+            elif f.identity.how == "alias":
+                notes.append(_("även kallad %(name)s") % {"name": f.identity.text})
+            elif f.identity.how == "domain":
+                notes.append(_("adressen %(domain)s är produktens") % {"domain": f.identity.text})
+            elif f.identity.how == "entity":
+                notes.append(_("entity ID %(entity)s är produktens") % {"entity": f.identity.text})
+        text = _("båda är %(product)s") % {"product": product}
+        if notes:
+            text += ", " + ", ".join(dict.fromkeys(notes))
+        if kind == "qualifier":
+            text += "; " + _qualifier_note(a, b, records, features)
+        return text
+    if kind == "qualifier":
+        plain = a if len(fa.qualifier_key) <= len(fb.qualifier_key) else b
+        return (
+            _("båda är %(product)s") % {"product": _display_core(records[plain], features[plain])}
+            + "; "
+            + _qualifier_note(a, b, records, features)
+        )
+    if kind in ("prefix", "typo"):
+        other, main = (a, b) if fa.family_of is not None else (b, a)
+        family_of = features[other].family_of
+        product = catalogue.entries[family_of[0]].name
+        if kind == "typo":
+            text = _("”%(name)s” skiljer sig en bokstav från %(product)s – granska om det är ett skrivfel")
+            return text % {"name": records[other].name, "product": product}
+        return _("”%(name)s” är %(product)s med orden ”%(words)s” – granska om det är samma produkt") % {
+            "name": records[other].name,
+            "product": product,
+            "words": family_of[2],
+        }
+    if kind == "tenant":
+        tenant, product = (b, a) if features[b].subdomain or features[b].tenant_of is not None else (a, b)
+        return _("”%(name)s” ligger på en egen adress (%(host)s) hos %(product)s") % {
+            "name": records[tenant].name,
+            "host": features[tenant].host,
+            "product": records[product].name,
+        }
+    if kind == "domain":
+        return _("samma webbplats (%(domain)s) och liknande namn") % {"domain": fa.label or fa.registrable}
+    if kind == "core":
+        return _("samma produktnamn (%(name)s) när leverantör, plattform och parentes tas bort") % {
+            "name": fa.parts.core
+        }
+    return _reason_text(kind, score)
+
+
+def _display_core(record: ServiceRecord, f: _Features) -> str:
+    return record.name if not f.qualifier_key else f.parts.core
+
+
+def _qualifier_note(a: int, b: int, records: list[ServiceRecord], features: list[_Features]) -> str:
+    """"”Kahoot! EDU” har ett tillägg (utgåva eller målgrupp)": which registration, which kind."""
+    fa, fb = features[a], features[b]
+    extra = b if len(fb.qualifier_key - fa.qualifier_key) >= len(fa.qualifier_key - fb.qualifier_key) else a
+    added = features[extra].qualifier_key - features[a if extra == b else b].qualifier_key
+    kinds = sorted({str(_QUALIFIER_KIND_LABELS[qualifier_kind(q)]) for q in added}) or [
+        str(_QUALIFIER_KIND_LABELS[""])
+    ]
+    return _("”%(name)s” har ett tillägg (%(kinds)s) – granska om det är samma produkt") % {
+        "name": records[extra].name,
+        "kinds": ", ".join(kinds),
+    }
 
 
 def _describe(member: ClusterMember) -> str:

@@ -48,6 +48,7 @@ LEGAL_SUFFIXES = frozenset(
         "llc",
         "llp",
         "plc",
+        "pty",
         "corp",
         "corporation",
         "co",
@@ -147,6 +148,7 @@ def _fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """The product a name denotes, as a lower-case ASCII string of words.
 
@@ -316,3 +318,271 @@ def registrable_domain(host: str) -> str:
     if not parts.domain or not parts.suffix:
         return ""
     return f"{parts.domain}.{parts.suffix}"
+
+
+#
+# Qualifiers: what a register appends to a product's name
+#
+
+#: Platform words: the same product on another device. Dropped (same product).
+PLATFORM_WORDS = frozenset(
+    {
+        "ipad", "iphone", "ios", "android", "app", "appen", "appar", "mobilapp", "mobilappen", "webb",
+        "web", "webbapp", "webbversion", "webversion", "windows", "mac", "macos", "chromebook", "chrome",
+        "desktop", "mobil", "online", "pc", "klient", "client", "surfplatta",
+    }
+)
+#: Edition or plan: a qualifier of the same product family (review).
+EDITION_WORDS = frozenset(
+    {
+        "premium", "enterprise", "pro", "plus", "basic", "standard", "business", "education", "edu",
+        "edition", "teacher", "teachers", "student", "students", "school", "schools", "skola", "skolor",
+        "skolan", "campus", "lite", "free", "gratis", "licens", "licenser", "konto", "konton", "classic",
+        "team", "k12", "larare", "larar", "elev", "elever", "personal", "foralder", "foraldrar",
+        "vardnadshavare", "vh", "barn", "ungdom", "utbildning", "studenter", "skolverksamhet",
+        "medarbetare", "anstallda", "pedagoger", "klassrum", "hemma", "kommuner",
+    }
+)
+#: Audience or school form (review).
+SCHOOL_FORM_WORDS = frozenset(
+    {
+        "forskola", "forskolan", "forskoleklass", "grundskola", "grundskolan", "grundsarskola",
+        "sarskola", "gymnasium", "gymnasiet", "gymnasieskola", "gymnasieskolan", "gymnasiesarskola",
+        "gy", "vuxenutbildning", "vuxenutbildningen", "komvux", "vux", "sfi", "fritids", "fritidshem",
+        "lagstadiet", "mellanstadiet", "hogstadiet", "anpassad", "anpassade",
+    }
+)
+#: Module or purpose (review). Also the ends of Swedish compounds ("elevhälsojournal").
+MODULE_WORDS = frozenset(
+    {
+        "journal", "bokning", "narvaro", "franvaro", "fakturering", "schema", "betyg", "omdome",
+        "omdomen", "kommunikation", "administration", "admin", "portal", "arkiv", "vistelsetid",
+        "placering", "ansokan", "ko", "matsedel", "notifiering", "sms", "dokumentation", "planering",
+        "bedomning", "prov", "rapport", "rapporter", "statistik", "lms", "elevhalsa", "kalender",
+        "meddelanden", "registrering", "inloggning", "login", "sso", "integration", "export",
+    }
+)
+#: Stems that end Swedish compounds naming a module: "elevhälsojournal", "frånvaronotifiering".
+_MODULE_STEMS = ("journal", "bokning", "narvaro", "franvaro", "notifiering", "dokumentation", "fakturering")
+#: Joining words between a product and its qualifier ("for Education", "för förskolan").
+_QUALIFIER_LINKS = frozenset({"for", "i", "pa", "till", "med", "inom", "the"})
+#: Words before a product's name that only say what kind of thing it is ("e-tjänsten Unikum").
+_LEADING_NOISE = (
+    ("e", "tjansten"),
+    ("tjansten",),
+    ("appen",),
+    ("systemet",),
+    ("verktyget",),
+    ("programmet",),
+    ("larplattformen",),
+    ("larplattform",),
+    ("skolplattformen",),
+    ("plattformen",),
+    ("elevportalen",),
+    ("skolportalen",),
+)
+#: Words of an owner in brackets: "(Barn- och utbildningsförvaltningen)", "(Mittköpings kommun)".
+_OWNER_WORDS = re.compile(r"(kommun|forvaltning|namnd|stad|region|skolenhet|avdelning|enhet)\w*$")
+_BRACKETS = re.compile(r"[\(\[]([^\)\]]*)[\)\]]")
+_TAIL_SEPARATOR = re.compile(r"\s+[-–—|]\s+|:\s+")
+_SLASH = re.compile(r"(?<![:/])/(?!/)")
+_LEGAL_TAIL = re.compile(
+    r"\b(ab|ab \(?publ\)?|inc|ltd|llc|gmbh|oy|oyj|asa|as|a/s|aps|ag|sa|bv|nv|plc|pty ltd|corp|corporation|"
+    r"limited|se|srl|s\.r\.o)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def qualifier_kind(token: str) -> str:
+    """"platform", "edition", "school_form", "module" or "" for a normalised word."""
+    if token in PLATFORM_WORDS:
+        return "platform"
+    if token in EDITION_WORDS:
+        return "edition"
+    if token in SCHOOL_FORM_WORDS:
+        return "school_form"
+    if token in MODULE_WORDS:
+        return "module"
+    if len(token) > 8 and token.endswith(_MODULE_STEMS):
+        return "module"
+    return ""
+
+
+class NameParts:
+    """A registration's name taken apart: the product it names and what the register added.
+
+    ``"Skola24 - Förälder/elev"`` → core ``"skola24"``, qualifiers ``{"foralder", "elev"}``;
+    ``"Mentimeter (Mentimeter AB)"`` → core ``"mentimeter"``, no qualifiers (the vendor in
+    brackets says nothing about the product); ``"Book Creator iPad"`` → core ``"book creator"``
+    (a platform is the same product); ``"Google Apps for Education - GAFE"`` → core
+    ``"google apps"``, qualifier ``"education"``, alternate ``"gafe"`` (its acronym).
+    """
+
+    __slots__ = ("alternates", "core", "main", "noise", "qualifiers", "vendor_prefix")
+
+    def __init__(
+        self,
+        main: str,
+        core: str,
+        qualifiers: frozenset[str],
+        alternates: tuple[str, ...],
+        vendor_prefix: str,
+        noise: tuple[str, ...],
+    ):
+        self.main = main
+        self.core = core
+        self.qualifiers = qualifiers
+        self.alternates = alternates
+        self.vendor_prefix = vendor_prefix
+        self.noise = noise
+
+    def __repr__(self) -> str:
+        return (
+            f"NameParts(core={self.core!r}, qualifiers={sorted(self.qualifiers)!r}, "
+            f"alternates={self.alternates!r}, vendor_prefix={self.vendor_prefix!r}, main={self.main!r})"
+        )
+
+
+_SPECIAL = re.compile(r"[\(\[/:|–—]|\s-\s")
+_LEADING_FIRST = frozenset(words[0] for words in _LEADING_NOISE)
+
+
+def _has_vendor_prefix(tokens: list[str], vendor_key: str, known_vendors: frozenset[str]) -> bool:
+    head = ""
+    for token in tokens[:-1]:
+        head += token
+        if head == vendor_key or head in known_vendors:
+            return True
+    return False
+
+
+def _initials(tokens: list[str]) -> str:
+    return "".join(t[0] for t in tokens if t)
+
+
+def _strip_qualifiers(tokens: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(core tokens, qualifier tokens, dropped platform tokens) of a normalised main name."""
+    tokens = list(tokens)
+    qualifiers: list[str] = []
+    noise: list[str] = []
+    for leading in _LEADING_NOISE:
+        # "Lärplattformen SchoolSoft" is SchoolSoft; "Lärplattformen i Södertälje" is a name.
+        if (
+            len(tokens) > len(leading)
+            and tuple(tokens[: len(leading)]) == leading
+            and tokens[len(leading)] not in _QUALIFIER_LINKS
+        ):
+            noise.extend(tokens[: len(leading)])
+            tokens = tokens[len(leading) :]
+            break
+    while len(tokens) > 1:
+        last = tokens[-1]
+        kind = qualifier_kind(last)
+        before = qualifier_kind(tokens[-2]) if len(tokens) > 2 else ""
+        edition_number = last.isdigit() and before not in ("", "platform")
+        if not kind and edition_number:
+            kind = "edition"  # "GeoGebra Classic 6": the number belongs to the edition
+        if kind == "platform":
+            noise.append(tokens.pop())
+        elif kind:
+            qualifiers.append(tokens.pop())
+        elif last in _QUALIFIER_LINKS and (qualifiers or noise):
+            tokens.pop()
+        else:
+            break
+        # Keep at least something that names a product: "Pro" alone is not stripped to nothing.
+        if len("".join(tokens)) < 3:
+            tokens.append((qualifiers or noise).pop())
+            break
+    while len(tokens) > 1 and tokens[-1] in _QUALIFIER_LINKS:
+        tokens.pop()
+    return tokens, qualifiers, noise
+
+
+@lru_cache(maxsize=65536)
+def name_parts(name: str, vendor_key: str = "", known_vendors: frozenset[str] = frozenset()) -> NameParts:
+    """Take ``name`` apart (see :class:`NameParts`).
+
+    ``vendor_key`` is the record's vendor as :func:`normalise_vendor` gives it; ``known_vendors``
+    are more vendor keys (the catalogue's) recognised in brackets and as a leading word.
+    """
+    raw = unicodedata.normalize("NFKC", name or "").strip()
+    if not _SPECIAL.search(raw):
+        # Most names have no brackets, separators, qualifiers or vendor: take the fast way.
+        main = normalise_name(raw)
+        tokens = main.split()
+        if len(tokens) == 1 or (
+            not qualifier_kind(tokens[-1])
+            and not (tokens[-1].isdigit() and len(tokens) > 2 and qualifier_kind(tokens[-2]))
+            and tokens[-1] not in _QUALIFIER_LINKS
+            and tokens[0] not in _LEADING_FIRST
+            and not _has_vendor_prefix(tokens, vendor_key, known_vendors)
+        ):
+            return NameParts(main, main, frozenset(), (), "", ())
+    segments: list[str] = []
+
+    def keep_bracket(match: re.Match) -> str:
+        segments.append(match.group(1))
+        return " "
+
+    main_raw = _BRACKETS.sub(keep_bracket, raw)
+    parts = _TAIL_SEPARATOR.split(main_raw)
+    main_raw, segments = parts[0], [*parts[1:], *segments]
+    slashed = [p for p in _SLASH.split(main_raw) if p.strip()] if "/" in main_raw else [main_raw]
+    alternates: list[str] = []
+    if len(slashed) > 1 and all(len(compact(normalise_name(p))) >= 4 for p in slashed):
+        # "Skola24 Schema/Novaschem": both names of the product; "Förälder/elev" is not split.
+        main_raw = slashed[0]
+        alternates.extend(normalise_name(p) for p in slashed[1:])
+    main = normalise_name(main_raw) if main_raw.strip() else normalise_name(raw)
+    main_tokens = main.split()
+    core_tokens, qualifiers, noise = _strip_qualifiers(main_tokens)
+
+    for segment in segments:
+        text = normalise_name(segment) if segment.strip() else ""
+        if not text:
+            continue
+        key = compact(text)
+        tokens = text.split()
+        if (
+            _LEGAL_TAIL.search(segment.strip())
+            or key == vendor_key
+            or key in known_vendors
+            or key == compact(" ".join(core_tokens))
+            or key == compact(main)
+            or _OWNER_WORDS.search(tokens[-1])
+        ):
+            noise.append(key)  # the vendor, the owner or the product again
+            continue
+        if segment.strip().isupper() and len(key) <= 6:
+            alternates.append(text)  # an abbreviation in capitals: "(ASM)", "(TED)"
+            continue
+        kinds = [qualifier_kind(t) for t in tokens if t not in _QUALIFIER_LINKS]
+        if kinds and all(kinds):
+            qualifiers.extend(t for t, k in zip(tokens, kinds, strict=False) if k and k != "platform")
+            noise.extend(t for t, k in zip(tokens, kinds, strict=False) if k == "platform")
+        elif key == _initials(main_tokens) or key == _initials(main_tokens + qualifiers[::-1]) or (
+            len(key) <= 5 and key == _initials(normalise_name(main_raw + " " + " ".join(qualifiers)).split())
+        ):
+            alternates.append(text)  # an acronym: "GAFE", "ASM"
+        else:
+            alternates.append(text)
+            qualifiers.append(key)  # something else after the name: review, do not assume
+
+    vendor_prefix = ""
+    if len(core_tokens) > 1:
+        for size in range(len(core_tokens) - 1, 0, -1):
+            head = "".join(core_tokens[:size])
+            if head == vendor_key or head in known_vendors:
+                vendor_prefix = head
+                core_tokens = core_tokens[size:]
+                break
+    core = " ".join(core_tokens)
+    return NameParts(
+        main=main,
+        core=core,
+        qualifiers=frozenset(qualifiers),
+        alternates=tuple(dict.fromkeys(a for a in alternates if a)) if alternates else (),
+        vendor_prefix=vendor_prefix,
+        noise=tuple(noise),
+    )

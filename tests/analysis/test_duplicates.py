@@ -83,8 +83,19 @@ def test_spelling_variants_across_systems_and_learning_resources_form_one_cluste
     assert {m.service_type for m in cluster.members} == {"application", "learning_resource"}
     assert cluster.is_duplicate and cluster.product_count == 3
     assert cluster.score == 100
-    assert "namnen 100 % lika" in cluster.reasons
+    # InfoMentor is in the shipped catalogue: the reason names the product, not a similarity.
+    assert cluster.reasons == ["båda är InfoMentor"]
     assert "samma produkt" in cluster.explanation and cluster.fix
+
+
+@pytest.mark.django_db
+def test_spelling_variants_of_a_product_outside_the_catalogue_are_joined_by_name():
+    ApplicationFactory(name="Elevkollen")
+    ApplicationFactory(name="ElevKollen AB")
+    LearningResourceFactory(name="Elev Kollen app")
+    [cluster] = find_duplicates()
+    assert len(cluster.members) == 3
+    assert "namnen 100 % lika" in cluster.reasons
 
 
 @pytest.mark.django_db

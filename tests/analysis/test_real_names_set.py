@@ -11,16 +11,19 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import tldextract
 from lxml import etree
 
 DATA = Path(__file__).resolve().parent / "data"
 NAMES = DATA / "real_service_names.csv"
 HARD_NEGATIVES = DATA / "hard_negatives.csv"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+CATALOGUE = Path(__file__).resolve().parents[2] / "portfolio" / "data" / "product_catalogue.json"
 CLUSTER_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -49,8 +52,8 @@ def test_hard_negatives_file_has_the_contract_columns() -> None:
         assert fh.readline().strip() == "name_a,name_b,reason,source"
 
 
-#: Grown in steps: the first committed version is the milestone for dup-engine; the issue asks 400.
-MIN_NAMES = 250
+#: The issue asks for at least 400 real service names.
+MIN_NAMES = 400
 
 
 def test_set_has_enough_names(rows: list[dict[str, str]]) -> None:
@@ -73,7 +76,13 @@ def test_set_has_true_pairs_to_find(rows: list[dict[str, str]]) -> None:
     sizes = Counter(row["cluster"] for row in rows)
     multi = [c for c, n in sizes.items() if n >= 2]
     assert len(multi) >= 50
-    assert sum(n * (n - 1) // 2 for n in sizes.values()) >= 250
+    assert sum(n * (n - 1) // 2 for n in sizes.values()) >= 300
+
+
+def test_real_rows_alone_still_have_pairs_to_find(rows: list[dict[str, str]]) -> None:
+    """Evaluation is also reported on real rows only, without the constructed variants."""
+    sizes = Counter(row["cluster"] for row in rows if not row["source"].startswith("constructed:"))
+    assert sum(n * (n - 1) // 2 for n in sizes.values()) >= 200
 
 
 def test_a_cluster_holds_different_spellings_not_only_copies(rows: list[dict[str, str]]) -> None:
@@ -116,6 +125,72 @@ def test_a_name_is_not_labelled_into_two_clusters(rows: list[dict[str, str]]) ->
 def test_hard_negative_pairs_are_not_repeated(negatives: list[dict[str, str]]) -> None:
     pairs = [frozenset((p["name_a"], p["name_b"])) for p in negatives]
     assert len(pairs) == len(set(pairs))
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+def test_labels_agree_with_the_product_catalogue(rows: list[dict[str, str]]) -> None:
+    """A row spelled as a catalogue product's name, former name or alias is labelled as that product.
+
+    The finder takes the catalogue as evidence; if the labels contradicted it, the evaluation would
+    punish the finder for trusting the catalogue.
+    """
+    products = json.loads(CATALOGUE.read_text(encoding="utf-8"))["products"]
+    owner = {
+        spelling.casefold(): _slug(p["name"])
+        for p in products
+        for spelling in (p["name"], *p["former_names"], *p["aliases"])
+    }
+    clusters = {row["cluster"] for row in rows}
+    assert sum(1 for p in products if _slug(p["name"]) in clusters) >= 80
+    for row in rows:
+        expected = owner.get(row["name"].casefold())
+        assert expected in (None, row["cluster"]), (row["name"], row["cluster"], expected)
+
+
+def test_labels_agree_with_the_catalogue_domains(rows: list[dict[str, str]]) -> None:
+    """A row whose address is on a catalogue product's registrable domain is labelled that product.
+
+    Municipal tenants (varberg.skola24.se) and product hosts (play.kahoot.it) reduce to the
+    product's domain; a domain shared by separately sold products must not be in the catalogue.
+    """
+    extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    products = json.loads(CATALOGUE.read_text(encoding="utf-8"))["products"]
+    owner = {domain: _slug(p["name"]) for p in products for domain in p["domains"]}
+    checked = 0
+    for row in rows:
+        if not row["url"]:
+            continue
+        url = row["url"] if "://" in row["url"] else f"http://{row['url']}"
+        domain = extract(url).top_domain_under_public_suffix.lower()
+        if domain in owner:
+            checked += 1
+            assert owner[domain] == row["cluster"], (row["name"], row["url"], owner[domain])
+    assert checked >= 40
+
+
+def test_labels_never_put_two_clusters_in_one_catalogue_family(rows: list[dict[str, str]]) -> None:
+    """The finder reviews two entries of one family together; the labels must not call them apart.
+
+    A family in the shipped catalogue whose members the labels keep in different clusters would
+    make every such pair a false positive of the review tier, and break a hard negative.
+    """
+    products = json.loads(CATALOGUE.read_text(encoding="utf-8"))["products"]
+    family_of = {
+        spelling.casefold(): p["family"]
+        for p in products
+        if p["family"]
+        for spelling in (p["name"], *p["former_names"], *p["aliases"])
+    }
+    clusters_by_family: dict[str, set[str]] = {}
+    for row in rows:
+        family = family_of.get(row["name"].casefold())
+        if family:
+            clusters_by_family.setdefault(family, set()).add(row["cluster"])
+    assert {f: c for f, c in clusters_by_family.items() if len(c) > 1} == {}
 
 
 def _xml_strings(path: Path) -> set[str]:

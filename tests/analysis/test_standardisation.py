@@ -43,7 +43,7 @@ def schedule_overlap():
     )
     big = ApplicationFactory(name="Skola24 Schema")
     small = ApplicationFactory(
-        name="Novaschem", authentication=AuthenticationMethod.LOCAL, identity_provider=""
+        name="Untis", authentication=AuthenticationMethod.LOCAL, identity_provider=""
     )
     tiny = ApplicationFactory(name="Schemapusslet")
     serve(big, capability, (north, 800), (south, 400))
@@ -64,7 +64,7 @@ def test_overlap_lists_each_service_with_organisations_accounts_and_cost(schedul
     rows = {s.name: s for s in overlap.services}
     assert rows["Skola24 Schema"].organisations == ["Norra", "Södra"]
     assert rows["Skola24 Schema"].accounts == 1200
-    assert (rows["Novaschem"].yearly_cost, rows["Novaschem"].cost_source) == (
+    assert (rows["Untis"].yearly_cost, rows["Untis"].cost_source) == (
         Decimal("150000"),
         "utfall 2025",
     )
@@ -79,7 +79,7 @@ def test_candidate_keeps_the_most_used_and_counts_saving_schools_accounts_and_ri
     report = standardisation_report(today=TODAY)
     [candidate] = report.candidates
     assert candidate.keep.name == "Skola24 Schema"
-    assert {s.name for s in candidate.phase_out} == {"Novaschem", "Schemapusslet"}
+    assert {s.name for s in candidate.phase_out} == {"Untis", "Schemapusslet"}
     assert candidate.yearly_saving == Decimal("200000")
     assert candidate.schools_moving == ["Östra"]  # Södra already uses the kept system
     assert candidate.accounts_moving == 320
@@ -94,7 +94,7 @@ def test_candidate_keeps_the_most_used_and_counts_saving_schools_accounts_and_ri
 def test_caller_can_name_the_system_to_keep(schedule_overlap):
     _capability, _big, small, _tiny = schedule_overlap
     [candidate] = standardisation_report(keep=[("application", small.pk)], today=TODAY).candidates
-    assert candidate.keep.name == "Novaschem"
+    assert candidate.keep.name == "Untis"
     assert candidate.yearly_saving == Decimal("450000")
     assert "enligt ert val" in candidate.why
 
@@ -183,7 +183,7 @@ def test_a_service_that_also_serves_another_capability_is_not_counted_as_a_savin
     ApplicationCapability.objects.create(application=small, capability=CapabilityFactory(name="Lokalbokning"))
     [candidate] = standardisation_report(today=TODAY).candidates
     assert candidate.yearly_saving == Decimal("50000")  # only Schemapusslet can go entirely
-    assert "Novaschem används även för förmågor" in candidate.why
+    assert "Untis används även för förmågor" in candidate.why
 
 
 #
