@@ -42,9 +42,7 @@ def schedule_overlap():
         SchoolUnitFactory(name="Östra"),
     )
     big = ApplicationFactory(name="Skola24 Schema")
-    small = ApplicationFactory(
-        name="Untis", authentication=AuthenticationMethod.LOCAL, identity_provider=""
-    )
+    small = ApplicationFactory(name="Untis", authentication=AuthenticationMethod.LOCAL, identity_provider="")
     tiny = ApplicationFactory(name="Schemapusslet")
     serve(big, capability, (north, 800), (south, 400))
     serve(small, capability, (east, 300))
@@ -393,4 +391,43 @@ def test_a_product_family_to_review_stays_separate_products_and_is_not_folded():
     folded = _capability_candidate(same)
     assert [s.name for s in folded.folded] == ["UR Skola"] and [s.name for s in folded.phase_out] == [
         "SLI.se"
+    ]
+
+
+def test_with_the_duplicate_finder_real_names_alone_decide_what_is_folded():
+    """No vendor or address in common: the finder's tiers on the names as registers spell them decide.
+
+    "Mentimeter (Mentimeter AB)" is Mentimeter (owner in brackets) and "Flipgrid" is Flip (renamed):
+    folded. "Canva for Education" is Canva's family, to review: a separate option, phased out.
+    """
+    capability = CapabilityFactory(name="Undervisning › Interaktiva verktyg")
+    schools = [SchoolUnitFactory(name=f"Skola {n}") for n in range(6)]
+    named = {}
+    for name, school, users in (
+        ("Mentimeter", 0, 900),
+        ("Mentimeter (Mentimeter AB)", 1, 200),
+        ("Flip", 2, 300),
+        ("Flipgrid", 3, 100),
+        ("Canva", 4, 250),
+        ("Canva for Education", 5, 50),
+    ):
+        named[name] = ApplicationFactory(name=name)
+        serve(named[name], capability, (schools[school], users))
+    report = standardisation_report(today=TODAY)
+    candidate = _capability_candidate(report)
+    assert [(o.name, sorted(r.name for r in o.registrations)) for o in candidate.options] == [
+        ("Mentimeter", ["Mentimeter", "Mentimeter (Mentimeter AB)"]),
+        ("Flip", ["Flip", "Flipgrid"]),
+        ("Canva", ["Canva"]),
+        ("Canva for Education", ["Canva for Education"]),
+    ]
+    assert candidate.keep.name == "Mentimeter"
+    assert [s.name for s in candidate.folded] == ["Mentimeter (Mentimeter AB)"]
+    assert {s.name for s in candidate.phase_out} == {"Flip", "Flipgrid", "Canva", "Canva for Education"}
+    assert candidate.accounts_moving == 700
+    kinds = sorted((c.kind, c.subject) for c in report.candidates if c.kind != "capability")
+    assert kinds == [
+        ("duplicate", "Dubblett: Flip"),
+        ("duplicate", "Dubblett: Mentimeter"),
+        ("family", "Produktfamilj att granska: Canva"),
     ]
