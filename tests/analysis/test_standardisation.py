@@ -347,7 +347,12 @@ def test_gdpr_facts_from_the_gap_rules_steer_the_recommendation(response_tools):
         ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
     ContractFactory(vendor=menti.vendor, dpa_signed_on=datetime.date(2024, 1, 2), subprocessors="AWS (IE)")
     facts = gdpr_facts_by_service()
-    assert facts[("application", kahoot.pk)]["without_processor_agreement"] is True
+    # The missing agreement is its own fact, not also a serious gap: it is weighed once.
+    assert facts[("application", kahoot.pk)] == {
+        "open_gaps": 1,
+        "serious_gaps": 0,
+        "without_processor_agreement": True,
+    }
     assert not facts.get(("application", menti.pk), {}).get("without_processor_agreement")
     candidate = _capability_candidate(standardisation_report(gdpr_facts=facts, today=TODAY))
     assert candidate.keep.name == "Mentimeter"
