@@ -39,15 +39,19 @@ class ComposedQuery(graphene.ObjectType):
 
     node = relay.Node.Field(description="Vilket objekt som helst, via dess Relay-id.")
 
-    # --- analysis × gdpr: standardisationCandidates weighs open GDPR gaps ---------------------
+    # --- analysis × gdpr: standardisationCandidates weighs the services' GDPR facts -----------
     # AnalysisQuery's resolver asks the root Query for this; only config may join the two apps.
+    # Like the web page, a user who may not read the GDPR record gets a ranking without it.
     @staticmethod
-    def gdpr_gap_counts():
+    def gdpr_facts(info):
+        user = getattr(info.context, "user", None)
+        if user is None or not user.has_perm("gdpr.view_processingactivity"):
+            return None
         try:
-            from gdpr.gaps import gap_counts_by_service
+            from gdpr.gaps import gdpr_facts_by_service
         except ImportError:  # the GDPR gap rules are not installed: rank without them
             return None
-        return gap_counts_by_service()
+        return gdpr_facts_by_service()
 
     # --- end analysis × gdpr ------------------------------------------------------------------
 

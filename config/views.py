@@ -16,7 +16,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Sum
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -574,8 +575,38 @@ class MergeView(View):
 
 
 class StandardisationView(AnalysisPage):
+    """Ranked consolidations; the strateg chooses the service to keep per candidate and sees its outcome.
+
+    A choice is a GET parameter ``behall_<candidate key>=<service ref>`` (one form per candidate,
+    carrying the other choices along), so a chosen outcome is a plain link and the Excel export
+    of that URL carries the same choices. The outcome is computed by the analysis
+    (``StandardisationReport.choose``) from the report already computed: no query per choice.
+    """
+
     template_name = "dashboard/standardisation.html"
     export_name = "Standardisering"
+    #: Prefix of the GET parameters that choose the service to keep, per candidate.
+    choice_prefix = "behall_"
+    #: ``?utfall=<candidate key>`` answers with that candidate's outcome alone: what the page's
+    #: script swaps in when a choice changes (the whole page is megabytes at scale 30).
+    outcome_parameter = "utfall"
+    outcome_template_name = "dashboard/standardisation_outcome.html"
+    only: str | None = None
+
+    def get(self, request, *args, **kwargs):
+        self.only = request.GET.get(self.outcome_parameter) or None
+        if self.only is None or request.GET.get("format") == "xlsx":
+            self.only = None
+            return super().get(request, *args, **kwargs)
+        context = self.get_context_data(**kwargs)
+        if not context["candidates"]:
+            raise Http404(_g("Ingen sådan kandidat."))
+        [item] = context["candidates"]
+        return render(
+            request,
+            self.outcome_template_name,
+            {"item": item, "candidate": item["candidate"], "sees_gdpr": context["sees_gdpr"]},
+        )
 
     def export_rows(self, context):
         return [
@@ -583,28 +614,68 @@ class StandardisationView(AnalysisPage):
                 _g("Rang"): c.rank,
                 _g("Gäller"): c.subject,
                 _g("Behåll"): c.keep.name,
+                _g("Föreslås"): item["recommended_name"],
+                _g("Räknas in i den som behålls"): _join(s.name for s in c.folded),
                 _g("Fasa ut"): _join(s.name for s in c.phase_out),
                 _g("Besparing per år (kr)"): float(c.yearly_saving),
                 _g("Skolor som byter"): len(c.schools_moving),
-                _g("Användare som byter"): c.users_moving,
+                _g("Konton som byter"): c.accounts_moving,
                 _g("Tjänster utanför SSO som försvinner"): c.services_outside_sso_removed,
-                _g("Dataskyddsbrister som försvinner"): c.gdpr_gaps_removed,
+                **(
+                    {_g("Dataskyddsbrister som försvinner"): c.gdpr_gaps_removed}
+                    if context["sees_gdpr"]
+                    else {}
+                ),
+                _g("Den som behålls för med sig"): _join(c.keep_risks),
                 _g("Motivering"): c.why,
             }
-            for c in (item["candidate"] for item in context["candidates"])
+            for item in context["candidates"]
+            for c in (item["candidate"],)
         ]
+
+    def choices(self) -> dict[str, str]:
+        """``{candidate key: service ref}`` from the query string."""
+        prefix = self.choice_prefix
+        return {
+            name[len(prefix) :]: value
+            for name, value in self.request.GET.items()
+            if name.startswith(prefix) and value
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sees_gdpr = self.request.user.has_perm("gdpr.view_processingactivity")
-        report = Analyses().standardisation(with_gaps=sees_gdpr)
+        choices = self.choices()
+        report = Analyses().standardisation(with_gaps=sees_gdpr).choose(choices)
         candidates = []
         for candidate in report.candidates:
-            services = [candidate.keep, *candidate.phase_out]
+            if self.only is not None and candidate.key != self.only:
+                continue
+            services = [candidate.keep, *candidate.folded, *candidate.phase_out]
+            field = f"{self.choice_prefix}{candidate.key}"
+            recommended = next((o for o in candidate.options if o.key == candidate.recommended), None)
             candidates.append(
                 {
                     "candidate": candidate,
+                    "field": field,
+                    "options": [
+                        {
+                            "option": option,
+                            "selected": option.key == candidate.chosen,
+                            "recommended": option.key == candidate.recommended,
+                        }
+                        for option in candidate.options
+                    ],
+                    # The other candidates' choices travel with this one's form.
+                    "carried": [
+                        (f"{self.choice_prefix}{key}", ref)
+                        for key, ref in choices.items()
+                        if key != candidate.key
+                    ],
+                    "recommended_name": recommended.name if recommended else "",
+                    "is_chosen": candidate.chosen != candidate.recommended,
                     "keep_url": target_url(candidate.keep.service_type, candidate.keep.service_id),
+                    "folded": [(s, target_url(s.service_type, s.service_id)) for s in candidate.folded],
                     "phase_out": [(s, target_url(s.service_type, s.service_id)) for s in candidate.phase_out],
                     "systems_url": _services_url(candidate.capability_id, services),
                 }
@@ -617,7 +688,15 @@ class StandardisationView(AnalysisPage):
             }
             for overlap in report.overlaps
         ]
-        context.update({"report": report, "candidates": candidates, "overlaps": overlaps})
+        context.update(
+            {
+                "report": report,
+                "candidates": candidates,
+                "overlaps": overlaps,
+                "sees_gdpr": sees_gdpr,
+                "has_choices": bool(choices),
+            }
+        )
         return context
 
 

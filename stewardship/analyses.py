@@ -151,7 +151,10 @@ class TopCandidates:
 
 
 def _top_candidates(report) -> TopCandidates:
-    return TopCandidates(report.candidates[:5], len(report.candidates), report.cost_year)
+    # The dashboard shows a candidate's subject, keep, phase-out and saving, not the options to
+    # choose from (on a large register one capability has hundreds).
+    top = [replace(candidate, options=[]) for candidate in report.candidates[:5]]
+    return TopCandidates(top, len(report.candidates), report.cost_year)
 
 
 def _completeness_overview(months: int):
@@ -162,17 +165,20 @@ def _completeness_overview(months: int):
 
 #: Every analysis the pages show, by the name it is stored under. A duplicates list without test
 #: environments is the full list filtered; the standardisation report with GDPR gaps weighs the
-#: gap counts of the same run.
+#: GDPR facts (open and serious gaps, missing processor agreements) of the same run's findings.
 SUITE: dict[str, Callable[[_Run], Any]] = {
     "find_gaps": lambda run: find_gaps(),
     "gap_counts_by_service": _gap_counts,
     "sso_coverage": lambda run: sso_coverage(),
     "find_duplicates:True": lambda run: find_duplicates(include_test_environments=True),
     "find_duplicates:False": lambda run: [c for c in run.get("find_duplicates:True") if c.is_duplicate],
+    "gdpr_facts_by_service": lambda run: gdpr.gaps.gdpr_facts_by_service(run.get("find_gaps")),
     "standardisation_report:True": lambda run: standardisation_report(
-        gap_counts=run.get("gap_counts_by_service")
+        gdpr_facts=run.get("gdpr_facts_by_service"), clusters=run.get("find_duplicates:True")
     ),
-    "standardisation_report:False": lambda run: standardisation_report(gap_counts=None),
+    "standardisation_report:False": lambda run: standardisation_report(
+        gap_counts=None, clusters=run.get("find_duplicates:True")
+    ),
     "pm3_gaps": lambda run: pm3_gaps(),
     "equity_matrix": lambda run: equity_matrix(),
     "completeness:12": lambda run: completeness_summary(months=12),

@@ -26,6 +26,7 @@ from .base import (
     TargetType,
     find_gaps,
     gap_counts_by_service,
+    gdpr_facts_by_service,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "TargetType",
     "find_gaps",
     "gap_counts_by_service",
+    "gdpr_facts_by_service",
 ]

@@ -414,3 +414,34 @@ def gap_counts_by_service(today: datetime.date | None = None) -> dict[tuple[str,
         for key in set(finding.services):
             counts[key] += 1
     return dict(counts)
+
+
+#: The finding that says a vendor processes personal data without a processor agreement.
+PROCESSOR_NO_DPA = "PROCESSOR_NO_DPA"
+
+
+def gdpr_facts_by_service(
+    findings: Iterable[GapFinding] | None = None, today: datetime.date | None = None
+) -> dict[tuple[str, int], dict[str, int | bool]]:
+    """What standardisation weighs of each service's data protection, as plain values.
+
+    ``{("application", 12): {"open_gaps": 3, "serious_gaps": 1, "without_processor_agreement":
+    True}}``: open findings touching the service; of those, the high or critical ones other than
+    the missing processor agreement (which has its own key, so no finding is weighed twice); and
+    whether its vendor processes personal data here without an Art. 28 agreement. The caller
+    composes it into the portfolio analysis (``portfolio`` never imports ``gdpr``). Pass the
+    ``findings`` already at hand to avoid running the rules again.
+    """
+    serious = {Severity.CRITICAL, Severity.HIGH}
+    facts: dict[tuple[str, int], dict[str, int | bool]] = {}
+    for finding in find_gaps(today=today) if findings is None else findings:
+        for key in set(finding.services):
+            entry = facts.setdefault(
+                key, {"open_gaps": 0, "serious_gaps": 0, "without_processor_agreement": False}
+            )
+            entry["open_gaps"] += 1
+            if finding.code == PROCESSOR_NO_DPA:
+                entry["without_processor_agreement"] = True
+            elif finding.severity in serious:
+                entry["serious_gaps"] += 1
+    return facts

@@ -13,10 +13,13 @@ from .sso import CoverageGroup, FederationFinding, ServiceOutsideSso, SsoCoverag
 from .standardisation import (
     DEFAULT_WEIGHTS,
     CapabilityOverlap,
+    ConsolidationOutcome,
     OverlapService,
+    ProductOption,
     StandardisationCandidate,
     StandardisationReport,
     StandardisationWeights,
+    consolidation_outcome,
     standardisation_report,
 )
 
@@ -24,6 +27,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "CapabilityOverlap",
     "ClusterMember",
+    "ConsolidationOutcome",
     "CoverageGroup",
     "DuplicateCluster",
     "EquityCell",
@@ -34,6 +38,7 @@ __all__ = [
     "FederationFinding",
     "OverlapService",
     "Pm3Gap",
+    "ProductOption",
     "ServiceOutsideSso",
     "ServiceRecord",
     "Severity",
@@ -42,6 +47,7 @@ __all__ = [
     "StandardisationReport",
     "StandardisationWeights",
     "cluster_records",
+    "consolidation_outcome",
     "equity_matrix",
     "find_duplicates",
     "normalise_name",

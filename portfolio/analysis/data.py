@@ -13,9 +13,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portfolio.choices import CostKind, OrganisationKind
@@ -80,10 +82,22 @@ class ServiceRow:
     def yearly_cost(self, year: int) -> tuple[Decimal | None, str]:
         """Outcome of ``year`` (the latest complete year), else the latest budget up to ``year + 1``."""
         if year in self.outcome_by_year:
-            return self.outcome_by_year[year], _("utfall %(year)d") % {"year": year}
+            return self.outcome_by_year[year], _cost_source(get_language(), CostKind.OUTCOME, year)
         for budget_year in sorted((y for y in self.budget_by_year if y <= year + 1), reverse=True):
-            return self.budget_by_year[budget_year], _("budget %(year)d") % {"year": budget_year}
-        return None, _("kostnad saknas")
+            return self.budget_by_year[budget_year], _cost_source(
+                get_language(), CostKind.BUDGET, budget_year
+            )
+        return None, _cost_source(get_language(), "", 0)
+
+
+@lru_cache(maxsize=256)
+def _cost_source(language: str | None, kind: str, year: int) -> str:
+    """Where a yearly cost comes from, in words; cached, as every service of a report asks."""
+    if kind == CostKind.OUTCOME:
+        return _("utfall %(year)d") % {"year": year}
+    if kind == CostKind.BUDGET:
+        return _("budget %(year)d") % {"year": year}
+    return _("kostnad saknas")
 
 
 class Landscape:

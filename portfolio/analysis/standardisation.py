@@ -1,25 +1,39 @@
 """Overlap and standardisation targets: where consolidating systems pays most, and why.
 
-**Overlap** is a capability served by more than one active service. **Candidates** are the
-consolidations worth making: per overlapping capability and per duplicate cluster, the service
-to keep (the one with most users, unless the caller names one), the yearly saving from phasing
-out the rest, the schools and users who would move, and the risk it removes.
+**Overlap** is a capability served by more than one *product* in use. Registrations that the
+duplicate finder holds to be one product (clusters of tier ``same_product``) are one product
+here: they are folded into the product kept, never "phased out", and their accounts do not
+"move". **Candidates** are the consolidations worth making: per overlapping capability and per
+duplicate cluster, the product to keep, the yearly saving from phasing out the rest, the schools
+and accounts that would move, and the risk it removes.
+
+One function, :func:`consolidation_outcome`, computes what keeping any one option gives; the
+recommendation is that function applied to the option chosen by :func:`recommend_keep`, and the
+web page applies it to the option the strateg chooses (:meth:`StandardisationReport.choose`).
 
 Ranking score (all weights in :class:`StandardisationWeights`, documented in docs/analysis.md)::
 
-    score =   saving_per_100k      × yearly saving / 100 000 kr
-            + per_service_outside_sso × services outside SSO phased out
-            + per_gdpr_gap          × open GDPR gaps on services phased out
-            + per_1000_users_moving × users who must move / 1 000      (a negative weight: effort)
-            + duplicate_bonus       (when the services are one product registered twice)
+    score =   saving_per_100k         × yearly saving / 100 000 kr
+            + per_service_outside_sso × registrations outside SSO phased out
+            + per_gdpr_gap            × open GDPR gaps on registrations phased out
+            + per_1000_accounts_moving × accounts that must move / 1 000   (negative: effort)
+            + duplicate_bonus         (when the registrations are one product)
+            + keep_outside_sso        (negative: the product kept is outside SSO)
+            + keep_without_processor_agreement  (negative: … lacks a PUB-avtal)
+            + per_serious_gap_kept    × serious GDPR gaps of the product kept (negative)
+
+Usage figures are **accounts**: ``ApplicationUsage.users`` summed over organisations, so one
+person in two schools counts twice. Every face labels them "konton".
 
 Yearly cost is the outcome (``Cost`` of kind Utfall) of the latest complete year, else the latest
-budget. GDPR gaps come from the caller as ``gap_counts`` — ``portfolio`` does not know ``gdpr``
-(DESIGN.md, principle 3); the root GraphQL schema passes ``gdpr.gaps.gap_counts_by_service()``.
+budget. GDPR facts come from the caller as ``gdpr_facts`` (or only the open-gap counts as
+``gap_counts``) — ``portfolio`` does not know ``gdpr`` (DESIGN.md, principle 3); the callers
+pass ``gdpr.gaps.gdpr_facts_by_service()``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,40 +41,68 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .data import Landscape, ServiceRow, format_kr
-from .duplicates import cluster_records, load_service_records
+from .duplicates import TIER_SAME_PRODUCT, DuplicateCluster, find_duplicates
 
 __all__ = [
     "CapabilityOverlap",
+    "ConsolidationOutcome",
     "DEFAULT_WEIGHTS",
+    "KIND_CAPABILITY",
+    "KIND_DUPLICATE",
+    "KIND_FAMILY",
     "OverlapService",
+    "ProductOption",
     "StandardisationCandidate",
     "StandardisationReport",
     "StandardisationWeights",
+    "consolidation_outcome",
+    "recommend_keep",
+    "service_ref",
     "standardisation_report",
 ]
+
+#: A capability served by several products: keep one, phase out the others.
+KIND_CAPABILITY = "capability"
+#: One product registered more than once (tier ``same_product``): fold the registrations together.
+KIND_DUPLICATE = "duplicate"
+#: One product family (tier ``family``, to review): separate products, so keep one, phase out the rest.
+KIND_FAMILY = "family"
+
+
+def service_ref(service_type: str, service_id: int) -> str:
+    """``("application", 12)`` → ``"application:12"``: how a keep choice names a service."""
+    return f"{service_type}:{service_id}"
 
 
 @dataclass(frozen=True)
 class StandardisationWeights:
-    """How a consolidation's benefits and effort add up to its rank.
+    """How a consolidation's benefits, effort and remaining risk add up to its rank.
 
     * ``saving_per_100k`` — points per 100 000 kr of yearly saving (money is the first reason).
-    * ``per_service_outside_sso`` — points per phased-out service outside single sign-on: each
-      one is a separate password for pupils and staff and an account nobody deprovisions.
-    * ``per_gdpr_gap`` — points per open GDPR gap on a phased-out service (from ``gap_counts``).
-    * ``per_1000_users_moving`` — points per 1 000 users who must change system; negative,
+    * ``per_service_outside_sso`` — points per phased-out registration outside single sign-on:
+      each one is a separate password for pupils and staff and an account nobody deprovisions.
+    * ``per_gdpr_gap`` — points per open GDPR gap on a phased-out registration.
+    * ``per_1000_accounts_moving`` — points per 1 000 accounts that must change system; negative,
       because moving people costs training and support.
-    * ``duplicate_bonus`` — points when the services are one product registered twice: merging
-      registrations is cheap compared with replacing a product.
+    * ``duplicate_bonus`` — points when the registrations are one product: merging registrations
+      is cheap compared with replacing a product.
+    * ``keep_outside_sso``, ``keep_without_processor_agreement``, ``per_serious_gap_kept`` —
+      negative points for what the product kept would bring along: standardising on a product
+      outside SSO, without a processor agreement or with serious GDPR gaps spreads that risk to
+      everyone who moves to it.
     """
 
     saving_per_100k: float = 1.0
     per_service_outside_sso: float = 2.0
     per_gdpr_gap: float = 1.0
-    per_1000_users_moving: float = -0.5
+    per_1000_accounts_moving: float = -0.5
     duplicate_bonus: float = 3.0
+    keep_outside_sso: float = -2.0
+    keep_without_processor_agreement: float = -3.0
+    per_serious_gap_kept: float = -1.0
 
 
 DEFAULT_WEIGHTS = StandardisationWeights()
@@ -68,48 +110,123 @@ DEFAULT_WEIGHTS = StandardisationWeights()
 
 @dataclass
 class OverlapService:
-    """One service within an overlap: who uses it, how much, what it costs, what risk it carries."""
+    """One registration within an overlap: who uses it, how much, what it costs, what risk it carries."""
 
     service_type: str
     service_id: int
     name: str
     vendor: str
     organisations: list[str]
-    users: int
+    #: Accounts: users summed over the organisations using it (a person in two schools counts twice).
+    accounts: int
     yearly_cost: Decimal | None
     cost_source: str
     behind_sso: bool
     open_gdpr_gaps: int
+    #: High or critical GDPR gaps, the missing processor agreement not counted (it has its own flag).
+    serious_gdpr_gaps: int = 0
+    without_processor_agreement: bool = False
+    organisation_ids: tuple[int, ...] = field(default=(), repr=False)  # parallel to ``organisations``
+    capability_ids: frozenset[int] = field(default=frozenset(), repr=False)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.service_type, self.service_id)
+
+    @property
+    def ref(self) -> str:
+        return service_ref(self.service_type, self.service_id)
+
+
+@dataclass
+class ProductOption:
+    """One product a consolidation can keep: its registrations, the most-used first.
+
+    ``key`` names the option in a keep choice (the first registration's ``service_ref``); any of
+    its registrations' refs selects it too. ``risks`` says, in Swedish, what keeping it would
+    bring along (outside SSO, no processor agreement, serious GDPR gaps).
+    """
+
+    key: str
+    name: str
+    registrations: list[OverlapService]
+    accounts: int
+    risks: list[str]
+    outside_sso: bool
+    without_processor_agreement: bool
+    serious_gdpr_gaps: int
+    #: Every registration's ref: what selects this option in a keep choice.
+    refs: frozenset[str] = field(default=frozenset(), repr=False)
+
+    @property
+    def main(self) -> OverlapService:
+        return self.registrations[0]
 
 
 @dataclass
 class CapabilityOverlap:
-    """A capability served by more than one active service."""
+    """A capability served by more than one product in use."""
 
     capability_id: int
     capability: str
     services: list[OverlapService]
     explanation: str
+    product_count: int = 0
+
+
+@dataclass
+class ConsolidationOutcome:
+    """What keeping one option gives: the same figures whether recommended or chosen."""
+
+    keep: ProductOption
+    folded: list[OverlapService]
+    phase_out: list[OverlapService]
+    yearly_saving: Decimal
+    schools_moving: list[str]
+    accounts_moving: int
+    services_outside_sso_removed: int
+    gdpr_gaps_removed: int
+    score: float
+    parts: list[tuple[float, str]]
+    notes: list[str]
+    risk_removed: str
 
 
 @dataclass
 class StandardisationCandidate:
-    """One consolidation, ranked: what to keep, what to phase out, what it gains and costs."""
+    """One consolidation, ranked: what to keep, what to fold in and phase out, what it gains and costs."""
 
     rank: int
-    kind: str  # "capability" or "duplicate"
+    kind: str  # KIND_CAPABILITY, KIND_DUPLICATE or KIND_FAMILY
     subject: str
     capability_id: int | None
     keep: OverlapService
     phase_out: list[OverlapService]
     yearly_saving: Decimal
     schools_moving: list[str]
-    users_moving: int
+    accounts_moving: int
     services_outside_sso_removed: int
     gdpr_gaps_removed: int
     score: float
     why: str
     risk_removed: str
+    #: Stable name of this consolidation in a keep choice: ``capability-12``, ``duplicate-application-3``.
+    key: str = ""
+    #: The products (or, for one product's registrations, the registrations) to choose from.
+    options: list[ProductOption] = field(default_factory=list)
+    #: The option the analysis recommends (its key), whatever is kept now.
+    recommended: str = ""
+    #: The option kept in this candidate's figures (the recommended one unless chosen otherwise).
+    chosen: str = ""
+    #: Registrations of the product kept, folded into it: neither phased out nor moving.
+    folded: list[OverlapService] = field(default_factory=list)
+    #: What the product kept brings along (outside SSO, no processor agreement, serious gaps).
+    keep_risks: list[str] = field(default_factory=list)
+    keep_reason: str = ""
+
+    @property
+    def keep_option(self) -> ProductOption | None:
+        return next((o for o in self.options if o.key == self.chosen), None)
 
 
 @dataclass
@@ -119,69 +236,195 @@ class StandardisationReport:
     cost_year: int = 0
     weights: StandardisationWeights = DEFAULT_WEIGHTS
 
+    def choose(self, choices: Mapping[str, str]) -> StandardisationReport:
+        """This report with the strateg's keep per candidate: ``{candidate key: service ref}``.
+
+        Chosen candidates carry the outcome of the chosen option (their rank stays the
+        recommendation's); unknown candidates or refs are ignored. In memory: no query.
+        """
+        if not choices:
+            return self
+        candidates = []
+        for candidate in self.candidates:
+            ref = choices.get(candidate.key)
+            option = _option_for(candidate.options, ref) if ref else None
+            if option is None or option.key == candidate.chosen:
+                candidates.append(candidate)
+                continue
+            outcome = consolidation_outcome(
+                candidate.options, option.key, kind=candidate.kind, weights=self.weights
+            )
+            recommended = _option_for(candidate.options, candidate.recommended)
+            reason = _("%(name)s behålls enligt ert val") % {"name": option.name}
+            if recommended is not None:
+                reason += " " + _("(analysen föreslår %(name)s)") % {"name": recommended.name}
+            candidates.append(_candidate(candidate, outcome, reason, rank=candidate.rank))
+        return dataclasses.replace(self, candidates=candidates)
+
+
+#
+# Building blocks
+#
+
 
 def _overlap_service(
-    service: ServiceRow, landscape: Landscape, gap_counts: Mapping[tuple[str, int], int]
+    service: ServiceRow, landscape: Landscape, gdpr_facts: Mapping[tuple[str, int], Mapping]
 ) -> OverlapService:
     cost, source = service.yearly_cost(landscape.latest_complete_year)
     organisations = sorted(
-        (landscape.organisations[o].name for o in service.usage if o in landscape.organisations),
-        key=str.casefold,
+        ((landscape.organisations[o].name, o) for o in service.usage if o in landscape.organisations),
+        key=lambda pair: (pair[0].casefold(), pair[1]),
     )
+    facts = gdpr_facts.get(service.key) or {}
     return OverlapService(
         service_type=service.service_type,
         service_id=service.pk,
         name=service.name,
         vendor=service.vendor,
-        organisations=organisations,
-        users=service.users,
+        organisations=[name for name, _pk in organisations],
+        accounts=service.users,
         yearly_cost=cost,
         cost_source=source,
         behind_sso=service.behind_sso,
-        open_gdpr_gaps=int(gap_counts.get(service.key, 0)),
+        open_gdpr_gaps=int(facts.get("open_gaps", 0)),
+        serious_gdpr_gaps=int(facts.get("serious_gaps", 0)),
+        without_processor_agreement=bool(facts.get("without_processor_agreement", False)),
+        organisation_ids=tuple(pk for _name, pk in organisations),
+        capability_ids=frozenset(service.capability_ids),
     )
 
 
-def _candidate(
-    kind: str,
-    subject: str,
-    capability_id: int | None,
-    services: list[ServiceRow],
-    landscape: Landscape,
-    gap_counts: Mapping[tuple[str, int], int],
-    keep: set[tuple[str, int]],
-    weights: StandardisationWeights,
-) -> StandardisationCandidate:
-    named = [s for s in services if s.key in keep]
-    if named:
-        kept = named[0]
-        keep_reason = _("%(name)s behålls enligt ert val") % {"name": kept.name}
-    else:
-        kept = max(services, key=lambda s: (s.users, s.behind_sso, -s.pk))
-        keep_reason = _("%(name)s behålls eftersom den har flest användare (%(users)d)") % {
-            "name": kept.name,
-            "users": kept.users,
+def _by_use(service: OverlapService) -> tuple:
+    return (-service.accounts, not service.behind_sso, service.name.casefold(), service.key)
+
+
+def _option(registrations: list[OverlapService]) -> ProductOption:
+    """One product from its registrations (the most-used first), with what keeping it brings along."""
+    registrations = sorted(registrations, key=_by_use)
+    main = registrations[0]
+    outside = [r for r in registrations if not r.behind_sso]
+    without_dpa = any(r.without_processor_agreement for r in registrations)
+    serious = sum(r.serious_gdpr_gaps for r in registrations)
+    risks = []
+    if outside:
+        risks.append(
+            _("%(names)s ligger utanför single sign-on") % {"names": ", ".join(r.name for r in outside)}
+        )
+    if without_dpa:
+        risks.append(_("%(name)s saknar personuppgiftsbiträdesavtal") % {"name": main.name})
+    if serious:
+        risks.append(
+            ngettext(
+                "%(name)s har %(n)d allvarlig dataskyddsbrist",
+                "%(name)s har %(n)d allvarliga dataskyddsbrister",
+                serious,
+            )
+            % {"name": main.name, "n": serious}
+        )
+    return ProductOption(
+        key=main.ref,
+        name=main.name,
+        registrations=registrations,
+        accounts=sum(r.accounts for r in registrations),
+        risks=risks,
+        outside_sso=bool(outside),
+        without_processor_agreement=without_dpa,
+        serious_gdpr_gaps=serious,
+        refs=frozenset(r.ref for r in registrations),
+    )
+
+
+def _option_for(options: Iterable[ProductOption], ref: str | None) -> ProductOption | None:
+    """The option a ref names: its key or any of its registrations."""
+    if not ref:
+        return None
+    for option in options:
+        if ref == option.key or ref in option.refs:
+            return option
+    return None
+
+
+def _accounts_text(n: int) -> str:
+    return ngettext("%(n)d konto", "%(n)d konton", n) % {"n": n}
+
+
+def recommend_keep(options: list[ProductOption], keep: Iterable[str] = ()) -> tuple[ProductOption, str]:
+    """The option to keep and why, in Swedish.
+
+    An option the caller names (``keep``: service refs) wins. Otherwise the product with most
+    accounts — unless it is outside SSO, lacks a processor agreement or has serious GDPR gaps
+    and another product has none of these: then the most-used of those is preferred, and the
+    reason says so (the strateg can still choose the other on the page).
+    """
+    for ref in keep:
+        named = _option_for(options, ref)
+        if named is not None:
+            return named, _("%(name)s behålls enligt ert val") % {"name": named.name}
+    ranked = sorted(options, key=lambda o: (-o.accounts, o.outside_sso, o.name.casefold(), o.key))
+    top = ranked[0]
+    if not top.risks:
+        return top, _("%(name)s behålls eftersom den har flest konton (%(accounts)s)") % {
+            "name": top.name,
+            "accounts": _accounts_text(top.accounts),
         }
-    phase_out = [s for s in services if s.key != kept.key]
-    keep_row = _overlap_service(kept, landscape, gap_counts)
-    out_rows = [_overlap_service(s, landscape, gap_counts) for s in phase_out]
-    # A service is only saved if it can go entirely: when it also serves capabilities the kept
-    # service does not, phasing it out of this one capability saves nothing (and counting its
-    # cost here would count it again under each of its capabilities).
+    safe = next((o for o in ranked if not o.risks), None)
+    if safe is not None:
+        return safe, _(
+            "%(top)s har flest konton (%(accounts)s), men %(risks)s; därför föreslås %(name)s, "
+            "som inte har de bristerna"
+        ) % {
+            "top": top.name,
+            "accounts": _accounts_text(top.accounts),
+            "risks": ", ".join(top.risks),
+            "name": safe.name,
+        }
+    return top, _(
+        "%(name)s behålls eftersom den har flest konton (%(accounts)s) och inget alternativ är "
+        "fritt från brister, men observera: %(risks)s"
+    ) % {"name": top.name, "accounts": _accounts_text(top.accounts), "risks": "; ".join(top.risks)}
+
+
+def consolidation_outcome(
+    options: list[ProductOption],
+    keep: str,
+    *,
+    kind: str = KIND_CAPABILITY,
+    weights: StandardisationWeights = DEFAULT_WEIGHTS,
+) -> ConsolidationOutcome:
+    """What keeping the option ``keep`` (a service ref) gives; pure, in memory.
+
+    The other registrations of the product kept are folded into it. For a capability or a
+    product family, the other products are phased out: their yearly cost is saved when they can
+    go entirely (a registration that also serves a capability the product kept lacks cannot),
+    their accounts move, and the schools that do not already use the product kept move. For one
+    product's registrations (``KIND_DUPLICATE``) every other registration is folded: nothing is
+    phased out, no account moves, and no saving is counted (the accounts stay in the product).
+    """
+    kept = _option_for(options, keep)
+    if kept is None:
+        raise ValueError(f"{keep!r} is none of the options")
+    others = [r for o in options if o is not kept for r in o.registrations]
+    folded = [r for r in kept.registrations if r is not kept.main]
+    if kind == KIND_DUPLICATE:
+        folded, phase_out = folded + others, []
+    else:
+        phase_out = others
+    kept_capabilities = frozenset().union(*(r.capability_ids for r in kept.registrations))
     still_needed = [
-        r.name
-        for s, r in zip(phase_out, out_rows, strict=True)
-        if kind == "capability" and not s.capability_ids <= kept.capability_ids
+        r for r in phase_out if kind == KIND_CAPABILITY and not r.capability_ids <= kept_capabilities
     ]
-    saving = sum((r.yearly_cost or Decimal(0) for r in out_rows if r.name not in still_needed), Decimal(0))
-    moving_orgs = sorted({o for s in phase_out for o in s.usage if o not in kept.usage})
-    schools = sorted(
-        {landscape.organisations[o].name for o in moving_orgs if o in landscape.organisations},
-        key=str.casefold,
-    )
-    users = sum(s.users for s in phase_out)
-    outside = sum(1 for r in out_rows if not r.behind_sso)
-    gaps = sum(r.open_gdpr_gaps for r in out_rows)
+    needed = {id(r) for r in still_needed}
+    saving = sum((r.yearly_cost or Decimal(0) for r in phase_out if id(r) not in needed), Decimal(0))
+    kept_organisations = {o for r in kept.registrations for o in r.organisation_ids}
+    moving = {}
+    for r in phase_out:
+        for pk, name in zip(r.organisation_ids, r.organisations, strict=True):
+            if pk not in kept_organisations:
+                moving[pk] = name
+    schools = sorted(moving.values(), key=str.casefold)
+    accounts = sum(r.accounts for r in phase_out)
+    outside = sum(1 for r in phase_out if not r.behind_sso)
+    gaps = sum(r.open_gdpr_gaps for r in phase_out)
 
     parts = [
         (
@@ -190,55 +433,172 @@ def _candidate(
         ),
         (
             weights.per_service_outside_sso * outside,
-            _("tar bort %(n)d tjänst(er) utanför SSO") % {"n": outside},
+            ngettext("tar bort %(n)d tjänst utanför SSO", "tar bort %(n)d tjänster utanför SSO", outside)
+            % {"n": outside},
         ),
-        (weights.per_gdpr_gap * gaps, _("tar bort %(n)d öppna dataskyddsbrister") % {"n": gaps}),
         (
-            weights.per_1000_users_moving * users / 1000,
-            _("%(n)d användare måste byta system") % {"n": users},
+            weights.per_gdpr_gap * gaps,
+            ngettext("tar bort %(n)d öppen dataskyddsbrist", "tar bort %(n)d öppna dataskyddsbrister", gaps)
+            % {"n": gaps},
+        ),
+        (
+            weights.per_1000_accounts_moving * accounts / 1000,
+            ngettext("%(n)d konto måste byta system", "%(n)d konton måste byta system", accounts)
+            % {"n": accounts},
         ),
     ]
-    if kind == "duplicate":
+    if kind == KIND_DUPLICATE:
         parts.append((weights.duplicate_bonus, _("samma produkt registrerad flera gånger")))
+    if kept.outside_sso:
+        parts.append((weights.keep_outside_sso, _("den som behålls ligger utanför SSO")))
+    if kept.without_processor_agreement:
+        parts.append(
+            (
+                weights.keep_without_processor_agreement,
+                _("den som behålls saknar personuppgiftsbiträdesavtal"),
+            )
+        )
+    if kept.serious_gdpr_gaps:
+        parts.append(
+            (
+                weights.per_serious_gap_kept * kept.serious_gdpr_gaps,
+                ngettext(
+                    "den som behålls har %(n)d allvarlig dataskyddsbrist",
+                    "den som behålls har %(n)d allvarliga dataskyddsbrister",
+                    kept.serious_gdpr_gaps,
+                )
+                % {"n": kept.serious_gdpr_gaps},
+            )
+        )
     score = round(sum(points for points, _text in parts), 2)
-    why_parts = [f"{text} ({points:+.1f})" for points, text in parts if points]
-    unknown_cost = [r.name for r in out_rows if r.yearly_cost is None]
-    why = _("%(keep)s. Poäng %(score).1f: %(parts)s.") % {
-        "keep": keep_reason,
-        "score": score,
-        "parts": "; ".join(why_parts) or _("inga kända vinster"),
-    }
+
+    notes = []
+    if folded:
+        notes.append(
+            ngettext(
+                "%(names)s är samma produkt som %(keep)s och räknas in i den: den fasas inte ut och "
+                "dess konton byter inte system.",
+                "%(names)s är samma produkt som %(keep)s och räknas in i den: de fasas inte ut och "
+                "deras konton byter inte system.",
+                len(folded),
+            )
+            % {"names": ", ".join(r.name for r in folded), "keep": kept.name}
+        )
     if still_needed:
-        why += " " + _(
-            "%(names)s används även för förmågor som %(keep)s inte har, "
-            "så deras kostnad räknas inte som besparing."
-        ) % {"names": ", ".join(still_needed), "keep": kept.name}
+        notes.append(
+            _(
+                "%(names)s används även för förmågor som %(keep)s inte har, "
+                "så deras kostnad räknas inte som besparing."
+            )
+            % {"names": ", ".join(r.name for r in still_needed), "keep": kept.name}
+        )
+    unknown_cost = [r.name for r in phase_out if r.yearly_cost is None]
     if unknown_cost:
-        why += " " + _("Kostnad saknas för %(names)s, så besparingen är underskattad.") % {
-            "names": ", ".join(unknown_cost)
-        }
+        notes.append(
+            _("Kostnad saknas för %(names)s, så besparingen är underskattad.")
+            % {"names": ", ".join(unknown_cost)}
+        )
     risk_bits = []
     if outside:
-        risk_bits.append(_("%(n)d inloggning(ar) utanför single sign-on") % {"n": outside})
+        risk_bits.append(
+            ngettext(
+                "%(n)d inloggning utanför single sign-on",
+                "%(n)d inloggningar utanför single sign-on",
+                outside,
+            )
+            % {"n": outside}
+        )
     if gaps:
-        risk_bits.append(_("%(n)d öppna dataskyddsbrister") % {"n": gaps})
-    risk = ", ".join(risk_bits) if risk_bits else _("ingen känd risk")
-    return StandardisationCandidate(
+        risk_bits.append(
+            ngettext("%(n)d öppen dataskyddsbrist", "%(n)d öppna dataskyddsbrister", gaps) % {"n": gaps}
+        )
+    return ConsolidationOutcome(
+        keep=kept,
+        folded=folded,
+        phase_out=phase_out,
+        yearly_saving=saving,
+        schools_moving=schools,
+        accounts_moving=accounts,
+        services_outside_sso_removed=outside,
+        gdpr_gaps_removed=gaps,
+        score=score,
+        parts=parts,
+        notes=notes,
+        risk_removed=", ".join(risk_bits) if risk_bits else _("ingen känd risk"),
+    )
+
+
+def _why(rank: int, keep_reason: str, outcome: ConsolidationOutcome) -> str:
+    why_parts = [f"{text} ({points:+.1f})" for points, text in outcome.parts if points]
+    why = _("%(keep)s. Poäng %(score).1f: %(parts)s.") % {
+        "keep": keep_reason,
+        "score": outcome.score,
+        "parts": "; ".join(why_parts) or _("inga kända vinster"),
+    }
+    why = " ".join([why, *outcome.notes])
+    return _("Plats %(rank)d. %(why)s") % {"rank": rank, "why": why} if rank else why
+
+
+def _candidate(
+    base: StandardisationCandidate, outcome: ConsolidationOutcome, keep_reason: str, *, rank: int
+) -> StandardisationCandidate:
+    """``base`` carrying ``outcome``'s figures."""
+    return dataclasses.replace(
+        base,
+        rank=rank,
+        keep=outcome.keep.main,
+        phase_out=outcome.phase_out,
+        folded=outcome.folded,
+        yearly_saving=outcome.yearly_saving,
+        schools_moving=outcome.schools_moving,
+        accounts_moving=outcome.accounts_moving,
+        services_outside_sso_removed=outcome.services_outside_sso_removed,
+        gdpr_gaps_removed=outcome.gdpr_gaps_removed,
+        score=outcome.score,
+        why=_why(rank, keep_reason, outcome),
+        risk_removed=outcome.risk_removed,
+        keep_risks=list(outcome.keep.risks),
+        keep_reason=keep_reason,
+        chosen=outcome.keep.key,
+    )
+
+
+def _recommended_candidate(
+    kind: str,
+    subject: str,
+    key: str,
+    capability_id: int | None,
+    options: list[ProductOption],
+    keep: Iterable[str],
+    weights: StandardisationWeights,
+) -> StandardisationCandidate:
+    option, reason = recommend_keep(options, keep)
+    outcome = consolidation_outcome(options, option.key, kind=kind, weights=weights)
+    base = StandardisationCandidate(
         rank=0,
         kind=kind,
         subject=subject,
         capability_id=capability_id,
-        keep=keep_row,
-        phase_out=out_rows,
-        yearly_saving=saving,
-        schools_moving=schools,
-        users_moving=users,
-        services_outside_sso_removed=outside,
-        gdpr_gaps_removed=gaps,
-        score=score,
-        why=why,
-        risk_removed=risk,
+        keep=option.main,
+        phase_out=[],
+        yearly_saving=Decimal(0),
+        schools_moving=[],
+        accounts_moving=0,
+        services_outside_sso_removed=0,
+        gdpr_gaps_removed=0,
+        score=0.0,
+        why="",
+        risk_removed="",
+        key=key,
+        options=options,
+        recommended=option.key,
     )
+    return _candidate(base, outcome, reason, rank=0)
+
+
+#
+# The report
+#
 
 
 def standardisation_report(
@@ -247,26 +607,57 @@ def standardisation_report(
     *,
     keep: Iterable[tuple[str, int]] | None = None,
     gap_counts: Mapping[tuple[str, int], int] | None = None,
+    gdpr_facts: Mapping[tuple[str, int], Mapping[str, int | bool]] | None = None,
     weights: StandardisationWeights = DEFAULT_WEIGHTS,
     include_duplicates: bool = True,
+    clusters: Iterable[DuplicateCluster] | None = None,
     today: datetime.date | None = None,
 ) -> StandardisationReport:
     """Overlapping capabilities and ranked consolidation candidates.
 
-    ``keep`` names services (``("application", pk)``) to keep wherever they appear;
-    ``gap_counts`` maps services to their open GDPR gaps. Services default to those in use.
-    Nine queries whatever the size (eleven with duplicate clusters).
+    ``keep`` names services (``("application", pk)``) to keep wherever they appear. GDPR facts
+    per service come from the caller: ``gdpr_facts`` (``gdpr.gaps.gdpr_facts_by_service()``:
+    open gaps, serious gaps, missing processor agreement) or only ``gap_counts`` (open gaps).
+    Services default to those in use; duplicate clusters of tier ``same_product`` are folded
+    into one product everywhere, and ``include_duplicates`` adds a candidate per cluster.
+    ``clusters`` are the duplicate clusters when the caller has them; otherwise those of the
+    whole register (as the duplicates page shows them) when no services are given, or of the
+    services given. Thirteen queries whatever the size: the landscape's nine and the duplicate
+    finder's four.
     """
     from portfolio.models import Application, LearningResource
 
+    whole_register = applications is None and learning_resources is None
     if applications is None:
         applications = Application.objects.in_use()
     if learning_resources is None:
         learning_resources = LearningResource.objects.in_use()
-    gap_counts = gap_counts or {}
-    keep_set = set(keep or ())
+    if gdpr_facts is None:
+        gdpr_facts = {key: {"open_gaps": n} for key, n in (gap_counts or {}).items()}
+    keep_refs = [service_ref(*key) for key in keep or ()]
     landscape = Landscape(applications, learning_resources, today=today, load_costs=True)
     report = StandardisationReport(cost_year=landscape.latest_complete_year, weights=weights)
+    rows: dict[tuple[str, int], OverlapService] = {}
+
+    def row(service: ServiceRow) -> OverlapService:
+        if service.key not in rows:
+            rows[service.key] = _overlap_service(service, landscape, gdpr_facts)
+        return rows[service.key]
+
+    # Which registrations are one product: same_product clusters (every member, test
+    # environments included — a test environment of the product kept is the product kept).
+    if clusters is None and whole_register:
+        # What the duplicates page shows as one product (members no longer in use are skipped
+        # below); the register is usually clustered already, so this costs its four queries only.
+        clusters = find_duplicates(include_test_environments=True)
+    elif clusters is None:
+        clusters = find_duplicates(applications, learning_resources, include_test_environments=True)
+    clusters = list(clusters)
+    product_of: dict[tuple[str, int], int] = {}
+    for number, cluster in enumerate(clusters):
+        if cluster.tier == TIER_SAME_PRODUCT:
+            for member in cluster.members:
+                product_of[(member.service_type, member.service_id)] = number
 
     by_capability: dict[int, list[ServiceRow]] = {}
     for service in landscape.services.values():
@@ -276,25 +667,60 @@ def standardisation_report(
     for capability_id, services in by_capability.items():
         if len(services) < 2:
             continue
-        services.sort(key=lambda s: (-s.users, s.name.casefold(), s.key))
+        grouped: dict[object, list[OverlapService]] = {}
+        for service in services:
+            grouped.setdefault(product_of.get(service.key, service.key), []).append(row(service))
+        if len(grouped) < 2:
+            continue  # one product registered more than once: its duplicate candidate says so
+        options = sorted(
+            (_option(registrations) for registrations in grouped.values()),
+            key=lambda o: (-o.accounts, o.name.casefold(), o.key),
+        )
+        registrations = [r for o in options for r in o.registrations]
         name = landscape.capabilities.get(capability_id, str(capability_id))
-        rows = [_overlap_service(s, landscape, gap_counts) for s in services]
+        if len(registrations) == len(options):
+            explanation = _("%(n)d tjänster stödjer förmågan %(name)s: %(names)s.") % {
+                "n": len(options),
+                "name": name,
+                "names": ", ".join(o.name for o in options),
+            }
+        else:
+            explanation = _(
+                "%(n)d produkter (%(registrations)d registreringar) stödjer förmågan %(name)s: %(names)s."
+            ) % {
+                "n": len(options),
+                "registrations": len(registrations),
+                "name": name,
+                "names": ", ".join(
+                    o.name
+                    if len(o.registrations) == 1
+                    else f"{o.name} ({', '.join(r.name for r in o.registrations)})"
+                    for o in options
+                ),
+            }
         report.overlaps.append(
             CapabilityOverlap(
                 capability_id=capability_id,
                 capability=name,
-                services=rows,
-                explanation=_("%(n)d tjänster stödjer förmågan %(name)s: %(names)s.")
-                % {"n": len(rows), "name": name, "names": ", ".join(r.name for r in rows)},
+                services=registrations,
+                explanation=explanation,
+                product_count=len(options),
             )
         )
         candidates.append(
-            _candidate("capability", name, capability_id, services, landscape, gap_counts, keep_set, weights)
+            _recommended_candidate(
+                KIND_CAPABILITY,
+                name,
+                f"capability-{capability_id}",
+                capability_id,
+                options,
+                keep_refs,
+                weights,
+            )
         )
 
     if include_duplicates:
-        records = load_service_records(applications, learning_resources)
-        for cluster in cluster_records(records):
+        for cluster in clusters:
             members = [
                 landscape.services[(m.service_type, m.service_id)]
                 for m in cluster.members
@@ -302,12 +728,23 @@ def standardisation_report(
             ]
             if len(members) < 2:
                 continue
-            subject = _("Dubblett: %(name)s") % {"name": members[0].name}
+            same_product = cluster.tier == TIER_SAME_PRODUCT
+            kind = KIND_DUPLICATE if same_product else KIND_FAMILY
+            options = sorted(
+                (_option([row(s)]) for s in members), key=lambda o: (-o.accounts, o.name.casefold(), o.key)
+            )
+            first = min(s.key for s in members)
+            if same_product:
+                subject = _("Dubblett: %(name)s") % {"name": options[0].name}
+            else:
+                subject = _("Produktfamilj att granska: %(name)s") % {"name": options[0].name}
             candidates.append(
-                _candidate("duplicate", subject, None, members, landscape, gap_counts, keep_set, weights)
+                _recommended_candidate(
+                    kind, subject, f"{kind}-{first[0]}-{first[1]}", None, options, keep_refs, weights
+                )
             )
 
-    report.overlaps.sort(key=lambda o: (-len(o.services), o.capability.casefold()))
+    report.overlaps.sort(key=lambda o: (-o.product_count, -len(o.services), o.capability.casefold()))
     candidates.sort(key=lambda c: (-c.score, -c.yearly_saving, c.subject.casefold()))
     for rank, candidate in enumerate(candidates, start=1):
         candidate.rank = rank

@@ -1,9 +1,10 @@
 """GraphQL face of the landscape analyses: plain object types mirroring their dataclasses.
 
 Resolvers only call the analysis over what the user may see (``visible_to``) and return its
-dataclasses; graphene reads their attributes. ``standardisationCandidates`` weighs open GDPR
-gaps when the root ``Query`` offers ``gdpr_gap_counts()`` — the root schema in ``config`` does,
-because only it may know both ``portfolio`` and ``gdpr`` (DESIGN.md, principle 3).
+dataclasses; graphene reads their attributes. ``standardisationCandidates`` weighs GDPR facts
+(open and serious gaps, missing processor agreements) when the root ``Query`` offers
+``gdpr_facts(info)`` — the root schema in ``config`` does, because only it may know both
+``portfolio`` and ``gdpr`` (DESIGN.md, principle 3).
 """
 
 from __future__ import annotations
@@ -118,45 +119,126 @@ class DuplicateClusterType(graphene.ObjectType):
 #
 
 
+ACCOUNTS = "Konton: användare summerade över organisationerna, så en person i två skolor räknas två gånger."
+
+
 class OverlapServiceType(graphene.ObjectType):
     class Meta:
-        description = "En tjänst i en överlappning: användning, kostnad och risk."
+        description = "En registrerad tjänst i en överlappning: användning, kostnad och risk."
 
     service_type = graphene.String(required=True, description=SERVICE_TYPE)
     service_id = graphene.Int(required=True, description="Tjänstens primärnyckel.")
+    ref = graphene.String(
+        required=True, description="Tjänstens referens i keep: application:ID eller learning_resource:ID."
+    )
     name = graphene.String(required=True, description="Tjänstens namn.")
     vendor = graphene.String(required=True, description="Leverantörens namn.")
     organisations = graphene.List(
         graphene.NonNull(graphene.String), required=True, description="Organisationer som använder tjänsten."
     )
-    users = graphene.Int(required=True, description="Antal användare, summerat över organisationerna.")
+    accounts = graphene.Int(required=True, description=ACCOUNTS)
+    users = graphene.Int(
+        required=True,
+        description=ACCOUNTS,
+        deprecation_reason="Summan är konton, inte personer: använd accounts.",
+    )
     yearly_cost = graphene.Float(description="Årskostnad i kronor; saknas om ingen kostnad är registrerad.")
     cost_source = graphene.String(
         required=True, description="Varifrån kostnaden kommer, t.ex. ”utfall 2025”."
     )
     behind_sso = graphene.Boolean(required=True, description="Sant om tjänsten ligger bakom single sign-on.")
     open_gdpr_gaps = graphene.Int(required=True, description="Öppna dataskyddsbrister som rör tjänsten.")
+    serious_gdpr_gaps = graphene.Int(
+        required=True,
+        description="Varav allvarliga (hög eller kritisk), utöver ett saknat personuppgiftsbiträdesavtal.",
+    )
+    without_processor_agreement = graphene.Boolean(
+        required=True, description="Sant om leverantören behandlar personuppgifter utan biträdesavtal."
+    )
+
+    @staticmethod
+    def resolve_users(root, info):
+        return root.accounts
+
+
+class ProductOptionType(graphene.ObjectType):
+    class Meta:
+        description = (
+            "En produkt som kan behållas: dess registreringar (samma produkt registrerad flera gånger är "
+            "ett alternativ), konton och vad den skulle föra med sig."
+        )
+
+    key = graphene.String(
+        required=True, description="Alternativets referens (dess första registrering) i keep."
+    )
+    name = graphene.String(required=True, description="Produktens namn.")
+    registrations = graphene.List(
+        graphene.NonNull(OverlapServiceType),
+        required=True,
+        description="Produktens registreringar, mest använd först.",
+    )
+    accounts = graphene.Int(required=True, description=ACCOUNTS)
+    risks = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description=(
+            "Vad produkten för med sig om den behålls: utanför SSO, utan biträdesavtal, allvarliga brister."
+        ),
+    )
 
 
 class CapabilityOverlapType(graphene.ObjectType):
     class Meta:
-        description = "En verksamhetsförmåga som stöds av mer än en tjänst i drift."
+        description = "En verksamhetsförmåga som stöds av mer än en produkt i drift."
 
     capability_id = graphene.Int(required=True, description="Förmågans primärnyckel.")
     capability = graphene.String(required=True, description="Förmågans namn (område › förmåga).")
-    services = graphene.List(graphene.NonNull(OverlapServiceType), required=True, description="Tjänsterna.")
+    services = graphene.List(
+        graphene.NonNull(OverlapServiceType),
+        required=True,
+        description="Registreringarna, produkt för produkt.",
+    )
+    product_count = graphene.Int(
+        required=True, description="Antal produkter; registreringar av samma produkt räknas som en."
+    )
     explanation = graphene.String(required=True, description="Överlappningen i ord.")
 
 
 class StandardisationCandidateType(graphene.ObjectType):
     class Meta:
-        description = "En rangordnad konsolidering: vad som behålls, avvecklas, sparas och varför."
+        description = "En rangordnad konsolidering: vad som behålls, räknas in, avvecklas, sparas och varför."
 
     rank = graphene.Int(required=True, description="Plats i rangordningen, 1 = lönar sig mest.")
-    kind = graphene.String(required=True, description="”capability” (överlapp) eller ”duplicate” (dubblett).")
+    key = graphene.String(required=True, description="Konsolideringens namn, t.ex. capability-12.")
+    kind = graphene.String(
+        required=True,
+        description=(
+            "”capability” (överlapp), ”duplicate” (samma produkt registrerad flera gånger) eller "
+            "”family” (produktfamilj att granska)."
+        ),
+    )
     subject = graphene.String(required=True, description="Förmågan eller dubbletten det gäller.")
     capability_id = graphene.Int(description="Förmågans primärnyckel, för överlapp.")
+    options = graphene.List(
+        graphene.NonNull(ProductOptionType), required=True, description="Produkterna att välja bland."
+    )
+    recommended = graphene.String(
+        required=True, description="Nyckeln till alternativet som analysen föreslår."
+    )
     keep = graphene.Field(OverlapServiceType, required=True, description="Tjänsten som behålls.")
+    keep_reason = graphene.String(required=True, description="Varför den behålls.")
+    keep_risks = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Vad den som behålls för med sig: utanför SSO, utan biträdesavtal, allvarliga brister.",
+    )
+    folded = graphene.List(
+        graphene.NonNull(OverlapServiceType),
+        required=True,
+        description=(
+            "Andra registreringar av produkten som behålls: räknas in i den, avvecklas inte och byter inte."
+        ),
+    )
     phase_out = graphene.List(
         graphene.NonNull(OverlapServiceType), required=True, description="Tjänster som avvecklas."
     )
@@ -166,7 +248,14 @@ class StandardisationCandidateType(graphene.ObjectType):
         required=True,
         description="Skolor och enheter som måste byta tjänst.",
     )
-    users_moving = graphene.Int(required=True, description="Användare som måste byta tjänst.")
+    accounts_moving = graphene.Int(
+        required=True, description="Konton som måste byta tjänst (summerade över skolorna)."
+    )
+    users_moving = graphene.Int(
+        required=True,
+        description="Konton som måste byta tjänst (summerade över skolorna).",
+        deprecation_reason="Summan är konton, inte personer: använd accountsMoving.",
+    )
     services_outside_sso_removed = graphene.Int(
         required=True, description="Tjänster utanför SSO som försvinner."
     )
@@ -174,6 +263,10 @@ class StandardisationCandidateType(graphene.ObjectType):
     score = graphene.Float(required=True, description="Poäng enligt vikterna; högst först.")
     why = graphene.String(required=True, description="Varför kandidaten hamnar på sin plats.")
     risk_removed = graphene.String(required=True, description="Risken som tas bort, i ord.")
+
+    @staticmethod
+    def resolve_users_moving(root, info):
+        return root.accounts_moving
 
 
 class StandardisationWeightsType(graphene.ObjectType):
@@ -187,10 +280,28 @@ class StandardisationWeightsType(graphene.ObjectType):
     per_gdpr_gap = graphene.Float(
         required=True, description="Poäng per öppen dataskyddsbrist som försvinner."
     )
+    per_1000_accounts_moving = graphene.Float(
+        required=True, description="Poäng per 1 000 konton som måste byta."
+    )
     per_1000_users_moving = graphene.Float(
-        required=True, description="Poäng per 1 000 användare som måste byta."
+        required=True,
+        description="Poäng per 1 000 konton som måste byta.",
+        deprecation_reason="Summan är konton, inte personer: använd per1000AccountsMoving.",
     )
     duplicate_bonus = graphene.Float(required=True, description="Poäng när tjänsterna är samma produkt.")
+    keep_outside_sso = graphene.Float(
+        required=True, description="Poäng när den som behålls ligger utanför SSO (negativ)."
+    )
+    keep_without_processor_agreement = graphene.Float(
+        required=True, description="Poäng när den som behålls saknar personuppgiftsbiträdesavtal (negativ)."
+    )
+    per_serious_gap_kept = graphene.Float(
+        required=True, description="Poäng per allvarlig dataskyddsbrist hos den som behålls (negativ)."
+    )
+
+    @staticmethod
+    def resolve_per_1000_users_moving(root, info):
+        return root.per_1000_accounts_moving
 
 
 class StandardisationReportType(graphene.ObjectType):
@@ -198,7 +309,7 @@ class StandardisationReportType(graphene.ObjectType):
         description = "Överlappande förmågor och rangordnade standardiseringskandidater."
 
     overlaps = graphene.List(
-        graphene.NonNull(CapabilityOverlapType), required=True, description="Förmågor med mer än en tjänst."
+        graphene.NonNull(CapabilityOverlapType), required=True, description="Förmågor med mer än en produkt."
     )
     candidates = graphene.List(
         graphene.NonNull(StandardisationCandidateType), required=True, description="Kandidaterna, bäst först."
@@ -410,7 +521,10 @@ class AnalysisQuery(graphene.ObjectType):
             graphene.NonNull(graphene.String),
             description="Tjänster att behålla där de förekommer: application:ID eller learning_resource:ID.",
         ),
-        description="Överlappande förmågor och rangordnade konsolideringar; öppna dataskyddsbrister vägs in.",
+        description=(
+            "Överlappande förmågor och rangordnade konsolideringar; samma produkt registrerad flera "
+            "gånger räknas som en, och dataskyddsbrister och saknade biträdesavtal vägs in."
+        ),
     )
     sso_coverage = graphene.Field(
         SsoCoverageType, required=True, description="Single sign-on- och federationstäckning."
@@ -446,10 +560,10 @@ class AnalysisQuery(graphene.ObjectType):
             if kind not in ("application", "learning_resource") or not pk.isdigit():
                 raise GraphQLError(f"keep skrivs application:ID eller learning_resource:ID, inte {value!r}.")
             wanted.append((kind, int(pk)))
-        provider = getattr(getattr(info.parent_type, "graphene_type", None), "gdpr_gap_counts", None)
-        gap_counts = provider() if provider is not None else None
+        provider = getattr(getattr(info.parent_type, "graphene_type", None), "gdpr_facts", None)
+        gdpr_facts = provider(info) if provider is not None else None
         return standardisation_report(
-            applications.in_use(), learning_resources.in_use(), keep=wanted, gap_counts=gap_counts
+            applications.in_use(), learning_resources.in_use(), keep=wanted, gdpr_facts=gdpr_facts
         )
 
     @staticmethod

@@ -44,7 +44,8 @@ COMMANDS = {
     "find_duplicates": ("Skola 24", "members"),
     "sso_coverage": ("Skola 24", "section"),
     "pm3_gaps": ("Ägarlöst objekt", "code"),
-    "standardisation_report": ("Schemaläggning", "subject"),
+    # =Skola24 and Skola 24 are one product: a duplicate to fold, not an overlap on Schemaläggning.
+    "standardisation_report": ("Dubblett", "accounts_moving"),
     "equity_report": ("annat system", "school"),
 }
 
@@ -88,17 +89,34 @@ def test_pm3_severity_filter(landscape):
     assert rows and {r["severity"] for r in rows} == {"high"}
 
 
-def test_the_standardisation_command_weighs_open_gdpr_gaps_like_the_web_page_and_graphql(demo):
-    """The command composes gdpr's gap counts, so its ranking agrees with the other faces."""
+def test_the_standardisation_command_weighs_gdpr_facts_like_the_web_page_and_graphql(demo):
+    """The command composes gdpr's facts per service, so its ranking agrees with the other faces."""
     import json
 
-    from gdpr.gaps import gap_counts_by_service
+    from gdpr.gaps import gdpr_facts_by_service
     from portfolio.analysis import standardisation_report
 
     with_gaps = json.loads(run("standardisation_report", "json"))
-    expected = standardisation_report(gap_counts=gap_counts_by_service())
+    expected = standardisation_report(gdpr_facts=gdpr_facts_by_service())
     assert [row["subject"] for row in with_gaps["candidates"]] == [c.subject for c in expected.candidates]
     risks = [row["risk_removed"] for row in with_gaps["candidates"]]
     assert risks == [c.risk_removed for c in expected.candidates]
     without_gaps = json.loads(run("standardisation_report", "json", "--without-gdpr"))
     assert risks != [row["risk_removed"] for row in without_gaps["candidates"]]
+
+
+def test_the_standardisation_command_counts_accounts_and_folds_one_products_registrations(landscape):
+    """=Skola24 and Skola 24 are one product: Skola 24 is folded in, not phased out, and no account moves."""
+    [row] = list(csv.DictReader(io.StringIO(run("standardisation_report", "csv")), delimiter=";"))
+    assert "users_moving" not in row
+    assert (row["kind"], row["folded"], row["phase_out"], row["accounts_moving"]) == (
+        "dubblett",
+        "Skola 24",
+        "",
+        "0",
+    )
+    payload = json.loads(run("standardisation_report", "json"))
+    [candidate] = payload["candidates"]
+    assert candidate["accounts_moving"] == 0 and [s["name"] for s in candidate["folded"]] == ["Skola 24"]
+    assert candidate["keep"]["accounts"] == 800 and "users" not in candidate["keep"]
+    assert "accounts_moving" in run("standardisation_report", "table")

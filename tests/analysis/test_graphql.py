@@ -1,5 +1,7 @@
 """The analyses' GraphQL fields present what the analysis functions return, to readers only."""
 
+import datetime
+
 import pytest
 from django.test import RequestFactory
 
@@ -53,26 +55,87 @@ def test_duplicate_clusters(reader, landscape):
     assert cluster["isDuplicate"] and cluster["reasons"] == ["båda är Skola24"]  # a catalogue product
 
 
-def test_standardisation_candidates_weigh_open_gdpr_gaps_through_the_root_schema(reader, landscape):
-    from gdpr.gaps import gap_counts_by_service
+def test_standardisation_candidates_weigh_gdpr_facts_through_the_root_schema(reader, landscape):
+    """Kahoot! has most accounts but no processor agreement: the root schema's GDPR facts steer the keep."""
+    from gdpr.gaps import gdpr_facts_by_service
+    from gdpr.models import ProcessingActivityApplication
+    from tests.factories import ContractFactory, ProcessingActivityFactory, VendorFactory
 
-    _big, small = landscape
-    expected = gap_counts_by_service().get(("application", small.pk), 0)
-    assert expected > 0  # a system processing personal data in no processing activity is a GDPR gap
+    capability = CapabilityFactory(name="Responsverktyg")
+    school = SchoolUnitFactory()
+    menti_vendor = VendorFactory(name="Mentimeter AB")
+    menti = ApplicationFactory(name="Mentimeter", vendor=menti_vendor)
+    kahoot = ApplicationFactory(name="Kahoot!", vendor=VendorFactory(name="Kahoot! ASA"))
+    for app, users in ((menti, 300), (kahoot, 900)):
+        ApplicationCapability.objects.create(application=app, capability=capability)
+        ApplicationUsage.objects.create(application=app, organisation=school, users=users)
+        activity = ProcessingActivityFactory(name=f"Omröstningar i klassrummet ({app.name})")
+        ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
+    ContractFactory(vendor=menti_vendor, dpa_signed_on=datetime.date(2024, 1, 2), subprocessors="AWS (IE)")
+    expected = gdpr_facts_by_service()[("application", kahoot.pk)]
+    assert expected["without_processor_agreement"]
     query = (
-        "{ standardisationCandidates { candidates { rank score keep { name } phaseOut { name openGdprGaps } "
+        "{ standardisationCandidates { candidates { subject keep { name } keepRisks "
+        "phaseOut { name openGdprGaps withoutProcessorAgreement } options { key name accounts risks } "
+        "gdprGapsRemoved accountsMoving why } weights { perGdprGap keepWithoutProcessorAgreement } } }"
     )
-    query += "gdprGapsRemoved yearlySaving why riskRemoved } weights { perGdprGap } } }"
     data, errors = execute(reader, query)
     assert not errors
-    candidates = data["standardisationCandidates"]["candidates"]
-    assert len(candidates) == 2  # the overlap on the capability, and the duplicate registration
-    candidate = candidates[0]
-    assert candidate["keep"]["name"] == "Skola24"
-    assert candidate["phaseOut"] == [{"name": "Skola 24", "openGdprGaps": expected}]
-    assert candidate["gdprGapsRemoved"] == expected
-    assert "dataskyddsbrister" in candidate["riskRemoved"]
-    assert data["standardisationCandidates"]["weights"]["perGdprGap"] == 1.0
+    [candidate] = [
+        c for c in data["standardisationCandidates"]["candidates"] if c["subject"] == "Responsverktyg"
+    ]
+    assert candidate["keep"]["name"] == "Mentimeter" and candidate["keepRisks"] == []
+    assert candidate["phaseOut"] == [
+        {"name": "Kahoot!", "openGdprGaps": expected["open_gaps"], "withoutProcessorAgreement": True}
+    ]
+    assert candidate["gdprGapsRemoved"] == expected["open_gaps"] and candidate["accountsMoving"] == 900
+    assert candidate["options"][0] == {
+        "key": f"application:{kahoot.pk}",
+        "name": "Kahoot!",
+        "accounts": 900,
+        "risks": ["Kahoot! saknar personuppgiftsbiträdesavtal"],
+    }
+    assert "saknar personuppgiftsbiträdesavtal; därför föreslås Mentimeter" in candidate["why"]
+    assert data["standardisationCandidates"]["weights"] == {
+        "perGdprGap": 1.0,
+        "keepWithoutProcessorAgreement": -3.0,
+    }
+
+
+def test_standardisation_figures_are_labelled_as_accounts(reader):
+    """Usage summed over schools counts accounts, not people; the schema says so and steers to accounts."""
+    fields = {}
+    for type_name in ("OverlapServiceType", "StandardisationCandidateType", "ProductOptionType"):
+        graphql_type = schema.graphql_schema.get_type(type_name)
+        fields.update({f"{type_name}.{k}": v for k, v in graphql_type.fields.items()})
+    assert "konton" in fields["OverlapServiceType.accounts"].description.lower()
+    assert "konton" in fields["StandardisationCandidateType.accountsMoving"].description.lower()
+    assert "konton" in fields["ProductOptionType.accounts"].description.lower()
+    for name in ("OverlapServiceType.users", "StandardisationCandidateType.usersMoving"):
+        assert fields[name].description.startswith("Konton") and fields[name].deprecation_reason
+    descriptions = [f.description or "" for f in fields.values()]
+    assert not any(d.startswith(("Användare", "Antal användare")) for d in descriptions)
+
+
+def test_one_product_registered_twice_is_folded_through_graphql(reader, landscape):
+    """Skola24 and Skola 24 are one product: folded into the one kept, not an overlap to phase out."""
+    data, errors = execute(
+        reader,
+        "{ standardisationCandidates { overlaps { capability } candidates { kind keep { name } "
+        "folded { name } phaseOut { name } accountsMoving usersMoving } } }",
+    )
+    assert not errors
+    assert data["standardisationCandidates"]["overlaps"] == []
+    assert data["standardisationCandidates"]["candidates"] == [
+        {
+            "kind": "duplicate",
+            "keep": {"name": "Skola24"},
+            "folded": [{"name": "Skola 24"}],
+            "phaseOut": [],
+            "accountsMoving": 0,
+            "usersMoving": 0,
+        }
+    ]
 
 
 def test_standardisation_keep_argument(reader, landscape):

@@ -7,15 +7,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portfolio.analysis import StandardisationWeights, standardisation_report
+from portfolio.analysis import StandardisationWeights, consolidation_outcome, standardisation_report
+from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT, ClusterMember, DuplicateCluster
 from portfolio.choices import AuthenticationMethod, CostKind
 from portfolio.models import ApplicationCapability, ApplicationUsage, LearningResourceCapability
 from tests.factories import (
     ApplicationFactory,
     CapabilityFactory,
+    ContractFactory,
     CostFactory,
     LearningResourceFactory,
+    ProcessingActivityFactory,
     SchoolUnitFactory,
+    VendorFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +42,7 @@ def schedule_overlap():
         SchoolUnitFactory(name="Östra"),
     )
     big = ApplicationFactory(name="Skola24 Schema")
-    small = ApplicationFactory(
-        name="Untis", authentication=AuthenticationMethod.LOCAL, identity_provider=""
-    )
+    small = ApplicationFactory(name="Untis", authentication=AuthenticationMethod.LOCAL, identity_provider="")
     tiny = ApplicationFactory(name="Schemapusslet")
     serve(big, capability, (north, 800), (south, 400))
     serve(small, capability, (east, 300))
@@ -52,14 +54,14 @@ def schedule_overlap():
     return capability, big, small, tiny
 
 
-def test_overlap_lists_each_service_with_organisations_users_and_cost(schedule_overlap):
+def test_overlap_lists_each_service_with_organisations_accounts_and_cost(schedule_overlap):
     _capability, big, small, tiny = schedule_overlap
     report = standardisation_report(today=TODAY)
     [overlap] = report.overlaps
     assert overlap.capability == "Schemaläggning"
     rows = {s.name: s for s in overlap.services}
     assert rows["Skola24 Schema"].organisations == ["Norra", "Södra"]
-    assert rows["Skola24 Schema"].users == 1200
+    assert rows["Skola24 Schema"].accounts == 1200
     assert (rows["Untis"].yearly_cost, rows["Untis"].cost_source) == (
         Decimal("150000"),
         "utfall 2025",
@@ -71,19 +73,19 @@ def test_overlap_lists_each_service_with_organisations_users_and_cost(schedule_o
     assert "3 tjänster" in overlap.explanation
 
 
-def test_candidate_keeps_the_most_used_and_counts_saving_schools_users_and_risk(schedule_overlap):
+def test_candidate_keeps_the_most_used_and_counts_saving_schools_accounts_and_risk(schedule_overlap):
     report = standardisation_report(today=TODAY)
     [candidate] = report.candidates
     assert candidate.keep.name == "Skola24 Schema"
     assert {s.name for s in candidate.phase_out} == {"Untis", "Schemapusslet"}
     assert candidate.yearly_saving == Decimal("200000")
     assert candidate.schools_moving == ["Östra"]  # Södra already uses the kept system
-    assert candidate.users_moving == 320
+    assert candidate.accounts_moving == 320
     assert candidate.services_outside_sso_removed == 1
     assert "utanför single sign-on" in candidate.risk_removed
-    # 2.0 (saving) + 2.0 (one outside SSO) − 0.16 (320 users)
+    # 2.0 (saving) + 2.0 (one outside SSO) − 0.16 (320 accounts)
     assert candidate.score == pytest.approx(3.84)
-    assert candidate.why.startswith("Plats 1.") and "flest användare" in candidate.why
+    assert candidate.why.startswith("Plats 1.") and "flest konton (1200 konton)" in candidate.why
     assert "200\u00a0000\u00a0kr" in candidate.why
 
 
@@ -127,7 +129,7 @@ def test_weights_are_explicit_and_change_the_ranking():
     ]
 
 
-def test_duplicate_cluster_is_a_candidate_of_its_own():
+def test_a_duplicate_cluster_is_a_candidate_that_folds_the_registrations_without_moving_anyone():
     school = SchoolUnitFactory()
     first = ApplicationFactory(name="InfoMentor")
     second = LearningResourceFactory(name="Infomentor AB")
@@ -137,9 +139,11 @@ def test_duplicate_cluster_is_a_candidate_of_its_own():
     )
     [candidate] = standardisation_report(today=TODAY).candidates
     assert candidate.kind == "duplicate"
-    assert candidate.keep.name == "InfoMentor" and [s.name for s in candidate.phase_out] == ["Infomentor AB"]
-    assert candidate.yearly_saving == Decimal("80000")
-    assert "samma produkt" in candidate.why
+    assert candidate.keep.name == "InfoMentor" and [s.name for s in candidate.folded] == ["Infomentor AB"]
+    # One product: nothing is phased out, no account changes system, and the licence stays.
+    assert candidate.phase_out == [] and candidate.accounts_moving == 0
+    assert candidate.yearly_saving == 0 and candidate.schools_moving == []
+    assert "samma produkt" in candidate.why and "räknas in i den" in candidate.why
 
 
 def test_no_overlap_gives_no_candidates():
@@ -169,7 +173,7 @@ def test_query_count_does_not_grow_with_rows():
     with CaptureQueriesContext(connection) as large:
         report = standardisation_report(today=TODAY)
     assert len(report.overlaps) == 2
-    assert len(small) == len(large) <= 11
+    assert len(small) == len(large) <= 13  # landscape 9, duplicates with catalogue and decisions 4
 
 
 def test_a_service_that_also_serves_another_capability_is_not_counted_as_a_saving(schedule_overlap):
@@ -178,3 +182,257 @@ def test_a_service_that_also_serves_another_capability_is_not_counted_as_a_savin
     [candidate] = standardisation_report(today=TODAY).candidates
     assert candidate.yearly_saving == Decimal("50000")  # only Schemapusslet can go entirely
     assert "Untis används även för förmågor" in candidate.why
+
+
+#
+# One product registered twice is one product (issue 14, item 4)
+#
+
+
+@pytest.fixture
+def response_tools():
+    """Real names as a register holds them: Mentimeter twice (once with its vendor in brackets), Kahoot!."""
+    capability = CapabilityFactory(name="Responsverktyg")
+    north, south, east = (
+        SchoolUnitFactory(name="Norra skolan"),
+        SchoolUnitFactory(name="Södra skolan"),
+        SchoolUnitFactory(name="Östra skolan"),
+    )
+    vendor = VendorFactory(name="Mentimeter AB")
+    menti = ApplicationFactory(name="Mentimeter", vendor=vendor, url="https://www.mentimeter.com")
+    menti_ab = ApplicationFactory(
+        name="Mentimeter (Mentimeter AB)", vendor=vendor, url="https://www.mentimeter.com/app"
+    )
+    kahoot = ApplicationFactory(
+        name="Kahoot!", vendor=VendorFactory(name="Kahoot! ASA", country="NO"), url="https://kahoot.com"
+    )
+    serve(menti, capability, (north, 900))
+    serve(menti_ab, capability, (south, 200))
+    serve(kahoot, capability, (east, 400), (north, 50))
+    CostFactory(application=menti, year=2025, kind=CostKind.OUTCOME, amount=Decimal("60000"))
+    CostFactory(application=menti_ab, year=2025, kind=CostKind.OUTCOME, amount=Decimal("30000"))
+    CostFactory(application=kahoot, year=2025, kind=CostKind.OUTCOME, amount=Decimal("50000"))
+    return capability, menti, menti_ab, kahoot
+
+
+def _capability_candidate(report):
+    [candidate] = [c for c in report.candidates if c.kind == "capability"]
+    return candidate
+
+
+def test_registrations_of_the_product_kept_are_folded_into_it_not_phased_out(response_tools):
+    _capability, _menti, _menti_ab, _kahoot = response_tools
+    report = standardisation_report(today=TODAY)
+    candidate = _capability_candidate(report)
+    assert candidate.keep.name == "Mentimeter"
+    assert [s.name for s in candidate.folded] == ["Mentimeter (Mentimeter AB)"]
+    assert [s.name for s in candidate.phase_out] == ["Kahoot!"]
+    # Only Kahoot!'s accounts move, only Östra leaves (Norra already uses Mentimeter), only Kahoot! is saved.
+    assert candidate.accounts_moving == 450
+    assert candidate.schools_moving == ["Östra skolan"]
+    assert candidate.yearly_saving == Decimal("50000")
+    assert "Mentimeter (Mentimeter AB) är samma produkt som Mentimeter" in candidate.why
+    [overlap] = report.overlaps
+    assert overlap.product_count == 2 and len(overlap.services) == 3
+    assert "2 produkter (3 registreringar)" in overlap.explanation
+
+
+def test_keeping_the_other_product_phases_out_every_registration_of_the_first(response_tools):
+    _capability, _menti, menti_ab, kahoot = response_tools
+    report = standardisation_report(today=TODAY)
+    candidate = _capability_candidate(report)
+    chosen = _capability_candidate(report.choose({candidate.key: f"application:{kahoot.pk}"}))
+    assert chosen.keep.name == "Kahoot!" and chosen.folded == []
+    assert {s.name for s in chosen.phase_out} == {"Mentimeter", "Mentimeter (Mentimeter AB)"}
+    assert chosen.accounts_moving == 1100
+    assert chosen.schools_moving == ["Södra skolan"]  # Norra already uses Kahoot!
+    assert chosen.yearly_saving == Decimal("90000")
+    assert (
+        chosen.rank == candidate.rank
+        and "enligt ert val" in chosen.why
+        and "föreslår Mentimeter" in chosen.why
+    )
+    # Naming a folded registration chooses its product, with the same outcome as the recommendation.
+    again = _capability_candidate(report.choose({candidate.key: f"application:{menti_ab.pk}"}))
+    assert again is candidate
+
+
+def test_the_recommendation_is_the_outcome_function_applied_to_the_recommended_keep(response_tools):
+    candidate = _capability_candidate(standardisation_report(today=TODAY))
+    outcome = consolidation_outcome(candidate.options, candidate.recommended)
+    assert (outcome.keep.main, outcome.phase_out, outcome.folded) == (
+        candidate.keep,
+        candidate.phase_out,
+        candidate.folded,
+    )
+    assert (outcome.yearly_saving, outcome.accounts_moving, outcome.score) == (
+        candidate.yearly_saving,
+        candidate.accounts_moving,
+        candidate.score,
+    )
+
+
+def test_one_product_registered_twice_in_a_capability_is_not_an_overlap(response_tools):
+    _capability, _menti, _menti_ab, kahoot = response_tools
+    kahoot.delete()
+    report = standardisation_report(today=TODAY)
+    assert report.overlaps == []
+    assert [c.kind for c in report.candidates] == ["duplicate"]
+
+
+#
+# The product kept: its own SSO and GDPR standing is weighed
+#
+
+
+def test_a_keep_without_processor_agreement_is_named_and_an_alternative_without_is_preferred(
+    response_tools,
+):
+    _capability, menti, menti_ab, kahoot = response_tools
+    # Kahoot! is now the most used, but its vendor processes pupils' data without a PUB-avtal.
+    ApplicationUsage.objects.filter(application=kahoot).update(users=2000)
+    facts = {("application", kahoot.pk): {"open_gaps": 1, "without_processor_agreement": True}}
+    candidate = _capability_candidate(standardisation_report(gdpr_facts=facts, today=TODAY))
+    assert candidate.keep.name == "Mentimeter"
+    assert candidate.why.count("Kahoot! har flest konton") == 1
+    assert "men Kahoot! saknar personuppgiftsbiträdesavtal; därför föreslås Mentimeter" in candidate.why
+    assert candidate.gdpr_gaps_removed == 1 and candidate.keep_risks == []
+    # Chosen anyway, the risk is stated and weighed: -3 points for keeping it.
+    report = standardisation_report(gdpr_facts=facts, keep=[("application", kahoot.pk)], today=TODAY)
+    kept = _capability_candidate(report)
+    assert kept.keep_risks == ["Kahoot! saknar personuppgiftsbiträdesavtal"]
+    assert "den som behålls saknar personuppgiftsbiträdesavtal (-3.0)" in kept.why
+    without_risk = _capability_candidate(
+        standardisation_report(keep=[("application", kahoot.pk)], today=TODAY)
+    )
+    assert kept.score == pytest.approx(without_risk.score - 3.0)
+
+
+def test_a_keep_outside_sso_gives_way_to_an_alternative_behind_sso(response_tools):
+    _capability, menti, menti_ab, _kahoot = response_tools
+    menti_ab.authentication = AuthenticationMethod.LOCAL
+    menti_ab.identity_provider = ""
+    menti_ab.save()
+    candidate = _capability_candidate(standardisation_report(today=TODAY))
+    assert candidate.keep.name == "Kahoot!"
+    assert "Mentimeter har flest konton (1100 konton), men Mentimeter (Mentimeter AB) ligger utanför" in (
+        candidate.why
+    )
+    # Keeping Kahoot! removes the login outside SSO.
+    assert candidate.services_outside_sso_removed == 1
+
+
+def test_when_every_option_carries_a_risk_the_most_used_is_kept_and_the_risk_stated(response_tools):
+    _capability, menti, _menti_ab, kahoot = response_tools
+    facts = {
+        ("application", menti.pk): {"open_gaps": 2, "serious_gaps": 2},
+        ("application", kahoot.pk): {"open_gaps": 1, "serious_gaps": 1},
+    }
+    candidate = _capability_candidate(standardisation_report(gdpr_facts=facts, today=TODAY))
+    assert candidate.keep.name == "Mentimeter"
+    assert candidate.keep_risks == ["Mentimeter har 2 allvarliga dataskyddsbrister"]
+    assert "observera: Mentimeter har 2 allvarliga dataskyddsbrister" in candidate.why
+    assert "den som behålls har 2 allvarliga dataskyddsbrister (-2.0)" in candidate.why
+
+
+def test_gdpr_facts_from_the_gap_rules_steer_the_recommendation(response_tools):
+    """The composition the faces use: the gap rules' findings as plain facts, weighed here."""
+    from gdpr.gaps import gdpr_facts_by_service
+    from gdpr.models import ProcessingActivityApplication
+
+    _capability, menti, menti_ab, kahoot = response_tools
+    ApplicationUsage.objects.filter(application=kahoot).update(users=2000)
+    for app in (menti, menti_ab, kahoot):
+        activity = ProcessingActivityFactory(name=f"Responsverktyg i undervisningen ({app.name})")
+        ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
+    ContractFactory(vendor=menti.vendor, dpa_signed_on=datetime.date(2024, 1, 2), subprocessors="AWS (IE)")
+    facts = gdpr_facts_by_service()
+    # The missing agreement is its own fact, not also a serious gap: it is weighed once.
+    assert facts[("application", kahoot.pk)] == {
+        "open_gaps": 1,
+        "serious_gaps": 0,
+        "without_processor_agreement": True,
+    }
+    assert not facts.get(("application", menti.pk), {}).get("without_processor_agreement")
+    candidate = _capability_candidate(standardisation_report(gdpr_facts=facts, today=TODAY))
+    assert candidate.keep.name == "Mentimeter"
+
+
+def _cluster(tier, *apps):
+    members = [ClusterMember("application", a.pk, a.name, a.vendor.name, False, "produkt") for a in apps]
+    return DuplicateCluster(
+        members=members,
+        score=80.0,
+        reasons=["samma produktfamilj"],
+        product_count=len(members),
+        test_environment_count=0,
+        explanation="",
+        fix="",
+        tier=tier,
+    )
+
+
+def test_a_product_family_to_review_stays_separate_products_and_is_not_folded():
+    """UR Play and UR Skola are one family (tier "family"), not one product: keep one, phase out the other."""
+    capability = CapabilityFactory(name="Film och media")
+    north, south = SchoolUnitFactory(name="Norra skolan"), SchoolUnitFactory(name="Södra skolan")
+    ur = VendorFactory(name="Utbildningsradion")
+    play = ApplicationFactory(name="UR Play", vendor=ur)
+    skola = ApplicationFactory(name="UR Skola", vendor=ur)
+    sli = ApplicationFactory(name="SLI.se", vendor=VendorFactory(name="Filmpedagogerna"))
+    serve(play, capability, (north, 700))
+    serve(skola, capability, (south, 100))
+    serve(sli, capability, (south, 50))
+    report = standardisation_report(clusters=[_cluster(TIER_FAMILY, play, skola)], today=TODAY)
+    capability_candidate = _capability_candidate(report)
+    assert [o.name for o in capability_candidate.options] == ["UR Play", "UR Skola", "SLI.se"]
+    assert capability_candidate.folded == []
+    assert {s.name for s in capability_candidate.phase_out} == {"UR Skola", "SLI.se"}
+    [family] = [c for c in report.candidates if c.kind == "family"]
+    assert family.subject == "Produktfamilj att granska: UR Play"
+    assert [s.name for s in family.phase_out] == ["UR Skola"] and family.accounts_moving == 100
+    # The same pair as one product (tier "same_product") is folded instead.
+    same = standardisation_report(clusters=[_cluster(TIER_SAME_PRODUCT, play, skola)], today=TODAY)
+    folded = _capability_candidate(same)
+    assert [s.name for s in folded.folded] == ["UR Skola"] and [s.name for s in folded.phase_out] == [
+        "SLI.se"
+    ]
+
+
+def test_with_the_duplicate_finder_real_names_alone_decide_what_is_folded():
+    """No vendor or address in common: the finder's tiers on the names as registers spell them decide.
+
+    "Mentimeter (Mentimeter AB)" is Mentimeter (owner in brackets) and "Flipgrid" is Flip (renamed):
+    folded. "Canva for Education" is Canva's family, to review: a separate option, phased out.
+    """
+    capability = CapabilityFactory(name="Undervisning › Interaktiva verktyg")
+    schools = [SchoolUnitFactory(name=f"Skola {n}") for n in range(6)]
+    named = {}
+    for name, school, users in (
+        ("Mentimeter", 0, 900),
+        ("Mentimeter (Mentimeter AB)", 1, 200),
+        ("Flip", 2, 300),
+        ("Flipgrid", 3, 100),
+        ("Canva", 4, 250),
+        ("Canva for Education", 5, 50),
+    ):
+        named[name] = ApplicationFactory(name=name)
+        serve(named[name], capability, (schools[school], users))
+    report = standardisation_report(today=TODAY)
+    candidate = _capability_candidate(report)
+    assert [(o.name, sorted(r.name for r in o.registrations)) for o in candidate.options] == [
+        ("Mentimeter", ["Mentimeter", "Mentimeter (Mentimeter AB)"]),
+        ("Flip", ["Flip", "Flipgrid"]),
+        ("Canva", ["Canva"]),
+        ("Canva for Education", ["Canva for Education"]),
+    ]
+    assert candidate.keep.name == "Mentimeter"
+    assert [s.name for s in candidate.folded] == ["Mentimeter (Mentimeter AB)"]
+    assert {s.name for s in candidate.phase_out} == {"Flip", "Flipgrid", "Canva", "Canva for Education"}
+    assert candidate.accounts_moving == 700
+    kinds = sorted((c.kind, c.subject) for c in report.candidates if c.kind != "capability")
+    assert kinds == [
+        ("duplicate", "Dubblett: Flip"),
+        ("duplicate", "Dubblett: Mentimeter"),
+        ("family", "Produktfamilj att granska: Canva"),
+    ]

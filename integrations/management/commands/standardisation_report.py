@@ -1,15 +1,20 @@
 """``manage.py standardisation_report``: ranked consolidation candidates and overlapping capabilities.
 
 The command lives in ``integrations`` because it composes both sides, as the web page and the
-GraphQL field do: ``gdpr`` supplies the open gaps per service as a plain mapping and the portfolio
-analysis weighs them (DESIGN.md, principle 3). ``--without-gdpr`` ranks on the landscape alone.
+GraphQL field do: ``gdpr`` supplies its facts per service (open and serious gaps, a missing
+processor agreement) as a plain mapping and the portfolio analysis weighs them (DESIGN.md,
+principle 3). ``--without-gdpr`` ranks on the landscape alone. Usage is counted in accounts (a
+school's users summed over schools), so the columns say ``accounts_moving``; ``folded`` lists the
+registrations of the product kept, which are neither phased out nor moving.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gdpr.gaps import gap_counts_by_service
+from gdpr.gaps import gdpr_facts_by_service
 from portfolio.analysis import standardisation_report
 from portfolio.analysis.output import add_format_argument, render
+
+KIND_LABELS = {"capability": "förmåga", "duplicate": "dubblett", "family": "produktfamilj"}
 
 COLUMNS = [
     "rank",
@@ -17,13 +22,17 @@ COLUMNS = [
     "kind",
     "subject",
     "keep",
+    "folded",
     "phase_out",
     "yearly_saving",
-    "users_moving",
+    "accounts_moving",
     "schools_moving",
+    "keep_risks",
     "risk_removed",
     "why",
 ]
+
+TABLE_COLUMNS = ["rank", "score", "subject", "keep", "phase_out", "yearly_saving", "accounts_moving"]
 
 
 class Command(BaseCommand):
@@ -41,7 +50,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--without-gdpr",
             action="store_true",
-            help="Väg inte in öppna dataskyddsbrister i rangordningen.",
+            help="Väg inte in dataskyddsbrister och saknade biträdesavtal i rangordningen.",
         )
 
     def handle(self, *args, **options):
@@ -53,19 +62,21 @@ class Command(BaseCommand):
                     f"--keep ska skrivas application:ID eller learning_resource:ID, inte {value!r}."
                 )
             keep.append((kind, int(pk)))
-        gap_counts = None if options["without_gdpr"] else gap_counts_by_service()
-        report = standardisation_report(keep=keep, gap_counts=gap_counts)
+        gdpr_facts = None if options["without_gdpr"] else gdpr_facts_by_service()
+        report = standardisation_report(keep=keep, gdpr_facts=gdpr_facts)
         rows = [
             {
                 "rank": c.rank,
                 "score": c.score,
-                "kind": "förmåga" if c.kind == "capability" else "dubblett",
+                "kind": KIND_LABELS.get(c.kind, c.kind),
                 "subject": c.subject,
                 "keep": c.keep.name,
+                "folded": [s.name for s in c.folded],
                 "phase_out": [s.name for s in c.phase_out],
                 "yearly_saving": c.yearly_saving,
-                "users_moving": c.users_moving,
+                "accounts_moving": c.accounts_moving,
                 "schools_moving": c.schools_moving,
+                "keep_risks": c.keep_risks,
                 "risk_removed": c.risk_removed,
                 "why": c.why,
             }
@@ -78,5 +89,5 @@ class Command(BaseCommand):
             COLUMNS,
             full=report,
             summary=f"{len(report.candidates)} kandidater, {len(report.overlaps)} överlappande förmågor",
-            table_columns=["rank", "score", "subject", "keep", "phase_out", "yearly_saving"],
+            table_columns=TABLE_COLUMNS,
         )
