@@ -29,6 +29,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -86,9 +87,13 @@ def register_fingerprint() -> tuple:
 
 
 def _code_digest() -> str:
-    return store.source_digest(
+    # The shipped product catalogue is evidence the duplicate finder weighs like code: a new
+    # version of it must count as new analysis code, or stale clusters would be shown.
+    catalogue = Path(portfolio.__file__).parent / "data" / "product_catalogue.json"
+    code = store.source_digest(
         portfolio.analysis, portfolio.history, gdpr.gaps, gdpr.completeness, stewardship.completeness
     )
+    return hashlib.sha256(code.encode() + catalogue.read_bytes()).hexdigest()[:16]
 
 
 def analysis_state(fingerprint: tuple, today: datetime.date) -> str:
