@@ -59,7 +59,12 @@ def test_standardisation_candidates_weigh_gdpr_facts_through_the_root_schema(rea
     """Kahoot! has most accounts but no processor agreement: the root schema's GDPR facts steer the keep."""
     from gdpr.gaps import gdpr_facts_by_service
     from gdpr.models import ProcessingActivityApplication
-    from tests.factories import ContractFactory, ProcessingActivityFactory, VendorFactory
+    from tests.factories import (
+        ContractFactory,
+        ProcessingActivityFactory,
+        ProcessorSecurityReviewFactory,
+        VendorFactory,
+    )
 
     capability = CapabilityFactory(name="Responsverktyg")
     school = SchoolUnitFactory()
@@ -72,6 +77,8 @@ def test_standardisation_candidates_weigh_gdpr_facts_through_the_root_schema(rea
         activity = ProcessingActivityFactory(name=f"Omröstningar i klassrummet ({app.name})")
         ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
     ContractFactory(vendor=menti_vendor, dpa_signed_on=datetime.date(2024, 1, 2), subprocessors="AWS (IE)")
+    for app in (menti, kahoot):  # security reviewed (Art. 28.1, 32): not what is weighed here
+        ProcessorSecurityReviewFactory(vendor=app.vendor)
     expected = gdpr_facts_by_service()[("application", kahoot.pk)]
     assert expected["without_processor_agreement"]
     query = (

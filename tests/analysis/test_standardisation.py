@@ -18,6 +18,7 @@ from tests.factories import (
     CostFactory,
     LearningResourceFactory,
     ProcessingActivityFactory,
+    ProcessorSecurityReviewFactory,
     SchoolUnitFactory,
     VendorFactory,
 )
@@ -346,6 +347,8 @@ def test_gdpr_facts_from_the_gap_rules_steer_the_recommendation(response_tools):
         activity = ProcessingActivityFactory(name=f"Responsverktyg i undervisningen ({app.name})")
         ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
     ContractFactory(vendor=menti.vendor, dpa_signed_on=datetime.date(2024, 1, 2), subprocessors="AWS (IE)")
+    for app in (menti, kahoot):  # security reviewed (Art. 28.1, 32): not what is weighed here
+        ProcessorSecurityReviewFactory(vendor=app.vendor)
     facts = gdpr_facts_by_service()
     # The missing agreement is its own fact, not also a serious gap: it is weighed once.
     assert facts[("application", kahoot.pk)] == {

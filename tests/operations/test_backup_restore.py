@@ -18,13 +18,14 @@ from gdpr.gaps.base import GapFinding
 from gdpr.models import PersonErasure, ProcessingActivity
 from integrations.backup import backup_models
 from integrations.models import ImportUpload
-from portfolio.models import Application, ApplicationUsage
+from portfolio.models import Application, ApplicationUsage, DuplicateDecision
 from portfolio.services import set_links
 from stewardship.models import ReviewItem
 from stewardship.notifications import send_due_notifications
 from stewardship.services import confirm_item, start_round
 from tests.factories import (
     ApplicationFactory,
+    CatalogueProductFactory,
     DataFlowFactory,
     DpiaFactory,
     ProcessingActivityFactory,
@@ -96,6 +97,13 @@ def _build_full_register():
     confirm_item(item, user=admin, expected_version=item.target.version)
     ImportUpload.objects.create(user=it, kind="inventory", filename="elever.xlsx", size=3, sha256="0" * 64,
                                 content=b"Anna Andersson, 20150101-1234")
+    # The catalogue's own entries and the "not the same product" decisions are the strateg's work.
+    apps = list(Application.objects.order_by("pk")[:2])
+    CatalogueProductFactory(name="Kommunens egen lärplattform", aliases="Lärplattformen")
+    DuplicateDecision.objects.create(
+        first_type="application", first_id=apps[0].pk, second_type="application", second_id=apps[1].pk,
+        fingerprint="0" * 16, reason="Olika produkter", decided_by=admin,
+    )
     # The record of an erasure (Art. 17) is the register's accountability: it is backed up too.
     PersonErasure.objects.create(
         pseudonym="Person 7 (borttagen 2026-11-02)", erased_by=admin, reason="Begäran", changed={"x": 1}

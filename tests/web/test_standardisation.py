@@ -20,6 +20,7 @@ from tests.factories import (
     ContractFactory,
     CostFactory,
     ProcessingActivityFactory,
+    ProcessorSecurityReviewFactory,
     SchoolUnitFactory,
     UserFactory,
     VendorFactory,
@@ -52,6 +53,8 @@ def response_tools(db):
         activity = ProcessingActivityFactory(name=f"Omröstningar i klassrummet ({app.name})")
         ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
     ContractFactory(vendor=vendor, dpa_signed_on=datetime.date(2024, 1, 2), subprocessors="AWS (IE)")
+    for reviewed in (vendor, kahoot.vendor):  # security reviewed (Art. 28.1, 32): not what is weighed here
+        ProcessorSecurityReviewFactory(vendor=reviewed)
     return capability, menti, menti_ab, kahoot
 
 
