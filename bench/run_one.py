@@ -36,10 +36,14 @@ def main(scale: int) -> None:
     fresh_database()
     call_command("migrate", verbosity=0)
     call_command("seed_demo", scale=scale, seed=1, verbosity=0)
+    import os
+
     import bench
 
+    # BENCH_MODULES=bench_analysis,bench_gdpr narrows a run to some modules (all by default).
+    wanted = {name for name in os.environ.get("BENCH_MODULES", "").split(",") if name}
     for module_info in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
-        if not module_info.name.startswith("bench_"):
+        if not module_info.name.startswith("bench_") or (wanted and module_info.name not in wanted):
             continue
         module = importlib.import_module(f"bench.{module_info.name}")
         for measurement in module.run(scale):
