@@ -162,6 +162,9 @@ GRAPHENE = {
 #: Read GraphQL connections with ``portfolio.graphql.loader`` where it can plan the query (several
 #: times faster); False leaves every query to graphene-django-query-optimizer. Same answers either way.
 GRAPHQL_LOADER = True
+#: Execute GraphQL documents with ``config.graphql.execution.RegisterExecutionContext``, which reads
+#: plain column fields directly; False runs graphql-core's own execution (same answers, slower).
+GRAPHQL_FAST_EXECUTION = env.bool("GRAPHQL_FAST_EXECUTION", default=True)
 
 # How the dashboard's analyses are recomputed after the register changed (stewardship.analyses):
 # "thread" in the background of the web process, "command" only by `manage.py refresh_analyses`
