@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install demo test lint bench fuzz schema messages clean system-packages
+.PHONY: install demo test lint bench fuzz mutants schema messages clean system-packages
 
 $(STAMP): pyproject.toml package.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,13 @@ bench: install
 fuzz: install
 	DJANGO_SETTINGS_MODULE=config.settings.test FUZZ_EXAMPLES=2000 $(BIN)/pytest -m fuzz -p no:randomly
 
+# Mutation testing (mutmut; files and tests in pyproject's [tool.mutmut]): slow, so not in `make test`.
+# Resumes where it stopped; `rm -rf mutants` starts afresh. `$(BIN)/mutmut browse` shows survivors.
+mutants: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mutmut run --max-children $$(nproc)
+	$(BIN)/mutmut export-cicd-stats
+	@cat mutants/mutmut-cicd-stats.json
+
 schema: install
 	$(BIN)/python manage.py graphql_schema --schema config.schema.schema --out schema.graphql
 
@@ -62,4 +69,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles systemkarta.sqlite3*
+	rm -rf $(VENV) node_modules staticfiles mutants systemkarta.sqlite3*

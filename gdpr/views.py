@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -637,14 +637,21 @@ class QuestionnaireView(PermissionRequiredMixin, TemplateView):
             self.get_context_data(form=LearningResourceQuestionnaireForm(initial=initial))
         )
 
+    #: Writing the record (or linking to the shared one) needs this; classifying only VIEW.
+    write_permission = "gdpr.add_processingactivity"
+
     def post(self, request, *args, **kwargs):
+        may_write = request.user.has_perm(self.write_permission)
+        if request.POST.get("write") and not may_write:
+            # A refusal, not a silent classification: the page offers no write to this user.
+            raise PermissionDenied
         form = LearningResourceQuestionnaireForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         answers = form.answers()
         data = form.cleaned_data
         activity = None
-        if request.POST.get("write") and request.user.has_perm("gdpr.add_processingactivity"):
+        if request.POST.get("write") and may_write:
             try:
                 result, activity = apply_fast_track(
                     data["learning_resource"],
@@ -667,7 +674,7 @@ class QuestionnaireView(PermissionRequiredMixin, TemplateView):
                 form=form,
                 result=result,
                 low_risk=result.outcome == Outcome.LOW_RISK,
-                can_write=request.user.has_perm("gdpr.add_processingactivity"),
+                can_write=may_write,
             )
         )
 

@@ -37,8 +37,10 @@ def neutralise(value: Any) -> Any:
 
 
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with local naive datetimes and every text cell neutralised."""
+    """A copy of ``frame`` with local naive datetimes and every text cell neutralised — the header
+    too: a column named after stored text would otherwise be written as a formula."""
     frame = frame.copy()
+    frame.columns = [neutralise(column) for column in frame.columns]
     for column in frame.columns:
         series = frame[column]
         if isinstance(series.dtype, pd.DatetimeTZDtype):

@@ -40,7 +40,7 @@ from graphql import (
 )
 
 from accounts.authentication import authenticate_bearer, has_bearer
-from config.graphql.execution import RegisterExecutionContext, never_awaitable
+from config.graphql.execution import execution_options
 from config.graphql.guards import MAX_TOKENS, validation_rules
 from config.middleware import is_database_busy
 
@@ -272,9 +272,7 @@ class RegisterGraphQLView(GraphQLView):
             "operation_name": operation_name,
             # None rather than an empty list, which graphql-core would wrap in a manager of nothing.
             "middleware": self.get_middleware(request) or None,
-            # Every resolver is synchronous: skip graphql-core's check of each value for a coroutine.
-            "is_awaitable": never_awaitable,
-            "execution_context_class": RegisterExecutionContext,
+            **execution_options(),
         }
         try:
             if is_mutation and (

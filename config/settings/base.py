@@ -219,6 +219,9 @@ GRAPHENE = {
 #: Read GraphQL connections with ``portfolio.graphql.loader`` where it can plan the query (several
 #: times faster); False leaves every query to graphene-django-query-optimizer. Same answers either way.
 GRAPHQL_LOADER = True
+#: Execute GraphQL documents with ``config.graphql.execution.RegisterExecutionContext``, which reads
+#: plain column fields directly; False runs graphql-core's own execution (same answers, slower).
+GRAPHQL_FAST_EXECUTION = env.bool("GRAPHQL_FAST_EXECUTION", default=True)
 
 # Background work (README "Background tasks"): Django's Tasks API through the django-tasks backport.
 # TASKS_BACKEND=database (the default): tasks wait in this database and `manage.py db_worker` runs

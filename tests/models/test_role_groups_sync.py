@@ -1,0 +1,58 @@
+"""``sync_role_groups`` puts the role groups back to exactly their permissions, whatever drifted.
+
+The groups are synced after every migration; an administrator may still have edited one in the
+admin. Syncing again removes what was added, restores what was taken, recreates a deleted group
+and leaves every group holding exactly its role's permissions.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from accounts.roles import ROLE_GROUPS, Role, sync_role_groups
+from tests.models.test_role_groups import all_actions_on, permissions_of, view_everything
+
+pytestmark = pytest.mark.django_db
+
+IT_MAINTAINED = {
+    f"portfolio.{action}_{model}"
+    for model in (
+        "organisation",
+        "vendor",
+        "application",
+        "learningresource",
+        "applicationusage",
+        "learningresourceusage",
+        "applicationcapability",
+        "learningresourcecapability",
+    )
+    for action in ("add", "change")
+}
+
+EXPECTED = {
+    Role.READER: view_everything,
+    Role.STRATEGIST: lambda: view_everything() | all_actions_on("portfolio"),
+    Role.DATA_PROTECTION: lambda: view_everything() | all_actions_on("gdpr"),
+    Role.IT: lambda: view_everything() | IT_MAINTAINED,
+}
+
+
+def test_syncing_repairs_added_removed_and_deleted_permissions_and_groups():
+    stray = Permission.objects.get(content_type__app_label="gdpr", codename="delete_processingactivity")
+    Group.objects.get(name=Role.READER).permissions.add(stray)
+    Group.objects.get(name=Role.STRATEGIST).permissions.clear()
+    Group.objects.get(name=Role.IT).delete()
+
+    groups = sync_role_groups()
+
+    assert set(groups) == set(ROLE_GROUPS) == set(EXPECTED)
+    for name, expected in EXPECTED.items():
+        assert groups[name] == Group.objects.get(name=name)
+        assert permissions_of(name) == expected(), name
+
+
+def test_syncing_twice_changes_nothing():
+    sync_role_groups()
+    before = {name: permissions_of(name) for name in ROLE_GROUPS}
+    sync_role_groups(using="default")
+    assert {name: permissions_of(name) for name in ROLE_GROUPS} == before
+    assert Group.objects.filter(name__in=ROLE_GROUPS).count() == len(ROLE_GROUPS)
