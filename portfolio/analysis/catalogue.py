@@ -155,6 +155,7 @@ class Catalogue:
         #: the longest catalogue name in words, to bound prefix look-ups.
         self.longest_name = 0
         self._deletions: dict[str, set[int]] | None = None
+        self._entry_names: dict[int, list[str]] | None = None
         #: the first four letters of every name, to skip prefix look-ups that cannot hit.
         self.starts: frozenset[str] = frozenset()
         for index, entry in enumerate(self.entries):
@@ -177,11 +178,13 @@ class Catalogue:
         self.starts = frozenset(key[:4] for key in self.names)
 
     def near(self, key: str) -> int | None:
-        """The one entry with a name one edit from ``key`` (a compact name of 6+ letters), if any.
+        """The one entry with a name one typo from ``key`` (a compact name of 6+ letters), if any.
 
-        Registers carry typos of short names ("Hermona" for Heroma) that the similarity rules
+        Registers carry typos of short names ("Skoolon" for Skolon) that the similarity rules
         refuse (short names must be equal, or Canva would be Canvas). Where the catalogue knows
-        the product, one edit away from exactly one product's name is a typo to review.
+        the product, a letter missing, a letter too many or two letters swapped is a typo to
+        review. A letter *changed* is not: real products differ by one letter ("Remind" and
+        "Rewind", "Clever" and "Clover", "Notion" beside "Norton").
         """
         if len(key) < 6 or key in self.names:
             return None
@@ -193,9 +196,25 @@ class Catalogue:
                         deletions.setdefault(variant, set()).update(h.entry for h in hits)
             self._deletions = deletions
         found: set[int] = set()
-        for variant in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}:
-            found.update(self._deletions.get(variant, ()))
+        # A letter missing from a catalogue name: ``key`` is one of the name's deletions.
+        for entry in self._deletions.get(key, ()):
+            if any(len(name) == len(key) + 1 for name in self._names_of(entry)):
+                found.add(entry)
+        # A letter too many, or two neighbours swapped: a catalogue name is among key's variants.
+        variants = {key[:i] + key[i + 1 :] for i in range(len(key))}
+        variants |= {key[:i] + key[i + 1] + key[i] + key[i + 2 :] for i in range(len(key) - 1)}
+        for variant in variants - {key}:
+            found.update(hit.entry for hit in self.names.get(variant, ()) if len(variant) >= 6)
         return next(iter(found)) if len(found) == 1 else None
+
+    def _names_of(self, entry: int) -> list[str]:
+        if self._entry_names is None:
+            names: dict[int, list[str]] = {}
+            for name, hits in self.names.items():
+                for hit in hits:
+                    names.setdefault(hit.entry, []).append(name)
+            self._entry_names = names
+        return self._entry_names.get(entry, [])
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -47,6 +47,7 @@ from .names import (
     normalise_name,
     normalise_vendor,
     qualifier_kind,
+    region_tag,
     registrable_domain,
 )
 
@@ -775,6 +776,11 @@ def _cluster(
             union_find.identity[i] = f.identity.key
         if f.parts.vendor_prefix:
             union_find.vendors[i] = frozenset((f.parts.vendor_prefix,))
+        region = region_tag(records[i].name)
+        if region:
+            # One service per country ("Santander [PL]", "Santander [PT]"): two regions never join,
+            # through the same mechanism that keeps two vendors' products apart.
+            union_find.vendors[i] = union_find.vendors.get(i, frozenset()) | {f"region:{region}"}
     index_of = {record.key: i for i, record in enumerate(records)}
     for pair in separate:
         first, second = tuple(pair)

@@ -502,6 +502,17 @@ def _strip_qualifiers(tokens: list[str]) -> tuple[list[str], list[str], list[str
     return tokens, qualifiers, noise
 
 
+#: A region in square brackets, as directories of online services write one service per country:
+#: "Barclays [UK]", "Santander [PL]". Not a product's acronym, and not the same service elsewhere.
+_REGION_TAG = re.compile(r"\[([A-Z]{2,3})\]")
+
+
+def region_tag(name: str) -> str:
+    """The region a name is tagged with in square brackets ("" if none): "Vodafone [AU]" → "AU"."""
+    match = _REGION_TAG.search(name or "")
+    return match.group(1) if match else ""
+
+
 @lru_cache(maxsize=65536)
 def name_parts(name: str, vendor_key: str = "", known_vendors: frozenset[str] = frozenset()) -> NameParts:
     """Take ``name`` apart (see :class:`NameParts`).
@@ -557,6 +568,9 @@ def name_parts(name: str, vendor_key: str = "", known_vendors: frozenset[str] = 
             or _OWNER_WORDS.search(tokens[-1])
         ):
             noise.append(key)  # the vendor, the owner or the product again
+            continue
+        if region_tag(f"[{segment.strip()}]") and f"[{segment.strip()}]" in raw:
+            noise.append(key)  # a region ("Barclays [UK]"): kept apart by the finder, not an acronym
             continue
         if segment.strip().isupper() and len(key) <= 6:
             alternates.append(text)  # an abbreviation in capitals: "(ASM)", "(TED)"
