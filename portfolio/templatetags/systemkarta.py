@@ -17,10 +17,10 @@ register = template.Library()
 
 ROW_HEIGHT = 28
 BAR_HEIGHT = 20
-WIDTH = 640
-LABEL_WIDTH = 250
-VALUE_WIDTH = 90
-MAX_LABEL = 34
+WIDTH = 720
+LABEL_WIDTH = 290
+VALUE_WIDTH = 130
+MAX_LABEL = 32
 PALETTE = {
     "default": "#0a4f8a",
     "budget": "#6b7680",
@@ -71,7 +71,14 @@ def register_of(match) -> str:
 
 
 def _short(label: str) -> str:
+    """A label that fits left of the bars: a long "Area › Capability" keeps its last part.
+
+    The full label stays in the bar's ``<title>``; the text is cut at the end, never at the
+    start, so the chart's left edge never clips a word.
+    """
     label = str(label)
+    if len(label) > MAX_LABEL and " › " in label:
+        label = label.rsplit(" › ", 1)[1]
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
