@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .data import Landscape, ServiceRow, format_kr
 from .duplicates import cluster_records, load_service_records
@@ -120,6 +122,16 @@ class StandardisationReport:
     weights: StandardisationWeights = DEFAULT_WEIGHTS
 
 
+
+def _count(n: int) -> str:
+    """A count in the active language's form: "48 202" in Swedish, "48,202" in English."""
+    return number_format(n, 0, force_grouping=True)
+
+
+def _signed(points: float) -> str:
+    """Points with their sign and the active language's decimal mark: "+98,9" in Swedish."""
+    return ("+" if points > 0 else "") + number_format(round(points, 1), 1, force_grouping=True)
+
 def _overlap_service(
     service: ServiceRow, landscape: Landscape, gap_counts: Mapping[tuple[str, int], int]
 ) -> OverlapService:
@@ -158,9 +170,9 @@ def _candidate(
         keep_reason = _("%(name)s behålls enligt ert val") % {"name": kept.name}
     else:
         kept = max(services, key=lambda s: (s.users, s.behind_sso, -s.pk))
-        keep_reason = _("%(name)s behålls eftersom den har flest användare (%(users)d)") % {
+        keep_reason = _("%(name)s behålls eftersom den har flest användare (%(users)s)") % {
             "name": kept.name,
-            "users": kept.users,
+            "users": _count(kept.users),
         }
     phase_out = [s for s in services if s.key != kept.key]
     keep_row = _overlap_service(kept, landscape, gap_counts)
@@ -190,22 +202,28 @@ def _candidate(
         ),
         (
             weights.per_service_outside_sso * outside,
-            _("tar bort %(n)d tjänst(er) utanför SSO") % {"n": outside},
+            ngettext("tar bort %(n)s tjänst utanför SSO", "tar bort %(n)s tjänster utanför SSO", outside)
+            % {"n": _count(outside)},
         ),
-        (weights.per_gdpr_gap * gaps, _("tar bort %(n)d öppna dataskyddsbrister") % {"n": gaps}),
+        (
+            weights.per_gdpr_gap * gaps,
+            ngettext("tar bort %(n)s öppen dataskyddsbrist", "tar bort %(n)s öppna dataskyddsbrister", gaps)
+            % {"n": _count(gaps)},
+        ),
         (
             weights.per_1000_users_moving * users / 1000,
-            _("%(n)d användare måste byta system") % {"n": users},
+            ngettext("%(n)s användare måste byta system", "%(n)s användare måste byta system", users)
+            % {"n": _count(users)},
         ),
     ]
     if kind == "duplicate":
         parts.append((weights.duplicate_bonus, _("samma produkt registrerad flera gånger")))
     score = round(sum(points for points, _text in parts), 2)
-    why_parts = [f"{text} ({points:+.1f})" for points, text in parts if points]
+    why_parts = [f"{text} ({_signed(points)})" for points, text in parts if points]
     unknown_cost = [r.name for r in out_rows if r.yearly_cost is None]
-    why = _("%(keep)s. Poäng %(score).1f: %(parts)s.") % {
+    why = _("%(keep)s. Poäng %(score)s: %(parts)s.") % {
         "keep": keep_reason,
-        "score": score,
+        "score": number_format(score, 1, force_grouping=True),
         "parts": "; ".join(why_parts) or _("inga kända vinster"),
     }
     if still_needed:
@@ -219,9 +237,19 @@ def _candidate(
         }
     risk_bits = []
     if outside:
-        risk_bits.append(_("%(n)d inloggning(ar) utanför single sign-on") % {"n": outside})
+        risk_bits.append(
+            ngettext(
+                "%(n)s inloggning utanför single sign-on",
+                "%(n)s inloggningar utanför single sign-on",
+                outside,
+            )
+            % {"n": _count(outside)}
+        )
     if gaps:
-        risk_bits.append(_("%(n)d öppna dataskyddsbrister") % {"n": gaps})
+        risk_bits.append(
+            ngettext("%(n)s öppen dataskyddsbrist", "%(n)s öppna dataskyddsbrister", gaps)
+            % {"n": _count(gaps)}
+        )
     risk = ", ".join(risk_bits) if risk_bits else _("ingen känd risk")
     return StandardisationCandidate(
         rank=0,

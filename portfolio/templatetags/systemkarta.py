@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -34,17 +35,18 @@ PALETTE = {
 
 @register.filter
 def kr(value: Any) -> str:
-    """``1234567.5`` → ``1 234 568 kr`` (no-break spaces, whole kronor)."""
+    """``1234567.5`` → ``1 234 568 kr`` in Swedish (whole kronor, the language's grouping)."""
     if value is None or value == "":
         return "–"
-    return f"{Decimal(value):,.0f}".replace(",", "\u00a0") + "\u00a0kr"
+    return number(value) + "\u00a0kr"
 
 
 @register.filter
 def number(value: Any) -> str:
+    """A whole number through Django's localisation: "48 202" in Swedish, "48,202" in English."""
     if value is None or value == "":
         return "–"
-    return f"{Decimal(value):,.0f}".replace(",", "\u00a0")
+    return number_format(round(Decimal(value)), 0, force_grouping=True)
 
 
 @register.filter
