@@ -86,9 +86,15 @@ def list_url(model_name: str, **query) -> str:
     return f"{url}?{urlencode(query, doseq=True)}" if query else url
 
 
-def finding_url(finding) -> str | None:
-    """Where a GDPR finding is fixed: the activity's edit form at the field, else the target's page."""
+def finding_url(finding, user=None) -> str | None:
+    """Where a GDPR finding is fixed: the activity's edit form at the field, else the target's page.
+
+    With ``user``, the edit form only for a user who may change activities (else its page), so
+    no role is sent to a 403.
+    """
     activity_id = finding.edit_activity_id
+    if activity_id and user is not None and not user.has_perm("gdpr.change_processingactivity"):
+        return target_url("processing_activity", activity_id)
     if activity_id:
         try:
             url = reverse("gdpr:activity_edit", args=[activity_id])
@@ -142,7 +148,7 @@ def _service_findings(request: HttpRequest, obj) -> dict[str, Any]:
                 "basis": f.basis,
                 "target_name": f.activity_name or f.target_name,
                 "explanation": f.explanation,
-                "url": finding_url(f),
+                "url": finding_url(f, request.user),
             }
             for f in findings
         ]
