@@ -30,6 +30,7 @@ from django.views.generic import TemplateView
 from gdpr.gaps import Severity
 from gdpr.models import ProcessingActivityApplication, ProcessingActivityLearningResource, Transfer
 from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT
+from portfolio.choices import SchoolForm
 from portfolio.duplicate_decisions import (
     DecisionError,
     decide_not_same_product,
@@ -99,9 +100,15 @@ def list_url(model_name: str, **query) -> str:
     return f"{url}?{urlencode(query, doseq=True)}" if query else url
 
 
-def finding_url(finding) -> str | None:
-    """Where a GDPR finding is fixed: the activity's edit form at the field, else the target's page."""
+def finding_url(finding, user=None) -> str | None:
+    """Where a GDPR finding is fixed: the activity's edit form at the field, else the target's page.
+
+    With ``user``, the edit form only for a user who may change activities (else its page), so
+    no role is sent to a 403.
+    """
     activity_id = finding.edit_activity_id
+    if activity_id and user is not None and not user.has_perm("gdpr.change_processingactivity"):
+        return target_url("processing_activity", activity_id)
     if activity_id:
         try:
             url = reverse("gdpr:activity_edit", args=[activity_id])
@@ -155,7 +162,7 @@ def _service_findings(request: HttpRequest, obj) -> dict[str, Any]:
                 "basis": f.basis,
                 "target_name": f.activity_name or f.target_name,
                 "explanation": f.explanation,
-                "url": finding_url(f),
+                "url": finding_url(f, request.user),
             }
             for f in findings
         ]
@@ -281,7 +288,7 @@ class DashboardView(AnalysisPage):
                         "value": group.services,
                         "url": list_url("application", capability=group.key),
                     }
-                    for group in coverage.by_capability[:12]
+                    for group in sorted(coverage.by_capability, key=lambda g: (-g.services, g.label))[:12]
                 ],
                 "school_bars": [
                     {
@@ -312,8 +319,8 @@ class DashboardView(AnalysisPage):
         context["completeness_month_bars"] = [
             {
                 "label": point.day.strftime("%Y-%m"),
-                "value": point.score / point.possible if point.possible else 1,
-                "text": f"{round(100 * point.score / point.possible) if point.possible else 100}\u00a0%",
+                "value": point.share or 0,
+                "text": "–" if point.percent is None else f"{point.percent}\u00a0%",
             }
             for point in completeness.over_time
         ]
@@ -785,21 +792,66 @@ class Pm3GapsView(AnalysisPage):
 
 
 class EquityView(AnalysisPage):
+    """The school × capability/subject matrix as a heat map, filterable by school form and area.
+
+    A cell shows how many services a school has for the column (colour only repeats the number);
+    a cell where the school lacks what most same-form peers have is marked. The filters only
+    narrow what is shown; the findings are those of the whole matrix.
+    """
+
     template_name = "dashboard/equity.html"
+    short_head = 24
+
+    @staticmethod
+    def area_of(column) -> str:
+        """A capability's area ("Undervisning › Prov" → "Undervisning"); subjects form one area."""
+        if column.kind != "capability":
+            return _g("Ämnen")
+        return column.name.split(" › ", 1)[0]
+
+    def short_name(self, name: str) -> str:
+        leaf = name.rsplit(" › ", 1)[-1]
+        return leaf if len(leaf) <= self.short_head else leaf[: self.short_head - 1] + "…"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         matrix = Analyses().equity()
+        form_labels = dict(SchoolForm.choices)
+        school_forms = sorted({s.school_form for s in matrix.schools if s.school_form})
+        areas = sorted({self.area_of(c) for c in matrix.columns}, key=str.casefold)
+        chosen_form = self.request.GET.get("skolform", "")
+        chosen_area = self.request.GET.get("omrade", "")
+        schools = [s for s in matrix.schools if not chosen_form or s.school_form == chosen_form]
+        columns = [c for c in matrix.columns if not chosen_area or self.area_of(c) == chosen_area]
         cells = {(c.school_id, c.column_key): c.services for c in matrix.cells}
+        lacking = {(f.school_id, f.column_key) for f in matrix.findings if f.kind == "saknas"}
         rows = [
             {
                 "school": school,
                 "url": target_url("organisation", school.school_id),
-                "cells": [cells.get((school.school_id, column.key), []) for column in matrix.columns],
+                "cells": [
+                    {
+                        "services": cells.get((school.school_id, column.key), []),
+                        "heat": min(len(cells.get((school.school_id, column.key), [])), 3),
+                        "lack": (school.school_id, column.key) in lacking,
+                        "column": column,
+                    }
+                    for column in columns
+                ],
             }
-            for school in matrix.schools
+            for school in schools
         ]
-        context.update({"matrix": matrix, "rows": rows})
+        context.update(
+            {
+                "matrix": matrix,
+                "rows": rows,
+                "columns": [{"column": c, "short": self.short_name(c.name)} for c in columns],
+                "school_forms": [(f, form_labels.get(f, f)) for f in school_forms],
+                "areas": areas,
+                "chosen_form": chosen_form,
+                "chosen_area": chosen_area,
+            }
+        )
         return context
 
 

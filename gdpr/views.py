@@ -195,15 +195,42 @@ class FindingRow:
         return f"gap-{code}-{target_type}-{target_id}-{activity_id}"
 
 
-def finding_rows(findings: list[GapFinding]) -> list[FindingRow]:
-    """Findings with their links, in one extra query at most (the controllers of the records)."""
+#: The permission a finding's fix link needs, per form: a role that may not take the action is
+#: not shown "Åtgärda" (it would lead to a 403); the record itself stays linked.
+FIX_PERMISSIONS = {
+    FORM_ACTIVITY: "gdpr.change_processingactivity",
+    FORM_TRANSFER: "gdpr.add_transfer",
+    FORM_DPIA: "gdpr.add_dpia",
+    FORM_ORGANISATION: "portfolio.change_organisation",
+    FORM_VENDOR: "portfolio.change_vendor",
+    FORM_CONTRACT: "portfolio.view_vendor",  # the vendor page, where the contract is listed
+    FORM_SERVICE: "portfolio.view_application",
+}
+
+
+def may_fix(user, finding: GapFinding) -> bool:
+    """Whether ``user`` may take the action a finding's fix link leads to."""
+    permission = FIX_PERMISSIONS.get(finding.form)
+    return permission is None or user.has_perm(permission)
+
+
+def finding_rows(findings: list[GapFinding], user=None) -> list[FindingRow]:
+    """Findings with their links, in one extra query at most (the controllers of the records).
+
+    With ``user``, a fix link is kept only where the user may take that action.
+    """
     wanted = {f.edit_activity_id for f in findings if f.form == FORM_ORGANISATION and f.edit_activity_id}
     controllers = (
         dict(ProcessingActivity.objects.filter(pk__in=wanted).values_list("pk", "controller_id"))
         if wanted
         else {}
     )
-    return [FindingRow(f, **finding_links(f, controllers)) for f in findings]
+    rows = [FindingRow(f, **finding_links(f, controllers)) for f in findings]
+    if user is not None:
+        for row in rows:
+            if row.fix_url and not may_fix(user, row.finding):
+                row.fix_url = None
+    return rows
 
 
 class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
@@ -257,8 +284,10 @@ class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
         reviewed = obj.last_reviewed_on
         since = [c for c in history if reviewed is None or timezone.localtime(c.date).date() > reviewed]
         return {
-            "findings": [row for row in finding_rows(findings) if not row.acknowledged],
-            "acknowledged_findings": [row for row in finding_rows(findings) if row.acknowledged],
+            "findings": [row for row in finding_rows(findings, self.request.user) if not row.acknowledged],
+            "acknowledged_findings": [
+                row for row in finding_rows(findings, self.request.user) if row.acknowledged
+            ],
             "transfers": list(obj.transfers.order_by("country", "pk")),
             "dpias": list(obj.dpias.order_by("-started_on", "pk")),
             "changes_since_review": since,
@@ -466,7 +495,7 @@ class GapListView(PermissionRequiredMixin, TemplateView):
         findings = find_gaps(activities, include_acknowledged=True, codes=codes)
         if severity:
             findings = [f for f in findings if Severity.rank(f.severity) <= Severity.rank(severity)]
-        rows = finding_rows(findings)
+        rows = finding_rows(findings, self.request.user)
         open_rows = [r for r in rows if not r.acknowledged]
         counts = {s.value: 0 for s in Severity}
         for row in open_rows:
@@ -561,7 +590,7 @@ class FollowupView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         findings = find_gaps(codes=[*DPIA_CODES, *PROCESSOR_CODES])
-        rows = finding_rows(findings)
+        rows = finding_rows(findings, self.request.user)
         context.update(
             {
                 "dpia_findings": [r for r in rows if r.code in DPIA_CODES],

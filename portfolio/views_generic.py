@@ -27,9 +27,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -55,6 +57,32 @@ _STR_JOINS: dict[str, tuple[str, ...]] = {
     "portfolio.capability": ("parent",),
     "portfolio.contract": ("vendor",),
 }
+
+
+#: The add page's title per register: Swedish nouns take "ny" or "nytt" by gender, so each title is
+#: one whole string for the translators, never "Ny" + a noun.
+NEW_TITLES: dict[str, Any] = {
+    "portfolio.application": _("Nytt system"),
+    "portfolio.learningresource": _("Ny lärresurs"),
+    "portfolio.managementobject": _("Nytt förvaltningsobjekt"),
+    "portfolio.managementplan": _("Ny förvaltningsplan"),
+    "portfolio.vendor": _("Ny leverantör"),
+    "portfolio.contract": _("Nytt avtal"),
+    "portfolio.cost": _("Ny kostnad"),
+    "portfolio.organisation": _("Ny organisation"),
+    "portfolio.capability": _("Ny verksamhetsförmåga"),
+    "portfolio.person": _("Ny person"),
+    "portfolio.roleassignment": _("Ny rolltilldelning"),
+    "portfolio.dataflow": _("Nytt dataflöde"),
+}
+
+
+def new_title(model: type[models.Model]) -> str:
+    """The add page's title; a register without its own title gets a gender-neutral one."""
+    title = NEW_TITLES.get(model_label(model))
+    if title is not None:
+        return str(title)
+    return str(_("Lägg till: %(kind)s") % {"kind": model._meta.verbose_name})
 
 
 def model_label(model: type[models.Model]) -> str:
@@ -122,17 +150,26 @@ class Column:
 
     def text(self, obj: Any) -> str:
         value = self.get(obj)
-        return display(value)
+        return display(value, grouping=not is_year(self.accessor))
 
 
-def display(value: Any) -> str:
-    """How a value reads on a page (Swedish conventions: ja/nej, spaces as thousands separators)."""
+def is_year(name: str) -> bool:
+    """Fields named ``year`` or ``…_year`` hold years: "2026", never "2 026"."""
+    last = name.rsplit(".", 1)[-1]
+    return last == "year" or last.endswith("_year")
+
+
+def display(value: Any, *, grouping: bool = True) -> str:
+    """How a value reads on a page: ja/nej, numbers in the active language's form ("48 202" in
+    Swedish, "48,202" in English); ``grouping=False`` for years and codes."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return _g("Ja") if value else _g("Nej")
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return f"{value:,.0f}".replace(",", "\u00a0")
+        if not grouping:
+            return str(int(value)) if value == int(value) else str(value)
+        return number_format(round(value), 0, force_grouping=True)
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
@@ -416,7 +453,8 @@ class RegisterDetailView(RegisterMixin, TemplateView):
                 link = detail_url(value) if isinstance(value, models.Model) else None
                 if getattr(field, "item_choices", None) is not None and value:
                     value = field.labels(value)  # a set of codes reads as its labels
-            result.append((capfirst(str(field.verbose_name)), display(value), link))
+            text = display(value, grouping=not is_year(name))
+            result.append((capfirst(str(field.verbose_name)), text, link))
         return result
 
     def get_context_data(self, **kwargs):
@@ -515,8 +553,7 @@ class RegisterEditView(RegisterMixin, TemplateView):
         return {
             "object": obj,
             "form": form,
-            "title": (_g("Ändra %(name)s") % {"name": obj}) if obj else
-            (_g("Ny %(kind)s") % {"kind": self.model._meta.verbose_name}),
+            "title": (_g("Ändra %(name)s") % {"name": obj}) if obj else new_title(self.model),
             "list_url": reverse(self.url_name("list")),
             "list_title": capfirst(self.model._meta.verbose_name_plural),
             "cancel_url": detail_url(obj) if obj else reverse(self.url_name("list")),

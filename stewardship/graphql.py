@@ -81,7 +81,9 @@ class CompletenessMonthType(graphene.ObjectType):
         name = "CompletenessMonth"
 
     day = graphene.Date(required=True, description="Månadens sista dag (i innevarande månad: i dag).")
-    percent = graphene.Int(required=True, description="Hela registrets viktade fullständighet i procent.")
+    percent = graphene.Int(
+        description="Hela registrets viktade fullständighet i procent; null om registret var tomt."
+    )
     records = graphene.Int(required=True, description="Antal poster som fanns då.")
 
 

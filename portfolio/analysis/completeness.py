@@ -210,8 +210,13 @@ class MonthPoint:
     by_kind: dict[str, Aggregate] = field(default_factory=dict)
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.score / self.possible) if self.possible else 100
+    def percent(self) -> int | None:
+        """None when nothing was registered yet: an empty register has no completeness, not 100 %."""
+        return round(100 * self.score / self.possible) if self.possible else None
+
+    @property
+    def share(self) -> float | None:
+        return self.score / self.possible if self.possible else None
 
 
 def score_row(facts: Sequence[Fact], row: Row) -> tuple[int, int, list[str]]:

@@ -12,15 +12,16 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
 ROW_HEIGHT = 28
 BAR_HEIGHT = 20
-WIDTH = 640
-LABEL_WIDTH = 250
-VALUE_WIDTH = 90
-MAX_LABEL = 34
+WIDTH = 720
+LABEL_WIDTH = 290
+VALUE_WIDTH = 130
+MAX_LABEL = 32
 PALETTE = {
     "default": "#0a4f8a",
     "budget": "#6b7680",
@@ -34,17 +35,18 @@ PALETTE = {
 
 @register.filter
 def kr(value: Any) -> str:
-    """``1234567.5`` → ``1 234 568 kr`` (no-break spaces, whole kronor)."""
+    """``1234567.5`` → ``1 234 568 kr`` in Swedish (whole kronor, the language's grouping)."""
     if value is None or value == "":
         return "–"
-    return f"{Decimal(value):,.0f}".replace(",", "\u00a0") + "\u00a0kr"
+    return number(value) + "\u00a0kr"
 
 
 @register.filter
 def number(value: Any) -> str:
+    """A whole number through Django's localisation: "48 202" in Swedish, "48,202" in English."""
     if value is None or value == "":
         return "–"
-    return f"{Decimal(value):,.0f}".replace(",", "\u00a0")
+    return number_format(round(Decimal(value)), 0, force_grouping=True)
 
 
 @register.filter
@@ -71,7 +73,14 @@ def register_of(match) -> str:
 
 
 def _short(label: str) -> str:
+    """A label that fits left of the bars: a long "Area › Capability" keeps its last part.
+
+    The full label stays in the bar's ``<title>``; the text is cut at the end, never at the
+    start, so the chart's left edge never clips a word.
+    """
     label = str(label)
+    if len(label) > MAX_LABEL and " › " in label:
+        label = label.rsplit(" › ", 1)[1]
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
@@ -108,6 +117,9 @@ def bar_chart(
     return {
         "title": title,
         "chart_id": chart_id,
+        # An image may not hold links (WCAG 4.1.2, axe "nested-interactive"): a chart whose bars
+        # are links is a figure, labelled by its title, so each bar stays a reachable link.
+        "role": "figure" if any(row["url"] for row in rows) else "img",
         "rows": rows,
         "width": WIDTH,
         "height": max(ROW_HEIGHT, len(rows) * ROW_HEIGHT),

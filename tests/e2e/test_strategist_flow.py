@@ -17,7 +17,7 @@ def test_strategist_follows_a_standardisation_candidate_to_its_systems(page, e2e
     login(page, e2e_user(Role.STRATEGIST))
 
     assert page.get_by_role("heading", level=1).inner_text() == "Översikt"
-    assert page.locator("svg[role=img]").count() >= 4
+    assert page.locator("svg.bar-chart[aria-labelledby]").count() >= 4
     screenshot(page, "dashboard")
 
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Standardisering").click()
