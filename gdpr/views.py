@@ -203,14 +203,17 @@ FIX_PERMISSIONS = {
     FORM_DPIA: "gdpr.add_dpia",
     FORM_ORGANISATION: "portfolio.change_organisation",
     FORM_VENDOR: "portfolio.change_vendor",
-    FORM_CONTRACT: "portfolio.view_vendor",  # the vendor page, where the contract is listed
+    FORM_CONTRACT: CHANGE,  # the processor-agreement page (also open to portfolio.change_contract)
     FORM_SERVICE: "portfolio.view_application",
+    FORM_SECURITY_REVIEW: "gdpr.add_processorsecurityreview",
 }
 
 
 def may_fix(user, finding: GapFinding) -> bool:
     """Whether ``user`` may take the action a finding's fix link leads to."""
     permission = FIX_PERMISSIONS.get(finding.form)
+    if finding.form == FORM_CONTRACT and user.has_perm("portfolio.change_contract"):
+        return True
     return permission is None or user.has_perm(permission)
 
 
