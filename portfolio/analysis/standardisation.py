@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -344,8 +345,18 @@ def _option_for(options: Iterable[ProductOption], ref: str | None) -> ProductOpt
     return None
 
 
+def _count(n: int) -> str:
+    """A count in the active language's form: "48 202" in Swedish, "48,202" in English."""
+    return number_format(n, 0, force_grouping=True)
+
+
+def _signed(points: float) -> str:
+    """Points with their sign and the active language's decimal mark: "+98,9" in Swedish."""
+    return ("+" if points > 0 else "") + number_format(round(points, 1), 1, force_grouping=True)
+
+
 def _accounts_text(n: int) -> str:
-    return ngettext("%(n)d konto", "%(n)d konton", n) % {"n": n}
+    return ngettext("%(n)s konto", "%(n)s konton", n) % {"n": _count(n)}
 
 
 def recommend_keep(options: list[ProductOption], keep: Iterable[str] = ()) -> tuple[ProductOption, str]:
@@ -443,8 +454,8 @@ def consolidation_outcome(
         ),
         (
             weights.per_1000_accounts_moving * accounts / 1000,
-            ngettext("%(n)d konto måste byta system", "%(n)d konton måste byta system", accounts)
-            % {"n": accounts},
+            ngettext("%(n)s konto måste byta system", "%(n)s konton måste byta system", accounts)
+            % {"n": _count(accounts)},
         ),
     ]
     if kind == KIND_DUPLICATE:
@@ -529,10 +540,10 @@ def consolidation_outcome(
 
 
 def _why(rank: int, keep_reason: str, outcome: ConsolidationOutcome) -> str:
-    why_parts = [f"{text} ({points:+.1f})" for points, text in outcome.parts if points]
-    why = _("%(keep)s. Poäng %(score).1f: %(parts)s.") % {
+    why_parts = [f"{text} ({_signed(points)})" for points, text in outcome.parts if points]
+    why = _("%(keep)s. Poäng %(score)s: %(parts)s.") % {
         "keep": keep_reason,
-        "score": outcome.score,
+        "score": number_format(round(outcome.score, 1), 1, force_grouping=True),
         "parts": "; ".join(why_parts) or _("inga kända vinster"),
     }
     why = " ".join([why, *outcome.notes])

@@ -21,6 +21,7 @@ def test_strategist_decides_a_family_pair_is_not_the_same_product_and_undoes_it(
     assert "Vklass Bokning" in cluster.inner_text()
     screenshot(page, "duplicates-two-tiers")
 
+    cluster.locator("details.decide > summary").click()  # the decision stays folded until asked for
     cluster.get_by_label("Motivering (valfri)").fill("Bokningen är en egen modul med eget avtal")
     cluster.get_by_role("button", name="Inte samma produkt").click()
     page.wait_for_url("**/analys/dubbletter/")

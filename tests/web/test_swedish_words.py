@@ -77,7 +77,8 @@ def test_standardisation_reasons_use_singular_for_one_and_localised_numbers():
     assert "1 öppen dataskyddsbrist" in candidate.risk_removed
     assert "tar bort 1 tjänst utanför SSO" in candidate.why
     assert "(er)" not in candidate.why and "(ar)" not in candidate.risk_removed
-    assert "flest användare (48\u00a0202)" in candidate.why and "11\u00a0277 användare" in candidate.why
+    # Sums over schools are accounts, not people (issue 14), in the Swedish number form.
+    assert "flest konton (48\u00a0202 konton)" in candidate.why and "11\u00a0277 konton" in candidate.why
     assert "(+2,0)" in candidate.why  # signed points with the decimal comma
     score = candidate.why.split("Poäng ", 1)[1].split(":", 1)[0]
     assert "." not in score and "," in score  # Swedish decimal comma: "Poäng 89,8"
