@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+# Where `make demo` serves: `make demo PORT=8001` runs a second instance beside the first.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install demo test lint bench fuzz mutants schema messages clean system-packages
 
@@ -40,7 +43,7 @@ demo: install
 	@$(BIN)/python manage.py db_worker --no-reload --interval 2 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: system-packages install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest

@@ -22,7 +22,7 @@ admin.site.site_header = _("Systemkarta – administration")
 admin.site.site_title = _("Systemkarta")
 admin.site.index_title = _("Register och behörigheter")
 
-#: What each role group is for, in the words of DESIGN.md.
+#: What each role group is for, in the words of docs/architecture.md.
 ROLE_DESCRIPTIONS = {
     Role.STRATEGIST: _(
         "Läser allt; lägger till, ändrar och tar bort i systemportföljen (system, lärresurser, "

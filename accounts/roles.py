@@ -1,6 +1,6 @@
 """The role groups of systemkarta and the Django permissions each one carries.
 
-Permissions follow the people in DESIGN.md: the digital strateg keeps the landscape
+Permissions follow the people in docs/architecture.md: the digital strateg keeps the landscape
 (``portfolio``), the dataskyddssamordnare keeps the GDPR record (``gdpr``), the IT department
 reads everything and feeds the technical inventory, and a läsare only reads.
 """

@@ -22,7 +22,8 @@ class Measurement:
 class QueryCounter:
     """Counts SQL statements as a ``connection.execute_wrapper``.
 
-    ``CaptureQueriesContext`` stops counting at 9,000 statements (STACK.md), which a full walk of
+    ``CaptureQueriesContext`` stops counting at 9,000 statements (docs/architecture.md, traps of the
+    stack), which a full walk of
     the register passes.
     """
 

@@ -1,7 +1,7 @@
 """The root GraphQL schema: it only composes the apps' query and mutation mixins.
 
 To add a part, append its dotted path to ``QUERY_MIXINS`` or ``MUTATION_MIXINS`` (one line).
-Where a field needs both ``portfolio`` and ``gdpr`` (a composition no app may do, DESIGN.md
+Where a field needs both ``portfolio`` and ``gdpr`` (a composition no app may do, docs/architecture.md
 principle 3), its resolver lives in ``ComposedQuery`` below.
 """
 

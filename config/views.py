@@ -1,6 +1,6 @@
 """Pages that compose the portfolio and the GDPR record: the dashboard, the analyses, the merge.
 
-``config`` is the one place allowed to import every app (DESIGN.md, principle 3). Views here
+``config`` is the one place allowed to import every app (docs/architecture.md, principle 3). Views here
 only present what the analyses return: every figure comes from ``portfolio.analysis`` or
 ``gdpr.gaps`` (or, for money, straight from the registered plans and costs), never from an
 analysis re-done in a view.

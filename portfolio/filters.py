@@ -1,5 +1,5 @@
 """The FilterSets of the portfolio: one per model, serving the HTML list, the GraphQL connection
-and the export alike (DESIGN.md, principle 1)."""
+and the export alike (docs/architecture.md, principle 1)."""
 
 import django_filters as filters
 from django.db.models import Q

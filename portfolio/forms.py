@@ -1,5 +1,5 @@
 """The Forms of the portfolio: one per model, validating the web edit, the GraphQL mutation and
-the spreadsheet row alike (DESIGN.md, principle 1)."""
+the spreadsheet row alike (docs/architecture.md, principle 1)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

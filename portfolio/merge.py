@@ -8,7 +8,7 @@ recognises it) and of the kept product's catalogue entry (so the duplicate finde
 duplicate is then deleted; its history keeps the deletion and why.
 
 Rows of other apps (the GDPR record's processing-activity links) are moved by callables the
-caller passes in ``movers``, because ``portfolio`` never imports them (DESIGN.md, principle 3).
+caller passes in ``movers``, because ``portfolio`` never imports them (docs/architecture.md, principle 3).
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ logger = logging.getLogger(__name__)
 def register_fingerprint() -> tuple:
     """What identifies the register's current state: the newest history row of every table.
 
-    Every write goes through history (DESIGN.md, principle 4), so any change moves the newest
+    Every write goes through history (docs/architecture.md, principle 4), so any change moves the newest
     history id and date of its table. One query, an index look-up per table.
     """
     selects = []

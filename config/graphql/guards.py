@@ -1,7 +1,8 @@
 """Guards on what one GraphQL request may ask: depth, aliases, page size and cost.
 
 They run as validation rules next to graphql-core's standard rules (never instead of them:
-setting ``validation_rules`` alone would replace the standard rules, STACK.md), before anything
+setting ``validation_rules`` alone would replace the standard rules, docs/architecture.md, traps of the
+stack), before anything
 executes, so a hostile query is refused in time proportional to its text — never by running it.
 
 Cost is the worst case number of objects the query could produce: every object-valued field counts

@@ -3,7 +3,7 @@
 Rules never query the database themselves. :class:`Context` loads every table the rules read
 in one query each (activities, their links, the services and vendors, transfers, DPIAs,
 processor agreements, acknowledgements), so evaluating the whole register costs the same
-handful of queries as evaluating one record (DESIGN.md, principle 2). Each rule is then a
+handful of queries as evaluating one record (docs/architecture.md, principle 2). Each rule is then a
 small, pure condition over those rows.
 """
 

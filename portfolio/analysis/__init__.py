@@ -1,4 +1,5 @@
-"""Landscape analyses: plain functions over querysets that return dataclasses (DESIGN.md, principle 2).
+"""Landscape analyses: plain functions over querysets that return dataclasses (docs/architecture.md,
+principle 2).
 
 Each analysis loads what it needs in a fixed number of queries and works in memory, so its
 query count does not grow with the register. Views, GraphQL resolvers and management commands

@@ -27,7 +27,7 @@ person in two schools counts twice. Every face labels them "konton".
 
 Yearly cost is the outcome (``Cost`` of kind Utfall) of the latest complete year, else the latest
 budget. GDPR facts come from the caller as ``gdpr_facts`` (or only the open-gap counts as
-``gap_counts``) — ``portfolio`` does not know ``gdpr`` (DESIGN.md, principle 3); the callers
+``gap_counts``) — ``portfolio`` does not know ``gdpr`` (docs/architecture.md, principle 3); the callers
 pass ``gdpr.gaps.gdpr_facts_by_service()``.
 """
 

@@ -4,7 +4,7 @@ Resolvers only call the analysis over what the user may see (``visible_to``) and
 dataclasses; graphene reads their attributes. ``standardisationCandidates`` weighs GDPR facts
 (open and serious gaps, missing processor agreements) when the root ``Query`` offers
 ``gdpr_facts(info)`` — the root schema in ``config`` does, because only it may know both
-``portfolio`` and ``gdpr`` (DESIGN.md, principle 3).
+``portfolio`` and ``gdpr`` (docs/architecture.md, principle 3).
 """
 
 from __future__ import annotations

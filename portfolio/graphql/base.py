@@ -2,7 +2,8 @@
 Relay ids in filters, and the ``ChoiceSetField`` conversion.
 
 Types and connection fields come from graphene-django-query-optimizer (never graphene-django's own
-in the same process: STACK.md), so that a query costs a constant number of SQL queries.
+in the same process: docs/architecture.md, traps of the stack), so that a query costs a constant number
+of SQL queries.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Every mutation × every role group: allowed exactly where the role's job says so (issue 3, Access).
 
-The expected table is written out from the roles in DESIGN.md, not derived from the permissions,
+The expected table is written out from the roles in docs/architecture.md, not derived from the permissions,
 so that a change of the role groups that breaks the contract shows up here.
 """
 

@@ -1,6 +1,7 @@
 """The landscape query costs the same number of SQL queries for 100 and for 2,000 systems.
 
-graphene-django alone makes 1 + 2×N queries for such a query (STACK.md); the optimizer, declared
+graphene-django alone makes 1 + 2×N queries for such a query (docs/architecture.md, traps of the stack);
+the optimizer, declared
 as in portfolio/graphql, makes one per table touched. Counted, not timed.
 """
 

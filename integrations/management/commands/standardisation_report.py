@@ -2,7 +2,7 @@
 
 The command lives in ``integrations`` because it composes both sides, as the web page and the
 GraphQL field do: ``gdpr`` supplies its facts per service (open and serious gaps, a missing
-processor agreement) as a plain mapping and the portfolio analysis weighs them (DESIGN.md,
+processor agreement) as a plain mapping and the portfolio analysis weighs them (docs/architecture.md,
 principle 3). ``--without-gdpr`` ranks on the landscape alone. Usage is counted in accounts (a
 school's users summed over schools), so the columns say ``accounts_moving``; ``folded`` lists the
 registrations of the product kept, which are neither phased out nor moving.
