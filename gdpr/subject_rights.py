@@ -167,8 +167,6 @@ def find_mentions(needles: list[str]) -> list[Mention]:
         queryset = model._default_manager.all()
         columns = [f.attname for f in (*text_fields, *json_fields)]
         rows = queryset.filter(condition) if not json_fields else queryset
-        if not text_fields and not json_fields:
-            continue
         for row in rows.values("pk", *columns).iterator():
             for f in (*text_fields, *json_fields):
                 value = row[f.attname]

@@ -203,17 +203,21 @@ FIX_PERMISSIONS = {
     FORM_DPIA: "gdpr.add_dpia",
     FORM_ORGANISATION: "portfolio.change_organisation",
     FORM_VENDOR: "portfolio.change_vendor",
-    FORM_CONTRACT: CHANGE,  # the processor-agreement page (also open to portfolio.change_contract)
     FORM_SERVICE: "portfolio.view_application",
     FORM_SECURITY_REVIEW: "gdpr.add_processorsecurityreview",
 }
 
 
+def may_record_processor_agreement(user) -> bool:
+    """The dataskyddssamordnare (the GDPR record) or whoever keeps contracts: the PUB-avtal page."""
+    return user.has_perm(CHANGE) or user.has_perm("portfolio.change_contract")
+
+
 def may_fix(user, finding: GapFinding) -> bool:
     """Whether ``user`` may take the action a finding's fix link leads to."""
+    if finding.form == FORM_CONTRACT:
+        return may_record_processor_agreement(user)
     permission = FIX_PERMISSIONS.get(finding.form)
-    if finding.form == FORM_CONTRACT and user.has_perm("portfolio.change_contract"):
-        return True
     return permission is None or user.has_perm(permission)
 
 
@@ -424,8 +428,7 @@ class ProcessorAgreementEditView(RegisterEditView):
     template_name = "gdpr/processor_agreement_form.html"
 
     def has_permission(self) -> bool:
-        user = self.request.user
-        return user.has_perm(CHANGE) or user.has_perm("portfolio.change_contract")
+        return may_record_processor_agreement(self.request.user)
 
     def url_name(self, kind: str) -> str:
         return "portfolio:contract_list" if kind == "list" else f"portfolio:contract_{kind}"
