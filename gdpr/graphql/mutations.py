@@ -12,6 +12,7 @@ from portfolio.graphql.mutations import (
     acting_user,
     find_instance,
     form_mutations,
+    mutation_type,
     not_found,
     permission_error,
     refuse,
@@ -54,19 +55,14 @@ class MarkReviewed(graphene.Mutation):
         return MarkReviewed(processing_activity=activity, errors=[])
 
 
-class RecordMutation(graphene.ObjectType):
-    """Create, update and delete processing activities, transfers and DPIAs; mark an activity reviewed."""
-
-    locals().update(
-        form_mutations(gm.ProcessingActivity, gdpr_forms.ProcessingActivityForm, types.ProcessingActivityType)
-    )
-    locals().update(form_mutations(gm.Transfer, gdpr_forms.TransferForm, types.TransferType))
-    locals().update(form_mutations(gm.Dpia, gdpr_forms.DpiaForm, types.DpiaType))
-    locals().update(
-        form_mutations(
-            gm.ProcessorSecurityReview,
-            gdpr_forms.ProcessorSecurityReviewForm,
-            types.ProcessorSecurityReviewType,
-        )
-    )
-    mark_reviewed = MarkReviewed.Field(description=_("Markera en behandling som granskad i dag."))
+RecordMutation = mutation_type(
+    "RecordMutation",
+    "Create, update and delete processing activities, transfers and DPIAs; mark an activity reviewed.",
+    form_mutations(gm.ProcessingActivity, gdpr_forms.ProcessingActivityForm, types.ProcessingActivityType),
+    form_mutations(gm.Transfer, gdpr_forms.TransferForm, types.TransferType),
+    form_mutations(gm.Dpia, gdpr_forms.DpiaForm, types.DpiaType),
+    form_mutations(
+        gm.ProcessorSecurityReview, gdpr_forms.ProcessorSecurityReviewForm, types.ProcessorSecurityReviewType
+    ),
+    mark_reviewed=MarkReviewed.Field(description=_("Markera en behandling som granskad i dag.")),
+)

@@ -12,7 +12,7 @@ from portfolio import models
 from portfolio.filters_catalogue import CatalogueProductFilterSet
 from portfolio.forms_catalogue import CatalogueProductForm
 from portfolio.graphql.base import RegisterConnectionField, RegisterType
-from portfolio.graphql.mutations import form_mutations
+from portfolio.graphql.mutations import form_mutations, mutation_type
 from portfolio.graphql.types import REGISTER_FIELDS
 
 __all__ = ["CatalogueMutation", "CatalogueProductType", "CatalogueQuery"]
@@ -42,7 +42,8 @@ class CatalogueQuery(graphene.ObjectType):
     )
 
 
-class CatalogueMutation(graphene.ObjectType):
-    """Create, update and delete the municipality's catalogue entries (the strateg)."""
-
-    locals().update(form_mutations(models.CatalogueProduct, CatalogueProductForm, CatalogueProductType))
+CatalogueMutation = mutation_type(
+    "CatalogueMutation",
+    "Create, update and delete the municipality's catalogue entries (the strateg).",
+    form_mutations(models.CatalogueProduct, CatalogueProductForm, CatalogueProductType),
+)

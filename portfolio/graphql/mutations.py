@@ -30,8 +30,8 @@ from portfolio.permissions import permission
 from portfolio.services import StaleEditError, delete_versioned, save_form
 
 __all__ = [
-    "FieldError", "PortfolioMutation", "acting_user", "find_instance", "form_mutations", "not_found",
-    "permission_error", "refuse",
+    "FieldError", "PortfolioMutation", "acting_user", "find_instance", "form_mutations", "mutation_type",
+    "not_found", "permission_error", "refuse",
 ]
 
 #: Recorded as the change reason in history, so a record's history says which road a change took.
@@ -287,20 +287,31 @@ def form_mutations(
     }
 
 
+def mutation_type(name: str, doc: str, *groups: dict[str, graphene.Field], **fields) -> type:
+    """A mutation ``ObjectType`` named ``name`` holding generated ``groups`` of fields and ``fields``.
+
+    Built with ``type()`` because the field names are computed (``createVendor`` …): a class body
+    can only declare names it spells out, and writing into ``locals()`` there is undefined
+    behaviour that happens to work in CPython.
+    """
+    namespace: dict = {"__doc__": doc}
+    for group in groups:
+        namespace.update(group)
+    namespace.update(fields)
+    return type(name, (graphene.ObjectType,), namespace)
+
+
 #
 # The portfolio's mutations
 #
 
 
-class PortfolioMutation(graphene.ObjectType):
-    """Create, update and delete systems, learning resources, vendors, role assignments and costs."""
-
-    locals().update(form_mutations(pm.Application, portfolio_forms.ApplicationForm, types.ApplicationType))
-    locals().update(
-        form_mutations(pm.LearningResource, portfolio_forms.LearningResourceForm, types.LearningResourceType)
-    )
-    locals().update(form_mutations(pm.Vendor, portfolio_forms.VendorForm, types.VendorType))
-    locals().update(
-        form_mutations(pm.RoleAssignment, portfolio_forms.RoleAssignmentForm, types.RoleAssignmentType)
-    )
-    locals().update(form_mutations(pm.Cost, portfolio_forms.CostForm, types.CostType))
+PortfolioMutation = mutation_type(
+    "PortfolioMutation",
+    "Create, update and delete systems, learning resources, vendors, role assignments and costs.",
+    form_mutations(pm.Application, portfolio_forms.ApplicationForm, types.ApplicationType),
+    form_mutations(pm.LearningResource, portfolio_forms.LearningResourceForm, types.LearningResourceType),
+    form_mutations(pm.Vendor, portfolio_forms.VendorForm, types.VendorType),
+    form_mutations(pm.RoleAssignment, portfolio_forms.RoleAssignmentForm, types.RoleAssignmentType),
+    form_mutations(pm.Cost, portfolio_forms.CostForm, types.CostType),
+)
