@@ -40,6 +40,7 @@ from portfolio.duplicate_decisions import (
     parse_service_keys,
     undo_not_same_product,
 )
+from portfolio.formats import kronor, percent
 from portfolio.merge import MergeError, merge_services, move_links
 from portfolio.models import Application, Cost, LearningResource, ManagementPlan, Vendor
 from portfolio.spreadsheets import xlsx_bytes
@@ -294,7 +295,7 @@ class DashboardView(AnalysisPage):
                     {
                         "label": group.label,
                         "value": group.share_users,
-                        "text": f"{round(group.share_users * 100)}\u00a0%",
+                        "text": percent(group.share_users),
                         "url": list_url("application", organisation=group.key, sso="false"),
                         "tone": "ok" if group.share_users >= 0.9 else "default",
                     }
@@ -354,7 +355,7 @@ class DashboardView(AnalysisPage):
                     {
                         "label": f"{year} {label.lower()}",
                         "value": amount or 0,
-                        "text": f"{amount or 0:,.0f}".replace(",", "\u00a0") + "\u00a0kr",
+                        "text": kronor(amount or 0),
                         "url": list_url("cost", year=year, kind=kind),
                         "tone": "budget" if kind == "budget" else "default",
                     }

@@ -27,7 +27,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _g
@@ -35,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from portfolio.formats import whole_number
 from portfolio.history import Snapshot, changes
 from portfolio.permissions import change_permission, may_change, permission
 from portfolio.services import StaleEditError, save_form, version_from_request
@@ -169,7 +169,7 @@ def display(value: Any, *, grouping: bool = True) -> str:
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         if not grouping:
             return str(int(value)) if value == int(value) else str(value)
-        return number_format(round(value), 0, force_grouping=True)
+        return whole_number(value)
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):

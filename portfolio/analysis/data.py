@@ -23,18 +23,13 @@ from django.utils.translation import gettext as _
 from portfolio.choices import CostKind, OrganisationKind
 from portfolio.text import split_lines
 
-__all__ = ["Landscape", "OrganisationRow", "ServiceRow", "format_kr", "service_label"]
+__all__ = ["Landscape", "OrganisationRow", "ServiceRow", "service_label"]
 
 SERVICE_TYPES = ("application", "learning_resource")
 
 
 def service_label(service_type: str) -> str:
     return _("system") if service_type == "application" else _("lärresurs")
-
-
-def format_kr(amount: Decimal | float | int) -> str:
-    """``1234567`` → ``"1 234 567 kr"`` (Swedish thousands separator)."""
-    return f"{int(round(amount)):,}".replace(",", "\u00a0") + "\u00a0kr"
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from portfolio.choices import AuthenticationMethod, Federation, IdentityProvider, OrganisationKind
+from portfolio.formats import percent
 
 from .data import Landscape, ServiceRow, service_label
 
@@ -93,10 +94,6 @@ class SsoCoverage:
     @property
     def share_users(self) -> float:
         return self.users_behind_sso / self.users if self.users else 0.0
-
-
-def _percent(share: float) -> str:
-    return f"{round(share * 100)}\u00a0%"
 
 
 def _group(
@@ -239,8 +236,8 @@ def sso_coverage(
     ) % {
         "behind": result.services_behind_sso,
         "total": result.services,
-        "share": _percent(result.share_services),
-        "user_share": _percent(result.share_users),
+        "share": percent(result.share_services),
+        "user_share": percent(result.share_users),
         "outside": len(result.outside_sso),
         "federation": len(result.federation_without_entity_id),
     }

@@ -40,11 +40,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .data import Landscape, ServiceRow, format_kr
+from portfolio.formats import decimal_number, kronor, whole_number
+
+from .data import Landscape, ServiceRow
 from .duplicates import TIER_SAME_PRODUCT, DuplicateCluster, find_duplicates
 
 __all__ = [
@@ -347,12 +348,12 @@ def _option_for(options: Iterable[ProductOption], ref: str | None) -> ProductOpt
 
 def _count(n: int) -> str:
     """A count in the active language's form: "48 202" in Swedish, "48,202" in English."""
-    return number_format(n, 0, force_grouping=True)
+    return whole_number(n)
 
 
 def _signed(points: float) -> str:
     """Points with their sign and the active language's decimal mark: "+98,9" in Swedish."""
-    return ("+" if points > 0 else "") + number_format(round(points, 1), 1, force_grouping=True)
+    return ("+" if points > 0 else "") + decimal_number(points, 1)
 
 
 def _accounts_text(n: int) -> str:
@@ -440,7 +441,7 @@ def consolidation_outcome(
     parts = [
         (
             weights.saving_per_100k * float(saving) / 100_000,
-            _("sparar %(kr)s per år") % {"kr": format_kr(saving)},
+            _("sparar %(kr)s per år") % {"kr": kronor(saving)},
         ),
         (
             weights.per_service_outside_sso * outside,
@@ -543,7 +544,7 @@ def _why(rank: int, keep_reason: str, outcome: ConsolidationOutcome) -> str:
     why_parts = [f"{text} ({_signed(points)})" for points, text in outcome.parts if points]
     why = _("%(keep)s. Poäng %(score)s: %(parts)s.") % {
         "keep": keep_reason,
-        "score": number_format(round(outcome.score, 1), 1, force_grouping=True),
+        "score": decimal_number(outcome.score, 1),
         "parts": "; ".join(why_parts) or _("inga kända vinster"),
     }
     why = " ".join([why, *outcome.notes])

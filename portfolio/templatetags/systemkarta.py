@@ -8,11 +8,11 @@ works with the keyboard and a screen reader as well as with the eye.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+
+from portfolio import formats
 
 register = template.Library()
 
@@ -38,7 +38,7 @@ def kr(value: Any) -> str:
     """``1234567.5`` → ``1 234 568 kr`` in Swedish (whole kronor, the language's grouping)."""
     if value is None or value == "":
         return "–"
-    return number(value) + "\u00a0kr"
+    return formats.kronor(value)
 
 
 @register.filter
@@ -46,7 +46,7 @@ def number(value: Any) -> str:
     """A whole number through Django's localisation: "48 202" in Swedish, "48,202" in English."""
     if value is None or value == "":
         return "–"
-    return number_format(round(Decimal(value)), 0, force_grouping=True)
+    return formats.whole_number(value)
 
 
 @register.filter
@@ -54,7 +54,7 @@ def percent(value: Any) -> str:
     """A share 0–1 as a whole percentage."""
     if value is None:
         return "–"
-    return f"{round(float(value) * 100):d}\u00a0%"
+    return formats.percent(value)
 
 
 @register.filter
