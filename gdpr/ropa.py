@@ -147,12 +147,6 @@ def _country(value: Any) -> str:
     return str(getattr(value, "code", value) or "")
 
 
-def _contract_in_force(contract: Contract, on: datetime.date) -> bool:
-    return (contract.starts_on is None or contract.starts_on <= on) and (
-        contract.ends_on is None or contract.ends_on >= on
-    )
-
-
 def ropa_rows(
     *,
     controller: Organisation | int | None = None,
@@ -180,7 +174,7 @@ def ropa_rows(
         lr_links[link.processing_activity_id].append(link.learning_resource_id)
     agreements: dict[int, list[Contract]] = defaultdict(list)
     for contract in reader.all(Contract):
-        if contract.dpa_signed_on and contract.dpa_signed_on <= on and _contract_in_force(contract, on):
+        if contract.dpa_signed_on and contract.dpa_signed_on <= on and contract.in_force_on(on):
             agreements[contract.vendor_id].append(contract)
     transfers: dict[int, list[Transfer]] = defaultdict(list)
     for transfer in reader.all(Transfer):

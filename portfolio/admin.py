@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
-from portfolio.geography import EEA_COUNTRIES
+from portfolio.geography import eea_q, third_country_q
 from portfolio.models import (
     SSO_CONDITION,
     Application,
@@ -301,9 +301,9 @@ class ThirdCountryFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "ja":
-            return queryset.exclude(country="").exclude(country__in=EEA_COUNTRIES)
+            return queryset.filter(third_country_q())
         if self.value() == "nej":
-            return queryset.filter(country__in=EEA_COUNTRIES)
+            return queryset.filter(eea_q())
         return queryset
 
 

@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from gdpr.choices import TransferMechanism
-from portfolio.geography import EEA_COUNTRIES
+from portfolio.geography import is_third_country
 from portfolio.models import RegisterModel
 
 __all__ = ["Transfer"]
@@ -55,7 +55,7 @@ class Transfer(RegisterModel):
         return f"{self.recipient} ({self.country.code})"
 
     def clean(self) -> None:
-        if self.country and self.country.code in EEA_COUNTRIES:
+        if self.country and not is_third_country(self.country.code):
             raise ValidationError(
                 {"country": _("Landet ligger inom EU/EES: det är ingen tredjelandsöverföring.")}
             )

@@ -39,6 +39,7 @@ from portfolio.models import (
     RoleAssignment,
 )
 from portfolio.models.contracts import Contract
+from portfolio.periods import valid_on
 
 __all__ = [
     "APPLICATION_FACTS",
@@ -518,9 +519,7 @@ def _role_holders(
         target_id = getattr(assignment, f"{target}_id")
         if assignment.role != role or target_id is None:
             continue
-        if (assignment.starts_on and assignment.starts_on > day) or (
-            assignment.ends_on and assignment.ends_on < day
-        ):
+        if not valid_on(assignment, day):
             continue
         person = snapshot.get(Person, assignment.person_id)
         if person is None or not person.active:
@@ -541,9 +540,7 @@ def _dpa_contract_ids(snapshot: Snapshot, day: datetime.date) -> set[int]:
     return {
         c.pk
         for c in snapshot.all(Contract)
-        if c.dpa_signed_on
-        and (c.starts_on is None or c.starts_on <= day)
-        and (c.ends_on is None or c.ends_on >= day)
+        if c.dpa_signed_on and c.in_force_on(day)
     }
 
 

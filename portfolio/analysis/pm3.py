@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portfolio.choices import ApprovalStatus, CostKind, LifecycleStatus, PlanStatus, RoleChoices, Severity
+from portfolio.periods import valid_on
 
 __all__ = ["Pm3Gap", "Severity", "pm3_gaps"]
 
@@ -58,12 +59,6 @@ class Pm3Gap:
     @property
     def severity_label(self) -> str:
         return str(Severity(self.severity).label)
-
-
-def _current(row: dict, today: datetime.date) -> bool:
-    return (row["starts_on"] is None or row["starts_on"] <= today) and (
-        row["ends_on"] is None or row["ends_on"] >= today
-    )
 
 
 def pm3_gaps(
@@ -140,7 +135,7 @@ def pm3_gaps(
     current_roles: dict[tuple[str, int], set[str]] = defaultdict(set)
     for row in roles:
         target = _role_target(row)
-        if _current(row, today) and row["person__active"]:
+        if valid_on(row, today) and row["person__active"]:
             current_roles[target].add(row["role"])
     role_labels = dict(RoleChoices.choices)
 
@@ -302,7 +297,7 @@ def pm3_gaps(
         target_type, target_id = _role_target(row)
         target_name = names[target_type].get(target_id, "")
         role_label = str(role_labels.get(row["role"], row["role"])).lower()
-        if _current(row, today) and not row["person__active"]:
+        if valid_on(row, today) and not row["person__active"]:
             gaps.append(
                 Pm3Gap(
                     code="ROLE_INACTIVE_PERSON",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portfolio.periods import valid_on, valid_on_q
 from portfolio.text import split_lines
 
 from .base import SearchableModel
@@ -19,10 +20,8 @@ __all__ = ["Contract", "ContractApplication", "ContractLearningResource"]
 
 class ContractQuerySet(models.QuerySet):
     def active(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        return self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on)).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-        )
+        """Contracts in force on ``on`` (today by default): :func:`portfolio.periods.valid_on_q`."""
+        return self.filter(valid_on_q(on or timezone.localdate()))
 
     def with_processor_agreement(self):
         return self.filter(dpa_signed_on__isnull=False)
@@ -105,6 +104,10 @@ class Contract(SearchableModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.vendor})"
+
+    def in_force_on(self, on: datetime.date) -> bool:
+        """Whether the contract is in force on ``on``: the same rule as ``Contract.objects.active(on)``."""
+        return valid_on(self, on)
 
     @property
     def subprocessor_list(self) -> list[str]:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portfolio.choices import RoleChoices
+from portfolio.periods import valid_on_q
 
 from .base import RegisterModel, SearchableModel, exactly_one_set
 
@@ -74,10 +75,7 @@ class Person(SearchableModel):
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self, on=None):
         """Assignments valid on ``on`` (today by default)."""
-        on = on or timezone.localdate()
-        return self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on)).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-        )
+        return self.filter(valid_on_q(on or timezone.localdate()))
 
 
 class RoleAssignment(RegisterModel):

@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 from stdnum.se import orgnr
 
-from portfolio.geography import EEA_COUNTRIES
+from portfolio.geography import is_third_country, third_country_q
 
 from .base import SearchableModel
 
@@ -18,7 +18,7 @@ __all__ = ["Vendor"]
 class VendorQuerySet(models.QuerySet):
     def third_country(self):
         """Vendors established outside the EU/EEA: using them as processors implies a transfer."""
-        return self.exclude(country="").exclude(country__in=EEA_COUNTRIES)
+        return self.filter(third_country_q())
 
 
 class Vendor(SearchableModel):
@@ -70,7 +70,7 @@ class Vendor(SearchableModel):
 
     @property
     def is_third_country(self) -> bool:
-        return bool(self.country) and self.country.code not in EEA_COUNTRIES
+        return is_third_country(self.country.code if self.country else "")
 
     def clean(self) -> None:
         if self.organisation_number:
