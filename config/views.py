@@ -29,7 +29,9 @@ from django.views.generic import TemplateView
 
 from gdpr.gaps import Severity
 from gdpr.models import ProcessingActivityApplication, ProcessingActivityLearningResource, Transfer
-from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT
+from portfolio.analysis import DuplicateCluster, Pm3Gap, ServiceOutsideSso, StandardisationCandidate
+from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT, TIER_TITLES
+from portfolio.analysis.shapes import export_rows
 from portfolio.choices import SchoolForm
 from portfolio.duplicate_decisions import (
     DecisionError,
@@ -235,10 +237,6 @@ class AnalysisPage(PermissionRequiredMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
 
-def _join(values) -> str:
-    return "; ".join(str(v) for v in values)
-
-
 class DashboardView(AnalysisPage):
     """The landscape at a glance; every figure links to the list behind it.
 
@@ -396,11 +394,11 @@ def _severity_bars(counts: Counter, kind: str, url: str | None) -> list[dict]:
 
 #: The finder's two tiers, in the order the page shows them, with their headings.
 DUPLICATE_TIERS = (
-    (TIER_SAME_PRODUCT, _("Samma produkt"), _(
+    (TIER_SAME_PRODUCT, TIER_TITLES[TIER_SAME_PRODUCT], _(
         "Registreringar där bevisen är starka: samma entity ID, samma produkt i katalogen, samma "
         "leverantör och produkt eller nästan samma namn. Slå ihop dem."
     )),
-    (TIER_FAMILY, _("Samma produktfamilj — granska"), _(
+    (TIER_FAMILY, TIER_TITLES[TIER_FAMILY], _(
         "Registreringar som hör till samma produkt eller produktfamilj men kan vara olika delar, "
         "utgåvor eller kommunens egna instanser (ett tillägg i namnet, en egen underdomän, en familj "
         "i katalogen). Granska: slå ihop, eller besluta att de inte är samma produkt."
@@ -475,21 +473,12 @@ class DuplicatesView(AnalysisPage):
         return context
 
     def export_rows(self, context):
-        titles = {key: str(title) for key, title, _intro in DUPLICATE_TIERS}
-        return [
-            {
-                _g("Kluster"): number,
-                _g("Nivå"): titles.get(row["tier"], row["tier"]),
-                _g("Registrering"): member.name,
-                _g("Typ"): member.service_type,
-                _g("Leverantör"): member.vendor,
-                _g("Roll"): member.role,
-                _g("Säkerhet"): round(row["cluster"].score),
-                _g("Skäl"): _join(row["cluster"].reasons),
-            }
-            for number, row in enumerate(context["rows"], start=1)
-            for member in (item["member"] for item in row["members"])
-        ]
+        """One row per member, numbered by cluster; the columns are the cluster's shape."""
+        heading = str(_("Kluster"))
+        rows = []
+        for number, row in enumerate(context["rows"], start=1):
+            rows += export_rows(DuplicateCluster, [row["cluster"]], before=lambda _c, n=number: {heading: n})
+        return rows
 
 
 class NotSameProductView(View):
@@ -617,29 +606,11 @@ class StandardisationView(AnalysisPage):
         )
 
     def export_rows(self, context):
-        return [
-            {
-                _g("Rang"): c.rank,
-                _g("Gäller"): c.subject,
-                _g("Behåll"): c.keep.name,
-                _g("Föreslås"): item["recommended_name"],
-                _g("Räknas in i den som behålls"): _join(s.name for s in c.folded),
-                _g("Fasa ut"): _join(s.name for s in c.phase_out),
-                _g("Besparing per år (kr)"): float(c.yearly_saving),
-                _g("Skolor som byter"): len(c.schools_moving),
-                _g("Konton som byter"): c.accounts_moving,
-                _g("Tjänster utanför SSO som försvinner"): c.services_outside_sso_removed,
-                **(
-                    {_g("Dataskyddsbrister som försvinner"): c.gdpr_gaps_removed}
-                    if context["sees_gdpr"]
-                    else {}
-                ),
-                _g("Den som behålls för med sig"): _join(c.keep_risks),
-                _g("Motivering"): c.why,
-            }
-            for item in context["candidates"]
-            for c in (item["candidate"],)
-        ]
+        return export_rows(
+            StandardisationCandidate,
+            (item["candidate"] for item in context["candidates"]),
+            exclude=() if context["sees_gdpr"] else ("gdpr_gaps_removed",),
+        )
 
     def choices(self) -> dict[str, str]:
         """``{candidate key: service ref}`` from the query string."""
@@ -724,18 +695,7 @@ class SsoCoverageView(AnalysisPage):
     export_name = "Utanför SSO"
 
     def export_rows(self, context):
-        return [
-            {
-                _g("Tjänst"): s.name,
-                _g("Typ"): s.service_type,
-                _g("Leverantör"): s.vendor,
-                _g("Användare"): s.users,
-                _g("Organisationer"): s.organisations,
-                _g("Förklaring"): s.explanation,
-                _g("Åtgärd"): s.fix,
-            }
-            for s, _url in context["outside"]
-        ]
+        return export_rows(ServiceOutsideSso, (s for s, _url in context["outside"]))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -765,17 +725,7 @@ class Pm3GapsView(AnalysisPage):
     export_name = "PM3-brister"
 
     def export_rows(self, context):
-        return [
-            {
-                _g("Allvarlighet"): g.severity_label,
-                _g("Brist"): g.title,
-                _g("Gäller"): g.target_name,
-                _g("Saknas"): g.missing,
-                _g("Förklaring"): g.explanation,
-                _g("Åtgärd"): g.fix,
-            }
-            for g, _url in context["gaps"]
-        ]
+        return export_rows(Pm3Gap, (g for g, _url in context["gaps"]))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -50,6 +50,7 @@ from .names import (
     region_tag,
     registrable_domain,
 )
+from .shapes import EXPAND, attr, derived, shape
 
 __all__ = [
     "TIER_FAMILY",
@@ -130,37 +131,82 @@ def pair_fingerprint(first: ServiceRecord, second: ServiceRecord) -> str:
     return hashlib.sha256(f"{a.fingerprint()}\x1d{b.fingerprint()}".encode()).hexdigest()
 
 
+SERVICE_TYPE = "Tjänstetyp: application (system) eller learning_resource (lärresurs)."
+
+#: The tiers' names as the pages and exports write them.
+TIER_TITLES = {
+    TIER_SAME_PRODUCT: gettext_lazy("Samma produkt"),
+    TIER_FAMILY: gettext_lazy("Samma produktfamilj — granska"),
+}
+
+
+def tier_title(tier: str) -> str:
+    """"same_product" → "Samma produkt" in the active language; an unknown tier as it is."""
+    return str(TIER_TITLES.get(tier, tier))
+
+
+@shape(export_first=("name",))
 @dataclass
 class ClusterMember:
     """One registration in a duplicate cluster."""
 
-    service_type: str
-    service_id: int
-    name: str
-    vendor: str
-    is_test_environment: bool
-    role: str  # "produkt" or "testmiljö"
+    service_type: str = attr(gettext_lazy("Typ"), SERVICE_TYPE)
+    service_id: int = attr(help="Tjänstens primärnyckel.")
+    name: str = attr(gettext_lazy("Registrering"), "Tjänstens namn som det är registrerat.")
+    vendor: str = attr(gettext_lazy("Leverantör"), "Leverantörens namn, tomt om okänd.")
+    is_test_environment: bool = attr(
+        help="Sant om registreringen är en testmiljö (”TESTMILJÖ för …”, ”-test”, test-värd)."
+    )
+    role: str = attr(gettext_lazy("Roll"), "”produkt” eller ”testmiljö”.")  # "produkt" or "testmiljö"
 
 
+def _member_lines(members: list[ClusterMember]) -> list[str]:
+    return [f"{m.name} ({m.role}, {m.service_type} {m.service_id})" for m in members]
+
+
+@shape(
+    export_first=("tier", "members", "score", "reasons"),
+    command_first=("tier", "score", "product_count", "test_environment_count", "members", "reasons"),
+)
 @dataclass
 class DuplicateCluster:
-    """Registrations that are one product, why we think so, and what to do about it."""
+    """Registrations that are one product, why we think so, and what to do about it.
 
-    members: list[ClusterMember]
-    score: float
-    reasons: list[str]
-    product_count: int
-    test_environment_count: int
-    explanation: str
-    fix: str
-    normalised_name: str = ""
-    tier: str = TIER_SAME_PRODUCT
-    pairs: list[tuple[tuple[str, int], tuple[str, int], float, str]] = field(default_factory=list, repr=False)
+    Its export has one row per member (the members' columns in the cluster's row).
+    """
 
-    @property
+    tier: str = attr(
+        gettext_lazy("Nivå"),
+        "SAME_PRODUCT (samma produkt) eller FAMILY (samma produktfamilj — granska).",
+        export=tier_title,
+        default=TIER_SAME_PRODUCT,
+        kw_only=True,
+    )
+    members: list[ClusterMember] = attr(help="Klustrets medlemmar.", export=EXPAND, command=_member_lines)
+    score: float = attr(
+        gettext_lazy("Säkerhet"),
+        "0–100: den svagaste länken som håller ihop klustret (100 = säker).",
+        export=round,
+    )
+    reasons: list[str] = attr(
+        gettext_lazy("Skäl"),
+        "Skälen på svenska, med bevisen, t.ex. ”samma entity ID”, ”båda är Flip, tidigare Flipgrid”, "
+        "”namnen 93 % lika”.",
+    )
+    product_count: int = attr(help="Antal produktionsregistreringar.", column="products")
+    test_environment_count: int = attr(help="Antal testmiljöer i klustret.", column="test_environments")
+
+    @derived(bool, help="Sant om produkten är registrerad mer än en gång.", command=False)
     def is_duplicate(self) -> bool:
         """More than one production registration: a real duplicate, not only a test environment."""
         return self.product_count > 1
+
+    normalised_name: str = attr(
+        help="Namnet efter normalisering (för matchning).", command=False, default="", kw_only=True
+    )
+    explanation: str = attr(help="Vad som hittats, i ord.")
+    fix: str = attr(help="Vad man bör göra.")
+    pairs: list[tuple[tuple[str, int], tuple[str, int], float, str]] = field(default_factory=list, repr=False)
 
     @property
     def member_keys(self) -> set[tuple[str, int]]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from portfolio.choices import SchoolForm
 
 from .data import Landscape, OrganisationRow
+from .shapes import attr
 
 __all__ = ["EquityCell", "EquityColumn", "EquityFinding", "EquityMatrix", "EquitySchool", "equity_matrix"]
 
@@ -36,46 +37,46 @@ LACK_THRESHOLD = 0.5
 
 @dataclass
 class EquitySchool:
-    school_id: int
-    name: str
-    school_form: str
+    school_id: int = attr(help="Skolenhetens primärnyckel.")
+    name: str = attr(help="Skolenhetens namn.")
+    school_form: str = attr(help="Skolformens kod.")
 
 
 @dataclass
 class EquityColumn:
-    key: str  # "capability:<pk>" or "subject:<name>"
-    kind: str  # "capability" or "subject"
-    name: str
-    schools_with: int
+    key: str = attr(help="”capability:<id>” eller ”subject:<ämne>”.")  # "capability:<pk>" or "subject:<name>"
+    kind: str = attr(help="”capability” eller ”subject”.")
+    name: str = attr(help="Förmågans eller ämnets namn.")
+    schools_with: int = attr(help="Antal skolenheter som har den.")
 
 
 @dataclass
 class EquityCell:
-    school_id: int
-    column_key: str
-    services: list[str]
+    school_id: int = attr(help="Skolenhetens primärnyckel.")
+    column_key: str = attr(help="Kolumnens nyckel.")
+    services: list[str] = attr(help="Tjänsternas namn.")
 
 
 @dataclass
 class EquityFinding:
-    school_id: int
-    school: str
-    school_form: str
-    column_key: str
-    column: str
-    kind: str  # "saknas" or "annat system"
-    peers_with: int
-    peers: int
-    explanation: str
-    fix: str
+    school_id: int = attr(help="Skolenhetens primärnyckel.", command=False)
+    school: str = attr(help="Skolenhetens namn.")
+    school_form: str = attr(help="Skolformens kod.")
+    column_key: str = attr(help="Kolumnens nyckel.", command=False)
+    column: str = attr(help="Förmågan eller ämnet.")
+    kind: str = attr(help="”saknas” eller ”annat system”.")
+    peers_with: int = attr(help="Jämförbara skolor som har det (eller det vanliga systemet).")
+    peers: int = attr(help="Antal jämförbara skolor (samma skolform).")
+    explanation: str = attr(help="Skillnaden i ord.")
+    fix: str = attr(help="Vad man bör göra.")
 
 
 @dataclass
 class EquityMatrix:
-    schools: list[EquitySchool] = field(default_factory=list)
-    columns: list[EquityColumn] = field(default_factory=list)
-    cells: list[EquityCell] = field(default_factory=list)
-    findings: list[EquityFinding] = field(default_factory=list)
+    schools: list[EquitySchool] = attr(help="Raderna.", default_factory=list)
+    columns: list[EquityColumn] = attr(help="Kolumnerna.", default_factory=list)
+    cells: list[EquityCell] = attr(help="Ifyllda celler.", default_factory=list)
+    findings: list[EquityFinding] = attr(help="Skillnaderna.", default_factory=list)
 
 
 def equity_matrix(

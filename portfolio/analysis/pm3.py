@@ -30,9 +30,12 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portfolio.choices import ApprovalStatus, CostKind, LifecycleStatus, PlanStatus, RoleChoices, Severity
 from portfolio.periods import valid_on
+
+from .shapes import attr, derived, shape
 
 __all__ = ["Pm3Gap", "Severity", "pm3_gaps"]
 
@@ -41,24 +44,32 @@ __all__ = ["Pm3Gap", "Severity", "pm3_gaps"]
 IN_USE = (LifecycleStatus.IN_USE, LifecycleStatus.PHASING_OUT)
 
 
+@shape(export_first=("severity_label",), command_first=("severity",))
 @dataclass
 class Pm3Gap:
     """One hole in PM3 förvaltning."""
 
-    code: str
-    title: str
-    severity: str
-    target_type: str  # management_object, application, learning_resource, role_assignment, contract
-    target_id: int
-    target_name: str
-    missing: str
-    explanation: str
-    fix: str
-    field: str = ""
+    code: str = attr(help="Regelns stabila kod, t.ex. MO_NO_OWNER.", export=False)
+    title: str = attr(gettext_lazy("Brist"), "Regelns rubrik.")
+    severity: str = attr(help="Allvarlighetsgrad: critical, high, medium eller low.")
 
-    @property
+    @derived(str, gettext_lazy("Allvarlighet"), "Allvarlighetsgraden på svenska.", command=False)
     def severity_label(self) -> str:
         return str(Severity(self.severity).label)
+
+    target_type: str = attr(
+        help=(
+            "Vad bristen gäller: management_object, application, learning_resource, role_assignment "
+            "eller contract."
+        ),
+        export=False,
+    )
+    target_id: int = attr(help="Objektets primärnyckel.", export=False)
+    target_name: str = attr(gettext_lazy("Gäller"), "Objektets namn.")
+    missing: str = attr(gettext_lazy("Saknas"), "Vad som saknas.")
+    explanation: str = attr(gettext_lazy("Förklaring"), "Bristen i ord.")
+    fix: str = attr(gettext_lazy("Åtgärd"), "Vad man bör göra.")
+    field: str = attr(help="Fältet eller relationen som åtgärdar bristen.", default="", export=False)
 
 
 def pm3_gaps(

@@ -11,89 +11,100 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portfolio.choices import AuthenticationMethod, Federation, IdentityProvider, OrganisationKind
 from portfolio.formats import percent
 
 from .data import Landscape, ServiceRow, service_label
+from .shapes import attr, derived, shape
 
 __all__ = ["CoverageGroup", "FederationFinding", "ServiceOutsideSso", "SsoCoverage", "sso_coverage"]
+
+
+SERVICE_TYPE = "Tjänstetyp: application (system) eller learning_resource (lärresurs)."
 
 
 @dataclass
 class CoverageGroup:
     """Coverage within one group: an authentication method, identity provider, capability, school …"""
 
-    key: str
-    label: str
-    services: int
-    services_behind_sso: int
-    users: int
-    users_behind_sso: int
+    key: str = attr(help="Gruppens kod eller primärnyckel.")
+    label: str = attr(help="Gruppens namn.")
+    services: int = attr(help="Antal tjänster i gruppen.")
+    services_behind_sso: int = attr(help="Varav bakom single sign-on.")
+    users: int = attr(help="Antal användare i gruppen.")
+    users_behind_sso: int = attr(help="Varav i tjänster bakom single sign-on.")
 
-    @property
+    @derived(float, help="Andel tjänster bakom SSO, 0–1.")
     def share_services(self) -> float:
         return self.services_behind_sso / self.services if self.services else 0.0
 
-    @property
+    @derived(float, help="Andel användare bakom SSO, 0–1.")
     def share_users(self) -> float:
         return self.users_behind_sso / self.users if self.users else 0.0
 
 
+@shape(export_first=("name",))
 @dataclass
 class ServiceOutsideSso:
     """A service people log in to outside single sign-on, with what to do about it."""
 
-    service_type: str
-    service_id: int
-    name: str
-    vendor: str
-    authentication: str
-    identity_provider: str
-    users: int
-    organisations: int
-    explanation: str
-    fix: str
+    service_type: str = attr(gettext_lazy("Typ"), SERVICE_TYPE)
+    service_id: int = attr(help="Tjänstens primärnyckel.", export=False)
+    name: str = attr(gettext_lazy("Tjänst"), "Tjänstens namn.")
+    vendor: str = attr(gettext_lazy("Leverantör"), "Leverantörens namn.")
+    authentication: str = attr(help="Inloggningsmetodens kod.", export=False)
+    identity_provider: str = attr(help="Identitetsleverantörens kod.", export=False)
+    users: int = attr(gettext_lazy("Användare"), "Antal användare.")
+    organisations: int = attr(gettext_lazy("Organisationer"), "Antal organisationer som använder tjänsten.")
+    explanation: str = attr(gettext_lazy("Förklaring"), "Varför tjänsten ligger utanför, i ord.")
+    fix: str = attr(gettext_lazy("Åtgärd"), "Vad man bör göra.")
 
 
 @dataclass
 class FederationFinding:
     """A service that says it is in a federation but carries no SAML entity ID to prove it."""
 
-    service_type: str
-    service_id: int
-    name: str
-    federation: str
-    explanation: str
-    fix: str
+    service_type: str = attr(help=SERVICE_TYPE)
+    service_id: int = attr(help="Tjänstens primärnyckel.")
+    name: str = attr(help="Tjänstens namn.")
+    federation: str = attr(help="Federationens kod.")
+    explanation: str = attr(help="Vad som saknas, i ord.")
+    fix: str = attr(help="Vad man bör göra.")
 
 
 @dataclass
 class SsoCoverage:
-    services: int
-    services_behind_sso: int
-    users: int
-    users_behind_sso: int
-    by_authentication_method: list[CoverageGroup] = field(default_factory=list)
-    by_identity_provider: list[CoverageGroup] = field(default_factory=list)
-    by_federation: list[CoverageGroup] = field(default_factory=list)
-    by_capability: list[CoverageGroup] = field(default_factory=list)
-    by_school: list[CoverageGroup] = field(default_factory=list)
-    outside_sso: list[ServiceOutsideSso] = field(default_factory=list)
-    federation_without_entity_id: list[FederationFinding] = field(default_factory=list)
-    summary: str = ""
+    services: int = attr(help="Tjänster i drift.")
+    services_behind_sso: int = attr(help="Varav bakom single sign-on.")
+    users: int = attr(help="Användare totalt.")
+    users_behind_sso: int = attr(help="Varav i tjänster bakom single sign-on.")
 
-    @property
+    @derived(float, help="Andel tjänster bakom SSO, 0–1.")
     def share_services(self) -> float:
         return self.services_behind_sso / self.services if self.services else 0.0
 
-    @property
+    @derived(float, help="Andel användare bakom SSO, 0–1.")
     def share_users(self) -> float:
         return self.users_behind_sso / self.users if self.users else 0.0
+
+    by_authentication_method: list[CoverageGroup] = attr(help="Per inloggningsmetod.", default_factory=list)
+    by_identity_provider: list[CoverageGroup] = attr(help="Per identitetsleverantör.", default_factory=list)
+    by_federation: list[CoverageGroup] = attr(help="Per federation.", default_factory=list)
+    by_capability: list[CoverageGroup] = attr(help="Per verksamhetsförmåga.", default_factory=list)
+    by_school: list[CoverageGroup] = attr(help="Per skolenhet.", default_factory=list)
+    outside_sso: list[ServiceOutsideSso] = attr(
+        help="Tjänster utanför SSO, flest användare först.", default_factory=list
+    )
+    federation_without_entity_id: list[FederationFinding] = attr(
+        help="Federationsanslutning utan entity ID.", default_factory=list
+    )
+    summary: str = attr(help="Sammanfattning i ord.", default="")
 
 
 def _group(

@@ -41,12 +41,13 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from portfolio.formats import decimal_number, kronor, whole_number
 
 from .data import Landscape, ServiceRow
 from .duplicates import TIER_SAME_PRODUCT, DuplicateCluster, find_duplicates
+from .shapes import attr, derived, shape
 
 __all__ = [
     "CapabilityOverlap",
@@ -72,6 +73,16 @@ KIND_CAPABILITY = "capability"
 KIND_DUPLICATE = "duplicate"
 #: One product family (tier ``family``, to review): separate products, so keep one, phase out the rest.
 KIND_FAMILY = "family"
+#: The kinds as the command's table writes them.
+KIND_LABELS = {KIND_CAPABILITY: "förmåga", KIND_DUPLICATE: "dubblett", KIND_FAMILY: "produktfamilj"}
+
+SERVICE_TYPE = "Tjänstetyp: application (system) eller learning_resource (lärresurs)."
+ACCOUNTS = "Konton: användare summerade över organisationerna, så en person i två skolor räknas två gånger."
+ACCOUNTS_NOT_PEOPLE = "Summan är konton, inte personer: använd %s."
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
 
 
 def service_ref(service_type: str, service_id: int) -> str:
@@ -97,14 +108,30 @@ class StandardisationWeights:
       everyone who moves to it.
     """
 
-    saving_per_100k: float = 1.0
-    per_service_outside_sso: float = 2.0
-    per_gdpr_gap: float = 1.0
-    per_1000_accounts_moving: float = -0.5
-    duplicate_bonus: float = 3.0
-    keep_outside_sso: float = -2.0
-    keep_without_processor_agreement: float = -3.0
-    per_serious_gap_kept: float = -1.0
+    saving_per_100k: float = attr(help="Poäng per 100 000 kr i årlig besparing.", default=1.0)
+    per_service_outside_sso: float = attr(help="Poäng per avvecklad tjänst utanför SSO.", default=2.0)
+    per_gdpr_gap: float = attr(help="Poäng per öppen dataskyddsbrist som försvinner.", default=1.0)
+    per_1000_accounts_moving: float = attr(help="Poäng per 1 000 konton som måste byta.", default=-0.5)
+
+    @derived(
+        float,
+        help="Poäng per 1 000 konton som måste byta.",
+        deprecation=ACCOUNTS_NOT_PEOPLE % "per1000AccountsMoving",
+    )
+    def per_1000_users_moving(self) -> float:
+        """The old name of ``per_1000_accounts_moving``, kept for existing API clients."""
+        return self.per_1000_accounts_moving
+
+    duplicate_bonus: float = attr(help="Poäng när tjänsterna är samma produkt.", default=3.0)
+    keep_outside_sso: float = attr(
+        help="Poäng när den som behålls ligger utanför SSO (negativ).", default=-2.0
+    )
+    keep_without_processor_agreement: float = attr(
+        help="Poäng när den som behålls saknar personuppgiftsbiträdesavtal (negativ).", default=-3.0
+    )
+    per_serious_gap_kept: float = attr(
+        help="Poäng per allvarlig dataskyddsbrist hos den som behålls (negativ).", default=-1.0
+    )
 
 
 DEFAULT_WEIGHTS = StandardisationWeights()
@@ -114,30 +141,41 @@ DEFAULT_WEIGHTS = StandardisationWeights()
 class OverlapService:
     """One registration within an overlap: who uses it, how much, what it costs, what risk it carries."""
 
-    service_type: str
-    service_id: int
-    name: str
-    vendor: str
-    organisations: list[str]
+    service_type: str = attr(help=SERVICE_TYPE)
+    service_id: int = attr(help="Tjänstens primärnyckel.")
+
+    @derived(str, help="Tjänstens referens i keep: application:ID eller learning_resource:ID.")
+    def ref(self) -> str:
+        return service_ref(self.service_type, self.service_id)
+
+    name: str = attr(help="Tjänstens namn.")
+    vendor: str = attr(help="Leverantörens namn.")
+    organisations: list[str] = attr(help="Organisationer som använder tjänsten.")
     #: Accounts: users summed over the organisations using it (a person in two schools counts twice).
-    accounts: int
-    yearly_cost: Decimal | None
-    cost_source: str
-    behind_sso: bool
-    open_gdpr_gaps: int
+    accounts: int = attr(help=ACCOUNTS)
+
+    @derived(int, help=ACCOUNTS, deprecation=ACCOUNTS_NOT_PEOPLE % "accounts")
+    def users(self) -> int:
+        """The old name of ``accounts``, kept for existing API clients."""
+        return self.accounts
+
+    yearly_cost: Decimal | None = attr(help="Årskostnad i kronor; saknas om ingen kostnad är registrerad.")
+    cost_source: str = attr(help="Varifrån kostnaden kommer, t.ex. ”utfall 2025”.")
+    behind_sso: bool = attr(help="Sant om tjänsten ligger bakom single sign-on.")
+    open_gdpr_gaps: int = attr(help="Öppna dataskyddsbrister som rör tjänsten.")
     #: High or critical GDPR gaps, the missing processor agreement not counted (it has its own flag).
-    serious_gdpr_gaps: int = 0
-    without_processor_agreement: bool = False
+    serious_gdpr_gaps: int = attr(
+        help="Varav allvarliga (hög eller kritisk), utöver ett saknat personuppgiftsbiträdesavtal.", default=0
+    )
+    without_processor_agreement: bool = attr(
+        help="Sant om leverantören behandlar personuppgifter utan biträdesavtal.", default=False
+    )
     organisation_ids: tuple[int, ...] = field(default=(), repr=False)  # parallel to ``organisations``
     capability_ids: frozenset[int] = field(default=frozenset(), repr=False)
 
     @property
     def key(self) -> tuple[str, int]:
         return (self.service_type, self.service_id)
-
-    @property
-    def ref(self) -> str:
-        return service_ref(self.service_type, self.service_id)
 
 
 @dataclass
@@ -149,11 +187,13 @@ class ProductOption:
     bring along (outside SSO, no processor agreement, serious GDPR gaps).
     """
 
-    key: str
-    name: str
-    registrations: list[OverlapService]
-    accounts: int
-    risks: list[str]
+    key: str = attr(help="Alternativets referens (dess första registrering) i keep.")
+    name: str = attr(help="Produktens namn.")
+    registrations: list[OverlapService] = attr(help="Produktens registreringar, mest använd först.")
+    accounts: int = attr(help=ACCOUNTS)
+    risks: list[str] = attr(
+        help="Vad produkten för med sig om den behålls: utanför SSO, utan biträdesavtal, allvarliga brister."
+    )
     outside_sso: bool
     without_processor_agreement: bool
     serious_gdpr_gaps: int
@@ -169,11 +209,13 @@ class ProductOption:
 class CapabilityOverlap:
     """A capability served by more than one product in use."""
 
-    capability_id: int
-    capability: str
-    services: list[OverlapService]
-    explanation: str
-    product_count: int = 0
+    capability_id: int = attr(help="Förmågans primärnyckel.")
+    capability: str = attr(help="Förmågans namn (område › förmåga).")
+    services: list[OverlapService] = attr(help="Registreringarna, produkt för produkt.")
+    product_count: int = attr(
+        help="Antal produkter; registreringar av samma produkt räknas som en.", default=0, kw_only=True
+    )
+    explanation: str = attr(help="Överlappningen i ord.")
 
 
 @dataclass
@@ -194,37 +236,96 @@ class ConsolidationOutcome:
     risk_removed: str
 
 
-@dataclass
+@shape(
+    export_first=(
+        "rank", "subject", "keep", "recommended_name", "folded", "phase_out", "yearly_saving",
+        "schools_moving", "accounts_moving", "services_outside_sso_removed", "gdpr_gaps_removed",
+        "keep_risks", "why",
+    ),
+    command_first=(
+        "rank", "score", "kind", "subject", "keep", "folded", "phase_out", "yearly_saving",
+        "accounts_moving", "schools_moving", "keep_risks", "risk_removed", "why",
+    ),
+)
+@dataclass(kw_only=True)
 class StandardisationCandidate:
     """One consolidation, ranked: what to keep, what to fold in and phase out, what it gains and costs."""
 
-    rank: int
-    kind: str  # KIND_CAPABILITY, KIND_DUPLICATE or KIND_FAMILY
-    subject: str
-    capability_id: int | None
-    keep: OverlapService
-    phase_out: list[OverlapService]
-    yearly_saving: Decimal
-    schools_moving: list[str]
-    accounts_moving: int
-    services_outside_sso_removed: int
-    gdpr_gaps_removed: int
-    score: float
-    why: str
-    risk_removed: str
+    rank: int = attr(gettext_lazy("Rang"), "Plats i rangordningen, 1 = lönar sig mest.")
     #: Stable name of this consolidation in a keep choice: ``capability-12``, ``duplicate-application-3``.
-    key: str = ""
+    key: str = attr(help="Konsolideringens namn, t.ex. capability-12.", command=False, default="")
+    kind: str = attr(  # KIND_CAPABILITY, KIND_DUPLICATE or KIND_FAMILY
+        help=(
+            "”capability” (överlapp), ”duplicate” (samma produkt registrerad flera gånger) eller "
+            "”family” (produktfamilj att granska)."
+        ),
+        command=kind_label,
+    )
+    subject: str = attr(gettext_lazy("Gäller"), "Förmågan eller dubbletten det gäller.")
+    capability_id: int | None = attr(help="Förmågans primärnyckel, för överlapp.", command=False)
     #: The products (or, for one product's registrations, the registrations) to choose from.
-    options: list[ProductOption] = field(default_factory=list)
+    options: list[ProductOption] = attr(
+        help="Produkterna att välja bland.", command=False, default_factory=list
+    )
     #: The option the analysis recommends (its key), whatever is kept now.
-    recommended: str = ""
+    recommended: str = attr(
+        help="Nyckeln till alternativet som analysen föreslår.", command=False, default=""
+    )
+
+    @derived(str, gettext_lazy("Föreslås"), command=False)
+    def recommended_name(self) -> str:
+        """The name of the option the analysis recommends ("" before options are known)."""
+        return next((o.name for o in self.options if o.key == self.recommended), "")
+
+    keep: OverlapService = attr(gettext_lazy("Behåll"), "Tjänsten som behålls.")
+    keep_reason: str = attr(help="Varför den behålls.", command=False, default="")
+    #: What the product kept brings along (outside SSO, no processor agreement, serious gaps).
+    keep_risks: list[str] = attr(
+        gettext_lazy("Den som behålls för med sig"),
+        "Vad den som behålls för med sig: utanför SSO, utan biträdesavtal, allvarliga brister.",
+        default_factory=list,
+    )
+    #: Registrations of the product kept, folded into it: neither phased out nor moving.
+    folded: list[OverlapService] = attr(
+        gettext_lazy("Räknas in i den som behålls"),
+        "Andra registreringar av produkten som behålls: räknas in i den, avvecklas inte och byter inte.",
+        default_factory=list,
+    )
+    phase_out: list[OverlapService] = attr(gettext_lazy("Fasa ut"), "Tjänster som avvecklas.")
+    yearly_saving: Decimal = attr(
+        gettext_lazy("Besparing per år (kr)"), "Uppskattad besparing per år i kronor."
+    )
+    schools_moving: list[str] = attr(
+        gettext_lazy("Skolor som byter"), "Skolor och enheter som måste byta tjänst.", export=len
+    )
+    accounts_moving: int = attr(
+        gettext_lazy("Konton som byter"), "Konton som måste byta tjänst (summerade över skolorna)."
+    )
+
+    @derived(
+        int,
+        help="Konton som måste byta tjänst (summerade över skolorna).",
+        deprecation=ACCOUNTS_NOT_PEOPLE % "accountsMoving",
+    )
+    def users_moving(self) -> int:
+        """The old name of ``accounts_moving``, kept for existing API clients."""
+        return self.accounts_moving
+
+    services_outside_sso_removed: int = attr(
+        gettext_lazy("Tjänster utanför SSO som försvinner"),
+        "Tjänster utanför SSO som försvinner.",
+        command=False,
+    )
+    gdpr_gaps_removed: int = attr(
+        gettext_lazy("Dataskyddsbrister som försvinner"),
+        "Öppna dataskyddsbrister som försvinner.",
+        command=False,
+    )
+    score: float = attr(help="Poäng enligt vikterna; högst först.")
+    why: str = attr(gettext_lazy("Motivering"), "Varför kandidaten hamnar på sin plats.")
+    risk_removed: str = attr(help="Risken som tas bort, i ord.")
     #: The option kept in this candidate's figures (the recommended one unless chosen otherwise).
     chosen: str = ""
-    #: Registrations of the product kept, folded into it: neither phased out nor moving.
-    folded: list[OverlapService] = field(default_factory=list)
-    #: What the product kept brings along (outside SSO, no processor agreement, serious gaps).
-    keep_risks: list[str] = field(default_factory=list)
-    keep_reason: str = ""
 
     @property
     def keep_option(self) -> ProductOption | None:
@@ -233,10 +334,10 @@ class StandardisationCandidate:
 
 @dataclass
 class StandardisationReport:
-    overlaps: list[CapabilityOverlap] = field(default_factory=list)
-    candidates: list[StandardisationCandidate] = field(default_factory=list)
-    cost_year: int = 0
-    weights: StandardisationWeights = DEFAULT_WEIGHTS
+    overlaps: list[CapabilityOverlap] = attr(help="Förmågor med mer än en produkt.", default_factory=list)
+    candidates: list[StandardisationCandidate] = attr(help="Kandidaterna, bäst först.", default_factory=list)
+    cost_year: int = attr(help="Året vars utfall används som årskostnad.", default=0)
+    weights: StandardisationWeights = attr(help="Vikterna som användes.", default=DEFAULT_WEIGHTS)
 
     def choose(self, choices: Mapping[str, str]) -> StandardisationReport:
         """This report with the strateg's keep per candidate: ``{candidate key: service ref}``.

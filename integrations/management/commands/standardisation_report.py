@@ -11,26 +11,9 @@ registrations of the product kept, which are neither phased out nor moving.
 from django.core.management.base import BaseCommand, CommandError
 
 from gdpr.gaps import gdpr_facts_by_service
-from portfolio.analysis import standardisation_report
+from portfolio.analysis import StandardisationCandidate, standardisation_report
 from portfolio.analysis.output import add_format_argument, render
-
-KIND_LABELS = {"capability": "förmåga", "duplicate": "dubblett", "family": "produktfamilj"}
-
-COLUMNS = [
-    "rank",
-    "score",
-    "kind",
-    "subject",
-    "keep",
-    "folded",
-    "phase_out",
-    "yearly_saving",
-    "accounts_moving",
-    "schools_moving",
-    "keep_risks",
-    "risk_removed",
-    "why",
-]
+from portfolio.analysis.shapes import command_columns, command_rows
 
 TABLE_COLUMNS = ["rank", "score", "subject", "keep", "phase_out", "yearly_saving", "accounts_moving"]
 
@@ -64,29 +47,11 @@ class Command(BaseCommand):
             keep.append((kind, int(pk)))
         gdpr_facts = None if options["without_gdpr"] else gdpr_facts_by_service()
         report = standardisation_report(keep=keep, gdpr_facts=gdpr_facts)
-        rows = [
-            {
-                "rank": c.rank,
-                "score": c.score,
-                "kind": KIND_LABELS.get(c.kind, c.kind),
-                "subject": c.subject,
-                "keep": c.keep.name,
-                "folded": [s.name for s in c.folded],
-                "phase_out": [s.name for s in c.phase_out],
-                "yearly_saving": c.yearly_saving,
-                "accounts_moving": c.accounts_moving,
-                "schools_moving": c.schools_moving,
-                "keep_risks": c.keep_risks,
-                "risk_removed": c.risk_removed,
-                "why": c.why,
-            }
-            for c in report.candidates
-        ]
         render(
             self.stdout,
             options["format"],
-            rows,
-            COLUMNS,
+            command_rows(StandardisationCandidate, report.candidates),
+            command_columns(StandardisationCandidate),
             full=report,
             summary=f"{len(report.candidates)} kandidater, {len(report.overlaps)} överlappande förmågor",
             table_columns=TABLE_COLUMNS,

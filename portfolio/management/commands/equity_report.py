@@ -2,10 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
-from portfolio.analysis import equity_matrix
+from portfolio.analysis import EquityFinding, equity_matrix
 from portfolio.analysis.output import add_format_argument, render
-
-COLUMNS = ["school", "school_form", "column", "kind", "peers_with", "peers", "explanation", "fix"]
+from portfolio.analysis.shapes import command_columns, command_rows
 
 
 class Command(BaseCommand):
@@ -18,12 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         matrix = equity_matrix()
-        rows = [{c: getattr(f, c) for c in COLUMNS} for f in matrix.findings]
         render(
             self.stdout,
             options["format"],
-            rows,
-            COLUMNS,
+            command_rows(EquityFinding, matrix.findings),
+            command_columns(EquityFinding),
             full=matrix,
             summary=f"{len(matrix.findings)} skillnader mellan {len(matrix.schools)} skolenheter",
             table_columns=["school", "kind", "column", "peers_with", "peers"],

@@ -2,11 +2,11 @@
 
 from django.core.management.base import BaseCommand
 
-from portfolio.analysis import find_duplicates
+from portfolio.analysis import DuplicateCluster, find_duplicates
 from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT
 from portfolio.analysis.output import add_format_argument, render
+from portfolio.analysis.shapes import command_columns, command_rows
 
-COLUMNS = ["tier", "score", "products", "test_environments", "members", "reasons", "explanation", "fix"]
 TIERS = (TIER_SAME_PRODUCT, TIER_FAMILY)
 
 
@@ -34,24 +34,11 @@ class Command(BaseCommand):
         clusters = find_duplicates(
             include_test_environments=not options["only_duplicates"], tier=options["tier"]
         )
-        rows = [
-            {
-                "tier": c.tier,
-                "score": c.score,
-                "products": c.product_count,
-                "test_environments": c.test_environment_count,
-                "members": [f"{m.name} ({m.role}, {m.service_type} {m.service_id})" for m in c.members],
-                "reasons": c.reasons,
-                "explanation": c.explanation,
-                "fix": c.fix,
-            }
-            for c in clusters
-        ]
         render(
             self.stdout,
             options["format"],
-            rows,
-            COLUMNS,
+            command_rows(DuplicateCluster, clusters),
+            command_columns(DuplicateCluster),
             full=clusters,
             summary=f"{len(clusters)} kluster",
             table_columns=["tier", "score", "members", "reasons"],

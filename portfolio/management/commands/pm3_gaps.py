@@ -2,21 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
-from portfolio.analysis import Severity, pm3_gaps
+from portfolio.analysis import Pm3Gap, Severity, pm3_gaps
 from portfolio.analysis.output import add_format_argument, render
-
-COLUMNS = [
-    "severity",
-    "code",
-    "title",
-    "target_type",
-    "target_id",
-    "target_name",
-    "missing",
-    "explanation",
-    "fix",
-    "field",
-]
+from portfolio.analysis.shapes import command_columns, command_rows
 
 
 class Command(BaseCommand):
@@ -32,12 +20,11 @@ class Command(BaseCommand):
         gaps = pm3_gaps()
         if options["severity"]:
             gaps = [g for g in gaps if g.severity == options["severity"]]
-        rows = [{c: getattr(g, c) for c in COLUMNS} for g in gaps]
         render(
             self.stdout,
             options["format"],
-            rows,
-            COLUMNS,
+            command_rows(Pm3Gap, gaps),
+            command_columns(Pm3Gap),
             full=gaps,
             summary=f"{len(gaps)} brister",
             table_columns=["severity", "code", "target_name", "missing"],
