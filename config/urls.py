@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from config import views as config_views
+from insights.views import analysis as insights_views
 from stewardship import public as stewardship_public
 
 urlpatterns = [
@@ -18,7 +18,7 @@ urlpatterns = [
     path("granskning/", include("stewardship.urls")),
     path("offentlig/", stewardship_public.public_page, name="public"),
     path("graphql/", include("config.graphql.urls")),
-    path("", config_views.DashboardView.as_view(), name="dashboard"),
-    path("analys/", include((config_views.analysis_urlpatterns, "analysis"))),
+    path("", insights_views.DashboardView.as_view(), name="dashboard"),
+    path("analys/", include((insights_views.analysis_urlpatterns, "analysis"))),
     path("", include("portfolio.urls")),
 ]

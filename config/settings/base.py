@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "integrations",
     "stewardship",
     "analysis_cache",
+    "insights",
 ]
 
 MIDDLEWARE = [

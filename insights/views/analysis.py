@@ -245,7 +245,7 @@ class DashboardView(AnalysisPage):
     (``stewardship.analyses``). The other analysis pages, where people act on findings, are exact.
     """
 
-    template_name = "dashboard/dashboard.html"
+    template_name = "insights/dashboard.html"
     years = 3
 
     def get(self, request, *args, **kwargs):
@@ -413,7 +413,7 @@ def _tier_of(cluster) -> str:
 class DuplicatesView(AnalysisPage):
     """Both tiers of the duplicate finder, the merge, and "not the same product" with its undo."""
 
-    template_name = "dashboard/duplicates.html"
+    template_name = "insights/duplicates.html"
     export_name = "Dubbletter"
 
     def get_context_data(self, **kwargs):
@@ -580,14 +580,14 @@ class StandardisationView(AnalysisPage):
     (``StandardisationReport.choose``) from the report already computed: no query per choice.
     """
 
-    template_name = "dashboard/standardisation.html"
+    template_name = "insights/standardisation.html"
     export_name = "Standardisering"
     #: Prefix of the GET parameters that choose the service to keep, per candidate.
     choice_prefix = "behall_"
     #: ``?utfall=<candidate key>`` answers with that candidate's outcome alone: what the page's
     #: script swaps in when a choice changes (the whole page is megabytes at scale 30).
     outcome_parameter = "utfall"
-    outcome_template_name = "dashboard/standardisation_outcome.html"
+    outcome_template_name = "insights/standardisation_outcome.html"
     only: str | None = None
 
     def get(self, request, *args, **kwargs):
@@ -691,7 +691,7 @@ def _services_url(capability_id: int | None, services) -> str:
 
 
 class SsoCoverageView(AnalysisPage):
-    template_name = "dashboard/sso_coverage.html"
+    template_name = "insights/sso_coverage.html"
     export_name = "Utanför SSO"
 
     def export_rows(self, context):
@@ -721,7 +721,7 @@ class SsoCoverageView(AnalysisPage):
 
 
 class Pm3GapsView(AnalysisPage):
-    template_name = "dashboard/pm3_gaps.html"
+    template_name = "insights/pm3_gaps.html"
     export_name = "PM3-brister"
 
     def export_rows(self, context):
@@ -750,7 +750,7 @@ class EquityView(AnalysisPage):
     narrow what is shown; the findings are those of the whole matrix.
     """
 
-    template_name = "dashboard/equity.html"
+    template_name = "insights/equity.html"
     short_head = 24
 
     @staticmethod

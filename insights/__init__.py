@@ -1,0 +1,1 @@
+"""The pages that compose the landscape and the GDPR record: the dashboard and the analyses."""
