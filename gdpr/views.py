@@ -67,7 +67,7 @@ from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
 from gdpr.services import mark_reviewed
 from gdpr.subject_rights import erase_person, subject_report
 from portfolio.history import changes
-from portfolio.models import Contract, Organisation, Person
+from portfolio.models import Application, Contract, LearningResource, Organisation, Person, Vendor
 from portfolio.permissions import change_permission
 from portfolio.services import StaleEditError, version_from_request
 from portfolio.spreadsheets import write_csv, xlsx_bytes
@@ -78,6 +78,7 @@ from portfolio.views_generic import (
     RegisterExportView,
     RegisterListView,
     Section,
+    page_url,
 )
 
 VIEW = "gdpr.view_processingactivity"
@@ -135,6 +136,15 @@ class ActivityExportView(RegisterExportView):
     list_view = ActivityListView
 
 
+#: The record a finding is about, per target type: its page is the record's ``get_absolute_url()``.
+FINDING_TARGET_MODELS = {
+    TargetType.PROCESSING_ACTIVITY: ProcessingActivity,
+    TargetType.APPLICATION: Application,
+    TargetType.LEARNING_RESOURCE: LearningResource,
+    TargetType.VENDOR: Vendor,
+}
+
+
 def finding_links(finding: GapFinding, controllers: dict[int, int | None]) -> dict[str, str | None]:
     """Where to fix a finding: the edit form anchored at the field, or the page that holds it.
 
@@ -147,7 +157,7 @@ def finding_links(finding: GapFinding, controllers: dict[int, int | None]) -> di
         fix_url = f"{reverse('gdpr:activity_edit', args=[activity_id])}{anchor}"
     elif finding.form in (FORM_TRANSFER, FORM_DPIA) and activity_id:
         section = "transfers" if finding.form == FORM_TRANSFER else "dpias"
-        fix_url = f"{reverse('gdpr:activity_detail', args=[activity_id])}#{section}"
+        fix_url = f"{page_url(ProcessingActivity, activity_id)}#{section}"
     elif finding.form == FORM_ORGANISATION and activity_id:
         controller_id = controllers.get(activity_id)
         edit = _url("portfolio:organisation_edit", controller_id) if controller_id else None
@@ -159,18 +169,10 @@ def finding_links(finding: GapFinding, controllers: dict[int, int | None]) -> di
         fix_url = f"{reverse('gdpr:processor_agreement_add')}?leverantor={finding.target_id}"
     elif finding.form == FORM_SECURITY_REVIEW and finding.target_type == TargetType.VENDOR:
         fix_url = f"{reverse('gdpr:processorsecurityreview_add')}?leverantor={finding.target_id}"
-    elif finding.form == FORM_SERVICE:
-        model = "application" if finding.target_type == TargetType.APPLICATION else "learningresource"
-        fix_url = _url(f"portfolio:{model}_detail", finding.target_id)
-    target_url = None
-    if finding.target_type == TargetType.PROCESSING_ACTIVITY:
-        target_url = reverse("gdpr:activity_detail", args=[finding.target_id])
-    elif finding.target_type == TargetType.APPLICATION:
-        target_url = _url("portfolio:application_detail", finding.target_id)
-    elif finding.target_type == TargetType.LEARNING_RESOURCE:
-        target_url = _url("portfolio:learningresource_detail", finding.target_id)
-    elif finding.target_type == TargetType.VENDOR:
-        target_url = _url("portfolio:vendor_detail", finding.target_id)
+    target_model = FINDING_TARGET_MODELS.get(finding.target_type)
+    target_url = page_url(target_model, finding.target_id) if target_model else None
+    if finding.form == FORM_SERVICE:
+        fix_url = target_url  # a service's finding is fixed on its own page
     return {"fix_url": fix_url, "target_url": target_url}
 
 
@@ -353,9 +355,7 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("gdpr.view_transfer"):
         raise Http404
     transfer = get_object_or_404(Transfer, pk=pk)
-    return HttpResponseRedirect(
-        reverse("gdpr:activity_detail", args=[transfer.processing_activity_id]) + "#transfers"
-    )
+    return HttpResponseRedirect(f"{page_url(ProcessingActivity, transfer.processing_activity_id)}#transfers")
 
 
 def dpia_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -363,9 +363,7 @@ def dpia_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("gdpr.view_dpia"):
         raise Http404
     dpia = get_object_or_404(Dpia, pk=pk)
-    return HttpResponseRedirect(
-        reverse("gdpr:activity_detail", args=[dpia.processing_activity_id]) + "#dpias"
-    )
+    return HttpResponseRedirect(f"{page_url(ProcessingActivity, dpia.processing_activity_id)}#dpias")
 
 
 #
@@ -701,7 +699,7 @@ class QuestionnaireView(PermissionRequiredMixin, TemplateView):
                 result, activity = classify(answers), None
             if activity is not None:
                 messages.success(request, _g("Behandlingen %(name)s är sparad.") % {"name": activity.name})
-                return HttpResponseRedirect(reverse("gdpr:activity_detail", args=[activity.pk]))
+                return HttpResponseRedirect(activity.get_absolute_url())
         else:
             result = classify(answers)
         return self.render_to_response(

@@ -22,7 +22,7 @@ from portfolio.analysis.names import compact, normalise_name
 from portfolio.filters_catalogue import CatalogueProductFilterSet
 from portfolio.models import CatalogueProduct
 from portfolio.text import fold
-from portfolio.views_generic import Column, RegisterDetailView, RegisterListView
+from portfolio.views_generic import Column, RegisterDetailView, RegisterListView, page_url
 
 __all__ = ["CatalogueProductDetail", "CatalogueProductList", "CatalogueView", "ORIGINS"]
 
@@ -90,7 +90,7 @@ class CatalogueView(PermissionRequiredMixin, TemplateView):
                     entry=entry,
                     origin_label=ORIGINS.get(entry.origin, entry.origin),
                     own_pk=pk,
-                    own_url=reverse("portfolio:catalogueproduct_detail", args=[pk]) if pk else None,
+                    own_url=page_url(CatalogueProduct, pk),
                 )
             )
         user = self.request.user

@@ -49,6 +49,7 @@ __all__ = [
     "RegisterListView",
     "Section",
     "detail_url",
+    "page_url",
     "register_urls",
 ]
 
@@ -93,24 +94,31 @@ def model_label(model: type[models.Model]) -> str:
 perm = permission
 
 
-#: Detail pages whose URL name does not follow ``<app>:<model>_detail``.
-DETAIL_URL_NAMES: dict[str, str] = {"gdpr.processingactivity": "gdpr:activity_detail"}
-
-#: Callables ``(request, obj) -> dict`` adding context to detail pages. The project (``config``)
-#: registers the ones that need other apps (GDPR findings on a system), so that ``portfolio``
-#: itself never imports them.
+#: Callables ``(request, obj) -> dict`` adding context to detail pages. Apps above ``portfolio``
+#: register theirs in ``AppConfig.ready()`` (the GDPR findings on a system: ``insights``), so that
+#: ``portfolio`` itself never imports them.
 DETAIL_CONTEXT_HOOKS: list[Callable[[HttpRequest, models.Model], dict[str, Any]]] = []
 
 
 def detail_url(obj: Any) -> str | None:
-    """The detail page of ``obj`` if it has one (``<app>:<model>_detail``), else ``None``."""
+    """The page of ``obj`` (its ``get_absolute_url()``), or ``None`` if it has none.
+
+    Models without ``get_absolute_url()`` — systems and learning resources until the one service
+    table gives them one — fall back to the URL name ``<app>:<model>_detail``.
+    """
     if not isinstance(obj, models.Model) or obj.pk is None:
         return None
-    name = DETAIL_URL_NAMES.get(model_label(obj), f"{obj._meta.app_label}:{obj._meta.model_name}_detail")
     try:
-        return reverse(name, args=[obj.pk])
+        if hasattr(obj, "get_absolute_url"):
+            return obj.get_absolute_url()
+        return reverse(f"{obj._meta.app_label}:{obj._meta.model_name}_detail", args=[obj.pk])
     except NoReverseMatch:
         return None
+
+
+def page_url(model: type[models.Model], pk: int | None) -> str | None:
+    """The page of the ``model`` row ``pk`` without reading it: for results that carry ids only."""
+    return None if pk is None else detail_url(model(pk=pk))
 
 
 def resolve(obj: Any, accessor: str) -> Any:

@@ -4,6 +4,7 @@ their records, and the log of the e-mails that keep it moving."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -98,6 +99,9 @@ class ReviewRound(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("stewardship:round_detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

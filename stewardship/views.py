@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -13,23 +12,11 @@ from django.views.decorators.http import require_POST
 
 from portfolio.services import StaleEditError, version_from_request
 from portfolio.spreadsheets import xlsx_bytes
+from portfolio.views_generic import detail_url
 from stewardship import services
 from stewardship.forms import RoundForm
 from stewardship.models import ItemStatus, ReviewItem, ReviewRound
 from stewardship.progress import result_frames, round_items, round_progress
-
-_DETAIL_URL_NAMES = {"processing_activity": "gdpr:activity_detail"}
-
-
-def _detail_url(item: ReviewItem) -> str | None:
-    target = item.target
-    if not isinstance(target, models.Model):
-        return None
-    name = _DETAIL_URL_NAMES.get(item.kind, f"{target._meta.app_label}:{target._meta.model_name}_detail")
-    try:
-        return reverse(name, args=[target.pk])
-    except NoReverseMatch:
-        return None
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -86,7 +73,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(ReviewRound.objects.select_related("started_by"), pk=pk)
     items = round_items(round_)
     for item in items:
-        item.detail_url = _detail_url(item)
+        item.detail_url = detail_url(item.target)
     context = {
         "round": round_,
         "items": items,
@@ -130,7 +117,7 @@ def my_items(request: HttpRequest) -> HttpResponse:
         .order_by("round", "status", "pk")
     )
     for item in items:
-        item.detail_url = _detail_url(item)
+        item.detail_url = detail_url(item.target)
         item.answerable = services.can_review_kind(request.user, item.kind)
     rounds: dict[int, dict] = {}
     for item in items:

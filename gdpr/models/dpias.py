@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -75,6 +76,9 @@ class Dpia(RegisterModel):
 
     def __str__(self) -> str:
         return _("Konsekvensbedömning: %(activity)s") % {"activity": self.processing_activity}
+
+    def get_absolute_url(self) -> str:
+        return reverse("gdpr:dpia_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.status == DpiaStatus.COMPLETED:

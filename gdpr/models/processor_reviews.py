@@ -1,6 +1,7 @@
 """Reviews of a processor's security: the controller's check that its guarantees suffice."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -41,3 +42,6 @@ class ProcessorSecurityReview(RegisterModel):
 
     def __str__(self) -> str:
         return _("%(vendor)s granskad %(date)s") % {"vendor": self.vendor, "date": self.reviewed_on}
+
+    def get_absolute_url(self) -> str:
+        return reverse("gdpr:processorsecurityreview_detail", args=[self.pk])

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -53,6 +54,9 @@ class Transfer(RegisterModel):
 
     def __str__(self) -> str:
         return f"{self.recipient} ({self.country.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("gdpr:transfer_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.country and not is_third_country(self.country.code):

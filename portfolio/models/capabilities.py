@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -49,6 +50,9 @@ class Capability(SearchableModel):
         if self.parent_id:
             return f"{self.parent.name} › {self.name}"
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:capability_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.parent_id:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -86,6 +87,9 @@ class CatalogueProduct(SearchableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:catalogueproduct_detail", args=[self.pk])
 
     def search_parts(self) -> list[str]:
         return [self.name, self.former_names, self.aliases, self.vendor_name, self.family]

@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -104,6 +105,9 @@ class Contract(SearchableModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.vendor})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:contract_detail", args=[self.pk])
 
     def in_force_on(self, on: datetime.date) -> bool:
         """Whether the contract is in force on ``on``: the same rule as ``Contract.objects.active(on)``."""

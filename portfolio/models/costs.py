@@ -1,8 +1,11 @@
 """What the landscape costs, per year, as budget or outcome."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,6 +27,19 @@ class CostQuerySet(models.QuerySet):
 
     def for_year(self, year: int):
         return self.filter(year=year)
+
+    def totals_by_year_and_kind(self, first: int, last: int) -> dict[tuple[int, str], Decimal]:
+        """``{(year, kind): sum of amounts}`` for the years ``first``..``last``: one grouped query.
+
+        A (year, kind) without costs is absent, not zero, so the caller says how to show it.
+        """
+        rows = (
+            self.filter(year__gte=first, year__lte=last)
+            .values("year", "kind")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        return {(row["year"], row["kind"]): row["total"] for row in rows}
 
 
 class Cost(RegisterModel):
@@ -96,6 +112,9 @@ class Cost(RegisterModel):
 
     def __str__(self) -> str:
         return f"{self.target} {self.year}: {self.amount} kr ({self.get_kind_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:cost_detail", args=[self.pk])
 
     @property
     def target(self):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -37,6 +38,9 @@ class ManagementObject(SearchableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:managementobject_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.owner_organisation_id and self.owner_organisation.kind not in (
@@ -115,6 +119,9 @@ class ManagementPlan(RegisterModel):
 
     def __str__(self) -> str:
         return f"{self.management_object} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:managementplan_detail", args=[self.pk])
 
     @property
     def budget_total(self) -> Decimal:

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -58,6 +59,9 @@ class Person(SearchableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:person_detail", args=[self.pk])
 
     def search_parts(self) -> list[str]:
         return [self.name, self.email, self.title]
@@ -146,6 +150,9 @@ class RoleAssignment(RegisterModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.person} ({self.target})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:roleassignment_detail", args=[self.pk])
 
     @property
     def target(self):
