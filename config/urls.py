@@ -1,11 +1,11 @@
-"""The project's URLs: each app mounts its own; the admin and authentication sit here."""
+"""The project's URLs: each app mounts its own (the dashboard and analyses: ``insights``); the admin
+and authentication sit here."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from insights.views import analysis as insights_views
 from stewardship import public as stewardship_public
 
 urlpatterns = [
@@ -18,7 +18,6 @@ urlpatterns = [
     path("granskning/", include("stewardship.urls")),
     path("offentlig/", stewardship_public.public_page, name="public"),
     path("graphql/", include("config.graphql.urls")),
-    path("", insights_views.DashboardView.as_view(), name="dashboard"),
-    path("analys/", include((insights_views.analysis_urlpatterns, "analysis"))),
+    path("", include("insights.urls")),
     path("", include("portfolio.urls")),
 ]

@@ -4,11 +4,14 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from gdpr.models import ProcessingActivity
+from gdpr.models import ProcessingActivity, ProcessingActivityApplication, ProcessingActivityLearningResource
+from portfolio.merge import move_links
+from portfolio.models import Application, LearningResource
 from portfolio.services import claim_version, stamp_history
 
-__all__ = ["mark_reviewed"]
+__all__ = ["mark_reviewed", "move_processing_activity_links"]
 
 
 def mark_reviewed(
@@ -26,3 +29,25 @@ def mark_reviewed(
         stamp_history(activity, user, "Granskad")
         activity.save()
     return activity
+
+
+def move_processing_activity_links(
+    kept: Application | LearningResource,
+    duplicate: Application | LearningResource,
+    *,
+    user=None,
+    reason: str = "",
+) -> tuple[int, int]:
+    """The GDPR part of a merge: the duplicate's processing activities now run in the kept service.
+
+    A ``mover`` for ``portfolio.merge.merge_services``, which cannot import ``gdpr`` (dependencies
+    point down, docs/architecture.md): whoever merges passes it in. Returns (moved, dropped).
+    """
+    if isinstance(kept, Application):
+        through, owner = ProcessingActivityApplication, "application"
+    else:
+        through, owner = ProcessingActivityLearningResource, "learning_resource"
+    return move_links(through, owner, "processing_activity", kept, duplicate, user=user, reason=reason)
+
+
+move_processing_activity_links.label = _("behandlingar")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from insights.views.analysis import move_processing_activity_links
+from gdpr.services import move_processing_activity_links
 from portfolio.merge import MergeError, merge_services
 from portfolio.models import Application, ApplicationUsage
 from tests.factories import (

@@ -1,0 +1,87 @@
+"""What the insights app adds to the register's detail pages (``DETAIL_CONTEXT_HOOKS``).
+
+``portfolio``'s detail pages cannot import ``gdpr`` (dependencies point down,
+docs/architecture.md), so the GDPR part of a system's or a vendor's page is supplied from here
+and registered once, in ``InsightsConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from gdpr.models import Transfer
+from insights.links import finding_url
+from portfolio.models import Application, LearningResource, Vendor
+from portfolio.views_generic import DETAIL_CONTEXT_HOOKS, Column, Section
+from stewardship.analyses import Analyses
+
+__all__ = ["register_detail_hooks", "service_findings", "vendor_transfers"]
+
+
+def service_findings(request: HttpRequest, obj) -> dict[str, Any]:
+    """The open GDPR findings that concern a system or a learning resource."""
+    service_type = {Application: "application", LearningResource: "learning_resource"}.get(type(obj))
+    if service_type is None or not request.user.has_perm("gdpr.view_processingactivity"):
+        return {}
+    key = (service_type, obj.pk)
+    findings = [
+        f
+        for f in Analyses().gaps()
+        if key in f.services or (f.target_type == service_type and f.target_id == obj.pk)
+    ]
+    return {
+        "findings": [
+            {
+                "severity": f.severity,
+                "severity_label": f.severity_label,
+                "title": f.title,
+                "basis": f.basis,
+                "target_name": f.activity_name or f.target_name,
+                "explanation": f.explanation,
+                "url": finding_url(f, request.user),
+            }
+            for f in findings
+        ]
+    }
+
+
+def vendor_transfers(request: HttpRequest, obj) -> dict[str, Any]:
+    """Third-country transfers in the processing activities that use a vendor's services."""
+    if not isinstance(obj, Vendor) or not request.user.has_perm("gdpr.view_transfer"):
+        return {}
+    transfers = (
+        Transfer.objects.filter(
+            Q(processing_activity__applications__vendor=obj)
+            | Q(processing_activity__learning_resources__vendor=obj)
+        )
+        .select_related("processing_activity")
+        .distinct()
+        .order_by("processing_activity__name", "pk")
+    )
+    return {
+        "extra_sections": [
+            Section(
+                _("Tredjelandsöverföringar i behandlingar som använder leverantörens tjänster"),
+                transfers,
+                [
+                    Column("processing_activity", _("Behandling")),
+                    Column("recipient", _("Mottagare")),
+                    Column("country", _("Land"), value=lambda t: t.country.name),
+                    Column("mechanism", _("Överföringsmekanism")),
+                    Column("tia_done", _("TIA gjord")),
+                ],
+                _("Inga tredjelandsöverföringar registrerade."),
+            )
+        ]
+    }
+
+
+def register_detail_hooks() -> None:
+    """Add this app's hooks to the detail pages, once however often it is called."""
+    for hook in (service_findings, vendor_transfers):
+        if hook not in DETAIL_CONTEXT_HOOKS:
+            DETAIL_CONTEXT_HOOKS.append(hook)
