@@ -350,6 +350,7 @@ class DpiaEditView(ActivityPartEditView):
     form_class = DpiaForm
 
 
+# A function view: only a redirect to the page that shows the record.
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A transfer is shown on its processing activity's page."""
     if not request.user.has_perm("gdpr.view_transfer"):
@@ -358,6 +359,7 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(f"{page_url(ProcessingActivity, transfer.processing_activity_id)}#transfers")
 
 
+# A function view: only a redirect to the page that shows the record.
 def dpia_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An impact assessment is shown on its processing activity's page."""
     if not request.user.has_perm("gdpr.view_dpia"):
@@ -528,6 +530,7 @@ class AcknowledgeForm(forms.Form):
     )
 
 
+# A function view: one POST action that redirects.
 @require_POST
 @permission_required("gdpr.add_gapacknowledgement", raise_exception=True)
 def acknowledge_gap(request: HttpRequest) -> HttpResponse:
@@ -556,6 +559,7 @@ def acknowledge_gap(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
+# A function view: one POST action that redirects.
 @require_POST
 @permission_required("gdpr.delete_gapacknowledgement", raise_exception=True)
 def withdraw_gap_acknowledgement(request: HttpRequest, pk: int) -> HttpResponse:
@@ -627,6 +631,7 @@ class ReviewDueView(PermissionRequiredMixin, TemplateView):
         return context
 
 
+# A function view: one POST action that redirects.
 @require_POST
 @permission_required(CHANGE, raise_exception=True)
 def mark_activity_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
@@ -784,6 +789,7 @@ class RopaDownloadView(PermissionRequiredMixin, TemplateView):
 ERASE = "gdpr.add_personerasure"
 
 
+# A function view: a search over every table (gdpr.subject_rights), not a register page.
 @permission_required(ERASE, raise_exception=True)
 def subject_report_view(request: HttpRequest) -> HttpResponse:
     """Everything the register holds about one person, found by e-mail; JSON with ``?format=json``."""
@@ -801,6 +807,7 @@ def subject_report_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "gdpr/subject.html", context)
 
 
+# A function view: one POST action (the erasure) with its confirmation.
 @require_POST
 @permission_required(ERASE, raise_exception=True)
 def subject_erase_view(request: HttpRequest) -> HttpResponse:

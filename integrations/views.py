@@ -36,6 +36,8 @@ def _require_some_kind(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+# A function view: the upload is a two-step workflow (dry run, then confirm) over one stored
+# file, not a register page; the generic register views do not fit. The same holds below.
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a file and see what importing it would do, row by row."""
@@ -74,6 +76,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "integrations/import_upload.html", context, status=status)
 
 
+# A function view: one POST action that applies a stored dry run and redirects.
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply a dry-run upload: the same file, the same user, all or nothing.
@@ -103,6 +106,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "integrations/import_report.html", context, status=200 if report.applied else 409)
 
 
+# A function view: one stored import's state, for its own user.
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a confirmed import that runs in the background stands (only its own user sees it)."""
     upload = get_object_or_404(ImportUpload, pk=pk, user=request.user)
@@ -114,6 +118,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "integrations/import_status.html", context)
 
 
+# A function view: a file download with no page around it.
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     """The empty workbook for one kind, with the sheet that explains its columns."""
     _require_some_kind(request)
@@ -124,6 +129,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
+# A function view: a file download with no page around it.
 @permission_required(["portfolio.view_application", "portfolio.view_learningresource"], raise_exception=True)
 def landscape_download(request: HttpRequest) -> HttpResponse:
     """The landscape workbook, limited to what the user may see."""

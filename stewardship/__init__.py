@@ -1,7 +1,7 @@
 """Keeping the register alive: completeness, the yearly review round (årshjul), the public page.
 
 ``stewardship`` sits beside ``integrations`` in the dependency direction: it reads ``portfolio``
-and ``gdpr`` and composes them; nothing but ``config`` imports it.
+and ``gdpr`` and composes them; only ``config`` and ``insights`` import it.
 """
 
 

@@ -16,7 +16,7 @@ Two ways to read them:
   when nothing was ever computed does the request compute.
 
 ``stewardship`` may compose ``portfolio`` and ``gdpr`` (it stands where ``integrations`` does),
-so the suite is declared here, and ``config`` (the pages) and ``manage.py refresh_analyses`` read it.
+so the suite is declared here, and ``insights`` (the pages) and ``manage.py refresh_analyses`` read it.
 """
 
 from __future__ import annotations

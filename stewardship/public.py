@@ -126,6 +126,7 @@ def _cached_page(request: HttpRequest) -> HttpResponse:
     return render(request, "stewardship/public.html", context)
 
 
+# A function view: a cached, anonymous page with no register behind it.
 @login_not_required
 def public_page(request: HttpRequest) -> HttpResponse:
     """``/offentlig/``: 404 unless ``settings.PUBLIC_PAGE_ENABLED``; checked before the cache."""

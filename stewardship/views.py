@@ -24,6 +24,9 @@ def _require_manager(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+# A function view: the review round is a workflow (start, answer, close), not a register with a
+# FilterSet, a Form and history, so the generic register views do not fit; each view is a few
+# lines over stewardship.services. The same holds for the views below.
 def round_list(request: HttpRequest) -> HttpResponse:
     if not services.can_manage_rounds(request.user):
         return redirect("stewardship:my_items")
@@ -34,6 +37,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "stewardship/round_list.html", {"rounds": rounds, "today": timezone.localdate()})
 
 
+# A function view: the round form's kinds depend on the user (see round_list).
 def round_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     # A list page can link here with its selection: ?filter_application=lifecycle_status%3Di_drift
@@ -68,6 +72,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "stewardship/round_form.html", {"form": form})
 
 
+# A function view: one round's progress from stewardship.progress (see round_list).
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     round_ = get_object_or_404(ReviewRound.objects.select_related("started_by"), pk=pk)
@@ -84,6 +89,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "stewardship/round_detail.html", context)
 
 
+# A function view: the round's answers as a workbook (see round_list).
 def round_export(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     round_ = get_object_or_404(ReviewRound, pk=pk)
@@ -97,6 +103,7 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+# A function view: one POST action that redirects.
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
@@ -107,6 +114,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("stewardship:round_detail", pk=pk)
 
 
+# A function view: the responsible person's open items (see round_list).
 def my_items(request: HttpRequest) -> HttpResponse:
     """The responsible person's page: exactly their records in open rounds, with what to look at."""
     people = services.people_of(request.user)
@@ -143,6 +151,7 @@ def _version(request: HttpRequest, item: ReviewItem) -> int | None:
     return version_from_request(request.POST.get("version"), item.target)
 
 
+# A function view: one POST action that redirects.
 @require_POST
 def item_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
@@ -157,6 +166,7 @@ def item_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("stewardship:my_items")
 
 
+# A function view: one POST action that redirects.
 def item_correct(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     form = services.form_for(item, request.POST if request.method == "POST" else None)
