@@ -17,7 +17,15 @@ from gdpr.choices import BreachRisk
 
 from .base import FORM_BREACH, Rule, Severity, TargetType, register
 
-__all__ = ["clock_text", "missing_breach_facts"]
+__all__ = ["clock_text", "missing_breach_facts", "visible_findings"]
+
+
+def visible_findings(findings, user) -> list:
+    """``findings`` without those on breaches unless ``user`` may read breaches (a läsare may not:
+    a breach finding's title and explanation are breach details)."""
+    if user is not None and user.has_perm("gdpr.view_breach"):
+        return list(findings)
+    return [f for f in findings if f.target_type != TargetType.BREACH]
 
 
 def clock_text(hours: float) -> str:
