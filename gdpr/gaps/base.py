@@ -452,14 +452,29 @@ def gdpr_facts_by_service(
     whether its vendor processes personal data here without an Art. 28 agreement. The caller
     composes it into the portfolio analysis (``portfolio`` never imports ``gdpr``). Pass the
     ``findings`` already at hand to avoid running the rules again.
+
+    ``"breaches_last_year"``: personal data breaches discovered in the last year that touched the
+    service (``Breach.objects.affecting_services()``, three queries).
     """
     serious = {Severity.CRITICAL, Severity.HIGH}
     facts: dict[tuple[str, int], dict[str, int | bool]] = {}
+
+    def entry_of(key):
+        return facts.setdefault(
+            key,
+            {
+                "open_gaps": 0,
+                "serious_gaps": 0,
+                "without_processor_agreement": False,
+                "breaches_last_year": 0,
+            },
+        )
+
+    for key, count in Breach.objects.affecting_services().items():
+        entry_of(key)["breaches_last_year"] = count
     for finding in find_gaps(today=today) if findings is None else findings:
         for key in set(finding.services):
-            entry = facts.setdefault(
-                key, {"open_gaps": 0, "serious_gaps": 0, "without_processor_agreement": False}
-            )
+            entry = entry_of(key)
             entry["open_gaps"] += 1
             if finding.code == PROCESSOR_NO_DPA:
                 entry["without_processor_agreement"] = True

@@ -155,6 +155,10 @@ class OverlapServiceType(graphene.ObjectType):
     without_processor_agreement = graphene.Boolean(
         required=True, description="Sant om leverantören behandlar personuppgifter utan biträdesavtal."
     )
+    breaches_last_year = graphene.Int(
+        required=True,
+        description="Personuppgiftsincidenter det senaste året som rört tjänsten (via dess behandlingar).",
+    )
 
     @staticmethod
     def resolve_users(root, info):
@@ -297,6 +301,10 @@ class StandardisationWeightsType(graphene.ObjectType):
     )
     per_serious_gap_kept = graphene.Float(
         required=True, description="Poäng per allvarlig dataskyddsbrist hos den som behålls (negativ)."
+    )
+    per_breach_kept = graphene.Float(
+        required=True,
+        description="Poäng per personuppgiftsincident det senaste året hos den som behålls (negativ).",
     )
 
     @staticmethod
