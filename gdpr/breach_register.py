@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gdpr.choices import BreachRisk, BreachStatus, CommunicationException, DataSubjectCategory
@@ -102,11 +102,11 @@ def breach_rows(*, as_of: datetime.date | datetime.datetime | None = None) -> li
                 "subjects_approx": breach.subjects_approx,
                 "records_approx": breach.records_approx,
                 "personal_data_categories": breach.personal_data_categories,
-                "protected_identity": _g("Ja") if breach.protected_identity else _g("Nej"),
-                "special_categories": _g("Ja") if breach.special_categories else _g("Nej"),
+                "protected_identity": gettext("Ja") if breach.protected_identity else gettext("Nej"),
+                "special_categories": gettext("Ja") if breach.special_categories else gettext("Nej"),
                 "consequences": breach.consequences,
                 "measures": breach.measures,
-                "risk": _label(BreachRisk, breach.risk) or _g("Inte bedömd"),
+                "risk": _label(BreachRisk, breach.risk) or gettext("Inte bedömd"),
                 "risk_reasoning": breach.risk_reasoning,
                 "imy_notified_at": _local(breach.imy_notified_at),
                 "hours_to_notification": hours,
@@ -135,11 +135,11 @@ def breach_workbook(
     day = on or timezone.localdate()
     about = pd.DataFrame(
         [
-            [_g("Förteckning över personuppgiftsincidenter (art. 33.5)"), ""],
-            [_g("Som registret såg ut den"), day.isoformat()],
-            [_g("Antal incidenter"), len(rows)],
-            [_g("Tider"), _g("Svensk tid (Europe/Stockholm)")],
+            [gettext("Förteckning över personuppgiftsincidenter (art. 33.5)"), ""],
+            [gettext("Som registret såg ut den"), day.isoformat()],
+            [gettext("Antal incidenter"), len(rows)],
+            [gettext("Tider"), gettext("Svensk tid (Europe/Stockholm)")],
         ],
         dtype=object,
     )
-    return {_g("Incidenter"): breach_frame(rows), _g("Om förteckningen"): about}
+    return {gettext("Incidenter"): breach_frame(rows), gettext("Om förteckningen"): about}

@@ -944,7 +944,7 @@ class BreachEditView(RegisterEditView):
             (title, [form[name] for name in names if name in form.fields]) for title, names in BREACH_SECTIONS
         ]
         if not obj:
-            context["title"] = _g("Ny personuppgiftsincident")
+            context["title"] = str(_("Ny personuppgiftsincident"))
         return context
 
 
@@ -963,7 +963,7 @@ class BreachReportView(LoginRequiredMixin, TemplateView):
         breach = report_breach(form, user=request.user)
         messages.success(
             request,
-            _g("Tack! Incidenten ”%(title)s” är rapporterad och dataskyddssamordnaren har fått besked.")
+            _("Tack! Incidenten ”%(title)s” är rapporterad och dataskyddssamordnaren har fått besked.")
             % {"title": breach.title},
         )
         if request.user.has_perm("gdpr.view_breach"):
