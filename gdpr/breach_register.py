@@ -135,11 +135,11 @@ def breach_workbook(
     day = on or timezone.localdate()
     about = pd.DataFrame(
         [
-            [gettext("Förteckning över personuppgiftsincidenter (art. 33.5)"), ""],
             [gettext("Som registret såg ut den"), day.isoformat()],
             [gettext("Antal incidenter"), len(rows)],
             [gettext("Tider"), gettext("Svensk tid (Europe/Stockholm)")],
         ],
+        columns=[gettext("Förteckning över personuppgiftsincidenter (art. 33.5)"), ""],
         dtype=object,
     )
     return {gettext("Incidenter"): breach_frame(rows), gettext("Om förteckningen"): about}
