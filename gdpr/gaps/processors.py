@@ -157,11 +157,12 @@ class ProcessorSecurityNotReviewed(Rule):
             review = ctx.latest_security_reviews.get(vendor_id)
             incidents = ctx.open_breaches_by_vendor.get(vendor_id, [])
             if incidents:
+                # The count only: the finding is read by roles that may not see breach details.
                 problem = ngettext(
-                    "öppen personuppgiftsincident hos biträdet (%(titles)s)",
-                    "öppna personuppgiftsincidenter hos biträdet (%(titles)s)",
+                    "%(n)d öppen personuppgiftsincident hos biträdet",
+                    "%(n)d öppna personuppgiftsincidenter hos biträdet",
                     len(incidents),
-                ) % {"titles": ", ".join(b.title for b in incidents)}
+                ) % {"n": len(incidents)}
             elif review is None:
                 problem = _("ingen dokumenterad granskning")
             elif review.outcome == SecurityReviewOutcome.REJECTED:

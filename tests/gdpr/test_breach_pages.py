@@ -294,3 +294,21 @@ def test_the_register_refuses_a_date_in_the_future(client, data_protection_coord
     response = client.get(reverse("gdpr:breach_register") + f"?as_of={tomorrow.isoformat()}")
     assert response.status_code == 400
     assert "Datumet kan inte ligga i framtiden." in response.content.decode()
+
+
+def test_the_landscape_workbook_leaves_breach_findings_out_for_a_reader(reader, data_protection_coordinator):
+    from integrations.landscape_export import build_landscape
+
+    activity = ProcessingActivityFactory()
+    app = ApplicationFactory()
+    ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
+    breach = BreachFactory(risk="hog")
+    BreachProcessingActivity.objects.create(breach=breach, processing_activity=activity)
+
+    def codes(user) -> set[str]:
+        sheets = build_landscape(user=user)
+        frame = next(f for f in sheets.values() if "Kod" in f.columns)
+        return set(frame["Kod"])
+
+    assert "BREACH_SUBJECTS_NOT_INFORMED" in codes(data_protection_coordinator)
+    assert "BREACH_SUBJECTS_NOT_INFORMED" not in codes(reader)
