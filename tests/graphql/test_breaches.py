@@ -95,3 +95,21 @@ def test_the_breaches_query_costs_the_same_for_3_and_30_breaches(data_protection
     small = _count(data_protection_coordinator)
     _breaches(27)
     assert _count(data_protection_coordinator) == small
+
+
+def test_breaches_as_of_an_instant_show_the_facts_known_then(data_protection_coordinator, reader):
+    breach = BreachFactory(title="Förlorat USB-minne", risk="")
+    recorded = breach.history.get()
+    recorded.history_date -= datetime.timedelta(days=3)
+    recorded.save()
+    breach.risk = "hog"
+    breach.save()
+    BreachFactory(title="Ny incident")
+    query = "query($when: DateTime) { breaches(asOf: $when) { totalCount edges { node { title risk } } } }"
+    when = (timezone.now() - datetime.timedelta(days=2)).isoformat()
+    answer = execute(data_protection_coordinator, query, {"when": when})
+    assert answer.errors == []
+    assert answer.data["breaches"]["totalCount"] == 1
+    assert answer.data["breaches"]["edges"][0]["node"] == {"title": "Förlorat USB-minne", "risk": ""}
+    # A läsare gets nothing as of any instant either.
+    assert execute(reader, query, {"when": when}).data["breaches"]["totalCount"] == 0
