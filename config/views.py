@@ -28,7 +28,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from gdpr.gaps import Severity
-from gdpr.models import ProcessingActivityApplication, ProcessingActivityLearningResource, Transfer
+from gdpr.gaps.breaches import clock_text, visible_findings
+from gdpr.models import Breach, ProcessingActivityApplication, ProcessingActivityLearningResource, Transfer
 from portfolio.analysis import DuplicateCluster, Pm3Gap, ServiceOutsideSso, StandardisationCandidate
 from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT, TIER_TITLES
 from portfolio.analysis.shapes import export_rows
@@ -76,6 +77,7 @@ TARGET_URL_NAMES = {
     "vendor": "portfolio:vendor_detail",
     "organisation": "portfolio:organisation_detail",
     "processing_activity": "gdpr:activity_detail",
+    "breach": "gdpr:breach_detail",
 }
 
 
@@ -153,7 +155,7 @@ def _service_findings(request: HttpRequest, obj) -> dict[str, Any]:
     key = (service_type, obj.pk)
     findings = [
         f
-        for f in Analyses().gaps()
+        for f in visible_findings(Analyses().gaps(), request.user)
         if key in f.services or (f.target_type == service_type and f.target_id == obj.pk)
     ]
     return {
@@ -202,7 +204,43 @@ def _vendor_transfers(request: HttpRequest, obj) -> dict[str, Any]:
     }
 
 
-for _hook in (_service_findings, _vendor_transfers):
+def _breaches_in_last_year(request: HttpRequest, obj) -> dict[str, Any]:
+    """A service or processor with breaches in the last year is flagged on its page (not to a läsare)."""
+    if not request.user.has_perm("gdpr.view_breach"):
+        return {}
+    recent = Breach.objects.in_last_year()
+    if isinstance(obj, Vendor):
+        breaches = recent.filter(vendor=obj)
+    else:
+        service_type = {Application: "application", LearningResource: "learning_resource"}.get(type(obj))
+        if service_type is None:
+            return {}
+        breaches = recent.affecting_service(service_type, obj.pk)
+    rows = list(breaches.order_by("-discovered_at", "-pk"))
+    if not rows:
+        return {}
+    title = ngettext(
+        "%(n)d personuppgiftsincident det senaste året",
+        "%(n)d personuppgiftsincidenter det senaste året",
+        len(rows),
+    ) % {"n": len(rows)}
+    return {
+        "extra_sections": [
+            Section(
+                title,
+                rows,
+                [
+                    Column("title", _("Rubrik"), link=True),
+                    Column("discovered_at", _("Upptäcktes")),
+                    Column("risk", _("Riskbedömning")),
+                    Column("status", _("Status")),
+                ],
+            )
+        ]
+    }
+
+
+for _hook in (_service_findings, _vendor_transfers, _breaches_in_last_year):
     if _hook not in DETAIL_CONTEXT_HOOKS:
         DETAIL_CONTEXT_HOOKS.append(_hook)
 
@@ -328,6 +366,7 @@ class DashboardView(AnalysisPage):
             (_("Ansvarig"), sorted(completeness.by_owner, key=_by_percent)[:8]),
             (_("Personuppgiftsansvarig"), sorted(completeness.by_controller, key=_by_percent)[:8]),
         ]
+        context["breach_clocks"] = breach_clocks(user)
         if sees_gdpr:
             findings = analyses.gaps()
             by_severity = Counter(f.severity for f in findings)
@@ -359,6 +398,22 @@ class DashboardView(AnalysisPage):
                     }
                 )
         return bars
+
+
+def breach_clocks(user) -> list[dict[str, str]]:
+    """Open breaches IMY must still be told of, with the real hours left (read live, not cached:
+    the clock moves while the analyses stand still)."""
+    if not user.has_perm("gdpr.view_breach"):
+        return []
+    now = timezone.now()
+    return [
+        {
+            "title": breach.title,
+            "left": clock_text(breach.hours_left(now)),
+            "url": reverse("gdpr:breach_detail", args=[breach.pk]),
+        }
+        for breach in Breach.objects.running_clocks(now).only("title", "discovered_at")
+    ]
 
 
 def _by_percent(aggregate) -> tuple:
