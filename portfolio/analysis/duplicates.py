@@ -24,10 +24,12 @@ is a member with the role "testmiljö", not a second product.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -320,16 +322,35 @@ def cluster_records(
         last = _LAST_CLUSTERING
     if last is not None and last[0] == key:
         return list(last[1])
-    clusters = _cluster(
-        list(key[0]),
-        threshold=threshold,
-        include_singletons=include_singletons,
-        catalogue=catalogue,
-        separate=separate,
-    )
+    with _cyclic_gc_paused():
+        clusters = _cluster(
+            list(key[0]),
+            threshold=threshold,
+            include_singletons=include_singletons,
+            catalogue=catalogue,
+            separate=separate,
+        )
     with _LAST_CLUSTERING_LOCK:
         _LAST_CLUSTERING = (key, clusters)
     return list(clusters)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector off while clustering, back as it was after.
+
+    Clustering allocates some ten objects per service and frees them together at the end; the
+    collector, triggered by the allocations, walked every live object of the process three times
+    for 20,000 services — a quarter of the time — and found nothing to free. Whatever cycles
+    are left are collected as usual once it is back on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)

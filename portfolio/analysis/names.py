@@ -286,34 +286,33 @@ class NameKeyTable:
     def freeze(self) -> None:
         """Build the arrays; call once after the last :meth:`add`."""
         keys = self.keys
-        ids: dict[object, int] = {}
-
-        def ident(value: object) -> int:
-            return ids.setdefault(value, len(ids))
-
         width = max((min(len(k.tokens), self.MAX_TOKENS) for k in keys), default=1) or 1
-        self.compact_id = np.array([ident(("c", k.compact)) for k in keys], dtype=np.int64)
-        self.digits_id = np.array([ident(("d", k.digits)) for k in keys], dtype=np.int64)
+        compact_ids: dict[str, int] = {}
+        digits_ids: dict[tuple, int] = {}
+        letters_ids: dict[tuple, int] = {}
+        word_ids: dict[str, int] = {}
+        self.compact_id = np.array([compact_ids.setdefault(k.compact, len(compact_ids)) for k in keys])
+        self.digits_id = np.array([digits_ids.setdefault(k.digits, len(digits_ids)) for k in keys])
         self.text_len = np.array([len(k.text) for k in keys], dtype=np.float64)
         self.compact_len = np.array([len(k.compact) for k in keys], dtype=np.float64)
         #: Every word kept in the arrays, and each word once: else a pair is always kept.
         self.exact_words = np.array(
             [len(k.tokens) <= self.MAX_TOKENS and len(k.tokens) == len(k.token_set) for k in keys], dtype=bool
         )
-        # The letters other than "s", sorted: two names whose distinguishing words differ only by
-        # trailing s ("Lerum" / "Lerums", which name_similarity scores 95) have the same ones.
+        # The letters other than "s" as a multiset (length, sum of code points, which letters):
+        # two names whose distinguishing words differ only by trailing s ("Lerum" / "Lerums",
+        # which name_similarity scores 95) have the same. Other names may share it too; that
+        # only keeps a pair that could have been ruled out.
+        letters = [(t, len(t), sum(map(ord, t))) for t in ("".join(k.tokens).replace("s", "") for k in keys)]
         self.letters_id = np.array(
-            [ident(("s", "".join(sorted("".join(k.tokens).replace("s", ""))))) for k in keys], dtype=np.int64
+            [letters_ids.setdefault((n, total, frozenset(t)), len(letters_ids)) for t, n, total in letters]
         )
-        word_ids: dict[str, int] = {}
-        words = np.full((len(keys), width), -1, dtype=np.int32)
-        word_len = np.zeros((len(keys), width), dtype=np.int32)
-        for row, key in enumerate(keys):
-            for column, token in enumerate(key.tokens[:width]):
-                words[row, column] = word_ids.setdefault(token, len(word_ids))
-                word_len[row, column] = len(token)
-        self.words, self.word_len = words, word_len
+        padding = [-1] * width
+        rows = [[word_ids.setdefault(t, len(word_ids)) for t in k.tokens[:width]] for k in keys]
+        self.words = np.array([row + padding[len(row) :] for row in rows], dtype=np.int64).reshape(-1, width)
         self.word_text = list(word_ids)
+        word_len = np.array([len(t) for t in self.word_text] + [0], dtype=np.int64)
+        self.word_len = word_len[self.words]  # padding (-1) takes the last length, 0
         self.texts = [k.text for k in keys]
         self.compacts = [k.compact for k in keys]
 
@@ -359,18 +358,32 @@ class NameKeyTable:
         shortest, total = np.minimum(rest_a, rest_b), np.maximum(rest_a + rest_b, 1)
         rest_floor = 2 * cutoff - 100
         too_unlike = (shortest < 6) | ((rest_floor > 0) & (200 * shortest / total < rest_floor - _MARGIN))
-        # Where one word is left on each side (the usual case), its similarity is known exactly.
+        # The distinguishing words' similarity, exactly: each distinct sequence of words joined
+        # once and each distinct pair of them scored once (a register repeats its words).
         rest_score = np.full(len(rows), 100.0)
-        single = np.flatnonzero(exact & common & both & ~too_unlike & ~genitive)
-        single = single[(left_a[single].sum(axis=1) == 1) & (left_b[single].sum(axis=1) == 1)]
-        if len(single):
+        scored = np.flatnonzero(exact & common & both & ~too_unlike & ~genitive)
+        base = len(self.word_text) + 1
+        if len(scored) and base ** wa.shape[1] < 2**62:
+            # A sequence of words as one number (word id + 1 in base "words + 1", 0 for none).
+            stacked = np.concatenate(
+                (np.where(left_a[scored], wa[scored], -1), np.where(left_b[scored], wb[scored], -1))
+            )
+            powers = base ** np.arange(wa.shape[1], dtype=np.int64)
+            codes, first, sequence = np.unique(
+                ((stacked + 1) * powers).sum(axis=1), return_index=True, return_inverse=True
+            )
             words = self.word_text
-            rest_score[single] = _scores(
-                [words[w] for w in wa[single, left_a[single].argmax(axis=1)].tolist()],
-                [words[w] for w in wb[single, left_b[single].argmax(axis=1)].tolist()],
+            texts = ["".join(words[w] for w in row if w >= 0) for row in stacked[first].tolist()]
+            half = len(scored)
+            pair_codes = sequence[:half] * len(codes) + sequence[half:]
+            pairs, pair_of_row = np.unique(pair_codes, return_inverse=True)
+            scores = _scores(
+                [texts[i] for i in (pairs // len(codes)).tolist()],
+                [texts[i] for i in (pairs % len(codes)).tolist()],
                 fuzz.ratio,
             )
-            too_unlike[single] |= rest_score[single] < rest_floor - _MARGIN
+            rest_score[scored] = scores[pair_of_row]
+            too_unlike[scored] |= rest_score[scored] < rest_floor - _MARGIN
         refused = exact & common & (one_sided | (both & ~genitive & too_unlike))
         # What the whole names must reach: the cutoff itself where no distinguishing words are
         # weighed, else 2 × cutoff − their similarity (100 where it is not known).
