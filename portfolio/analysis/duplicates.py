@@ -626,8 +626,23 @@ def _cluster(
         if key not in catalogue.names
     )
     features: list[_Features] = []
+    # What the features depend on: registers hold one product many times under one name (a
+    # service per school), so each distinct registration is taken apart once and shared.
+    seen: dict[tuple, _Features] = {}
     for record in records:
-        f = _Features()
+        content = (
+            record.name,
+            record.vendor_name,
+            record.vendor_orgnr,
+            record.url,
+            record.entity_ids,
+            record.aliases,
+        )
+        f = seen.get(content)
+        if f is not None:
+            features.append(f)
+            continue
+        f = seen[content] = _Features()
         f.norm = normalise_name(record.name)
         f.key = NameKey(f.norm)
         f.vendor_key = normalise_vendor(record.vendor_name)

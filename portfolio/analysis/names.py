@@ -129,6 +129,7 @@ _BARE_HOST = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+\.?$", re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 _A_S = re.compile(r"\ba/s\b")
 _EK_FOR = re.compile(r"\b(ek\. ?för\.?|ek för)\b")
 
@@ -141,9 +142,13 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").casefold()
     text = strip_diacritics(text)
     # Company forms written with a slash or dots before punctuation turns them into two tokens.
-    text = _A_S.sub(" as ", text)
-    text = _EK_FOR.sub(" ", text)
-    text = _VERSION_IN_TEXT.sub(" ", text)
+    # (Each pattern only where its fixed part occurs: most names have no "a/s", "för" or digit.)
+    if "a/s" in text:
+        text = _A_S.sub(" as ", text)
+    if "för" in text:
+        text = _EK_FOR.sub(" ", text)
+    if _DIGIT.search(text):
+        text = _VERSION_IN_TEXT.sub(" ", text)
     # A domain written as the name ("Brilliant.org", "Antagning.se") is the product's name.
     text = _DOMAIN_SUFFIX.sub(" ", text)
     text = text.replace("&", " ")
@@ -162,7 +167,12 @@ def normalise_name(name: str) -> str:
     two different names never both become empty.
     """
     folded = _fold(name)
-    tokens = [t for t in folded.split(" ") if t and not _VERSION.match(t) and t not in _CONJUNCTIONS]
+    # A word of letters only is never a version: the pattern is tried on the others.
+    tokens = [
+        t
+        for t in folded.split(" ")
+        if t and (t.isalpha() or not _VERSION.match(t)) and t not in _CONJUNCTIONS
+    ]
     text = " ".join(tokens)
     text = _FILLER.sub(" ", text)
     tokens = text.split()

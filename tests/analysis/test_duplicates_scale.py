@@ -137,3 +137,22 @@ def test_the_pairs_scored_grow_about_linearly_with_the_register(monkeypatch):
     assert scored[6_000] < 6 * scored[1_500]
     # And a small share of all pairs (18 million at 6,000 services).
     assert scored[6_000] < 6_000 * 10
+
+
+def test_a_service_registered_once_per_school_is_taken_apart_once(monkeypatch):
+    """Registers hold one product under one name many times; its name is analysed once, and
+    every copy still ends in the one cluster."""
+    calls = 0
+    identify = duplicates._identify
+
+    def counting(record, features, catalogue):
+        nonlocal calls
+        calls += 1
+        identify(record, features, catalogue)
+
+    monkeypatch.setattr(duplicates, "_identify", counting)
+    names = ["Skolon", "Vklass", "Google Classroom", "Unikum app"]
+    records = [ServiceRecord("application", i, names[i % len(names)], vendor_name="") for i in range(400)]
+    clusters = cluster_records(records)
+    assert calls == len(names)
+    assert sorted(len(c.members) for c in clusters) == [100] * len(names)
