@@ -425,8 +425,12 @@ def _scores(first: list[str], second: list[str], scorer) -> np.ndarray:
     return process.cpdist(first, second, scorer=scorer, dtype=np.float64)
 
 
+@lru_cache(maxsize=65536)
 def host_of(url: str) -> str:
-    """The host of a URL or URL-shaped entity ID, lower-case, or "" if there is none."""
+    """The host of a URL or URL-shaped entity ID, lower-case, or "" if there is none.
+
+    Cached: the finder asks for each address twice (is it a test host, which site is it).
+    """
     if not url:
         return ""
     url = url.strip()
