@@ -134,7 +134,7 @@ def test_the_pairs_scored_grow_about_linearly_with_the_register(monkeypatch):
         calls = 0
         cluster_records(_register(count))
         scored[count] = calls
-    assert scored[6_000] < 6 * scored[1_500]
+    assert 0 < scored[6_000] < 6 * scored[1_500]
     # And a small share of all pairs (18 million at 6,000 services).
     assert scored[6_000] < 6_000 * 10
 
@@ -156,3 +156,25 @@ def test_a_service_registered_once_per_school_is_taken_apart_once(monkeypatch):
     clusters = cluster_records(records)
     assert calls == len(names)
     assert sorted(len(c.members) for c in clusters) == [100] * len(names)
+
+
+def test_block_pairs_are_all_pairs_of_a_small_block_and_a_window_over_a_large_one():
+    """Blocks up to MAX_BLOCK: every pair; larger: each member with its WINDOW next neighbours in
+    the order of their names without spaces (ties in the order given)."""
+    rng = random.Random(5)
+    compacts = ["".join(rng.choice("abc") for _ in range(3)) for _ in range(400)]
+    sizes = (2, 3, 7, duplicates.MAX_BLOCK, duplicates.MAX_BLOCK + 1, 120)
+    blocks = [rng.sample(range(400), size) for size in sizes]
+    expected = []
+    for members in blocks:
+        if len(members) <= duplicates.MAX_BLOCK:
+            expected += list(combinations(members, 2))
+        else:
+            ordered = sorted(members, key=lambda i: compacts[i])
+            expected += [
+                (ordered[x], ordered[y])
+                for x in range(len(ordered))
+                for y in range(x + 1, min(x + 1 + duplicates.WINDOW, len(ordered)))
+            ]
+    first, second = duplicates._block_pairs(blocks, compacts)
+    assert list(zip(first.tolist(), second.tolist(), strict=True)) == expected
