@@ -9,7 +9,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["DOMAIN_APPS", "ROLE_GROUPS", "Role", "sync_role_groups"]
+__all__ = ["DOMAIN_APPS", "ROLE_EXCLUDED_MODELS", "ROLE_GROUPS", "Role", "sync_role_groups"]
 
 
 class Role:
@@ -58,8 +58,15 @@ ROLE_GROUPS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.READER: [(app, "*", ("view",)) for app in DOMAIN_APPS],
 }
 
+#: Models a role does not see although its rules above would grant them: a läsare reads the
+#: register, but breach details (what leaked, about whom) are for those who handle breaches.
+#: Anyone logged in may still report a breach (``gdpr:breach_report`` needs no permission).
+ROLE_EXCLUDED_MODELS: dict[str, set[str]] = {
+    Role.READER: {"gdpr.breach", "gdpr.breachprocessingactivity"},
+}
 
-def _permissions_for(rules, using: str):
+
+def _permissions_for(rules, using: str, excluded: set[str] = frozenset()):
     wanted: set[tuple[str, str]] = set()
     for app_label, model_name, actions in rules:
         try:
@@ -68,7 +75,7 @@ def _permissions_for(rules, using: str):
             continue
         for model in app_models:
             name = model._meta.model_name
-            if model_name not in ("*", name):
+            if model_name not in ("*", name) or f"{app_label}.{name}" in excluded:
                 continue
             for action in actions:
                 wanted.add((app_label, f"{action}_{name}"))
@@ -83,6 +90,6 @@ def sync_role_groups(using: str = "default") -> dict[str, Group]:
     groups = {}
     for name, rules in ROLE_GROUPS.items():
         group, _created = Group.objects.using(using).get_or_create(name=name)
-        group.permissions.set(_permissions_for(rules, using))
+        group.permissions.set(_permissions_for(rules, using, ROLE_EXCLUDED_MODELS.get(name, set())))
         groups[name] = group
     return groups

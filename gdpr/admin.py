@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from gdpr.models import (
+    Breach,
+    BreachProcessingActivity,
     Dpia,
     GapAcknowledgement,
     PersonErasure,
@@ -149,6 +151,33 @@ class ProcessorSecurityReviewAdmin(RegisterAdmin):
     search_text_fields = ("vendor__search_text",)
     plain_search_fields = ("reference",)
     history_list_display = ["version", "reviewed_on", "outcome"]
+
+
+class BreachActivityInline(admin.TabularInline):
+    model = BreachProcessingActivity
+    autocomplete_fields = ("processing_activity",)
+    extra = 0
+
+
+@admin.register(Breach)
+class BreachAdmin(RegisterAdmin):
+    list_display = ("title", "discovered_at", "status", "risk", "imy_notified_at")
+    list_filter = ("status", "risk")
+    list_select_related = ("vendor",)
+    autocomplete_fields = ("vendor",)
+    search_text_fields = ()
+    plain_search_fields = ("title", "imy_reference")
+    inlines = [BreachActivityInline]
+    history_list_display = ["version", "status", "risk"]
+
+
+@admin.register(BreachProcessingActivity)
+class BreachProcessingActivityAdmin(LinkAdmin):
+    list_display = ("breach", "processing_activity")
+    list_select_related = ("breach", "processing_activity")
+    autocomplete_fields = ("processing_activity",)
+    search_text_fields = ("processing_activity__search_text",)
+    plain_search_fields = ("breach__title",)
 
 
 @admin.register(ProcessingActivityApplication)

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "ActivityStatus",
+    "BreachRisk",
+    "BreachStatus",
+    "CommunicationException",
     "DataSubjectCategory",
     "DpiaStatus",
     "LegalBasis",
@@ -98,3 +101,24 @@ class SecurityReviewOutcome(models.TextChoices):
     APPROVED = "approved", _("Godkänd")
     WITH_ACTIONS = "actions", _("Godkänd med åtgärder")
     REJECTED = "rejected", _("Underkänd")
+
+
+class BreachRisk(models.TextChoices):
+    """The controller's assessment of a breach's risk to the data subjects (Art. 33.1, 34.1)."""
+
+    NO_RISK = "ingen", _("Ingen risk (osannolikt att den medför en risk)")
+    RISK = "risk", _("Risk")
+    HIGH = "hog", _("Hög risk")
+
+
+class BreachStatus(models.TextChoices):
+    OPEN = "oppen", _("Öppen")
+    CLOSED = "stangd", _("Avslutad")
+
+
+class CommunicationException(models.TextChoices):
+    """Art. 34.3 (a)–(c): when a high-risk breach need not be communicated to the data subjects."""
+
+    UNINTELLIGIBLE = "a", _("a) Uppgifterna var oläsliga för obehöriga, t.ex. krypterade")
+    RISK_REMOVED = "b", _("b) Efterföljande åtgärder gör att den höga risken inte längre är sannolik")
+    DISPROPORTIONATE = "c", _("c) Oproportionell ansträngning; offentligt meddelande i stället")

@@ -4,12 +4,21 @@ import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from gdpr.choices import ActivityStatus, DpiaStatus, LegalBasis, SecurityReviewOutcome, TransferMechanism
-from gdpr.models import Dpia, ProcessingActivity, ProcessorSecurityReview, Transfer
+from gdpr.choices import (
+    ActivityStatus,
+    BreachRisk,
+    BreachStatus,
+    DpiaStatus,
+    LegalBasis,
+    SecurityReviewOutcome,
+    TransferMechanism,
+)
+from gdpr.models import Breach, Dpia, ProcessingActivity, ProcessorSecurityReview, Transfer
 from portfolio.filters import SearchFilterSet
 from portfolio.models import Application, LearningResource, Organisation, Vendor
 
 __all__ = [
+    "BreachFilterSet",
     "DpiaFilterSet",
     "ProcessingActivityFilterSet",
     "ProcessorSecurityReviewFilterSet",
@@ -125,3 +134,33 @@ class ProcessorSecurityReviewFilterSet(filters.FilterSet):
     class Meta:
         model = ProcessorSecurityReview
         fields = ["vendor", "outcome", "reviewed_before"]
+
+
+class BreachFilterSet(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=BreachStatus.choices)
+    risk = filters.MultipleChoiceFilter(
+        label=_("Riskbedömning"), choices=[("", _("Inte bedömd")), *BreachRisk.choices]
+    )
+    vendor = filters.ModelMultipleChoiceFilter(
+        label=_("Personuppgiftsbiträde"), queryset=Vendor.objects.all()
+    )
+    processing_activity = filters.ModelMultipleChoiceFilter(
+        label=_("Behandling"),
+        field_name="processing_activities",
+        queryset=ProcessingActivity.objects.all(),
+        distinct=True,
+    )
+    discovered_after = filters.DateFilter(
+        label=_("Upptäckt från"), field_name="discovered_at", lookup_expr="date__gte"
+    )
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("discovered_at", "discovered_at"),
+            ("title", "title"),
+            ("imy_notified_at", "imy_notified_at"),
+        )
+    )
+
+    class Meta:
+        model = Breach
+        fields = ["status", "risk", "vendor", "processing_activity", "discovered_after"]

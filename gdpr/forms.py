@@ -1,9 +1,12 @@
 """The Forms of the GDPR record, shared by the web UI, GraphQL mutations and imports."""
 
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gdpr.models import (
+    Breach,
+    BreachProcessingActivity,
     Dpia,
     ProcessingActivity,
     ProcessingActivityApplication,
@@ -16,6 +19,9 @@ from portfolio.models import Contract
 
 __all__ = [
     "ARTICLE_30_SECTIONS",
+    "BREACH_SECTIONS",
+    "BreachForm",
+    "BreachReportForm",
     "DpiaForm",
     "ProcessingActivityForm",
     "ProcessorAgreementForm",
@@ -176,3 +182,93 @@ class ProcessorAgreementForm(RegisterForm):
 class NewProcessorAgreementForm(ProcessorAgreementForm):
     class Meta(ProcessorAgreementForm.Meta):
         fields = ["name", "vendor", *ProcessorAgreementForm.Meta.fields]
+
+
+#
+# The register of breaches (Art. 33.5)
+#
+
+#: An aware date and time, entered in the site's time zone (Europe/Stockholm).
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+#: The breach form's fields grouped as Articles 33 and 34 read, for the web form and the detail page.
+BREACH_SECTIONS: list[tuple[str, list[str]]] = [
+    (
+        _("Vad hände (art. 33.3 a)"),
+        ["title", "status", "description", "occurred_at", "discovered_at", "reported_internally_at"],
+    ),
+    (_("Behandlingar och biträde"), ["processing_activities", "vendor"]),
+    (
+        _("Registrerade och personuppgifter (art. 33.3 a)"),
+        [
+            "data_subject_categories",
+            "subjects_approx",
+            "records_approx",
+            "personal_data_categories",
+            "protected_identity",
+            "special_categories",
+        ],
+    ),
+    (_("Konsekvenser och åtgärder (art. 33.3 c–d)"), ["consequences", "measures"]),
+    (_("Riskbedömning (art. 33.1, 34.1)"), ["risk", "risk_reasoning"]),
+    (
+        _("Anmälan till IMY (art. 33.1)"),
+        ["imy_notified_at", "imy_reference", "delay_reason", "not_notified_reason"],
+    ),
+    (
+        _("Information till de registrerade (art. 34)"),
+        [
+            "subjects_informed_at",
+            "subjects_informed_how",
+            "communication_exception",
+            "subjects_not_informed_reason",
+        ],
+    ),
+]
+
+_BREACH_TIMES = (
+    "occurred_at",
+    "discovered_at",
+    "reported_internally_at",
+    "imy_notified_at",
+    "subjects_informed_at",
+)
+
+
+class BreachForm(RegisterForm):
+    """The dataskyddssamordnare's record of a breach; shared by the page, GraphQL and imports."""
+
+    link_fields = {
+        "processing_activities": (BreachProcessingActivity, "breach", "processing_activity"),
+    }
+
+    class Meta:
+        model = Breach
+        fields = [field for _title, fields in BREACH_SECTIONS for field in fields]
+        widgets = {name: DATETIME_WIDGET for name in _BREACH_TIMES}
+
+
+class BreachReportForm(RegisterForm):
+    """The short form anyone logged in may use to report a suspected breach."""
+
+    class Meta:
+        model = Breach
+        fields = ["title", "description", "occurred_at", "discovered_at"]
+        widgets = {"occurred_at": DATETIME_WIDGET, "discovered_at": DATETIME_WIDGET}
+        labels = {
+            "discovered_at": _("När upptäcktes den?"),
+            "occurred_at": _("När inträffade den (om känt)?"),
+        }
+        help_texts = {
+            "title": _("Kort, t.ex. ”Klasslista skickad till fel vårdnadshavare”."),
+            "description": _(
+                "Vad hände, vilka system eller dokument gäller det, vilka elever, vårdnadshavare eller "
+                "anställda berörs? Skriv inte in fler personuppgifter än som behövs."
+            ),
+            "discovered_at": _("Dataskyddssamordnaren har 72 timmar från upptäckten att anmäla till IMY."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk is None:
+            self.initial.setdefault("discovered_at", timezone.localtime().replace(second=0, microsecond=0))

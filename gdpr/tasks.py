@@ -4,7 +4,15 @@ from django_tasks import task
 
 from gdpr.subject_rights import departed_people, erase_person
 
-__all__ = ["erase_departed_people_task"]
+__all__ = ["erase_departed_people_task", "send_breach_report_task"]
+
+
+@task()
+def send_breach_report_task(breach_id: int) -> int:
+    """Tell the dataskyddssamordnare of a reported breach by e-mail (enqueued when the report commits)."""
+    from gdpr.breaches import send_breach_report
+
+    return send_breach_report(breach_id)
 
 
 @task()

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -29,10 +29,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from gdpr.breach_register import breach_rows, breach_workbook
+from gdpr.breaches import report_breach
 from gdpr.choices import DpiaStatus
-from gdpr.filters import ProcessingActivityFilterSet, ProcessorSecurityReviewFilterSet
+from gdpr.filters import BreachFilterSet, ProcessingActivityFilterSet, ProcessorSecurityReviewFilterSet
 from gdpr.forms import (
     ARTICLE_30_SECTIONS,
+    BREACH_SECTIONS,
+    BreachForm,
+    BreachReportForm,
     DpiaForm,
     NewProcessorAgreementForm,
     ProcessingActivityForm,
@@ -45,6 +50,7 @@ from gdpr.gaps import RULES, GapFinding, Severity, TargetType, find_gaps
 from gdpr.gaps.acknowledgements import acknowledge, withdraw_acknowledgement
 from gdpr.gaps.base import (
     FORM_ACTIVITY,
+    FORM_BREACH,
     FORM_CONTRACT,
     FORM_DPIA,
     FORM_ORGANISATION,
@@ -53,8 +59,10 @@ from gdpr.gaps.base import (
     FORM_TRANSFER,
     FORM_VENDOR,
 )
+from gdpr.gaps.breaches import clock_text, visible_findings
 from gdpr.gaps.flows import activity_flows
 from gdpr.models import (
+    Breach,
     Dpia,
     GapAcknowledgement,
     PersonErasure,
@@ -142,6 +150,7 @@ FINDING_TARGET_MODELS = {
     TargetType.APPLICATION: Application,
     TargetType.LEARNING_RESOURCE: LearningResource,
     TargetType.VENDOR: Vendor,
+    TargetType.BREACH: Breach,
 }
 
 
@@ -169,6 +178,9 @@ def finding_links(finding: GapFinding, controllers: dict[int, int | None]) -> di
         fix_url = f"{reverse('gdpr:processor_agreement_add')}?leverantor={finding.target_id}"
     elif finding.form == FORM_SECURITY_REVIEW and finding.target_type == TargetType.VENDOR:
         fix_url = f"{reverse('gdpr:processorsecurityreview_add')}?leverantor={finding.target_id}"
+    elif finding.form == FORM_BREACH and finding.target_type == TargetType.BREACH:
+        edit = _url("gdpr:breach_edit", finding.target_id)
+        fix_url = f"{edit}{anchor}" if edit else None
     target_model = FINDING_TARGET_MODELS.get(finding.target_type)
     target_url = page_url(target_model, finding.target_id) if target_model else None
     if finding.form == FORM_SERVICE:
@@ -207,6 +219,7 @@ FIX_PERMISSIONS = {
     FORM_VENDOR: "portfolio.change_vendor",
     FORM_SERVICE: "portfolio.view_application",
     FORM_SECURITY_REVIEW: "gdpr.add_processorsecurityreview",
+    FORM_BREACH: "gdpr.change_breach",
 }
 
 
@@ -285,6 +298,25 @@ class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
                 ],
                 empty=_("Inga registrerade dataflöden till eller från behandlingens system."),
             ),
+            *self.breach_sections(obj),
+        ]
+
+    def breach_sections(self, obj) -> list[Section]:
+        """The record's personal data breaches, for those who may read breaches (not a läsare)."""
+        if not self.request.user.has_perm("gdpr.view_breach"):
+            return []
+        return [
+            Section(
+                _("Personuppgiftsincidenter"),
+                obj.breaches.order_by("-discovered_at", "-pk"),
+                [
+                    Column("title", _("Rubrik"), link=True),
+                    Column("discovered_at", _("Upptäcktes")),
+                    Column("risk", _("Riskbedömning")),
+                    Column("status", _("Status")),
+                ],
+                empty=_("Inga personuppgiftsincidenter."),
+            )
         ]
 
     def more_context(self, obj) -> dict[str, Any]:
@@ -498,7 +530,9 @@ class GapListView(PermissionRequiredMixin, TemplateView):
                 activities = ProcessingActivity.objects.filter(controller=form.cleaned_data["controller"])
             codes = [form.cleaned_data["code"]] if form.cleaned_data["code"] else None
             severity = form.cleaned_data["severity"] or None
-        findings = find_gaps(activities, include_acknowledged=True, codes=codes)
+        findings = visible_findings(
+            find_gaps(activities, include_acknowledged=True, codes=codes), self.request.user
+        )
         if severity:
             findings = [f for f in findings if Severity.rank(f.severity) <= Severity.rank(severity)]
         rows = finding_rows(findings, self.request.user)
@@ -833,3 +867,149 @@ def subject_erase_view(request: HttpRequest) -> HttpResponse:
         % {"count": result.total, "pseudonym": result.pseudonym},
     )
     return HttpResponseRedirect(reverse("gdpr:subject_report"))
+
+
+#
+# The register of breaches (Art. 33.5)
+#
+
+
+class BreachListView(RegisterListView):
+    """The dataskyddssamordnare's register of breaches; those without the permission get a 403."""
+
+    model = Breach
+    template_name = "gdpr/breach_list.html"
+    filterset_class = BreachFilterSet
+    select_related = ("vendor",)
+    title = _("Personuppgiftsincidenter")
+    intro = _(
+        "Varje personuppgiftsincident dokumenteras här (art. 33.5). Incidenter som kan medföra en risk "
+        "anmäls till IMY inom 72 timmar från upptäckten; vid hög risk informeras de registrerade (art. 34)."
+    )
+    columns = [
+        Column("title", _("Rubrik"), order="title", link=True),
+        Column("discovered_at", _("Upptäcktes"), order="discovered_at"),
+        Column("status", _("Status")),
+        Column("risk", _("Riskbedömning")),
+        Column("imy_notified_at", _("Anmäld till IMY"), order="imy_notified_at"),
+        Column("vendor", _("Personuppgiftsbiträde")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breach_register_url"] = reverse("gdpr:breach_register")
+        context["breach_report_url"] = reverse("gdpr:breach_report")
+        return context
+
+
+class BreachDetailView(RegisterDetailView):
+    model = Breach
+    template_name = "gdpr/breach_detail.html"
+    select_related = ("vendor", "reported_by")
+    fields = [
+        *(name for _title, names in BREACH_SECTIONS for name in names if name != "processing_activities"),
+        "reported_by",
+    ]
+
+    def sections(self, obj) -> list[Section]:
+        return [
+            Section(
+                _("Behandlingar"),
+                obj.processing_activities.select_related("controller").order_by("name"),
+                [
+                    Column("name", _("Benämning"), link=True),
+                    Column("controller", _("Personuppgiftsansvarig")),
+                ],
+                empty=_("Ingen behandling angiven."),
+            )
+        ]
+
+    def more_context(self, obj) -> dict[str, Any]:
+        now = timezone.now()
+        findings = [f for f in find_gaps(include_acknowledged=False, now=now) if f.target_type == "breach"]
+        return {
+            "breach_findings": [f for f in findings if f.target_id == obj.pk],
+            "clock_running": obj.clock_running(now),
+            "hours_left_text": clock_text(obj.hours_left(now)),
+            "deadline": obj.notification_deadline,
+        }
+
+
+class BreachEditView(RegisterEditView):
+    """The dataskyddssamordnare records or completes a breach (``gdpr.add_breach``/``change_breach``)."""
+
+    model = Breach
+    form_class = BreachForm
+    template_name = "gdpr/activity_form.html"
+
+    def context(self, obj, form) -> dict[str, Any]:
+        context = super().context(obj, form)
+        context["sections"] = [
+            (title, [form[name] for name in names if name in form.fields]) for title, names in BREACH_SECTIONS
+        ]
+        if not obj:
+            context["title"] = str(_("Ny personuppgiftsincident"))
+        return context
+
+
+class BreachReportView(LoginRequiredMixin, TemplateView):
+    """Anyone logged in reports a suspected breach; the dataskyddssamordnare is e-mailed at once."""
+
+    template_name = "gdpr/breach_report.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=BreachReportForm()))
+
+    def post(self, request, *args, **kwargs):
+        form = BreachReportForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        breach = report_breach(form, user=request.user)
+        messages.success(
+            request,
+            _("Tack! Incidenten ”%(title)s” är rapporterad och dataskyddssamordnaren har fått besked.")
+            % {"title": breach.title},
+        )
+        if request.user.has_perm("gdpr.view_breach"):
+            return HttpResponseRedirect(breach.get_absolute_url())
+        return HttpResponseRedirect(reverse("gdpr:breach_report"))
+
+
+class BreachRegisterForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("Som förteckningen såg ut den"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Tomt: som den är nu."),
+    )
+
+    def clean_as_of(self):
+        value = self.cleaned_data["as_of"]
+        if value and value > timezone.localdate():
+            raise ValidationError(_("Datumet kan inte ligga i framtiden."))
+        return value
+
+
+class BreachRegisterDownloadView(PermissionRequiredMixin, TemplateView):
+    """The register of breaches as an Excel workbook for IMY's inspection, now or as of a date."""
+
+    template_name = "gdpr/breach_register.html"
+    permission_required = ("gdpr.view_breach",)
+    raise_exception = True
+
+    def get(self, request, *args, **kwargs):
+        if "as_of" not in request.GET:
+            return self.render_to_response(self.get_context_data(form=BreachRegisterForm()))
+        form = BreachRegisterForm(request.GET)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        as_of = form.cleaned_data["as_of"]
+        day = as_of or timezone.localdate()
+        rows = breach_rows(as_of=as_of)
+        response = HttpResponse(
+            xlsx_bytes(breach_workbook(rows, on=day)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"personuppgiftsincidenter-{day.isoformat()}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -1,7 +1,8 @@
 """What the insights app adds to the register's detail pages (``DETAIL_CONTEXT_HOOKS``).
 
 ``portfolio``'s detail pages cannot import ``gdpr`` (dependencies point down,
-docs/architecture.md), so the GDPR part of a system's or a vendor's page is supplied from here
+docs/architecture.md), so the GDPR part of a system's or a vendor's page (findings, transfers,
+recent breaches) is supplied from here
 and registered once, in ``InsightsConfig.ready()``.
 """
 
@@ -12,14 +13,16 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from gdpr.models import Transfer
+from gdpr.gaps.breaches import visible_findings
+from gdpr.models import Breach, Transfer
 from insights.links import finding_url
 from portfolio.models import Application, LearningResource, Vendor
 from portfolio.views_generic import DETAIL_CONTEXT_HOOKS, Column, Section
 from stewardship.analyses import Analyses
 
-__all__ = ["register_detail_hooks", "service_findings", "vendor_transfers"]
+__all__ = ["breaches_in_last_year", "register_detail_hooks", "service_findings", "vendor_transfers"]
 
 
 def service_findings(request: HttpRequest, obj) -> dict[str, Any]:
@@ -30,7 +33,7 @@ def service_findings(request: HttpRequest, obj) -> dict[str, Any]:
     key = (service_type, obj.pk)
     findings = [
         f
-        for f in Analyses().gaps()
+        for f in visible_findings(Analyses().gaps(), request.user)
         if key in f.services or (f.target_type == service_type and f.target_id == obj.pk)
     ]
     return {
@@ -80,8 +83,44 @@ def vendor_transfers(request: HttpRequest, obj) -> dict[str, Any]:
     }
 
 
+def breaches_in_last_year(request: HttpRequest, obj) -> dict[str, Any]:
+    """A service or processor with breaches in the last year is flagged on its page (not to a läsare)."""
+    if not request.user.has_perm("gdpr.view_breach"):
+        return {}
+    recent = Breach.objects.in_last_year()
+    if isinstance(obj, Vendor):
+        breaches = recent.filter(vendor=obj)
+    else:
+        service_type = {Application: "application", LearningResource: "learning_resource"}.get(type(obj))
+        if service_type is None:
+            return {}
+        breaches = recent.affecting_service(service_type, obj.pk)
+    rows = list(breaches.order_by("-discovered_at", "-pk"))
+    if not rows:
+        return {}
+    title = ngettext(
+        "%(n)d personuppgiftsincident det senaste året",
+        "%(n)d personuppgiftsincidenter det senaste året",
+        len(rows),
+    ) % {"n": len(rows)}
+    return {
+        "extra_sections": [
+            Section(
+                title,
+                rows,
+                [
+                    Column("title", _("Rubrik"), link=True),
+                    Column("discovered_at", _("Upptäcktes")),
+                    Column("risk", _("Riskbedömning")),
+                    Column("status", _("Status")),
+                ],
+            )
+        ]
+    }
+
+
 def register_detail_hooks() -> None:
     """Add this app's hooks to the detail pages, once however often it is called."""
-    for hook in (service_findings, vendor_transfers):
+    for hook in (service_findings, vendor_transfers, breaches_in_last_year):
         if hook not in DETAIL_CONTEXT_HOOKS:
             DETAIL_CONTEXT_HOOKS.append(hook)

@@ -11,7 +11,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
-from gdpr.models import ProcessingActivity
+from gdpr.models import Breach, ProcessingActivity
 from portfolio.models import (
     Application,
     Contract,
@@ -35,6 +35,7 @@ TARGET_MODELS = {
     "vendor": Vendor,
     "organisation": Organisation,
     "processing_activity": ProcessingActivity,
+    "breach": Breach,
 }
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gdpr.gaps import Severity, find_gaps
+from gdpr.gaps.breaches import visible_findings
 from portfolio.choices import CostKind, Pm3Part, RoleChoices
 from portfolio.models import (
     Application,
@@ -161,6 +162,8 @@ def build_landscape(*, user=None, today: datetime.date | None = None) -> dict[st
     years = sorted(set(Cost.objects.values_list("year", flat=True).distinct()))
 
     findings = find_gaps(today=today)
+    if user is not None:
+        findings = visible_findings(findings, user)
     findings_by_service: dict[tuple[str, int], list] = defaultdict(list)
     for finding in findings:
         for key in set(finding.services):

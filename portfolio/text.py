@@ -16,10 +16,26 @@ def fold(*parts: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+class _CombiningMarks(dict):
+    """``str.translate`` table deleting combining marks, filled per code point as it is met."""
+
+    def __missing__(self, code_point: int) -> int | None:
+        value = None if unicodedata.combining(chr(code_point)) else code_point
+        self[code_point] = value
+        return value
+
+
+_COMBINING_MARKS = _CombiningMarks()
+
+
 def strip_diacritics(text: str) -> str:
     """Remove accents (``"Öppna Hörnan"`` → ``"Oppna Hornan"``) for fuzzy matching, not search."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if decomposed.isascii():
+        return decomposed
+    # The combining marks NFKD split off, deleted in one C-level pass (a name at a time in
+    # Python cost a third of normalising 20,000 names).
+    return decomposed.translate(_COMBINING_MARKS)
 
 
 def split_lines(value: str | None) -> list[str]:

@@ -503,7 +503,12 @@ class RegisterDetailView(RegisterMixin, TemplateView):
         )
         context.update(self.more_context(obj))
         for hook in DETAIL_CONTEXT_HOOKS:
-            context.update(hook(self.request, obj))
+            extra = dict(hook(self.request, obj))
+            # Several hooks may add related tables to one page: they add up.
+            sections = extra.pop("extra_sections", [])
+            context.update(extra)
+            if sections:
+                context["extra_sections"] = [*context.get("extra_sections", []), *sections]
         return context
 
     def _edit_url(self, obj) -> str | None:

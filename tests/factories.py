@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from gdpr import models as gdpr_models
 from portfolio import models as pm
@@ -213,6 +214,31 @@ class ProcessorSecurityReviewFactory(factory.django.DjangoModelFactory):
     reviewed_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=60))
     outcome = "approved"
     reference = "Säkerhetsgranskning BUF 2026:4"
+
+
+class BreachFactory(factory.django.DjangoModelFactory):
+    """A fully documented breach, assessed as a risk and notified to IMY a day after discovery."""
+
+    class Meta:
+        model = gdpr_models.Breach
+
+    title = factory.Sequence(lambda n: f"Klasslista till fel vårdnadshavare {n}")
+    description = "En klasslista med elevernas namn och personnummer skickades till fel vårdnadshavare."
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10, hours=2))
+    discovered_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
+    reported_internally_at = factory.LazyAttribute(lambda o: o.discovered_at)
+    data_subject_categories = ["elever", "vardnadshavare"]
+    subjects_approx = 28
+    records_approx = 28
+    personal_data_categories = "Namn, personnummer"
+    consequences = "Obehöriga fick del av elevernas personnummer."
+    measures = "Mottagarna ombads radera e-posten; rutin för utskick ses över."
+    risk = "risk"
+    risk_reasoning = "Personnummer till ett fåtal obehöriga; begränsad spridning."
+    imy_notified_at = factory.LazyAttribute(lambda o: o.discovered_at + datetime.timedelta(hours=24))
+    imy_reference = factory.LazyAttributeSequence(
+        lambda o, n: f"IMY-2026-{n:04d}" if o.imy_notified_at is not None else ""
+    )
 
 
 class DataFlowFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,7 @@ Importing the package registers every rule in :data:`RULES`; faces call :func:`f
 
 # Every rule module is imported here so that RULES never depends on what else was imported.
 from . import (  # noqa: F401  (registration)
+    breaches,
     dpia,
     flows,
     lawfulness,

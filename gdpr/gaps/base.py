@@ -19,8 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gdpr.choices import DataSubjectCategory, DpiaStatus
+from gdpr.choices import BreachStatus, DataSubjectCategory, DpiaStatus
 from gdpr.models import (
+    Breach,
     Dpia,
     GapAcknowledgement,
     ProcessingActivity,
@@ -28,6 +29,7 @@ from gdpr.models import (
     ProcessingActivityLearningResource,
     ProcessorSecurityReview,
     Transfer,
+    breach_service_keys,
 )
 from portfolio.choices import Severity  # one scale for PM3 and GDPR findings
 from portfolio.models import Application, Contract, LearningResource
@@ -51,6 +53,7 @@ class TargetType(models.TextChoices):
     APPLICATION = "application", _("System")
     LEARNING_RESOURCE = "learning_resource", _("Lärresurs")
     VENDOR = "vendor", _("Leverantör")
+    BREACH = "breach", _("Personuppgiftsincident")
 
 
 #: Which form a finding's ``field`` belongs to, so a face can link to the right edit page.
@@ -62,6 +65,7 @@ FORM_ORGANISATION = "organisation"
 FORM_VENDOR = "vendor"
 FORM_SERVICE = "service"
 FORM_SECURITY_REVIEW = "security_review"
+FORM_BREACH = "breach"
 
 
 @dataclass(frozen=True)
@@ -183,11 +187,21 @@ class Context:
     processor_agreements: dict[int, list[Contract]] = field(default_factory=dict)
     #: vendor id → its latest documented security review, if any
     latest_security_reviews: dict[int, ProcessorSecurityReview] = field(default_factory=dict)
+    #: The instant the 72-hour clocks of breaches are read at (aware).
+    now: datetime.datetime | None = None
+    #: Every breach in the register (the breach rules look at all of them, not only the examined
+    #: records': a breach is its own record), and the services each touches.
+    breaches: list[Breach] = field(default_factory=list)
+    breach_services: dict[int, set[tuple[str, int]]] = field(default_factory=dict)
+    #: vendor id → its open breaches (an open incident at a processor counts against its review)
+    open_breaches_by_vendor: dict[int, list[Breach]] = field(default_factory=dict)
     #: Results shared between rules (e.g. the processors in use), computed once per evaluation.
     cache: dict[str, object] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, activities=None, *, today: datetime.date | None = None) -> Context:
+    def load(
+        cls, activities=None, *, today: datetime.date | None = None, now: datetime.datetime | None = None
+    ) -> Context:
         today = today or timezone.localdate()
         whole = activities is None
         queryset = (ProcessingActivity.objects.all() if whole else activities).current()
@@ -205,7 +219,7 @@ class Context:
             .order_by("controller__name", "name", "pk")
         )
         ids = queryset.values("pk")
-        ctx = cls(today=today, activities=activity_rows, whole_register=whole)
+        ctx = cls(today=today, activities=activity_rows, whole_register=whole, now=now or timezone.now())
 
         for activity_id, app_id in ProcessingActivityApplication.objects.filter(
             processing_activity__in=ids
@@ -245,6 +259,12 @@ class Context:
             "vendor", "reviewed_on", "outcome", "reference"
         ):
             ctx.latest_security_reviews[review.vendor_id] = review
+        ctx.breaches = list(Breach.objects.select_related("vendor").order_by("discovered_at", "pk"))
+        for breach in ctx.breaches:
+            if breach.vendor_id is not None and breach.status == BreachStatus.OPEN:
+                ctx.open_breaches_by_vendor.setdefault(breach.vendor_id, []).append(breach)
+        if whole:
+            ctx.breach_services = breach_service_keys()
         return ctx
 
     def services_of(self, activity: ProcessingActivity) -> list[tuple[str, int, ServiceRow]]:
@@ -372,6 +392,7 @@ def find_gaps(
     today: datetime.date | None = None,
     include_acknowledged: bool = False,
     codes: Iterable[str] | None = None,
+    now: datetime.datetime | None = None,
 ) -> list[GapFinding]:
     """Every open gap in the register, or in the given ``ProcessingActivity`` queryset.
 
@@ -380,7 +401,7 @@ def find_gaps(
     ``include_acknowledged``, in which case they come back marked ``acknowledged``.
     Sorted most severe first, then by target name.
     """
-    ctx = Context.load(activities, today=today)
+    ctx = Context.load(activities, today=today, now=now)
     wanted = set(codes) if codes else None
     acknowledged = _acknowledgements()
     findings: list[GapFinding] = []
@@ -431,14 +452,29 @@ def gdpr_facts_by_service(
     whether its vendor processes personal data here without an Art. 28 agreement. The caller
     composes it into the portfolio analysis (``portfolio`` never imports ``gdpr``). Pass the
     ``findings`` already at hand to avoid running the rules again.
+
+    ``"breaches_last_year"``: personal data breaches discovered in the last year that touched the
+    service (``Breach.objects.affecting_services()``, three queries).
     """
     serious = {Severity.CRITICAL, Severity.HIGH}
     facts: dict[tuple[str, int], dict[str, int | bool]] = {}
+
+    def entry_of(key):
+        return facts.setdefault(
+            key,
+            {
+                "open_gaps": 0,
+                "serious_gaps": 0,
+                "without_processor_agreement": False,
+                "breaches_last_year": 0,
+            },
+        )
+
+    for key, count in Breach.objects.affecting_services().items():
+        entry_of(key)["breaches_last_year"] = count
     for finding in find_gaps(today=today) if findings is None else findings:
         for key in set(finding.services):
-            entry = facts.setdefault(
-                key, {"open_gaps": 0, "serious_gaps": 0, "without_processor_agreement": False}
-            )
+            entry = entry_of(key)
             entry["open_gaps"] += 1
             if finding.code == PROCESSOR_NO_DPA:
                 entry["without_processor_agreement"] = True

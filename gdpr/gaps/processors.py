@@ -5,6 +5,7 @@ import re
 from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from gdpr.choices import SecurityReviewOutcome
 
@@ -124,7 +125,8 @@ class ProcessorSecurityNotReviewed(Rule):
 
     Where pupils' data or special categories are processed, a documented review of the
     processor's security (date, outcome, reference) in the last twelve months is expected; a
-    review that failed the processor counts as none.
+    review that failed the processor counts as none, and an open personal data breach at the
+    processor calls any review into question until the breach is closed.
     """
 
     code = "PROCESSOR_SECURITY_NOT_REVIEWED"
@@ -133,7 +135,8 @@ class ProcessorSecurityNotReviewed(Rule):
     basis = _("Art. 28.1, 32")
     fix = _(
         "Granska biträdets tekniska och organisatoriska säkerhetsåtgärder (t.ex. revisionsrapport, "
-        "certifiering, säkerhetsbilaga) och dokumentera datum, resultat och referens."
+        "certifiering, säkerhetsbilaga) och dokumentera datum, resultat och referens. Vid en öppen "
+        "personuppgiftsincident hos biträdet: utred den, gör om granskningen och avsluta incidenten."
     )
     field = "reviewed_on"
     form = FORM_SECURITY_REVIEW
@@ -152,7 +155,15 @@ class ProcessorSecurityNotReviewed(Rule):
                 entry[2].add(activity.name)
         for vendor_id, (vendor, services, names) in sorted(sensitive.items()):
             review = ctx.latest_security_reviews.get(vendor_id)
-            if review is None:
+            incidents = ctx.open_breaches_by_vendor.get(vendor_id, [])
+            if incidents:
+                # The count only: the finding is read by roles that may not see breach details.
+                problem = ngettext(
+                    "%(n)d öppen personuppgiftsincident hos biträdet",
+                    "%(n)d öppna personuppgiftsincidenter hos biträdet",
+                    len(incidents),
+                ) % {"n": len(incidents)}
+            elif review is None:
                 problem = _("ingen dokumenterad granskning")
             elif review.outcome == SecurityReviewOutcome.REJECTED:
                 problem = _("senaste granskningen (%(date)s) underkände biträdet") % {

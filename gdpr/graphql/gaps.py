@@ -8,6 +8,7 @@ import graphene
 from graphql import GraphQLError
 
 from gdpr.gaps import Severity, find_gaps
+from gdpr.gaps.breaches import visible_findings
 from gdpr.models import ProcessingActivity
 from gdpr.ropa import ROPA_COLUMNS, ropa_rows
 from portfolio.graphql.base import decode_global_id
@@ -105,7 +106,9 @@ class GdprQuery(graphene.ObjectType):
         activities = None
         if controller is not None:
             activities = ProcessingActivity.objects.filter(controller=_controller(controller))
-        findings = find_gaps(activities, include_acknowledged=include_acknowledged, codes=code)
+        findings = visible_findings(
+            find_gaps(activities, include_acknowledged=include_acknowledged, codes=code), info.context.user
+        )
         if severity is not None:
             findings = [f for f in findings if Severity.rank(f.severity) <= Severity.rank(severity)]
         return findings

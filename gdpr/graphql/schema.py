@@ -21,6 +21,11 @@ class RecordQuery(graphene.ObjectType):
         as_of=True,
         description="Säkerhetsgranskningar av personuppgiftsbiträden (art. 28.1, 32).",
     )
+    breaches = RegisterConnectionField(
+        types.BreachType,
+        as_of=True,
+        description="Personuppgiftsincidenter (art. 33.5); tomt för den som inte får läsa incidenter.",
+    )
     gap_acknowledgements = RegisterConnectionField(
         types.GapAcknowledgementType, as_of=True, description="Accepterade brister (motiverade undantag)."
     )

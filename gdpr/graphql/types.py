@@ -8,6 +8,7 @@ from portfolio.graphql.base import RegisterConnectionField, RegisterType
 from portfolio.graphql.types import REGISTER_FIELDS, ApplicationType, LearningResourceType
 
 __all__ = [
+    "BreachType",
     "DpiaType",
     "GapAcknowledgementType",
     "ProcessingActivityType",
@@ -107,3 +108,44 @@ class GapAcknowledgementType(RegisterType):
             *REGISTER_FIELDS, "code", "target_type", "target_id", "activity_id", "target_name", "reason",
             "acknowledged_on",
         ]
+
+
+class BreachType(RegisterType):
+    """A personal data breach in the register of breaches (Art. 33.5); not shown to a läsare."""
+
+    processing_activities = RegisterConnectionField(
+        lambda: ProcessingActivityType, description="Behandlingar vars personuppgifter incidenten gällde."
+    )
+    notification_deadline = MultiField(
+        graphene.DateTime,
+        fields=["discovered_at"],
+        required=True,
+        description="72 timmar (verkliga) efter upptäckten: fristen för anmälan till IMY (art. 33.1).",
+    )
+    notified_in_time = MultiField(
+        graphene.Boolean,
+        fields=["discovered_at", "imy_notified_at"],
+        required=True,
+        description="Anmäld till IMY senast 72 timmar efter upptäckten.",
+    )
+
+    class Meta:
+        model = models.Breach
+        name = "Breach"
+        fields = [
+            *REGISTER_FIELDS, "title", "status", "occurred_at", "discovered_at", "reported_internally_at",
+            "description", "vendor", "data_subject_categories", "subjects_approx", "records_approx",
+            "personal_data_categories", "protected_identity", "special_categories", "consequences",
+            "measures", "risk", "risk_reasoning", "imy_notified_at", "imy_reference", "delay_reason",
+            "not_notified_reason", "subjects_informed_at", "subjects_informed_how",
+            "communication_exception", "subjects_not_informed_reason",
+        ]
+        filterset_class = filters.BreachFilterSet
+
+    @staticmethod
+    def resolve_notification_deadline(root, info):
+        return root.notification_deadline
+
+    @staticmethod
+    def resolve_notified_in_time(root, info) -> bool:
+        return root.notified_in_time

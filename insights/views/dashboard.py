@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gdpr.gaps import Severity
+from gdpr.gaps.breaches import clock_text
+from gdpr.models import Breach
 from insights.links import list_url, optional_url
 from insights.views.base import AnalysisPage
 from portfolio.formats import kronor, percent
@@ -109,6 +111,7 @@ class DashboardView(AnalysisPage):
             (_("Ansvarig"), sorted(completeness.by_owner, key=_by_percent)[:8]),
             (_("Personuppgiftsansvarig"), sorted(completeness.by_controller, key=_by_percent)[:8]),
         ]
+        context["breach_clocks"] = breach_clocks(user)
         if sees_gdpr:
             findings = analyses.gaps()
             by_severity = Counter(f.severity for f in findings)
@@ -134,6 +137,22 @@ class DashboardView(AnalysisPage):
                     }
                 )
         return bars
+
+
+def breach_clocks(user) -> list[dict[str, str]]:
+    """Open breaches IMY must still be told of, with the real hours left (read live, not cached:
+    the clock moves while the analyses stand still)."""
+    if not user.has_perm("gdpr.view_breach"):
+        return []
+    now = timezone.now()
+    return [
+        {
+            "title": breach.title,
+            "left": clock_text(breach.hours_left(now)),
+            "url": breach.get_absolute_url(),
+        }
+        for breach in Breach.objects.running_clocks(now).only("title", "discovered_at")
+    ]
 
 
 def _by_percent(aggregate) -> tuple:

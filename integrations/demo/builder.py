@@ -29,6 +29,8 @@ from stdnum.se import orgnr
 
 from gdpr.choices import (
     ActivityStatus,
+    BreachRisk,
+    BreachStatus,
     DpiaStatus,
     LegalBasis,
     ResidualRisk,
@@ -37,6 +39,8 @@ from gdpr.choices import (
 )
 from gdpr.gaps.lawfulness import names_a_provision
 from gdpr.models import (
+    Breach,
+    BreachProcessingActivity,
     Dpia,
     ProcessingActivity,
     ProcessingActivityApplication,
@@ -382,6 +386,7 @@ class _Builder:
         for copy in range(self.scale):
             self.build_copy(copy)
         self.build_security_reviews()
+        self.build_breaches()
         self.writer.finish()
         self.manifest.counts = dict(sorted(self.counts.items()))
         return self.manifest
@@ -561,7 +566,9 @@ class _Builder:
         self.build_roles(copy, services, objects, people)
         self.build_costs(services, objects)
         contracts = self.build_contracts(sfx, services)
-        self.build_activities(copy, sfx, services, people, contracts)
+        plans = self.build_activities(copy, sfx, services, people, contracts)
+        if copy == 0:
+            self.first_activities = plans
 
     # -- services --------------------------------------------------------------------------
 
@@ -1415,7 +1422,7 @@ class _Builder:
 
     # -- processing activities -------------------------------------------------------------
 
-    def build_activities(self, copy, sfx, services, people, contracts) -> None:
+    def build_activities(self, copy, sfx, services, people, contracts) -> list[dict]:
         rng = self.rng
         m = self.manifest
         active_people = people[:-3]
@@ -1822,6 +1829,7 @@ class _Builder:
         self.save(ProcessingActivityLearningResource, lr_links)
         self.save(Transfer, transfers)
         self.save(Dpia, dpias)
+        return plans
 
     @staticmethod
     def _dpia_required(e: dict) -> bool:
@@ -1905,6 +1913,190 @@ class _Builder:
         self.manifest.vendors_security_not_reviewed.extend(
             sorted(self.vendors[key].name for key in (never, old, rejected))
         )
+
+    def build_breaches(self) -> None:
+        """A year of the breaches schools report, at fixed offsets before the seed instant.
+
+        Kinds from IMY's reports on breaches in schools: e-mail to the wrong recipients, a lost
+        unencrypted USB stick, a platform exposing grades, a protected identity shown in a
+        timetable. Two are notified late without reasons, one high-risk breach was never
+        communicated, and one, discovered 30 hours before the seed, is open with its clock running.
+        """
+        m = self.manifest
+        now = self.writer.now
+        hours = datetime.timedelta(hours=1)
+        days = datetime.timedelta(days=1)
+        entries = self.first_activities
+
+        def activity(prefix: str) -> dict:
+            return next(e for e in entries if e["name"].startswith(prefix) and e["controller"] is not None)
+
+        def vendor_of(entry: dict):
+            keys = sorted({s.vendor for s in entry["_services"] if s.vendor})
+            return self.vendors[keys[0]] if keys else None
+
+        guardians = activity("Kommunikation med vårdnadshavare")
+        support = activity("Särskilt stöd och åtgärdsprogram")
+        platform = activity("Undervisning i lärplattform")
+        timetable = activity("Schemaläggning")
+        attendance = activity("Närvarorapportering")
+        common = {"reported_by": self.user, "status": BreachStatus.CLOSED}
+        plans = [
+            (
+                Breach(
+                    title="Klasslista e-postad till fel vårdnadshavare",
+                    description="En lärare skickade klasslistan med elevernas namn, personnummer och "
+                    "vårdnadshavares telefonnummer till vårdnadshavarna i en annan klass.",
+                    occurred_at=now - 301 * days,
+                    discovered_at=now - 300 * days,
+                    reported_internally_at=now - 300 * days + 2 * hours,
+                    data_subject_categories=["elever", "vardnadshavare"],
+                    subjects_approx=27,
+                    records_approx=27,
+                    personal_data_categories="Namn, personnummer, telefonnummer",
+                    consequences="Obehöriga vårdnadshavare fick del av personnummer och kontaktuppgifter.",
+                    measures="Mottagarna ombads radera e-posten; utskick av klasslistor görs nu från "
+                    "lärplattformen till klassens vårdnadshavare.",
+                    risk=BreachRisk.RISK,
+                    risk_reasoning="Personnummer till ett trettiotal obehöriga, ingen känslig uppgift.",
+                    imy_notified_at=now - 300 * days + 30 * hours,
+                    imy_reference=f"IMY-{self.year - 1}-1042",
+                    **common,
+                ),
+                guardians,
+                None,
+            ),
+            (
+                Breach(
+                    title="Förlorat okrypterat USB-minne med åtgärdsprogram",
+                    description="En specialpedagog tappade ett okrypterat USB-minne med åtgärdsprogram "
+                    "och pedagogiska utredningar.",
+                    occurred_at=now - 205 * days,
+                    discovered_at=now - 203 * days,
+                    reported_internally_at=now - 203 * days + 20 * hours,
+                    data_subject_categories=["elever"],
+                    subjects_approx=40,
+                    records_approx=55,
+                    personal_data_categories="Namn, personnummer, kartläggningar och åtgärdsprogram",
+                    consequences="Uppgifter om elevers svårigheter kan spridas; risk för kränkning.",
+                    measures="USB-minnen förbjudna för elevuppgifter; krypterade lagringsytor införda.",
+                    risk=BreachRisk.HIGH,
+                    risk_reasoning="Integritetskänsliga uppgifter om barn, okrypterade.",
+                    imy_notified_at=now - 203 * days + 90 * hours,
+                    imy_reference=f"IMY-{self.year - 1}-2211",
+                    subjects_informed_at=now - 200 * days,
+                    subjects_informed_how="Brev till vårdnadshavarna och samtal med eleverna.",
+                    **common,
+                ),
+                support,
+                None,
+            ),
+            (
+                Breach(
+                    title="Lärplattformens API exponerade betyg",
+                    description="Ett öppet API i lärplattformen lämnade ut elevers betyg och omdömen till "
+                    "inloggade användare på andra skolor.",
+                    occurred_at=now - 130 * days,
+                    discovered_at=now - 121 * days,
+                    reported_internally_at=now - 121 * days + 1 * hours,
+                    data_subject_categories=["elever"],
+                    subjects_approx=1200,
+                    records_approx=5400,
+                    personal_data_categories="Namn, klass, betyg och omdömen",
+                    consequences="Betyg och omdömen kan ha lästs av obehöriga.",
+                    measures="Leverantören stängde API:t; loggar granskade; säkerhetsgranskning beställd.",
+                    risk=BreachRisk.HIGH,
+                    risk_reasoning="Stort antal barn; uppgifter om prestationer.",
+                    imy_notified_at=now - 121 * days + 50 * hours,
+                    imy_reference=f"IMY-{self.year}-0318",
+                    **common,
+                ),
+                platform,
+                vendor_of(platform),
+            ),
+            (
+                Breach(
+                    title="Skyddad identitet visades i schemat",
+                    description="En elev med skyddade personuppgifter visades med namn, klass och "
+                    "skolans lokaler i det publika schemat.",
+                    occurred_at=now - 64 * days,
+                    discovered_at=now - 62 * days,
+                    reported_internally_at=now - 62 * days,
+                    data_subject_categories=["elever"],
+                    subjects_approx=1,
+                    records_approx=1,
+                    personal_data_categories="Namn, klass, var eleven befinner sig under skoldagen",
+                    protected_identity=True,
+                    consequences="Elevens vistelseort kan ha röjts för den som eleven skyddas mot.",
+                    measures="Schemat avpublicerat; sekretessmarkering förs nu över till schemasystemet.",
+                    risk=BreachRisk.HIGH,
+                    risk_reasoning="Skyddad identitet: fara för elevens säkerhet.",
+                    imy_notified_at=now - 62 * days + 80 * hours,
+                    imy_reference=f"IMY-{self.year}-0902",
+                    delay_reason="Upptäckten gjordes en fredag kväll och rektor nåddes först på måndagen; "
+                    "skyddet av eleven prioriterades före anmälan.",
+                    subjects_informed_at=now - 62 * days + 6 * hours,
+                    subjects_informed_how="Vårdnadshavaren informerades personligen av rektor.",
+                    **common,
+                ),
+                timetable,
+                None,
+            ),
+            (
+                Breach(
+                    title="Närvarolistor kvarglömda i klassrum",
+                    description="Utskrivna närvarolistor låg kvar i ett låst klassrum över en helg.",
+                    occurred_at=now - 40 * days - 3 * hours,
+                    discovered_at=now - 40 * days,
+                    reported_internally_at=now - 40 * days,
+                    data_subject_categories=["elever"],
+                    subjects_approx=24,
+                    records_approx=24,
+                    personal_data_categories="Namn och närvaro",
+                    consequences="Ingen känd spridning.",
+                    measures="Listorna förstörda; utskrift av närvaro avrådd.",
+                    risk=BreachRisk.NO_RISK,
+                    risk_reasoning="Låst rum, inga känsliga uppgifter, ingen obehörig åtkomst.",
+                    not_notified_reason="Osannolikt att incidenten medför en risk (art. 33.1).",
+                    **common,
+                ),
+                attendance,
+                None,
+            ),
+            (
+                Breach(
+                    title="Inlämningar synliga för elever på andra skolor",
+                    description="Elever rapporterar att de ser andra skolors inlämningar i lärplattformen.",
+                    discovered_at=now - 30 * hours,
+                    reported_internally_at=now - 29 * hours,
+                    data_subject_categories=["elever"],
+                    reported_by=self.user,
+                    status=BreachStatus.OPEN,
+                ),
+                platform,
+                vendor_of(platform),
+            ),
+        ]
+        breaches = []
+        for breach, _entry, vendor in plans:
+            breach.vendor = vendor
+            breaches.append(breach)
+        self.save(Breach, breaches)
+        links = [
+            _Row(breach_id=breach.pk, processing_activity_id=entry["obj"].pk)
+            for breach, entry, _vendor in plans
+        ]
+        self.save(BreachProcessingActivity, links)
+        m.breaches = [b.title for b in breaches]
+        m.breaches_notified_late = [breaches[1].title]
+        m.breach_clock_running = breaches[5].title
+        m.breaches_subjects_not_informed = [breaches[2].title]
+        m.breaches_undocumented = [breaches[5].title]
+        m.breach_activity_names = sorted({entry["name"] for _b, entry, _v in plans})
+        open_vendor = breaches[5].vendor
+        if open_vendor is not None and open_vendor.name not in m.vendors_security_not_reviewed:
+            m.vendors_security_not_reviewed.append(open_vendor.name)
+            m.vendors_security_not_reviewed.sort()
 
     def _transfers(self, e: dict) -> list[Transfer]:
         how = e["_transfers"]

@@ -159,6 +159,19 @@ class DemoManifest:
     #: Vendors processing pupils' or special-category data with no security review in the last
     #: twelve months (none, an old one, or one that failed them).
     vendors_security_not_reviewed: list[str] = field(default_factory=list)
+    # --- The register of breaches (issue 19, art. 33.5) ---
+    #: Titles of every breach of the demo's year (notified, late, without risk, one open).
+    breaches: list[str] = field(default_factory=list)
+    #: Breaches notified to IMY more than 72 hours after discovery with no reasons recorded.
+    breaches_notified_late: list[str] = field(default_factory=list)
+    #: The open breach whose 72 hours are still running at seed time (discovered 30 hours before).
+    breach_clock_running: str = ""
+    #: High-risk breaches not communicated to the data subjects and no Art. 34.3 exception.
+    breaches_subjects_not_informed: list[str] = field(default_factory=list)
+    #: Breaches whose Art. 33.5 facts are incomplete.
+    breaches_undocumented: list[str] = field(default_factory=list)
+    #: Processing activities (names) with a breach (not a defect of theirs: no "activities_" prefix).
+    breach_activity_names: list[str] = field(default_factory=list)
     #: Processing activities carrying none of the defects above: complete, lawful, reviewed within
     #: the year, DPIA done where required, transfers with a mechanism (SCC with TIA), processors
     #: with agreements listing sub-processors. An analysis should report nothing about them.

@@ -21,6 +21,7 @@ Ranking score (all weights in :class:`StandardisationWeights`, documented in doc
             + keep_outside_sso        (negative: the product kept is outside SSO)
             + keep_without_processor_agreement  (negative: … lacks a PUB-avtal)
             + per_serious_gap_kept    × serious GDPR gaps of the product kept (negative)
+            + per_breach_kept         × personal data breaches of the product kept in the last year
 
 Usage figures are **accounts**: ``ApplicationUsage.users`` summed over organisations, so one
 person in two schools counts twice. Every face labels them "konton".
@@ -106,6 +107,8 @@ class StandardisationWeights:
       negative points for what the product kept would bring along: standardising on a product
       outside SSO, without a processor agreement or with serious GDPR gaps spreads that risk to
       everyone who moves to it.
+    * ``per_breach_kept`` — negative points per personal data breach in the last year touching
+      the product kept: a product that has leaked pupils' data recently is a poor standard.
     """
 
     saving_per_100k: float = attr(help="Poäng per 100 000 kr i årlig besparing.", default=1.0)
@@ -131,6 +134,9 @@ class StandardisationWeights:
     )
     per_serious_gap_kept: float = attr(
         help="Poäng per allvarlig dataskyddsbrist hos den som behålls (negativ).", default=-1.0
+    )
+    per_breach_kept: float = attr(
+        help="Poäng per personuppgiftsincident det senaste året hos den som behålls (negativ).", default=-1.0
     )
 
 
@@ -170,6 +176,10 @@ class OverlapService:
     without_processor_agreement: bool = attr(
         help="Sant om leverantören behandlar personuppgifter utan biträdesavtal.", default=False
     )
+    #: Personal data breaches touching the service in the last year (``gdpr_facts["breaches_last_year"]``).
+    breaches_last_year: int = attr(
+        help="Personuppgiftsincidenter det senaste året som rört tjänsten (via dess behandlingar).", default=0
+    )
     organisation_ids: tuple[int, ...] = field(default=(), repr=False)  # parallel to ``organisations``
     capability_ids: frozenset[int] = field(default=frozenset(), repr=False)
 
@@ -197,6 +207,8 @@ class ProductOption:
     outside_sso: bool
     without_processor_agreement: bool
     serious_gdpr_gaps: int
+    #: Personal data breaches in the last year touching any of its registrations.
+    breaches_last_year: int = 0
     #: Every registration's ref: what selects this option in a keep choice.
     refs: frozenset[str] = field(default=frozenset(), repr=False)
 
@@ -392,6 +404,7 @@ def _overlap_service(
         open_gdpr_gaps=int(facts.get("open_gaps", 0)),
         serious_gdpr_gaps=int(facts.get("serious_gaps", 0)),
         without_processor_agreement=bool(facts.get("without_processor_agreement", False)),
+        breaches_last_year=int(facts.get("breaches_last_year", 0)),
         organisation_ids=tuple(pk for _name, pk in organisations),
         capability_ids=frozenset(service.capability_ids),
     )
@@ -408,6 +421,7 @@ def _option(registrations: list[OverlapService]) -> ProductOption:
     outside = [r for r in registrations if not r.behind_sso]
     without_dpa = any(r.without_processor_agreement for r in registrations)
     serious = sum(r.serious_gdpr_gaps for r in registrations)
+    breaches = sum(r.breaches_last_year for r in registrations)
     risks = []
     if outside:
         risks.append(
@@ -424,6 +438,15 @@ def _option(registrations: list[OverlapService]) -> ProductOption:
             )
             % {"name": main.name, "n": serious}
         )
+    if breaches:
+        risks.append(
+            ngettext(
+                "%(name)s har haft %(n)d personuppgiftsincident det senaste året",
+                "%(name)s har haft %(n)d personuppgiftsincidenter det senaste året",
+                breaches,
+            )
+            % {"name": main.name, "n": breaches}
+        )
     return ProductOption(
         key=main.ref,
         name=main.name,
@@ -433,6 +456,7 @@ def _option(registrations: list[OverlapService]) -> ProductOption:
         outside_sso=bool(outside),
         without_processor_agreement=without_dpa,
         serious_gdpr_gaps=serious,
+        breaches_last_year=breaches,
         refs=frozenset(r.ref for r in registrations),
     )
 
@@ -581,6 +605,18 @@ def consolidation_outcome(
                     kept.serious_gdpr_gaps,
                 )
                 % {"n": kept.serious_gdpr_gaps},
+            )
+        )
+    if kept.breaches_last_year:
+        parts.append(
+            (
+                weights.per_breach_kept * kept.breaches_last_year,
+                ngettext(
+                    "den som behålls har haft %(n)d personuppgiftsincident det senaste året",
+                    "den som behålls har haft %(n)d personuppgiftsincidenter det senaste året",
+                    kept.breaches_last_year,
+                )
+                % {"n": kept.breaches_last_year},
             )
         )
     score = round(sum(points for points, _text in parts), 2)

@@ -107,11 +107,12 @@ def test_precision_and_recall_on_all_labelled_real_names():
     # The issue's targets.
     assert evaluation.both.precision >= 0.95 and evaluation.both.recall >= 0.90
     assert evaluation.same_product.precision >= 0.98
-    # The figures reached (measured 2026-12-04), in a tight band: a change that moves them shows.
+    # The figures reached (measured 2026-12-05, after the catalogue's own former names and aliases
+    # joined the set), in a tight band: a change that moves them shows.
     assert evaluation.both.precision == pytest.approx(1.0, abs=0.01)
-    assert evaluation.both.recall == pytest.approx(0.988, abs=0.01)
+    assert evaluation.both.recall == pytest.approx(0.990, abs=0.01)
     assert evaluation.same_product.precision == pytest.approx(1.0, abs=0.01)
-    assert evaluation.same_product.recall == pytest.approx(0.328, abs=0.02)
+    assert evaluation.same_product.recall == pytest.approx(0.371, abs=0.02)
     assert evaluation.family.precision == pytest.approx(1.0, abs=0.01)
 
 
@@ -123,8 +124,8 @@ def test_precision_and_recall_on_the_real_rows_alone():
     assert evaluation.both.precision >= 0.95 and evaluation.both.recall >= 0.90
     assert evaluation.same_product.precision >= 0.98
     assert evaluation.both.precision == pytest.approx(1.0, abs=0.01)
-    assert evaluation.both.recall == pytest.approx(0.984, abs=0.01)
-    assert evaluation.same_product.recall == pytest.approx(0.406, abs=0.02)
+    assert evaluation.both.recall == pytest.approx(0.987, abs=0.01)
+    assert evaluation.same_product.recall == pytest.approx(0.454, abs=0.02)
 
 
 def test_without_the_catalogue_the_general_rules_keep_same_product_precise():
@@ -136,8 +137,28 @@ def test_without_the_catalogue_the_general_rules_keep_same_product_precise():
     evaluation = evaluate(_rows(), catalogue=Catalogue())
     print(_report("no catalogue", evaluation))
     assert evaluation.same_product.precision >= 0.98
-    assert evaluation.both.precision == pytest.approx(0.925, abs=0.02)
-    assert evaluation.both.recall == pytest.approx(0.745, abs=0.02)
+    assert evaluation.both.precision == pytest.approx(0.927, abs=0.02)
+    assert evaluation.both.recall == pytest.approx(0.683, abs=0.02)
+
+
+def test_the_rules_alone_join_about_half_of_the_catalogues_own_spellings_to_their_product():
+    """The catalogue's former names and aliases (``catalogue:`` rows) are found with the catalogue
+    by construction; this is what the name rules make of them without it ("MS Teams", "Skola 24",
+    "V-klass" are found; "AAD", "O365", "RealtimeBoard" need the catalogue)."""
+    rows = _rows()
+    evaluation = evaluate(rows, catalogue=Catalogue())
+    spellings = [i for i, row in enumerate(rows) if row["source"].startswith("catalogue:")]
+    joined = [
+        i
+        for i in spellings
+        if any(
+            evaluation.cluster_of[i] == evaluation.cluster_of[j]
+            for j, other in enumerate(rows)
+            if j != i and other["cluster"] == rows[i]["cluster"]
+        )
+    ]
+    print(f"rules alone: {len(joined)} of {len(spellings)} catalogue spellings joined to their product")
+    assert len(joined) / len(spellings) == pytest.approx(40 / 79, abs=0.05)
 
 
 def test_every_hard_negative_pair_stays_apart():

@@ -99,3 +99,16 @@ def test_hosts_lose_www_and_test_labels():
         normalise_host(host_of("https://test-larplattformen.pingpong.net/a")) == "larplattformen.pingpong.net"
     )
     assert host_of("urn:mace:feide.no:services:com.itslearning") == ""
+
+
+def test_strip_diacritics_drops_exactly_the_combining_marks_that_nfkd_splits_off():
+    """The translate table gives what removing every combining mark after NFKD gives, for all
+    of Latin, Greek, Cyrillic and Vietnamese letters and marks written on their own."""
+    import unicodedata
+
+    from portfolio.text import strip_diacritics
+
+    text = "".join(chr(c) for c in range(0x20, 0x0530)) + "Öppna Hörnan ệ ǆ e\u0301 ﬁ Å"
+    expected = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    assert strip_diacritics(text) == expected
+    assert strip_diacritics("Öppna Hörnan") == "Oppna Hornan"

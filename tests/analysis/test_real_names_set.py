@@ -68,7 +68,21 @@ def test_every_row_is_named_labelled_and_sourced(rows: list[dict[str, str]]) -> 
     for row in rows:
         assert row["name"].strip() == row["name"] and row["name"], row
         assert CLUSTER_SLUG.fullmatch(row["cluster"]), row
-        assert row["source"].startswith(("http://", "https://", "shared:", "constructed:")), row
+        assert row["source"].startswith(("http://", "https://", "shared:", "constructed:", "catalogue:")), row
+
+
+def test_every_catalogue_row_is_a_name_the_catalogue_gives_its_product(rows: list[dict[str, str]]) -> None:
+    """A row citing `catalogue:<product>; <source>` is a former name or alias of that product as
+    the shipped catalogue records it, with the public source the catalogue entry cites."""
+    products = {p["name"]: p for p in json.loads(CATALOGUE.read_text(encoding="utf-8"))["products"]}
+    catalogue_rows = [r for r in rows if r["source"].startswith("catalogue:")]
+    assert catalogue_rows
+    for row in catalogue_rows:
+        product_name, _, source = row["source"].removeprefix("catalogue:").partition("; ")
+        product = products[product_name]
+        assert row["name"] in (*product["former_names"], *product["aliases"]), row
+        assert source == product["source"] and "not read" not in source, row
+        assert row["cluster"] == _slug(product_name), row
 
 
 def test_set_has_true_pairs_to_find(rows: list[dict[str, str]]) -> None:

@@ -354,10 +354,37 @@ def test_gdpr_facts_from_the_gap_rules_steer_the_recommendation(response_tools):
         "open_gaps": 1,
         "serious_gaps": 0,
         "without_processor_agreement": True,
+        "breaches_last_year": 0,
     }
     assert not facts.get(("application", menti.pk), {}).get("without_processor_agreement")
     candidate = _capability_candidate(standardisation_report(gdpr_facts=facts, today=TODAY))
     assert candidate.keep.name == "Mentimeter"
+
+
+def test_a_product_with_a_breach_in_the_last_year_is_weighed_and_gives_way(response_tools):
+    """Breaches reach standardisation through the plain facts: the service's processing activities."""
+    from gdpr.gaps import gdpr_facts_by_service
+    from gdpr.models import BreachProcessingActivity, ProcessingActivityApplication
+    from tests.factories import BreachFactory
+
+    _capability, menti, _menti_ab, kahoot = response_tools
+    activity = ProcessingActivityFactory(name="Responsverktyg i undervisningen")
+    ProcessingActivityApplication.objects.create(processing_activity=activity, application=menti)
+    for title in ("Resultat synliga för fel klass", "Export till fel mottagare"):
+        breach = BreachFactory(title=title)
+        BreachProcessingActivity.objects.create(breach=breach, processing_activity=activity)
+    facts = gdpr_facts_by_service()
+    assert facts[("application", menti.pk)]["breaches_last_year"] == 2
+    assert facts.get(("application", kahoot.pk), {}).get("breaches_last_year", 0) == 0
+    # Weighed alone (the fixture's other gaps aside): the breaches make Mentimeter give way.
+    facts = {("application", menti.pk): {"breaches_last_year": 2}}
+    candidate = _capability_candidate(standardisation_report(gdpr_facts=facts, today=TODAY))
+    assert candidate.keep.name == "Kahoot!"
+    assert "Mentimeter har haft 2 personuppgiftsincidenter det senaste året" in candidate.why
+    kept = _capability_candidate(
+        standardisation_report(gdpr_facts=facts, keep=[("application", menti.pk)], today=TODAY)
+    )
+    assert "den som behålls har haft 2 personuppgiftsincidenter det senaste året (-2,0)" in kept.why
 
 
 def _cluster(tier, *apps):

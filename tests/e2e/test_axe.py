@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from tests.e2e.conftest import PASSWORD
-from tests.factories import ProcessingActivityFactory
+from tests.factories import BreachFactory, ProcessingActivityFactory
 from tests.web.conftest import build_landscape
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -42,13 +42,15 @@ def _violations(page, axe_source: str, url: str) -> list[dict]:
     return [dict(v, url=url) for v in page.evaluate(RUN, TAGS)]
 
 
-@pytest.mark.parametrize("role", [Role.READER, Role.STRATEGIST])
+@pytest.mark.parametrize("role", [Role.READER, Role.STRATEGIST, Role.DATA_PROTECTION])
 def test_no_serious_or_critical_wcag_violations_on_each_page_type(
     browser, live_server, e2e_user, axe_source, role
 ):
     made = build_landscape(2)
     incomplete = ProcessingActivityFactory(name="Behandling utan gallringsbeslut", retention_decision="")
     incomplete.application_links.create(application=made["application"])
+    breach = BreachFactory(title="Klasslista till fel vårdnadshavare", imy_notified_at=None, risk="hog")
+    breach.activity_links.create(processing_activity=incomplete)
     user = e2e_user(role)
     context = browser.new_context(
         base_url=live_server.url, locale="sv-SE", viewport={"width": 1440, "height": 900}, bypass_csp=True
@@ -70,6 +72,11 @@ def test_no_serious_or_critical_wcag_violations_on_each_page_type(
             reverse("gdpr:gap_list"),
             reverse("gdpr:activity_detail", args=[incomplete.pk]),
             reverse("analysis:equity"),
+            reverse("gdpr:breach_report"),  # everyone's short form
+            reverse("gdpr:breach_list"),  # the register, or the 403 page for a läsare
+            reverse("gdpr:breach_detail", args=[breach.pk]),
+            reverse("gdpr:breach_edit", args=[breach.pk]),  # the dataskyddssamordnare's form
+            reverse("gdpr:breach_register"),
             "/finns-inte/",  # the 404 page
         ]
         for url in urls:

@@ -74,3 +74,18 @@ def test_every_planted_gdpr_defect_is_found_and_clean_records_give_nothing():
     clean = set(manifest.clean_activities)
     assert clean
     assert not [f for f in findings if f.activity_name in clean or f.target_name in clean]
+
+
+def test_the_demo_year_of_breaches_gives_exactly_its_planted_breach_findings():
+    manifest = build_demo(scale=1, seed=1)
+    by_target: dict[str, set[str]] = {}
+    for f in find_gaps():
+        if f.target_type == "breach":
+            by_target.setdefault(f.code, set()).add(f.target_name)
+    assert by_target["BREACH_NOT_NOTIFIED_IN_TIME"] == {
+        *manifest.breaches_notified_late,
+        manifest.breach_clock_running,
+    }
+    assert by_target["BREACH_SUBJECTS_NOT_INFORMED"] == set(manifest.breaches_subjects_not_informed)
+    assert by_target["BREACH_UNDOCUMENTED_FIELDS"] == set(manifest.breaches_undocumented)
+    assert len(manifest.breaches) == 6

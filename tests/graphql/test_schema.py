@@ -11,7 +11,7 @@ SDL = Path(settings.BASE_DIR) / "schema.graphql"
 
 LINK_MODELS = {
     "ApplicationCapability", "LearningResourceCapability", "ContractApplication", "ContractLearningResource",
-    "ProcessingActivityApplication", "ProcessingActivityLearningResource",
+    "ProcessingActivityApplication", "ProcessingActivityLearningResource", "BreachProcessingActivity",
 }
 #: Kept out of the API on purpose: the log of erasures belongs to the dataskyddssamordnare's page.
 NOT_IN_API = {"PersonErasure"}

@@ -42,6 +42,7 @@ def build_one_of_everything() -> dict[type, object]:
     person = f.PersonFactory(organisation=administration)
     contract = f.ContractFactory(vendor=application.vendor)
     activity = f.ProcessingActivityFactory(controller=board, responsible=person)
+    breach = f.BreachFactory(vendor=application.vendor)
     rows = {
         pm.Organisation: school,
         pm.Vendor: application.vendor,
@@ -95,6 +96,10 @@ def build_one_of_everything() -> dict[type, object]:
         gd.Dpia: f.DpiaFactory(processing_activity=activity),
         gd.ProcessorSecurityReview: f.ProcessorSecurityReviewFactory(vendor=application.vendor),
         gd.PersonErasure: gd.PersonErasure.objects.create(pseudonym="Person 9 (borttagen 2026-01-01)"),
+        gd.Breach: breach,
+        gd.BreachProcessingActivity: gd.BreachProcessingActivity.objects.create(
+            breach=breach, processing_activity=activity
+        ),
         gd.GapAcknowledgement: gd.GapAcknowledgement.objects.create(
             code="art30_purpose",
             target_type="processing_activity",

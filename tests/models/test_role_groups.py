@@ -67,8 +67,9 @@ def test_it_department_reads_everything_and_adds_and_changes_the_technical_inven
     assert "portfolio.change_cost" not in permissions
 
 
-def test_reader_only_views():
-    assert permissions_of(Role.READER) == view_everything()
+def test_reader_only_views_and_not_breaches():
+    breaches = {"gdpr.view_breach", "gdpr.view_breachprocessingactivity"}
+    assert permissions_of(Role.READER) == view_everything() - breaches
 
 
 def test_users_in_role_groups_get_the_group_permissions(

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gdpr.models import ProcessingActivity
-from insights.hooks import register_detail_hooks, service_findings, vendor_transfers
+from insights.hooks import breaches_in_last_year, register_detail_hooks, service_findings, vendor_transfers
 from insights.links import target_url
 from portfolio.choices import RoleChoices
 from portfolio.models import Application, Cost, LearningResource
@@ -52,6 +52,7 @@ RECORDS_WITH_A_PAGE = {
     "catalogue product": factories.CatalogueProductFactory,
     "processing activity": factories.ProcessingActivityFactory,
     "security review": factories.ProcessorSecurityReviewFactory,
+    "breach": factories.BreachFactory,
     "review round": lambda: ReviewRound.objects.create(
         name="Årsgenomgång", deadline=timezone.localdate() + datetime.timedelta(days=30)
     ),
@@ -152,7 +153,10 @@ def test_the_detail_page_hooks_are_registered_when_django_starts_before_any_view
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.test"},
     )
     hooks, views_loaded = result.stdout.strip().splitlines()
-    assert hooks == "['insights.hooks.service_findings', 'insights.hooks.vendor_transfers']"
+    assert hooks == (
+        "['insights.hooks.breaches_in_last_year', 'insights.hooks.service_findings', "
+        "'insights.hooks.vendor_transfers']"
+    )
     assert views_loaded == "[]"
 
 
@@ -161,6 +165,7 @@ def test_registering_the_hooks_again_adds_none_twice():
     register_detail_hooks()
     assert DETAIL_CONTEXT_HOOKS.count(service_findings) == 1
     assert DETAIL_CONTEXT_HOOKS.count(vendor_transfers) == 1
+    assert DETAIL_CONTEXT_HOOKS.count(breaches_in_last_year) == 1
 
 
 #: Which app may import which (docs/architecture.md): dependencies point down.
