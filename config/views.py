@@ -728,7 +728,7 @@ class SsoCoverageView(AnalysisPage):
                 _g("Tjänst"): s.name,
                 _g("Typ"): s.service_type,
                 _g("Leverantör"): s.vendor,
-                _g("Användare"): s.users,
+                _g("Konton"): s.users,
                 _g("Organisationer"): s.organisations,
                 _g("Förklaring"): s.explanation,
                 _g("Åtgärd"): s.fix,

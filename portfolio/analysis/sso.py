@@ -200,7 +200,9 @@ def sso_coverage(
                 identity_provider=service.identity_provider,
                 users=service.users,
                 organisations=len(service.usage),
-                explanation=_("%(name)s (%(kind)s, %(users)d användare i %(orgs)d organisationer) %(why)s.")
+                # Accounts, not people: usage is counted per service, so one pupil with five services
+                # counts five times until distinct people are known.
+                explanation=_("%(name)s (%(kind)s; konton: %(users)d, organisationer: %(orgs)d) %(why)s.")
                 % {
                     "name": service.name,
                     "kind": service_label(service.service_type),
@@ -234,7 +236,7 @@ def sso_coverage(
             )
 
     result.summary = _(
-        "%(behind)d av %(total)d tjänster (%(share)s) ligger bakom single sign-on; viktat med användare "
+        "%(behind)d av %(total)d tjänster (%(share)s) ligger bakom single sign-on; viktat med konton "
         "%(user_share)s. %(outside)d tjänster ligger utanför, %(federation)d anger federation utan entity ID."
     ) % {
         "behind": result.services_behind_sso,
