@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gdpr.choices import ActivityStatus, DpiaStatus, LegalBasis, SecurityReviewOutcome, TransferMechanism
 from gdpr.models import Dpia, ProcessingActivity, ProcessorSecurityReview, Transfer
-from portfolio.filters import SearchFilterSet
+from portfolio.filters import CountryNameOrderingFilter, SearchFilterSet
 from portfolio.models import Application, LearningResource, Organisation, Vendor
 
 __all__ = [
@@ -98,7 +98,7 @@ class ProcessingActivityFilterSet(SearchFilterSet):
 
 class TransferFilterSet(filters.FilterSet):
     mechanism = filters.MultipleChoiceFilter(label=_("Mekanism"), choices=TransferMechanism.choices)
-    ordering = filters.OrderingFilter(fields=(("country", "country"), ("recipient", "recipient")))
+    ordering = CountryNameOrderingFilter(fields=(("country", "country"), ("recipient", "recipient")))
 
     class Meta:
         model = Transfer

@@ -2,10 +2,10 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from gdpr.choices import DataSubjectCategory
 from gdpr.questionnaire import DataKind, LoginMethod
+from portfolio.countries import country_choices
 from portfolio.models import LearningResource, Organisation
 
 __all__ = ["LearningResourceQuestionnaireForm"]
@@ -38,7 +38,9 @@ class LearningResourceQuestionnaireForm(forms.Form):
     )
     login_method = forms.ChoiceField(label=_("Hur loggar man in?"), choices=LoginMethod.choices)
     vendor_country = forms.ChoiceField(
-        label=_("Var finns leverantören (och uppgifterna)?"), choices=[("", "—"), *countries], required=False
+        # A callable: the names are read in the reader's language when the form is shown, not once
+        # at import (when no language is active yet).
+        label=_("Var finns leverantören (och uppgifterna)?"), choices=country_choices, required=False
     )
     ads_or_tracking = forms.BooleanField(
         label=_("Visar tjänsten reklam eller spårar användarna (annonsnätverk, spårningskakor)?"),

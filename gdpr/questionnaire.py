@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from gdpr.choices import ActivityStatus, DataSubjectCategory, LegalBasis
 from gdpr.forms import ProcessingActivityForm
 from gdpr.models import ProcessingActivity
+from portfolio.countries import country_name
 from portfolio.geography import ADEQUACY_COUNTRIES, is_third_country
 from portfolio.models import LearningResource, Organisation
 from portfolio.services import save_form
@@ -137,7 +138,7 @@ def classify(answers: Answers) -> Classification:
         full.append(
             str(
                 _("Leverantören finns i tredjeland (%(country)s) utan adekvansbeslut eller DPF-listning.")
-                % {"country": answers.vendor_country.upper()}
+                % {"country": country_name(answers.vendor_country.upper())}
             )
         )
     if answers.login_method == LoginMethod.PRIVATE_ACCOUNT and _is_pupil(answers):

@@ -66,6 +66,7 @@ from gdpr.questionnaire import Outcome, apply_fast_track, classify
 from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
 from gdpr.services import mark_reviewed
 from gdpr.subject_rights import erase_person, subject_report
+from portfolio.countries import order_by_country_name
 from portfolio.history import changes
 from portfolio.models import Contract, Organisation, Person
 from portfolio.permissions import change_permission
@@ -295,7 +296,7 @@ class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
             "acknowledged_findings": [
                 row for row in finding_rows(findings, self.request.user) if row.acknowledged
             ],
-            "transfers": list(obj.transfers.order_by("country", "pk")),
+            "transfers": list(order_by_country_name(obj.transfers.all())),
             "dpias": list(obj.dpias.order_by("-started_on", "pk")),
             "changes_since_review": since,
             "can_review": self.request.user.has_perm(CHANGE),
