@@ -30,6 +30,7 @@ def test_choosing_the_service_to_keep_shows_its_outcome_at_once(page, e2e_user):
     assert row.locator(".chip--keep").inner_text() == "Mentimeter"
     assert not candidate.get_by_label("Tjänst att behålla").is_visible()  # folded until asked for
     row.get_by_role("link", name="Responsverktyg").click()  # the ranked table's link unfolds it
+    candidate.locator("details[open]").wait_for()
     outcome = candidate.locator(".outcome")
     assert "Räknas in i den som behålls" in outcome.inner_text()  # Mentimeter's second registration
     page.evaluate("window.notReloaded = true")
