@@ -131,8 +131,14 @@ def build_demo(*, scale: int = 1, seed: int = 1, user=None, reviewer=None) -> De
     with transaction.atomic():
         builder = _Builder(scale=scale, seed=seed, user=user, reviewer=reviewer)
         manifest = builder.build()
-        backdate(builder.writer.models, now=builder.writer.now)
+        # Breaches are dated by what happened to them (occurred, discovered, reported), relative
+        # to the seeding; their rows are written when they were reported, not back-dated.
+        dated = [m for m in builder.writer.models if m._meta.label not in _DATED_BY_THEIR_FACTS]
+        backdate(dated, now=builder.writer.now)
         return manifest
+
+
+_DATED_BY_THEIR_FACTS = frozenset({"gdpr.Breach", "gdpr.BreachProcessingActivity"})
 
 
 _PLAIN_FIELDS = (
