@@ -14,7 +14,7 @@ from gdpr.choices import (
     TransferMechanism,
 )
 from gdpr.models import Breach, Dpia, ProcessingActivity, ProcessorSecurityReview, Transfer
-from portfolio.filters import SearchFilterSet
+from portfolio.filters import CountryNameOrderingFilter, SearchFilterSet
 from portfolio.models import Application, LearningResource, Organisation, Vendor
 
 __all__ = [
@@ -107,7 +107,7 @@ class ProcessingActivityFilterSet(SearchFilterSet):
 
 class TransferFilterSet(filters.FilterSet):
     mechanism = filters.MultipleChoiceFilter(label=_("Mekanism"), choices=TransferMechanism.choices)
-    ordering = filters.OrderingFilter(fields=(("country", "country"), ("recipient", "recipient")))
+    ordering = CountryNameOrderingFilter(fields=(("country", "country"), ("recipient", "recipient")))
 
     class Meta:
         model = Transfer

@@ -115,10 +115,20 @@ class ProcessingActivityForm(RegisterForm):
         ),
     }
 
+    #: Long lists (hundreds of systems and learning resources) that static/js/searchable-select.js
+    #: turns into a searchable list of checkboxes; without the script they stay plain multi-selects.
+    searchable_fields = ("applications", "learning_resources")
+
     class Meta:
         model = ProcessingActivity
         fields = [field for _title, fields in ARTICLE_30_SECTIONS for field in fields]
         widgets = {"information_updated_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.searchable_fields:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"data-searchable": "", "size": "10"})
 
     def clean(self):
         cleaned_data = super().clean()

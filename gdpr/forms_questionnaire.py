@@ -2,10 +2,10 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from gdpr.choices import DataSubjectCategory
-from gdpr.questionnaire import DataKind, LoginMethod
+from gdpr.questionnaire import DataKind, LoginMethod, login_method_of
+from portfolio.countries import country_choices
 from portfolio.models import LearningResource, Organisation
 
 __all__ = ["LearningResourceQuestionnaireForm"]
@@ -18,7 +18,11 @@ SUBJECT_CHOICES = [
 
 
 class LearningResourceQuestionnaireForm(forms.Form):
-    """Six questions a teacher or the dataskyddssamordnare can answer about a teaching app."""
+    """The questions a teacher or the dataskyddssamordnare can answer about a teaching app.
+
+    The page states how many there are from the form itself (``question_count``), so adding a
+    question cannot leave the introduction wrong.
+    """
 
     learning_resource = forms.ModelChoiceField(
         label=_("Lärresurs"),
@@ -38,7 +42,9 @@ class LearningResourceQuestionnaireForm(forms.Form):
     )
     login_method = forms.ChoiceField(label=_("Hur loggar man in?"), choices=LoginMethod.choices)
     vendor_country = forms.ChoiceField(
-        label=_("Var finns leverantören (och uppgifterna)?"), choices=[("", "—"), *countries], required=False
+        # A callable: the names are read in the reader's language when the form is shown, not once
+        # at import (when no language is active yet).
+        label=_("Var finns leverantören (och uppgifterna)?"), choices=country_choices, required=False
     )
     ads_or_tracking = forms.BooleanField(
         label=_("Visar tjänsten reklam eller spårar användarna (annonsnätverk, spårningskakor)?"),
@@ -54,6 +60,21 @@ class LearningResourceQuestionnaireForm(forms.Form):
         label=_("Skapa en egen behandling i stället för att koppla till den gemensamma för lärresurser"),
         required=False,
     )
+
+    @property
+    def question_count(self) -> int:
+        return len(self.fields)
+
+    @staticmethod
+    def initial_from_register(resource: LearningResource) -> dict:
+        """What the register already knows of ``resource``: its vendor's country and its login method."""
+        initial: dict = {"learning_resource": resource.pk}
+        if resource.vendor is not None and resource.vendor.country:
+            initial["vendor_country"] = resource.vendor.country.code
+        login = login_method_of(resource)
+        if login:
+            initial["login_method"] = login
+        return initial
 
     def clean(self):
         cleaned = super().clean()

@@ -1,12 +1,13 @@
 """The fast track for learning resources: most teaching apps need little personal data.
 
-Six answers classify a learning resource as *no personal data*, *low risk — standard record*
-or *needs full assessment*. The rules are explicit and ordered: any reason for a full
+The form's answers classify a learning resource as *no personal data*, *low risk — standard
+record* or *needs full assessment*. The rules are explicit and ordered: any reason for a full
 assessment wins; otherwise any personal data at all makes it low risk; otherwise none. For
 the low-risk case :func:`apply_fast_track` writes the record — it links the resource to the
 shared record for teaching apps ("Digitala lärresurser i undervisningen") of the controller,
 or creates a draft record with its fields filled — through the same Form and write path as
-the web form, so validation and history are the same.
+the web form, so validation and history are the same. For the case that needs a full assessment,
+:func:`start_full_assessment` writes the same draft record, so the DPIA can be started from it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from gdpr.choices import ActivityStatus, DataSubjectCategory, LegalBasis
 from gdpr.forms import ProcessingActivityForm
 from gdpr.models import ProcessingActivity
+from portfolio.choices import AuthenticationMethod, IdentityProvider
+from portfolio.countries import country_name
 from portfolio.geography import ADEQUACY_COUNTRIES, is_third_country
 from portfolio.models import LearningResource, Organisation
 from portfolio.services import save_form
@@ -32,6 +35,8 @@ __all__ = [
     "SHARED_ACTIVITY_NAME",
     "apply_fast_track",
     "classify",
+    "login_method_of",
+    "start_full_assessment",
 ]
 
 #: The shared record that most teaching apps belong to.
@@ -54,6 +59,28 @@ class LoginMethod(models.TextChoices):
     MUNICIPAL = "kommunens", _("Kommunens inloggning eller Skolfederation")
     VENDOR_ACCOUNT = "leverantorskonto", _("Konto hos leverantören")
     PRIVATE_ACCOUNT = "privat", _("Privat konto (t.ex. egen Google- eller Apple-inloggning)")
+
+
+def login_method_of(resource: LearningResource) -> str:
+    """The questionnaire's answer on login that the register already gives for ``resource`` ("" if unknown).
+
+    Single sign-on or the municipality's directory is the municipality's login; the vendor's own
+    accounts are vendor accounts; social login (OAuth) through a provider that is not the
+    municipality's tenant means private accounts.
+    """
+    method = resource.authentication
+    if not method:
+        return ""
+    if method == AuthenticationMethod.NONE:
+        return LoginMethod.NONE
+    if resource.is_sso or method == AuthenticationMethod.LDAP:
+        return LoginMethod.MUNICIPAL
+    if method == AuthenticationMethod.OAUTH:
+        municipal = {IdentityProvider.MUNICIPAL, IdentityProvider.SKOLFEDERATION, IdentityProvider.ENTRA_ID}
+        if resource.identity_provider in municipal:
+            return LoginMethod.MUNICIPAL
+        return LoginMethod.PRIVATE_ACCOUNT
+    return LoginMethod.VENDOR_ACCOUNT
 
 
 class Outcome(models.TextChoices):
@@ -137,7 +164,7 @@ def classify(answers: Answers) -> Classification:
         full.append(
             str(
                 _("Leverantören finns i tredjeland (%(country)s) utan adekvansbeslut eller DPF-listning.")
-                % {"country": answers.vendor_country.upper()}
+                % {"country": country_name(answers.vendor_country.upper())}
             )
         )
     if answers.login_method == LoginMethod.PRIVATE_ACCOUNT and _is_pupil(answers):
@@ -242,6 +269,34 @@ def apply_fast_track(
             raise ValueError(form.errors.as_text())
         return result, save_form(form, user=user, expected_version=shared.version, reason=reason)
 
+    return result, _save_draft(resource, controller, answers, result, user=user, reason=reason)
+
+
+def start_full_assessment(
+    resource: LearningResource, controller: Organisation, answers: Answers, *, user=None
+) -> ProcessingActivity:
+    """For answers that call for a full assessment: write the draft record the DPIA will be made on.
+
+    The record is filled from the answers as for the fast track, marked a draft, with the reasons
+    for the full assessment in its internal notes; the caller continues with the DPIA of it.
+    """
+    result = classify(answers)
+    if result.outcome != Outcome.FULL_ASSESSMENT:
+        raise ValueError(str(_("Svaren kräver ingen fullständig bedömning.")))
+    reason = str(_("Snabbspår för lärresurs: fullständig bedömning påbörjad"))
+    return _save_draft(resource, controller, answers, result, user=user, reason=reason)
+
+
+def _save_draft(
+    resource: LearningResource,
+    controller: Organisation,
+    answers: Answers,
+    result: Classification,
+    *,
+    user,
+    reason: str,
+) -> ProcessingActivity:
+    """A draft record for ``resource`` filled from the answers, through the web form's Form and write path."""
     vendor = resource.vendor
     login = {
         LoginMethod.MUNICIPAL: _(
@@ -286,4 +341,4 @@ def apply_fast_track(
     form = ProcessingActivityForm(data=data)
     if not form.is_valid():
         raise ValueError(form.errors.as_text())
-    return result, save_form(form, user=user, reason=reason)
+    return save_form(form, user=user, reason=reason)

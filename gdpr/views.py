@@ -70,10 +70,11 @@ from gdpr.models import (
     ProcessorSecurityReview,
     Transfer,
 )
-from gdpr.questionnaire import Outcome, apply_fast_track, classify
+from gdpr.questionnaire import Outcome, apply_fast_track, classify, start_full_assessment
 from gdpr.ropa import ropa_frames, ropa_json, ropa_rows, rows_frame
 from gdpr.services import mark_reviewed
 from gdpr.subject_rights import erase_person, subject_report
+from portfolio.countries import order_by_country_name
 from portfolio.history import changes
 from portfolio.models import Application, Contract, LearningResource, Organisation, Person, Vendor
 from portfolio.permissions import change_permission
@@ -329,7 +330,7 @@ class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
             "acknowledged_findings": [
                 row for row in finding_rows(findings, self.request.user) if row.acknowledged
             ],
-            "transfers": list(obj.transfers.order_by("country", "pk")),
+            "transfers": list(order_by_country_name(obj.transfers.all())),
             "dpias": list(obj.dpias.order_by("-started_on", "pk")),
             "changes_since_review": since,
             "can_review": self.request.user.has_perm(CHANGE),
@@ -702,19 +703,20 @@ class QuestionnaireView(PermissionRequiredMixin, TemplateView):
             form = LearningResourceQuestionnaireForm()
             resource = form.fields["learning_resource"].queryset.filter(pk=resource_id).first()
             if resource is not None:
-                initial["learning_resource"] = resource.pk
-                if resource.vendor is not None and resource.vendor.country:
-                    initial["vendor_country"] = resource.vendor.country.code
+                initial = LearningResourceQuestionnaireForm.initial_from_register(resource)
         return self.render_to_response(
             self.get_context_data(form=LearningResourceQuestionnaireForm(initial=initial))
         )
 
     #: Writing the record (or linking to the shared one) needs this; classifying only VIEW.
     write_permission = "gdpr.add_processingactivity"
+    #: Starting a full assessment writes the draft record and goes on to its DPIA: both are needed.
+    assessment_permissions = ("gdpr.add_processingactivity", "gdpr.add_dpia")
 
     def post(self, request, *args, **kwargs):
         may_write = request.user.has_perm(self.write_permission)
-        if request.POST.get("write") and not may_write:
+        may_assess = request.user.has_perms(self.assessment_permissions)
+        if (request.POST.get("write") and not may_write) or (request.POST.get("assess") and not may_assess):
             # A refusal, not a silent classification: the page offers no write to this user.
             raise PermissionDenied
         form = LearningResourceQuestionnaireForm(request.POST)
@@ -723,7 +725,22 @@ class QuestionnaireView(PermissionRequiredMixin, TemplateView):
         answers = form.answers()
         data = form.cleaned_data
         activity = None
-        if request.POST.get("write") and may_write:
+        if request.POST.get("assess"):
+            try:
+                activity = start_full_assessment(
+                    data["learning_resource"], data["controller"], answers, user=request.user
+                )
+            except (ValueError, StaleEditError) as error:
+                messages.error(request, _g("Behandlingen kunde inte sparas: %(reason)s") % {"reason": error})
+            else:
+                messages.success(
+                    request,
+                    _g("Utkastet %(name)s är sparat. Fyll i konsekvensbedömningen för det.")
+                    % {"name": activity.name},
+                )
+                return HttpResponseRedirect(f"{reverse('gdpr:dpia_create')}?behandling={activity.pk}")
+            result = classify(answers)
+        elif request.POST.get("write") and may_write:
             try:
                 result, activity = apply_fast_track(
                     data["learning_resource"],
@@ -746,7 +763,9 @@ class QuestionnaireView(PermissionRequiredMixin, TemplateView):
                 form=form,
                 result=result,
                 low_risk=result.outcome == Outcome.LOW_RISK,
+                full_assessment=result.outcome == Outcome.FULL_ASSESSMENT,
                 can_write=may_write,
+                can_assess=may_assess,
             )
         )
 

@@ -45,7 +45,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connections, models, transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
 from integrations.bulk import BulkWriter, BulkWriteRefused, KnownRecords, bulk_capable
@@ -123,9 +123,17 @@ UPDATED = "updated"
 UNCHANGED = "unchanged"
 ERROR = "error"
 
+#: What a row will do (dry run, or a file refused for its errors) …
 STATUS_LABELS = {
     CREATED: gettext_lazy("skapas"),
     UPDATED: gettext_lazy("uppdateras"),
+    UNCHANGED: gettext_lazy("oförändrad"),
+    ERROR: gettext_lazy("fel"),
+}
+#: … and what it did, once the import is confirmed and saved.
+DONE_STATUS_LABELS = {
+    CREATED: gettext_lazy("skapad"),
+    UPDATED: gettext_lazy("uppdaterad"),
     UNCHANGED: gettext_lazy("oförändrad"),
     ERROR: gettext_lazy("fel"),
 }
@@ -187,10 +195,12 @@ class RowResult:
     label: str = ""
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Set when the import this row belongs to has been saved: its label then says what was done.
+    applied: bool = False
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
+        return str((DONE_STATUS_LABELS if self.applied else STATUS_LABELS)[self.status])
 
 
 @dataclass
@@ -218,16 +228,37 @@ class ImportReport:
         return not self.errors
 
     def summary(self) -> str:
-        c = self.counts
-        text = _(
-            "%(total)s rader: %(created)s skapas, %(updated)s uppdateras, %(unchanged)s oförändrade, "
-            "%(error)s fel."
-        ) % {"total": len(self.rows), **c}
+        """One line for the page and the command: the rows counted, then what was or would be done.
+
+        Each count stands after its label ("skapas: 3"), so no word has to agree with it; the number
+        of rows goes through ngettext ("1 rad", "2 rader"), one whole message per outcome.
+        """
+        values = {"total": len(self.rows), **self.counts}
         if self.applied:
-            return text + " " + _("Importen är genomförd.")
-        if self.dry_run:
-            return text + " " + _("Provkörning: inget har sparats.")
-        return text + " " + _("Inget har sparats eftersom filen innehåller fel.")
+            message = ngettext(
+                "%(total)s rad – skapade: %(created)s, uppdaterade: %(updated)s, oförändrade: "
+                "%(unchanged)s. Importen är genomförd.",
+                "%(total)s rader – skapade: %(created)s, uppdaterade: %(updated)s, oförändrade: "
+                "%(unchanged)s. Importen är genomförd.",
+                values["total"],
+            )
+        elif self.dry_run:
+            message = ngettext(
+                "%(total)s rad – skapas: %(created)s, uppdateras: %(updated)s, oförändrade: "
+                "%(unchanged)s, fel: %(error)s. Provkörning: inget har sparats.",
+                "%(total)s rader – skapas: %(created)s, uppdateras: %(updated)s, oförändrade: "
+                "%(unchanged)s, fel: %(error)s. Provkörning: inget har sparats.",
+                values["total"],
+            )
+        else:
+            message = ngettext(
+                "%(total)s rad – skapas: %(created)s, uppdateras: %(updated)s, oförändrade: "
+                "%(unchanged)s, fel: %(error)s. Inget har sparats eftersom filen innehåller fel.",
+                "%(total)s rader – skapas: %(created)s, uppdateras: %(updated)s, oförändrade: "
+                "%(unchanged)s, fel: %(error)s. Inget har sparats eftersom filen innehåller fel.",
+                values["total"],
+            )
+        return message % values
 
 
 @dataclass
@@ -1584,6 +1615,8 @@ def import_rows(
             transaction.set_rollback(True)
         else:
             report.applied = True
+            for row in report.rows:
+                row.applied = True
     return report
 
 

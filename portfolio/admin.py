@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
+from portfolio.countries import sort_key as country_sort_key
 from portfolio.geography import eea_q, third_country_q
 from portfolio.models import (
     SSO_CONDITION,
@@ -315,7 +316,7 @@ class CountryInUseFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         codes = model_admin.model._default_manager.exclude(country="").values_list("country", flat=True)
-        return sorted(((code, countries.name(code)) for code in set(codes)), key=lambda item: str(item[1]))
+        return sorted(((code, countries.name(code)) for code in set(codes)), key=country_sort_key)
 
     def queryset(self, request, queryset):
         return queryset.filter(country=self.value()) if self.value() else queryset

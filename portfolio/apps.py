@@ -7,4 +7,6 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Systemportfölj")
 
     def ready(self) -> None:
-        from portfolio import lookups  # noqa: F401 - registers the overflow-safe integer ``in``
+        from portfolio import countries, lookups  # noqa: F401 - lookups registers the overflow-safe integer ``in``
+
+        countries.install()  # country names in Swedish alphabetical order, in every list of countries

@@ -21,6 +21,7 @@ from portfolio.choices import (
     SchoolForm,
     TimeClassification,
 )
+from portfolio.countries import order_by_country_name
 from portfolio.models import (
     SSO_CONDITION,
     Application,
@@ -93,9 +94,22 @@ class OrganisationFilterSet(SearchFilterSet):
         return queryset.filter(pk__in=Organisation.objects.subtree_of_any(list(value)).values("pk"))
 
 
+class CountryNameOrderingFilter(filters.OrderingFilter):
+    """Ordering in which ``country`` means the country's name in the reader's alphabet, not its code.
+
+    Other fields order as usual; the country is ranked by :func:`portfolio.countries.order_by_country_name`.
+    """
+
+    def filter(self, qs, value):
+        fields = [field for field in (value or []) if field]
+        if fields and fields[0].lstrip("-") == "country":
+            return order_by_country_name(qs, "country", descending=fields[0].startswith("-"))
+        return super().filter(qs, value)
+
+
 class VendorFilterSet(SearchFilterSet):
     third_country = filters.BooleanFilter(label=_("Utanför EU/EES"), method="filter_third_country")
-    ordering = filters.OrderingFilter(fields=(("name", "name"), ("country", "country")))
+    ordering = CountryNameOrderingFilter(fields=(("name", "name"), ("country", "country")))
 
     class Meta:
         model = Vendor

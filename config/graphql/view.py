@@ -263,8 +263,9 @@ class RegisterGraphQLView(GraphQLView):
             VALID_DOCUMENTS.add(cache_key, document)
         token = getattr(request, "api_token", None)
         if is_mutation and token is not None and token.read_only:
+            # Authenticated but not allowed to write: 403 Forbidden, like a page the role may not open.
             message = _("API-token är skrivskyddad: den kan inte ändra något.")
-            return ExecutionResult(errors=[GraphQLError(message)])
+            raise HttpError(HttpResponse(status=403), message)
         options = {
             "root_value": self.get_root_value(request),
             "context_value": self.get_context(request),

@@ -156,6 +156,10 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Country names come from django-countries' Swedish catalogue, sorted the Swedish way
+# (portfolio/countries.py). Its Swedish name for the US is "Amerikas förenta stater", which a reader
+# looks for under U as "USA".
+COUNTRIES_OVERRIDE = {"US": _("USA")}
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -54,7 +54,7 @@ class StandardisationView(AnalysisPage):
         return render(
             request,
             self.outcome_template_name,
-            {"item": item, "candidate": item["candidate"], "sees_gdpr": context["sees_gdpr"]},
+            {"item": item, "candidate": item["candidate"], "sees_gdpr": context["sees_gdpr"], "alone": True},
         )
 
     def export_rows(self, context):

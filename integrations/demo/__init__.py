@@ -2,5 +2,6 @@
 
 from .builder import CHANGE_REASON, build_demo
 from .manifest import DemoManifest
+from .reviewer import demo_reviewer
 
-__all__ = ["CHANGE_REASON", "DemoManifest", "build_demo"]
+__all__ = ["CHANGE_REASON", "DemoManifest", "build_demo", "demo_reviewer"]

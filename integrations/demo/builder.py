@@ -87,6 +87,7 @@ from portfolio.models import (
 )
 
 from . import names as N
+from .backdate import backdate
 from .manifest import DemoManifest
 
 __all__ = ["CHANGE_REASON", "build_demo"]
@@ -116,17 +117,28 @@ SECURITY_MEASURES = (
 )
 
 
-def build_demo(*, scale: int = 1, seed: int = 1, user=None) -> DemoManifest:
+def build_demo(*, scale: int = 1, seed: int = 1, user=None, reviewer=None) -> DemoManifest:
     """Build the demo municipality in one transaction and say where its defects are.
 
     ``scale`` multiplies services, people, förvaltningsobjekt, costs, contracts and processing
     activities (scale 30 gives about 10,000 systems); ``seed`` fixes every random choice, so the
-    same seed gives the same data; ``user`` is recorded on every history row.
+    same seed gives the same data; ``user`` is recorded on every history row; ``reviewer`` (else
+    ``user``) as the one who last reviewed the reviewed records. The history is then spread over
+    the two years before today (``backdate``), as if the register had been built up over them.
     """
     if scale < 1:
         raise ValueError("scale must be at least 1")
     with transaction.atomic():
-        return _Builder(scale=scale, seed=seed, user=user).build()
+        builder = _Builder(scale=scale, seed=seed, user=user, reviewer=reviewer)
+        manifest = builder.build()
+        # Breaches are dated by what happened to them (occurred, discovered, reported), relative
+        # to the seeding; their rows are written when they were reported, not back-dated.
+        dated = [m for m in builder.writer.models if m._meta.label not in _DATED_BY_THEIR_FACTS]
+        backdate(dated, now=builder.writer.now)
+        return manifest
+
+
+_DATED_BY_THEIR_FACTS = frozenset({"gdpr.Breach", "gdpr.BreachProcessingActivity"})
 
 
 _PLAIN_FIELDS = (
@@ -338,11 +350,12 @@ class _Service:
 
 
 class _Builder:
-    def __init__(self, *, scale: int, seed: int, user):
+    def __init__(self, *, scale: int, seed: int, user, reviewer=None):
         self.scale = scale
         self.seed = seed
         self.rng = random.Random(seed)
         self.user = user
+        self.reviewer = reviewer or user
         self.today = timezone.localdate()
         self.year = self.today.year
         self.manifest = DemoManifest(scale=scale, seed=seed)
@@ -1452,7 +1465,7 @@ class _Builder:
                 "status": ActivityStatus.ACTIVE,
                 "responsible": rng.choice(active_people),
                 "last_reviewed_on": self.days_ago(5, 330),
-                "last_reviewed_by": self.user,
+                "last_reviewed_by": self.reviewer,
                 # Changed well before any DPIA (started at most 900 days ago) and any information.
                 "content_changed_on": self.days_ago(901, 1300),
                 "information_reference": "https://www.mittkoping.se/dataskydd/" + controller,

@@ -35,7 +35,7 @@ from functools import lru_cache
 
 import numpy as np
 from django.db.models import QuerySet
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from stdnum.se import orgnr
 
@@ -93,7 +93,11 @@ WINDOW = 8
 
 _EVIDENCE_SCORE = {"entity": 100.0, "alias": 100.0, "vendor_product": 95.0, "host": 90.0, "domain": 90.0}
 
-SERVICE_TYPE_LABELS = {"application": "system", "learning_resource": "lärresurs"}
+#: How a service's kind is named beside it: "”Vklass” (system)", in the reader's language.
+SERVICE_TYPE_LABELS = {
+    "application": pgettext_lazy("kind of service", "system"),
+    "learning_resource": pgettext_lazy("kind of service", "lärresurs"),
+}
 
 
 @dataclass(frozen=True)

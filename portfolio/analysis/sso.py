@@ -60,7 +60,7 @@ class ServiceOutsideSso:
     vendor: str = attr(gettext_lazy("Leverantör"), "Leverantörens namn.")
     authentication: str = attr(help="Inloggningsmetodens kod.", export=False)
     identity_provider: str = attr(help="Identitetsleverantörens kod.", export=False)
-    users: int = attr(gettext_lazy("Användare"), "Antal användare.")
+    users: int = attr(gettext_lazy("Konton"), "Antal konton: användare summerade per organisation.")
     organisations: int = attr(gettext_lazy("Organisationer"), "Antal organisationer som använder tjänsten.")
     explanation: str = attr(gettext_lazy("Förklaring"), "Varför tjänsten ligger utanför, i ord.")
     fix: str = attr(gettext_lazy("Åtgärd"), "Vad man bör göra.")
@@ -208,7 +208,9 @@ def sso_coverage(
                 identity_provider=service.identity_provider,
                 users=service.users,
                 organisations=len(service.usage),
-                explanation=_("%(name)s (%(kind)s, %(users)d användare i %(orgs)d organisationer) %(why)s.")
+                # Accounts, not people: usage is counted per service, so one pupil with five services
+                # counts five times until distinct people are known.
+                explanation=_("%(name)s (%(kind)s; konton: %(users)d, organisationer: %(orgs)d) %(why)s.")
                 % {
                     "name": service.name,
                     "kind": service_label(service.service_type),
@@ -242,7 +244,7 @@ def sso_coverage(
             )
 
     result.summary = _(
-        "%(behind)d av %(total)d tjänster (%(share)s) ligger bakom single sign-on; viktat med användare "
+        "%(behind)d av %(total)d tjänster (%(share)s) ligger bakom single sign-on; viktat med konton "
         "%(user_share)s. %(outside)d tjänster ligger utanför, %(federation)d anger federation utan entity ID."
     ) % {
         "behind": result.services_behind_sso,

@@ -56,6 +56,10 @@
       const fresh = page.getElementById(form.dataset.outcome);
       if (!fresh) throw new Error("no outcome");
       target.replaceWith(fresh);
+      // The candidate's row in the ranked table shows the new keep and phase-outs too.
+      const row = document.getElementById(form.dataset.row);
+      const freshRow = page.getElementById(form.dataset.row);
+      if (row && freshRow) row.replaceWith(freshRow);
       carry(params);
       window.history.replaceState(null, "", url + "#" + form.closest("section").id);
     } catch (error) {
@@ -65,7 +69,17 @@
     }
   }
 
+  function openTarget() {
+    // A link to #candidate-N (from the ranked table, or after a choice) unfolds that candidate.
+    const section = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+    const details = section ? section.querySelector("details") : null;
+    if (details) details.open = true;
+  }
+
+  window.addEventListener("hashchange", openTarget);
+
   document.addEventListener("DOMContentLoaded", function () {
+    openTarget();
     for (const form of document.querySelectorAll("form.keep-choice")) {
       form.querySelector("select").addEventListener("change", function () {
         show(form);

@@ -33,7 +33,7 @@ from tests.factories import ApplicationFactory, ManagementObjectFactory
 
 #: The headers of each analysis page's Excel export: a contract with the people who read them.
 EXPORT_HEADERS = {
-    ServiceOutsideSso: ["Tjänst", "Typ", "Leverantör", "Användare", "Organisationer", "Förklaring", "Åtgärd"],
+    ServiceOutsideSso: ["Tjänst", "Typ", "Leverantör", "Konton", "Organisationer", "Förklaring", "Åtgärd"],
     Pm3Gap: ["Allvarlighet", "Brist", "Gäller", "Saknas", "Förklaring", "Åtgärd"],
     # One row per member: the members' columns sit in the cluster's row.
     DuplicateCluster: ["Nivå", "Registrering", "Typ", "Leverantör", "Roll", "Säkerhet", "Skäl"],

@@ -3,9 +3,11 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from gdpr.models import ProcessingActivity
 from portfolio.models import Application
 from tests.factories import ApplicationFactory, UserFactory
 
@@ -65,3 +67,14 @@ def test_seed_demo_help_documents_the_planted_defects(capsys):
         "--scale",
     ):
         assert phrase in text
+
+
+@pytest.mark.django_db
+def test_seed_demo_records_the_demo_dataskyddssamordnare_as_reviewer():
+    call_command("seed_demo", stdout=StringIO())
+    reviewed = ProcessingActivity.objects.filter(last_reviewed_on__isnull=False)
+    assert set(reviewed.values_list("last_reviewed_by__username", flat=True)) == {"dataskydd"}
+    call_command("create_demo_users", force=True, stdout=StringIO())  # its password and role now
+    reviewer = get_user_model().objects.get(username="dataskydd")
+    assert reviewer.check_password("demo-dataskydd-2026")
+    assert reviewer.groups.filter(name="Dataskyddssamordnare").exists()

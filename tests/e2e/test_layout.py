@@ -6,7 +6,6 @@ never gets wider than the window, whatever the names and however many columns. T
 new user meets, and the hard case for widths (long names, 50 matrix columns).
 """
 
-import pytest
 from django.core.management import call_command
 
 from accounts.roles import Role
@@ -28,9 +27,6 @@ GDPR_PAGES = ["/dataskydd/behandlingar/ny/", "/dataskydd/brister/", "/dataskydd/
 ANALYSIS_PAGES = [p for p in PAGES if p.startswith("/analys/")]
 #: About nine screens at 1440 × 900: past that a page needs paging or folding, not more scrolling.
 MAX_ANALYSIS_HEIGHT = 8_000
-#: One card per candidate (42 in the demo) makes this page ~27,000 px; its rework (a ranked
-#: table, details folded) is done on another branch. Remove it here once that is merged.
-AWAITING_REWORK = {"/analys/standardisering/"}
 
 
 def _size(page) -> tuple[int, int]:
@@ -87,7 +83,4 @@ def test_no_analysis_page_of_the_demo_is_taller_than_about_nine_screens(page, e2
         _width, height = _size(page)
         if height > MAX_ANALYSIS_HEIGHT:
             too_tall.append((url, height))
-    pending = [(url, height) for url, height in too_tall if url in AWAITING_REWORK]
-    assert [item for item in too_tall if item not in pending] == []
-    if pending:
-        pytest.xfail(f"awaiting the rework of the page on its own branch: {pending}")
+    assert too_tall == []

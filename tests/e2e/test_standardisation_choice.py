@@ -26,6 +26,11 @@ def test_choosing_the_service_to_keep_shows_its_outcome_at_once(page, e2e_user):
     login(page, e2e_user(Role.STRATEGIST))
     page.goto("/analys/standardisering/")
     candidate = page.locator("section[id^=candidate-]", has_text="Responsverktyg")
+    row = page.locator("table.candidates tbody tr", has_text="Responsverktyg")
+    assert row.locator(".chip--keep").inner_text() == "Mentimeter"
+    assert not candidate.get_by_label("Tjänst att behålla").is_visible()  # folded until asked for
+    row.get_by_role("link", name="Responsverktyg").click()  # the ranked table's link unfolds it
+    candidate.locator("details[open]").wait_for()
     outcome = candidate.locator(".outcome")
     assert "Räknas in i den som behålls" in outcome.inner_text()  # Mentimeter's second registration
     page.evaluate("window.notReloaded = true")
@@ -37,6 +42,7 @@ def test_choosing_the_service_to_keep_shows_its_outcome_at_once(page, e2e_user):
     assert "Konton som byter\n1\u00a0100" in text or "1 100" in text.replace("\u00a0", " ")
     assert "Mentimeter (Mentimeter AB)" in text  # now phased out with Mentimeter
     assert page.evaluate("window.notReloaded") is True  # swapped in place, no page load
+    assert row.locator(".chip--keep").inner_text() == "Kahoot!"  # the ranked table follows the choice
     assert f"behall_capability-{capability.pk}=application%3A{kahoot.pk}" in page.locator(
         "#standardisation-export"
     ).get_attribute("href")

@@ -24,6 +24,8 @@ def test_strategist_follows_a_standardisation_candidate_to_its_systems(page, e2e
     page.wait_for_url("**/analys/standardisering/")
     candidate = page.locator("section[id^=candidate-]").first
     assert "Lärplattform" in candidate.inner_text()
+    # The ranked table's first row leads to the candidate, which unfolds its outcome.
+    page.locator("table.candidates tbody tr").first.get_by_role("link").first.click()
     candidate.get_by_role("link", name="Visa tjänsterna").click()
     page.wait_for_url("**/system/?*")
     table = page.locator("table.register-table")

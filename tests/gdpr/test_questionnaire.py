@@ -51,8 +51,8 @@ def test_everyday_data_through_municipal_login_in_the_eea_is_low_risk():
         ({"data_kinds": frozenset({"anvandning"})}, "profilering"),
         ({"ads_or_tracking": True}, "Reklam eller spårning"),
         ({"vendor_other_purposes": True}, "egna ändamål"),
-        ({"vendor_country": "CN"}, "tredjeland (CN)"),
-        ({"vendor_country": "US"}, "tredjeland (US)"),
+        ({"vendor_country": "CN"}, "tredjeland (Kina)"),
+        ({"vendor_country": "US"}, "tredjeland (USA)"),
         ({"login_method": "privat"}, "privata konton"),
     ],
 )

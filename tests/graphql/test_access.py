@@ -114,9 +114,10 @@ def test_token_request_that_also_carries_a_session_cookie_is_refused(client, rea
     assert "sessionscookies" in response.json()["errors"][0]["message"]
 
 
-def test_read_only_token_cannot_mutate(client, it_user, token_for):
+def test_read_only_token_cannot_mutate_and_is_answered_forbidden(client, it_user, token_for):
     plaintext = token_for(it_user, read_only=True)
     response = post(client, MUTATION, HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    assert response.status_code == 403
     assert "skrivskyddad" in response.json()["errors"][0]["message"]
     assert not Vendor.objects.exists()
 

@@ -91,6 +91,7 @@ def test_a_read_only_token_cannot_decide(client, strategist, registrations):
     token, secret = ApiToken.issue(strategist, name="läs", read_only=True)
     services = [f"application:{registrations['vklass'].pk}", f"application:{registrations['bokning'].pk}"]
     response = post(client, DECIDE, {"input": {"services": services}}, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 403
     assert "skrivskyddad" in str(response.json())
     assert not DuplicateDecision.objects.exists()
 

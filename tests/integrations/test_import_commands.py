@@ -37,7 +37,7 @@ def test_the_command_imports_with_the_named_user_and_prints_progress_and_a_summa
         stdout=out,
         stderr=err,
     )
-    assert "40 rader: 40 skapas" in out.getvalue()
+    assert "40 rader – skapade: 40," in out.getvalue()
     assert "Importerar: 40/40 rader" in err.getvalue()  # not a terminal: progress lines
     assert (
         Application.history.filter(history_user=user, history_change_reason="Import: system.csv").count()

@@ -55,6 +55,19 @@ def test_upload_shows_the_dry_run_and_confirming_applies_it_with_the_user_in_his
     assert client.post(reverse("integrations:import_confirm", args=[stored.pk])).status_code == 404
 
 
+def test_one_row_reads_in_the_singular_and_the_confirmed_import_says_what_it_did(client, strategist):
+    client.force_login(strategist)
+    response = upload(client, "system.csv", csv_bytes(ROWS[:2]))
+    planned = response.content.decode()
+    assert "1 rad – skapas: 1," in planned and "1 rader" not in planned
+    assert '<span class="badge badge--ok">skapas</span>' in planned
+    stored = ImportUpload.objects.get()
+    done = client.post(reverse("integrations:import_confirm", args=[stored.pk])).content.decode()
+    assert "1 rad – skapade: 1," in done and "Importen är genomförd." in done
+    assert '<span class="badge badge--ok">skapad</span>' in done
+    assert "skapas" not in done
+
+
 def test_only_the_uploading_user_can_confirm(client, strategist, it_user):
     client.force_login(strategist)
     upload(client, "system.csv", csv_bytes(ROWS))

@@ -131,3 +131,17 @@ def test_dashboard_shows_completeness_overall_by_kind_and_by_group(client, strat
     assert set(groups) == {"Förvaltningsobjekt", "Ansvarig", "Personuppgiftsansvarig"}
     lowest = sorted(summary.by_management_object, key=lambda a: (a.percent, str(a.label)))[:8]
     assert [a.label for a in groups["Förvaltningsobjekt"]] == [a.label for a in lowest]
+
+
+def test_sso_figures_summed_per_service_are_called_accounts_not_users(client, reader, overlapping):
+    # Usage is recorded per service, so a person with three services counts three times: the
+    # pages may not call the sum "användare" until distinct people are known.
+    ApplicationFactory(name="Lokalt inlogg", authentication="lokala_konton", identity_provider="")
+    client.force_login(reader)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "Andel konton bakom single sign-on per skola" in dashboard
+    assert "användare bakom" not in dashboard.lower()
+    sso = client.get(reverse("analysis:sso_coverage")).content.decode()
+    assert "konton bakom SSO" in sso and "Andel konton bakom SSO" in sso
+    assert ">Konton</th>" in sso and ">Användare</th>" not in sso
+    assert "viktat med konton" in sso and "användare" not in sso.split('id="accounts-note"')[0].lower()

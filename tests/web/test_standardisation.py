@@ -168,3 +168,30 @@ def test_one_candidates_outcome_alone_answers_the_pages_script(client, strategis
     assert "<html" not in fragment and fragment.count('class="outcome"') == 1
     assert "ert val; analysen föreslår Mentimeter" in fragment and "Konton som byter" in fragment
     assert client.get(URL, {"utfall": "capability-0"}).status_code == 404
+
+
+def test_the_ranked_table_shows_keep_and_phase_out_as_chips_and_folds_the_choice(client, strategist):
+    capability = CapabilityFactory(name="Quiz")
+    apps = [ApplicationFactory(name=f"Quiz {n:02d}") for n in range(8)]
+    for users, app in enumerate(apps, start=1):
+        ApplicationCapability.objects.create(application=app, capability=capability)
+        ApplicationUsage.objects.create(application=app, organisation=SchoolUnitFactory(), users=users * 100)
+    client.force_login(strategist)
+    page = client.get(URL).content.decode()
+    row = page.split('<table class="candidates"')[1].split("</table>")[0]
+    assert '<span class="chip chip--keep">Quiz 07</span>' in row  # the most used is kept
+    assert row.count('<span class="chip" title=') == 4  # four phase-outs shown, the rest counted
+    assert ">+3 till</a>" in row and 'href="#candidate-1"' in row
+    folded = page.split('<section class="candidate" id="candidate-1">')[1].split("</section>")[0]
+    assert folded.lstrip().startswith("<details>")  # the choice and the outcome are folded
+    assert "Fasa ut" in folded and "Quiz 00" in folded  # every phase-out is named in the outcome
+
+
+def test_a_chosen_candidate_is_unfolded_and_its_row_says_it_was_chosen(client, strategist, response_tools):
+    capability, _menti, _menti_ab, kahoot = response_tools
+    client.force_login(strategist)
+    choice = {f"behall_capability-{capability.pk}": f"application:{kahoot.pk}"}
+    page = client.get(URL, choice).content.decode()
+    assert "<details open>" in page
+    row = page.split('<table class="candidates"')[1].split("</table>")[0]
+    assert '<span class="chip chip--keep">Kahoot!</span> <span class="muted">ert val</span>' in row
