@@ -2,8 +2,9 @@
 
 The columns are found by their headers (Swedish or English, any order): the user principal name
 or e-mail address, the skolenhetskod, and optionally the user group (``elev``/``personal``;
-"student", "staff" and the SS 12000 roles are understood). A user in several schools counts at
-the first one listed, as SS 12000 lists a pupil's main enrolment first.
+"student", "staff" and the SS 12000 roles are understood), stored as the register's user groups.
+A user in several schools counts at the first one listed, as SS 12000 lists a pupil's main
+enrolment first.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import io
 from typing import IO
 
 from django.utils.translation import gettext as _
+
+from portfolio.choices import UserGroup
 
 from .errors import IdentityFileError
 from .records import Membership
@@ -33,14 +36,15 @@ SCHOOL_HEADERS = {"skolenhetskod", "skolenhet", "schoolunitcode", "school", "sko
 GROUP_HEADERS = {"grupp", "användargrupp", "usergroup", "roll", "role", "group"}
 
 _GROUPS = {
-    "elev": "elev",
-    "student": "elev",
-    "pupil": "elev",
-    "personal": "personal",
-    "staff": "personal",
-    "lärare": "personal",
-    "teacher": "personal",
-    "rektor": "personal",
+    "elev": UserGroup.PUPILS.value,
+    "elever": UserGroup.PUPILS.value,
+    "student": UserGroup.PUPILS.value,
+    "pupil": UserGroup.PUPILS.value,
+    "personal": UserGroup.STAFF.value,
+    "staff": UserGroup.STAFF.value,
+    "lärare": UserGroup.STAFF.value,
+    "teacher": UserGroup.STAFF.value,
+    "rektor": UserGroup.STAFF.value,
 }
 
 MAX_ROWS = 1_000_000

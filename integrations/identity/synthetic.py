@@ -298,5 +298,5 @@ def membership_rows(
     """(user, skolenhetskod, grupp) for the people ``synthetic_month`` signs in."""
     staff_every = max(int(1 / staff_share), 1)
     for person in range(people):
-        group = "personal" if person % staff_every == 0 else "elev"
+        group = "personal" if person % staff_every == 0 else "elever"
         yield f"person{person}@skola.example.se", schools[person % len(schools)], group

@@ -297,8 +297,8 @@ def test_google_token_grants_count_as_use_and_revocations_do_not():
     events = google.tally_activities(io.BytesIO(text.getvalue().encode()), tally, Source.GOOGLE_TOKEN)
     assert events == 4
     assert _counts(tally) == {
-        ("1234567890-abc.apps.googleusercontent.com", "12345678", "elev"): (1, 2),
-        ("1234567890-abc.apps.googleusercontent.com", "87654321", "elev"): (1, 1),
+        ("1234567890-abc.apps.googleusercontent.com", "12345678", "elever"): (1, 2),
+        ("1234567890-abc.apps.googleusercontent.com", "87654321", "elever"): (1, 1),
     }
 
 
@@ -345,9 +345,9 @@ def test_an_entra_sign_in_export_given_as_google_is_refused():
 
 def test_membership_reads_headers_in_any_case_and_normalises_groups_and_users():
     members = read_membership((FIXTURES / "membership.csv").open("rb"))
-    assert members["bertil.elev@skola.mittkoping.se"] == Membership("12345678", "elev")
+    assert members["bertil.elev@skola.mittkoping.se"] == Membership("12345678", "elever")
     assert members["cecilia.larare@mittkoping.se"] == Membership("87654321", "personal")
-    assert members["david.elev@skola.mittkoping.se"].user_group == "elev"
+    assert members["david.elev@skola.mittkoping.se"].user_group == "elever"
 
 
 def test_membership_refuses_a_school_code_that_is_not_eight_digits_naming_the_line():
