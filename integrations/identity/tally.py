@@ -209,11 +209,23 @@ class SignInTally:
             {"app": pairs >> _USER_BITS, "user": pairs & ((1 << _USER_BITS) - 1), "sign_ins": counts}
         )
 
-    def usage(self) -> list[UsageCount]:
-        """Distinct users and sign-ins per application, school and user group."""
+    def usage(self, group_of: Mapping[str, str] | None = None) -> list[UsageCount]:
+        """Distinct users and sign-ins per application, school and user group.
+
+        ``group_of`` maps application keys to the key they are counted under, so that the
+        applications of one service (Teams and "Teams Web Client") count each person once;
+        ``UsageCount.app_key`` is then the group's key. Unmapped applications count alone.
+        """
         frame = self._pair_frame()
         if frame.empty:
             return []
+        keys = list(self._app_codes)
+        if group_of:
+            groups = [group_of.get(key, key) for key in keys]
+            group_codes, keys = pd.factorize(np.asarray(groups, dtype=object))
+            keys = list(keys)
+            frame["app"] = group_codes[frame["app"].to_numpy()]
+            frame = frame.groupby(["app", "user"], as_index=False, sort=False)["sign_ins"].sum()
         schools = np.empty(len(self._user_codes), dtype=object)
         groups = np.empty(len(self._user_codes), dtype=object)
         for user, code in self._user_codes.items():
@@ -225,7 +237,6 @@ class SignInTally:
         grouped = frame.groupby(["app", "school", "group"], sort=True).agg(
             users=("user", "size"), sign_ins=("sign_ins", "sum")
         )
-        keys = list(self._app_codes)
         return [
             UsageCount(keys[app], school, group, int(row.users), int(row.sign_ins))
             for (app, school, group), row in zip(grouped.index, grouped.itertuples(), strict=True)

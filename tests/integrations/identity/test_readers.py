@@ -359,3 +359,16 @@ def test_membership_refuses_a_school_code_that_is_not_eight_digits_naming_the_li
 def test_membership_without_a_school_column_is_refused():
     with pytest.raises(IdentityFileError, match="skolenhetskod"):
         read_membership(io.BytesIO(b"upn,namn\na@x.se,Anna\n"))
+
+
+def test_applications_of_one_service_count_each_person_once():
+    sign_ins = [
+        SignIn("2026-11-02T08:00:00Z", "a@x.se", "1", "teams", "Microsoft Teams"),
+        SignIn("2026-11-02T08:05:00Z", "a@x.se", "1", "teams-web", "Microsoft Teams Web Client"),
+        SignIn("2026-11-02T08:06:00Z", "b@x.se", "2", "teams-web", "Microsoft Teams Web Client"),
+        SignIn("2026-11-02T08:07:00Z", "b@x.se", "2", "other", "Other"),
+    ]
+    tally = SignInTally()
+    entra.tally_sign_ins(_encoded(write_json_lines, sign_ins), tally)
+    grouped = {u.app_key: (u.users, u.sign_ins) for u in tally.usage({"teams": "s1", "teams-web": "s1"})}
+    assert grouped == {"s1": (2, 3), "other": (1, 1)}
