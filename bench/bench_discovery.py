@@ -112,6 +112,7 @@ def _pandas_reference(path: Path, members: Path) -> tuple[dict, float]:
     frame["user"] = frame["user"].str.casefold()
     people = pd.read_csv(members, dtype=str).rename(columns={"upn": "user"})
     people["user"] = people["user"].str.casefold()
+    people["grupp"] = people["grupp"].map({"elev": "elever", "elever": "elever", "personal": "personal"})
     frame = frame.merge(people, on="user", how="left").fillna({"skolenhetskod": "", "grupp": "okand"})
     grouped = frame.groupby(["app", "skolenhetskod", "grupp"]).agg(
         users=("user", "nunique"), sign_ins=("user", "size")
