@@ -123,7 +123,10 @@ def export_register(path: str | Path) -> dict[str, int]:
             yield from iterator
 
     rows_json = serializers.serialize(
-        "json", chained(), use_natural_foreign_keys=True, use_natural_primary_keys=False,
+        "json",
+        chained(),
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=False,
         cls=FullPrecisionEncoder,
     )
     document = {"format": BACKUP_FORMAT, "counts": counts, "objects": json.loads(rows_json)}
@@ -328,5 +331,3 @@ def _reset_sequences() -> None:
 class _NoStyle:
     def __getattr__(self, name):
         return lambda text: text
-
-

@@ -386,9 +386,7 @@ PROCESSING_ACTIVITIES = KindSpec(
             ("Lagrum", "Bestämmelse"),
             help=_("Bestämmelsen med kapitel och paragraf, t.ex. skollagen (2010:800) 29 kap. 14 §."),
         ),
-        Column(
-            "information_reference", "Information till de registrerade", "Information to data subjects"
-        ),
+        Column("information_reference", "Information till de registrerade", "Information to data subjects"),
         Column(
             "information_updated_on",
             "Informationen uppdaterad",
