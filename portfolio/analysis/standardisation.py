@@ -22,7 +22,7 @@ Ranking score (all weights in :class:`StandardisationWeights`, documented in doc
             + keep_without_processor_agreement  (negative: … lacks a PUB-avtal)
             + per_serious_gap_kept    × serious GDPR gaps of the product kept (negative)
 
-Usage figures are **accounts**: ``ApplicationUsage.users`` summed over organisations, so one
+Usage figures are **accounts**: ``ServiceUsage.users`` summed over organisations, so one
 person in two schools counts twice. Every face labels them "konton".
 
 Yearly cost is the outcome (``Cost`` of kind Utfall) of the latest complete year, else the latest

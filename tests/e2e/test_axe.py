@@ -48,7 +48,7 @@ def test_no_serious_or_critical_wcag_violations_on_each_page_type(
 ):
     made = build_landscape(2)
     incomplete = ProcessingActivityFactory(name="Behandling utan gallringsbeslut", retention_decision="")
-    incomplete.application_links.create(application=made["application"])
+    incomplete.service_links.create(service=made["application"])
     user = e2e_user(role)
     context = browser.new_context(
         base_url=live_server.url, locale="sv-SE", viewport={"width": 1440, "height": 900}, bypass_csp=True
