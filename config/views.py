@@ -29,7 +29,7 @@ from django.views.generic import TemplateView
 
 from gdpr.gaps import Severity
 from gdpr.gaps.breaches import clock_text, visible_findings
-from gdpr.models import Breach, ProcessingActivityApplication, ProcessingActivityLearningResource, Transfer
+from gdpr.models import Breach, ProcessingActivityService, Transfer
 from portfolio.analysis import DuplicateCluster, Pm3Gap, ServiceOutsideSso, StandardisationCandidate
 from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT, TIER_TITLES
 from portfolio.analysis.shapes import export_rows
@@ -45,7 +45,7 @@ from portfolio.duplicate_decisions import (
 )
 from portfolio.formats import kronor, percent
 from portfolio.merge import MergeError, merge_services, move_links
-from portfolio.models import Application, Cost, LearningResource, ManagementPlan, Vendor
+from portfolio.models import Application, Cost, LearningResource, ManagementPlan, Service, Vendor
 from portfolio.spreadsheets import xlsx_bytes
 from portfolio.views_generic import DETAIL_CONTEXT_HOOKS, Column, Section, detail_url
 from stewardship.analyses import Analyses, dashboard_analyses, register_fingerprint, schedule_refresh
@@ -133,11 +133,9 @@ def finding_url(finding, user=None) -> str | None:
 
 def move_processing_activity_links(kept, duplicate, *, user=None, reason: str = "") -> tuple[int, int]:
     """The GDPR part of a merge: the duplicate's processing activities now run in the kept service."""
-    if isinstance(kept, Application):
-        through, owner = ProcessingActivityApplication, "application"
-    else:
-        through, owner = ProcessingActivityLearningResource, "learning_resource"
-    return move_links(through, owner, "processing_activity", kept, duplicate, user=user, reason=reason)
+    return move_links(
+        ProcessingActivityService, "service", "processing_activity", kept, duplicate, user=user, reason=reason
+    )
 
 
 move_processing_activity_links.label = _("behandlingar")
@@ -149,7 +147,7 @@ move_processing_activity_links.label = _("behandlingar")
 
 
 def _service_findings(request: HttpRequest, obj) -> dict[str, Any]:
-    service_type = {Application: "application", LearningResource: "learning_resource"}.get(type(obj))
+    service_type = getattr(obj, "kind", None) if isinstance(obj, Service) else None
     if service_type is None or not request.user.has_perm("gdpr.view_processingactivity"):
         return {}
     key = (service_type, obj.pk)
@@ -179,8 +177,7 @@ def _vendor_transfers(request: HttpRequest, obj) -> dict[str, Any]:
         return {}
     transfers = (
         Transfer.objects.filter(
-            Q(processing_activity__applications__vendor=obj)
-            | Q(processing_activity__learning_resources__vendor=obj)
+            Q(processing_activity__services__vendor=obj)
         )
         .select_related("processing_activity")
         .distinct()

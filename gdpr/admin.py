@@ -15,8 +15,7 @@ from gdpr.models import (
     GapAcknowledgement,
     PersonErasure,
     ProcessingActivity,
-    ProcessingActivityApplication,
-    ProcessingActivityLearningResource,
+    ProcessingActivityService,
     ProcessorSecurityReview,
     Transfer,
 )
@@ -24,15 +23,9 @@ from gdpr.models.processing import REVIEW_INTERVAL
 from portfolio.admin import CountryInUseFilter, LinkAdmin, RegisterAdmin
 
 
-class ApplicationLinkInline(admin.TabularInline):
-    model = ProcessingActivityApplication
-    autocomplete_fields = ("application",)
-    extra = 0
-
-
-class LearningResourceLinkInline(admin.TabularInline):
-    model = ProcessingActivityLearningResource
-    autocomplete_fields = ("learning_resource",)
+class ServiceLinkInline(admin.TabularInline):
+    model = ProcessingActivityService
+    autocomplete_fields = ("service",)
     extra = 0
 
 
@@ -96,7 +89,7 @@ class ProcessingActivityAdmin(RegisterAdmin):
     )
     list_select_related = ("controller", "responsible")
     autocomplete_fields = ("controller", "responsible", "last_reviewed_by")
-    inlines = [ApplicationLinkInline, LearningResourceLinkInline, TransferInline, DpiaInline]
+    inlines = [ServiceLinkInline, TransferInline, DpiaInline]
     history_list_display = ["version", "status", "legal_basis", "last_reviewed_on", "last_reviewed_by"]
 
     @admin.display(boolean=True, description=_("känsliga uppgifter"))
@@ -180,20 +173,13 @@ class BreachProcessingActivityAdmin(LinkAdmin):
     plain_search_fields = ("breach__title",)
 
 
-@admin.register(ProcessingActivityApplication)
-class ProcessingActivityApplicationAdmin(LinkAdmin):
-    list_display = ("processing_activity", "application")
-    list_select_related = ("processing_activity", "application")
-    autocomplete_fields = ("processing_activity", "application")
-    search_text_fields = ("processing_activity__search_text", "application__search_text")
-
-
-@admin.register(ProcessingActivityLearningResource)
-class ProcessingActivityLearningResourceAdmin(LinkAdmin):
-    list_display = ("processing_activity", "learning_resource")
-    list_select_related = ("processing_activity", "learning_resource")
-    autocomplete_fields = ("processing_activity", "learning_resource")
-    search_text_fields = ("processing_activity__search_text", "learning_resource__search_text")
+@admin.register(ProcessingActivityService)
+class ProcessingActivityServiceAdmin(LinkAdmin):
+    list_display = ("processing_activity", "service")
+    list_filter = ("service__kind",)
+    list_select_related = ("processing_activity", "service")
+    autocomplete_fields = ("processing_activity", "service")
+    search_text_fields = ("processing_activity__search_text", "service__search_text")
 
 
 @admin.register(GapAcknowledgement)

@@ -9,13 +9,13 @@ from gdpr.models import (
     BreachProcessingActivity,
     Dpia,
     ProcessingActivity,
-    ProcessingActivityApplication,
-    ProcessingActivityLearningResource,
+    ProcessingActivityService,
     ProcessorSecurityReview,
     Transfer,
 )
-from portfolio.forms import DATE_WIDGET, RegisterForm
-from portfolio.models import Contract
+from portfolio.choices import ServiceKind
+from portfolio.forms import DATE_WIDGET, RegisterForm, service_links_of_kind
+from portfolio.models import Application, Contract, LearningResource
 
 __all__ = [
     "ARTICLE_30_SECTIONS",
@@ -106,12 +106,14 @@ SUBSTANTIVE_FIELDS = frozenset(
 
 
 class ProcessingActivityForm(RegisterForm):
+    applications = service_links_of_kind(Application, _("system"))
+    learning_resources = service_links_of_kind(LearningResource, _("lärresurser"))
     link_fields = {
-        "applications": (ProcessingActivityApplication, "processing_activity", "application"),
+        "applications": (
+            ProcessingActivityService, "processing_activity", "service", ServiceKind.APPLICATION,
+        ),
         "learning_resources": (
-            ProcessingActivityLearningResource,
-            "processing_activity",
-            "learning_resource",
+            ProcessingActivityService, "processing_activity", "service", ServiceKind.LEARNING_RESOURCE,
         ),
     }
 

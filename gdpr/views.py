@@ -76,7 +76,7 @@ from gdpr.services import mark_reviewed
 from gdpr.subject_rights import erase_person, subject_report
 from portfolio.countries import order_by_country_name
 from portfolio.history import changes
-from portfolio.models import Contract, Organisation, Person
+from portfolio.models import Application, Contract, LearningResource, Organisation, Person
 from portfolio.permissions import change_permission
 from portfolio.services import StaleEditError, version_from_request
 from portfolio.spreadsheets import write_csv, xlsx_bytes
@@ -259,7 +259,11 @@ class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
     model = ProcessingActivity
     template_name = "gdpr/activity_detail.html"
     select_related = ("controller", "responsible", "last_reviewed_by")
-    fields = [field for _title, names in ARTICLE_30_SECTIONS for field in names] + [
+    # The systems and learning resources are sections of their own (one service table behind both).
+    fields = [
+        field for _title, names in ARTICLE_30_SECTIONS for field in names
+        if field not in ("applications", "learning_resources")
+    ] + [
         "last_reviewed_on",
         "last_reviewed_by",
     ]
@@ -268,7 +272,7 @@ class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
         return [
             Section(
                 _("System"),
-                obj.applications.select_related("vendor").order_by("name"),
+                Application.objects.filter(processing_activities=obj).select_related("vendor").order_by("name"),
                 [
                     Column("name", _("Namn"), link=True),
                     Column("vendor", _("Leverantör")),
@@ -278,7 +282,8 @@ class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
             ),
             Section(
                 _("Lärresurser"),
-                obj.learning_resources.select_related("vendor").order_by("name"),
+                LearningResource.objects.filter(processing_activities=obj).select_related("vendor")
+                .order_by("name"),
                 [
                     Column("name", _("Namn"), link=True),
                     Column("vendor", _("Leverantör")),

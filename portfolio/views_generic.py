@@ -106,6 +106,8 @@ def detail_url(obj: Any) -> str | None:
     """The detail page of ``obj`` if it has one (``<app>:<model>_detail``), else ``None``."""
     if not isinstance(obj, models.Model) or obj.pk is None:
         return None
+    if hasattr(obj, "as_kind"):
+        obj = obj.as_kind()  # a Service row: the page of its kind (system or learning resource)
     name = DETAIL_URL_NAMES.get(model_label(obj), f"{obj._meta.app_label}:{obj._meta.model_name}_detail")
     try:
         return reverse(name, args=[obj.pk])
