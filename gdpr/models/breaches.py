@@ -43,7 +43,7 @@ def breach_service_keys(breaches=None) -> dict[int, set[tuple[str, int]]]:
     direct relation from a breach to its services needs changing only this function.
     Two queries whatever the number of breaches.
     """
-    from gdpr.models.processing import ProcessingActivityApplication, ProcessingActivityLearningResource
+    from gdpr.models.processing import ProcessingActivityService
 
     links = BreachProcessingActivity.objects.all()
     if breaches is not None:
@@ -54,16 +54,12 @@ def breach_service_keys(breaches=None) -> dict[int, set[tuple[str, int]]]:
     result: dict[int, set[tuple[str, int]]] = defaultdict(set)
     if not activities:
         return {}
-    for through, column, kind in (
-        (ProcessingActivityApplication, "application_id", "application"),
-        (ProcessingActivityLearningResource, "learning_resource_id", "learning_resource"),
-    ):
-        rows = through.objects.filter(processing_activity_id__in=activities).values_list(
-            "processing_activity_id", column
-        )
-        for activity_id, service_id in rows:
-            for breach_id in activities[activity_id]:
-                result[breach_id].add((kind, service_id))
+    rows = ProcessingActivityService.objects.filter(processing_activity_id__in=activities).values_list(
+        "processing_activity_id", "service__kind", "service_id"
+    )
+    for activity_id, kind, service_id in rows:
+        for breach_id in activities[activity_id]:
+            result[breach_id].add((kind, service_id))
     return dict(result)
 
 
