@@ -364,12 +364,12 @@ def test_gdpr_facts_from_the_gap_rules_steer_the_recommendation(response_tools):
 def test_a_product_with_a_breach_in_the_last_year_is_weighed_and_gives_way(response_tools):
     """Breaches reach standardisation through the plain facts: the service's processing activities."""
     from gdpr.gaps import gdpr_facts_by_service
-    from gdpr.models import BreachProcessingActivity, ProcessingActivityApplication
+    from gdpr.models import BreachProcessingActivity, ProcessingActivityService
     from tests.factories import BreachFactory
 
     _capability, menti, _menti_ab, kahoot = response_tools
     activity = ProcessingActivityFactory(name="Responsverktyg i undervisningen")
-    ProcessingActivityApplication.objects.create(processing_activity=activity, application=menti)
+    ProcessingActivityService.objects.create(processing_activity=activity, service=menti)
     for title in ("Resultat synliga för fel klass", "Export till fel mottagare"):
         breach = BreachFactory(title=title)
         BreachProcessingActivity.objects.create(breach=breach, processing_activity=activity)
