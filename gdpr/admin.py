@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from gdpr.models import (
     Breach,
     BreachProcessingActivity,
+    BreachService,
     Dpia,
     GapAcknowledgement,
     PersonErasure,
@@ -152,6 +153,12 @@ class BreachActivityInline(admin.TabularInline):
     extra = 0
 
 
+class BreachServiceInline(admin.TabularInline):
+    model = BreachService
+    autocomplete_fields = ("service",)
+    extra = 0
+
+
 @admin.register(Breach)
 class BreachAdmin(RegisterAdmin):
     list_display = ("title", "discovered_at", "status", "risk", "imy_notified_at")
@@ -160,7 +167,7 @@ class BreachAdmin(RegisterAdmin):
     autocomplete_fields = ("vendor",)
     search_text_fields = ()
     plain_search_fields = ("title", "imy_reference")
-    inlines = [BreachActivityInline]
+    inlines = [BreachActivityInline, BreachServiceInline]
     history_list_display = ["version", "status", "risk"]
 
 
@@ -170,6 +177,15 @@ class BreachProcessingActivityAdmin(LinkAdmin):
     list_select_related = ("breach", "processing_activity")
     autocomplete_fields = ("processing_activity",)
     search_text_fields = ("processing_activity__search_text",)
+    plain_search_fields = ("breach__title",)
+
+
+@admin.register(BreachService)
+class BreachServiceAdmin(LinkAdmin):
+    list_display = ("breach", "service")
+    list_select_related = ("breach", "service")
+    autocomplete_fields = ("service",)
+    search_text_fields = ("service__search_text",)
     plain_search_fields = ("breach__title",)
 
 

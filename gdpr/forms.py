@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from gdpr.models import (
     Breach,
     BreachProcessingActivity,
+    BreachService,
     Dpia,
     ProcessingActivity,
     ProcessingActivityService,
@@ -209,7 +210,7 @@ BREACH_SECTIONS: list[tuple[str, list[str]]] = [
         _("Vad hände (art. 33.3 a)"),
         ["title", "status", "description", "occurred_at", "discovered_at", "reported_internally_at"],
     ),
-    (_("Behandlingar och biträde"), ["processing_activities", "vendor"]),
+    (_("Behandlingar, tjänster och biträde"), ["processing_activities", "services", "vendor"]),
     (
         _("Registrerade och personuppgifter (art. 33.3 a)"),
         [
@@ -252,6 +253,7 @@ class BreachForm(RegisterForm):
 
     link_fields = {
         "processing_activities": (BreachProcessingActivity, "breach", "processing_activity"),
+        "services": (BreachService, "breach", "service"),
     }
 
     class Meta:

@@ -41,6 +41,7 @@ from gdpr.gaps.lawfulness import names_a_provision
 from gdpr.models import (
     Breach,
     BreachProcessingActivity,
+    BreachService,
     Dpia,
     ProcessingActivity,
     ProcessingActivityService,
@@ -134,7 +135,7 @@ def build_demo(*, scale: int = 1, seed: int = 1, user=None, reviewer=None) -> De
         return manifest
 
 
-_DATED_BY_THEIR_FACTS = frozenset({"gdpr.Breach", "gdpr.BreachProcessingActivity"})
+_DATED_BY_THEIR_FACTS = frozenset({"gdpr.Breach", "gdpr.BreachProcessingActivity", "gdpr.BreachService"})
 
 
 _PLAIN_FIELDS = (
@@ -2093,6 +2094,13 @@ class _Builder:
             for breach, entry, _vendor in plans
         ]
         self.save(BreachProcessingActivity, links)
+        # Each breach names the service it happened in: the first of its activity's services.
+        service_links = [
+            _Row(breach_id=breach.pk, service_id=entry["_services"][0].obj.pk)
+            for breach, entry, _vendor in plans
+            if entry["_services"]
+        ]
+        self.save(BreachService, service_links)
         m.breaches = [b.title for b in breaches]
         m.breaches_notified_late = [breaches[1].title]
         m.breach_clock_running = breaches[5].title

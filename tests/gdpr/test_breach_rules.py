@@ -252,3 +252,18 @@ def test_a_breach_at_another_processor_does_not_count():
     vendor = _processor_of_pupils_data()
     BreachFactory(vendor=VendorFactory())
     assert _security(vendor) == []
+
+
+def test_a_breach_concerns_the_services_recorded_on_it_and_those_of_its_activities():
+    from gdpr.models import BreachService, breach_service_keys
+
+    recorded = ApplicationFactory(name="Schemavisning")
+    through_activity = ApplicationFactory(name="Lärplattform")
+    activity = ProcessingActivityFactory()
+    ProcessingActivityService.objects.create(processing_activity=activity, service=through_activity)
+    breach = BreachFactory()
+    BreachService.objects.create(breach=breach, service=recorded)
+    BreachProcessingActivity.objects.create(breach=breach, processing_activity=activity)
+    expected = {("application", recorded.pk), ("application", through_activity.pk)}
+    assert breach_service_keys()[breach.pk] == expected
+    assert list(recorded.breaches.all()) == [breach]

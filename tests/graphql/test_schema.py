@@ -11,6 +11,7 @@ SDL = Path(settings.BASE_DIR) / "schema.graphql"
 
 LINK_MODELS = {
     "ServiceCapability", "ContractService", "ProcessingActivityService", "BreachProcessingActivity",
+    "BreachService",
 }
 #: Kept out of the API on purpose: the log of erasures belongs to the dataskyddssamordnare's page.
 NOT_IN_API = {"PersonErasure"}

@@ -101,6 +101,7 @@ def build_one_of_everything() -> dict[type, object]:
         gd.BreachProcessingActivity: gd.BreachProcessingActivity.objects.create(
             breach=breach, processing_activity=activity
         ),
+        gd.BreachService: gd.BreachService.objects.create(breach=breach, service=application),
         gd.GapAcknowledgement: gd.GapAcknowledgement.objects.create(
             code="art30_purpose",
             target_type="processing_activity",
