@@ -33,12 +33,11 @@ _ALL_ACTIONS = ("view", "add", "change", "delete")
 _IT_MAINTAINED = (
     "portfolio.organisation",
     "portfolio.vendor",
+    "portfolio.service",
     "portfolio.application",
     "portfolio.learningresource",
-    "portfolio.applicationusage",
-    "portfolio.learningresourceusage",
-    "portfolio.applicationcapability",
-    "portfolio.learningresourcecapability",
+    "portfolio.serviceusage",
+    "portfolio.servicecapability",
 )
 
 #: group name → list of (app_label, model_name or "*", actions)

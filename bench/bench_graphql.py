@@ -87,8 +87,8 @@ def _floor(limit: int | None) -> tuple[int, float]:
     """The same fields with plain ``values_list`` queries joined in Python, then ``json.dumps``."""
     from django.db import connection
 
-    from gdpr.models import ProcessingActivityApplication
-    from portfolio.models import Application, ApplicationCapability, ApplicationUsage, Cost, RoleAssignment
+    from gdpr.models import ProcessingActivityService
+    from portfolio.models import Application, Cost, RoleAssignment, ServiceCapability, ServiceUsage
 
     counter = QueryCounter()
     started = time.perf_counter()
@@ -102,21 +102,22 @@ def _floor(limit: int | None) -> tuple[int, float]:
 
         def grouped(queryset, *fields):
             # One page reads the relations of its own rows; the whole register reads them all.
+            # Relations point at the one service table: the systems' rows are those of that kind.
             if limit:
-                queryset = queryset.filter(application_id__in=wanted)
+                queryset = queryset.filter(service_id__in=wanted)
+            else:
+                queryset = queryset.filter(service__kind="application")
             out = defaultdict(list)
-            for owner, *values in queryset.values_list("application_id", *fields):
+            for owner, *values in queryset.values_list("service_id", *fields):
                 out[owner].append(values)
             return out
 
-        capabilities = grouped(ApplicationCapability.objects, "capability__name")
-        organisations = grouped(ApplicationUsage.objects, "organisation__name", "organisation__kind")
-        roles = grouped(
-            RoleAssignment.objects.filter(application__isnull=False), "role", "person__name", "person__email"
-        )
-        costs = grouped(Cost.objects.filter(application__isnull=False), "year", "amount", "kind")
+        capabilities = grouped(ServiceCapability.objects, "capability__name")
+        organisations = grouped(ServiceUsage.objects, "organisation__name", "organisation__kind")
+        roles = grouped(RoleAssignment.objects.all(), "role", "person__name", "person__email")
+        costs = grouped(Cost.objects.all(), "year", "amount", "kind")
         activities = grouped(
-            ProcessingActivityApplication.objects,
+            ProcessingActivityService.objects,
             "processing_activity__name", "processing_activity__legal_basis",
             "processing_activity__special_categories",
         )

@@ -11,12 +11,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from gdpr.models import (
     Breach,
     BreachProcessingActivity,
+    BreachService,
     Dpia,
     GapAcknowledgement,
     PersonErasure,
     ProcessingActivity,
-    ProcessingActivityApplication,
-    ProcessingActivityLearningResource,
+    ProcessingActivityService,
     ProcessorSecurityReview,
     Transfer,
 )
@@ -24,15 +24,9 @@ from gdpr.models.processing import REVIEW_INTERVAL
 from portfolio.admin import CountryInUseFilter, LinkAdmin, RegisterAdmin
 
 
-class ApplicationLinkInline(admin.TabularInline):
-    model = ProcessingActivityApplication
-    autocomplete_fields = ("application",)
-    extra = 0
-
-
-class LearningResourceLinkInline(admin.TabularInline):
-    model = ProcessingActivityLearningResource
-    autocomplete_fields = ("learning_resource",)
+class ServiceLinkInline(admin.TabularInline):
+    model = ProcessingActivityService
+    autocomplete_fields = ("service",)
     extra = 0
 
 
@@ -96,7 +90,7 @@ class ProcessingActivityAdmin(RegisterAdmin):
     )
     list_select_related = ("controller", "responsible")
     autocomplete_fields = ("controller", "responsible", "last_reviewed_by")
-    inlines = [ApplicationLinkInline, LearningResourceLinkInline, TransferInline, DpiaInline]
+    inlines = [ServiceLinkInline, TransferInline, DpiaInline]
     history_list_display = ["version", "status", "legal_basis", "last_reviewed_on", "last_reviewed_by"]
 
     @admin.display(boolean=True, description=_("känsliga uppgifter"))
@@ -159,6 +153,12 @@ class BreachActivityInline(admin.TabularInline):
     extra = 0
 
 
+class BreachServiceInline(admin.TabularInline):
+    model = BreachService
+    autocomplete_fields = ("service",)
+    extra = 0
+
+
 @admin.register(Breach)
 class BreachAdmin(RegisterAdmin):
     list_display = ("title", "discovered_at", "status", "risk", "imy_notified_at")
@@ -167,7 +167,7 @@ class BreachAdmin(RegisterAdmin):
     autocomplete_fields = ("vendor",)
     search_text_fields = ()
     plain_search_fields = ("title", "imy_reference")
-    inlines = [BreachActivityInline]
+    inlines = [BreachActivityInline, BreachServiceInline]
     history_list_display = ["version", "status", "risk"]
 
 
@@ -180,20 +180,22 @@ class BreachProcessingActivityAdmin(LinkAdmin):
     plain_search_fields = ("breach__title",)
 
 
-@admin.register(ProcessingActivityApplication)
-class ProcessingActivityApplicationAdmin(LinkAdmin):
-    list_display = ("processing_activity", "application")
-    list_select_related = ("processing_activity", "application")
-    autocomplete_fields = ("processing_activity", "application")
-    search_text_fields = ("processing_activity__search_text", "application__search_text")
+@admin.register(BreachService)
+class BreachServiceAdmin(LinkAdmin):
+    list_display = ("breach", "service")
+    list_select_related = ("breach", "service")
+    autocomplete_fields = ("service",)
+    search_text_fields = ("service__search_text",)
+    plain_search_fields = ("breach__title",)
 
 
-@admin.register(ProcessingActivityLearningResource)
-class ProcessingActivityLearningResourceAdmin(LinkAdmin):
-    list_display = ("processing_activity", "learning_resource")
-    list_select_related = ("processing_activity", "learning_resource")
-    autocomplete_fields = ("processing_activity", "learning_resource")
-    search_text_fields = ("processing_activity__search_text", "learning_resource__search_text")
+@admin.register(ProcessingActivityService)
+class ProcessingActivityServiceAdmin(LinkAdmin):
+    list_display = ("processing_activity", "service")
+    list_filter = ("service__kind",)
+    list_select_related = ("processing_activity", "service")
+    autocomplete_fields = ("processing_activity", "service")
+    search_text_fields = ("processing_activity__search_text", "service__search_text")
 
 
 @admin.register(GapAcknowledgement)

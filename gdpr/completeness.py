@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gdpr.choices import ActivityStatus, LegalBasis
-from gdpr.models import ProcessingActivity, ProcessingActivityApplication, ProcessingActivityLearningResource
+from gdpr.models import ProcessingActivity, ProcessingActivityService
 from gdpr.models.processing import REVIEW_INTERVAL
 from portfolio.analysis.completeness import Aggregate, Completeness, Fact, aggregate, score_row
 from portfolio.history import Snapshot
@@ -146,10 +146,7 @@ def activity_completeness(
         queryset = ProcessingActivity.objects.filter(pk__in=activities.values("pk"))
     rows = (
         queryset.annotate(
-            has_services=Exists(
-                ProcessingActivityApplication.objects.filter(processing_activity=OuterRef("pk"))
-            )
-            | Exists(ProcessingActivityLearningResource.objects.filter(processing_activity=OuterRef("pk")))
+            has_services=Exists(ProcessingActivityService.objects.filter(processing_activity=OuterRef("pk")))
         )
         .values("pk", *_VALUES, "has_services", "controller__name", "responsible__name")
         .order_by("controller__name", "name", "pk")
@@ -167,10 +164,7 @@ def activity_completeness(
 
 def activity_completeness_at(snapshot: Snapshot, day: datetime.date) -> dict[str, list[Completeness]]:
     """Completeness of the processing activities current at ``day``, read from ``snapshot``."""
-    with_services = {link.processing_activity_id for link in snapshot.all(ProcessingActivityApplication)}
-    with_services |= {
-        link.processing_activity_id for link in snapshot.all(ProcessingActivityLearningResource)
-    }
+    with_services = {link.processing_activity_id for link in snapshot.all(ProcessingActivityService)}
     results = []
     for activity in snapshot.all(ProcessingActivity):
         if activity.status == ActivityStatus.RETIRED:

@@ -46,12 +46,12 @@ class ProcessingActivityFilterSet(SearchFilterSet):
         label=_("Senast granskad före (eller aldrig)"), method="filter_reviewed_before"
     )
     application = filters.ModelMultipleChoiceFilter(
-        label=_("System"), queryset=Application.objects.all(), field_name="applications", distinct=True
+        label=_("System"), queryset=Application.objects.all(), field_name="services", distinct=True
     )
     learning_resource = filters.ModelMultipleChoiceFilter(
         label=_("Lärresurs"),
         queryset=LearningResource.objects.all(),
-        field_name="learning_resources",
+        field_name="services",
         distinct=True,
     )
     ordering = filters.OrderingFilter(

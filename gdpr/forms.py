@@ -7,15 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from gdpr.models import (
     Breach,
     BreachProcessingActivity,
+    BreachService,
     Dpia,
     ProcessingActivity,
-    ProcessingActivityApplication,
-    ProcessingActivityLearningResource,
+    ProcessingActivityService,
     ProcessorSecurityReview,
     Transfer,
 )
-from portfolio.forms import DATE_WIDGET, RegisterForm
-from portfolio.models import Contract
+from portfolio.choices import ServiceKind
+from portfolio.forms import DATE_WIDGET, RegisterForm, service_links_of_kind
+from portfolio.models import Application, Contract, LearningResource
 
 __all__ = [
     "ARTICLE_30_SECTIONS",
@@ -106,12 +107,14 @@ SUBSTANTIVE_FIELDS = frozenset(
 
 
 class ProcessingActivityForm(RegisterForm):
+    applications = service_links_of_kind(Application, _("system"))
+    learning_resources = service_links_of_kind(LearningResource, _("lärresurser"))
     link_fields = {
-        "applications": (ProcessingActivityApplication, "processing_activity", "application"),
+        "applications": (
+            ProcessingActivityService, "processing_activity", "service", ServiceKind.APPLICATION,
+        ),
         "learning_resources": (
-            ProcessingActivityLearningResource,
-            "processing_activity",
-            "learning_resource",
+            ProcessingActivityService, "processing_activity", "service", ServiceKind.LEARNING_RESOURCE,
         ),
     }
 
@@ -207,7 +210,7 @@ BREACH_SECTIONS: list[tuple[str, list[str]]] = [
         _("Vad hände (art. 33.3 a)"),
         ["title", "status", "description", "occurred_at", "discovered_at", "reported_internally_at"],
     ),
-    (_("Behandlingar och biträde"), ["processing_activities", "vendor"]),
+    (_("Behandlingar, tjänster och biträde"), ["processing_activities", "services", "vendor"]),
     (
         _("Registrerade och personuppgifter (art. 33.3 a)"),
         [
@@ -250,6 +253,7 @@ class BreachForm(RegisterForm):
 
     link_fields = {
         "processing_activities": (BreachProcessingActivity, "breach", "processing_activity"),
+        "services": (BreachService, "breach", "service"),
     }
 
     class Meta:

@@ -37,8 +37,7 @@ from gdpr.choices import (
 from gdpr.models import (
     Dpia,
     ProcessingActivity,
-    ProcessingActivityApplication,
-    ProcessingActivityLearningResource,
+    ProcessingActivityService,
     Transfer,
 )
 from gdpr.models.processing import REVIEW_INTERVAL
@@ -167,11 +166,10 @@ def ropa_rows(
     applications = {a.pk: a for a in reader.all(Application)}
     learning_resources = {r.pk: r for r in reader.all(LearningResource)}
     app_links: dict[int, list[int]] = defaultdict(list)
-    for link in reader.all(ProcessingActivityApplication):
-        app_links[link.processing_activity_id].append(link.application_id)
     lr_links: dict[int, list[int]] = defaultdict(list)
-    for link in reader.all(ProcessingActivityLearningResource):
-        lr_links[link.processing_activity_id].append(link.learning_resource_id)
+    for link in reader.all(ProcessingActivityService):
+        by_kind = app_links if link.service_id in applications else lr_links
+        by_kind[link.processing_activity_id].append(link.service_id)
     agreements: dict[int, list[Contract]] = defaultdict(list)
     for contract in reader.all(Contract):
         if contract.dpa_signed_on and contract.dpa_signed_on <= on and contract.in_force_on(on):

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gdpr.models import ProcessingActivity, ProcessingActivityApplication, ProcessingActivityLearningResource
+from gdpr.models import ProcessingActivity, ProcessingActivityService
 from portfolio.merge import move_links
 from portfolio.models import Application, LearningResource
 from portfolio.services import claim_version, stamp_history
@@ -43,11 +43,9 @@ def move_processing_activity_links(
     A ``mover`` for ``portfolio.merge.merge_services``, which cannot import ``gdpr`` (dependencies
     point down, docs/architecture.md): whoever merges passes it in. Returns (moved, dropped).
     """
-    if isinstance(kept, Application):
-        through, owner = ProcessingActivityApplication, "application"
-    else:
-        through, owner = ProcessingActivityLearningResource, "learning_resource"
-    return move_links(through, owner, "processing_activity", kept, duplicate, user=user, reason=reason)
+    return move_links(
+        ProcessingActivityService, "service", "processing_activity", kept, duplicate, user=user, reason=reason
+    )
 
 
 move_processing_activity_links.label = _("behandlingar")

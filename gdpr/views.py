@@ -260,7 +260,11 @@ class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
     model = ProcessingActivity
     template_name = "gdpr/activity_detail.html"
     select_related = ("controller", "responsible", "last_reviewed_by")
-    fields = [field for _title, names in ARTICLE_30_SECTIONS for field in names] + [
+    # The systems and learning resources are sections of their own (one service table behind both).
+    fields = [
+        field for _title, names in ARTICLE_30_SECTIONS for field in names
+        if field not in ("applications", "learning_resources")
+    ] + [
         "last_reviewed_on",
         "last_reviewed_by",
     ]
@@ -269,7 +273,7 @@ class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
         return [
             Section(
                 _("System"),
-                obj.applications.select_related("vendor").order_by("name"),
+                Application.objects.filter(processing_activities=obj).select_related("vendor").order_by("name"),
                 [
                     Column("name", _("Namn"), link=True),
                     Column("vendor", _("Leverantör")),
@@ -279,7 +283,8 @@ class ActivityDetailView(ActivityUrlsMixin, RegisterDetailView):
             ),
             Section(
                 _("Lärresurser"),
-                obj.learning_resources.select_related("vendor").order_by("name"),
+                LearningResource.objects.filter(processing_activities=obj).select_related("vendor")
+                .order_by("name"),
                 [
                     Column("name", _("Namn"), link=True),
                     Column("vendor", _("Leverantör")),

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from gdpr.gaps.breaches import visible_findings
 from gdpr.models import Breach, Transfer
 from insights.links import finding_url
-from portfolio.models import Application, LearningResource, Vendor
+from portfolio.models import Application, LearningResource, Service, Vendor
 from portfolio.views_generic import DETAIL_CONTEXT_HOOKS, Column, Section
 from stewardship.analyses import Analyses
 
@@ -27,7 +27,7 @@ __all__ = ["breaches_in_last_year", "register_detail_hooks", "service_findings",
 
 def service_findings(request: HttpRequest, obj) -> dict[str, Any]:
     """The open GDPR findings that concern a system or a learning resource."""
-    service_type = {Application: "application", LearningResource: "learning_resource"}.get(type(obj))
+    service_type = getattr(obj, "kind", None) if isinstance(obj, Service) else None
     if service_type is None or not request.user.has_perm("gdpr.view_processingactivity"):
         return {}
     key = (service_type, obj.pk)
@@ -58,8 +58,7 @@ def vendor_transfers(request: HttpRequest, obj) -> dict[str, Any]:
         return {}
     transfers = (
         Transfer.objects.filter(
-            Q(processing_activity__applications__vendor=obj)
-            | Q(processing_activity__learning_resources__vendor=obj)
+            Q(processing_activity__services__vendor=obj)
         )
         .select_related("processing_activity")
         .distinct()

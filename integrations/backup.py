@@ -33,6 +33,8 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, models, transaction
 
+from integrations.backup_upgrade import is_old_format, upgrade_rows
+
 __all__ = [
     "BACKUP_FORMAT",
     "EXCLUDED_FROM_BACKUP",
@@ -99,9 +101,9 @@ def backup_models() -> list[type]:
 
 def register_is_empty() -> bool:
     from gdpr.models import ProcessingActivity
-    from portfolio.models import Application, LearningResource, Organisation
+    from portfolio.models import Organisation, Service
 
-    register_models = (Organisation, Application, LearningResource, ProcessingActivity)
+    register_models = (Organisation, Service, ProcessingActivity)
     return not any(model.objects.exists() for model in register_models)
 
 
@@ -170,7 +172,8 @@ def _rows_to_restore(document: dict) -> tuple[list[dict], dict[str, int]]:
     """The rows of the backup's own models, each shaped as a serialised row; the rest refused or skipped."""
     allowed = {model._meta.label_lower for model in backup_models()}
     rows, skipped, foreign = [], Counter(), Counter()
-    for number, row in enumerate(document["objects"], start=1):
+    objects = document["objects"]
+    for number, row in enumerate(objects, start=1):
         if not (
             isinstance(row, dict)
             and isinstance(row.get("model"), str)
@@ -181,6 +184,15 @@ def _rows_to_restore(document: dict) -> tuple[list[dict], dict[str, int]]:
             raise RestoreError(
                 f"Rad {number} i säkerhetskopian saknar modell, primärnyckel eller fält; inget har ändrats."
             )
+    if is_old_format(objects):
+        # Taken before systems and learning resources shared one table: read in today's shape.
+        try:
+            objects = upgrade_rows(objects)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RestoreError(
+                f"Säkerhetskopian kunde inte läsas tillbaka, inget har ändrats: {exc}"
+            ) from exc
+    for row in objects:
         label = row["model"].lower()
         if label in EXCLUDED_FROM_BACKUP:
             skipped[label] += 1

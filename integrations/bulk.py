@@ -53,7 +53,7 @@ def _links_of(form: forms.ModelForm) -> list[tuple[type[models.Model], str, str,
     """(link model, owner field, target field, targets) for each link field a valid ``form`` saves."""
     return [
         (through, owner_field, target_field, list(form.cleaned_data[name] or []))
-        for name, (through, owner_field, target_field) in getattr(form, "link_fields", {}).items()
+        for name, (through, owner_field, target_field, *_kind) in getattr(form, "link_fields", {}).items()
         if name in form.cleaned_data and name in form.fields
     ]
 
@@ -83,12 +83,20 @@ class KnownRecords:
         if isinstance(value, bool) or not isinstance(value, int):
             return None
         if model not in self._by_model:
-            self._by_model[model] = {obj.pk: obj for obj in model._base_manager.all()}
+            rows = model._base_manager.all()
+            kind = getattr(model, "KIND", None)
+            if kind is not None:  # a kind of service (a proxy): only the rows of that kind
+                rows = rows.filter(kind=kind)
+            self._by_model[model] = {obj.pk: obj for obj in rows}
         return self._by_model[model].get(value)
 
     def add(self, obj: models.Model) -> None:
-        if obj.pk is not None and type(obj) in self._by_model:
-            self._by_model[type(obj)][obj.pk] = obj
+        if obj.pk is None:
+            return
+        # A system is also a row of the service table that roles and costs point at.
+        for model in {type(obj), type(obj)._meta.concrete_model}:
+            if model in self._by_model:
+                self._by_model[model][obj.pk] = obj
 
     def give_links(self, instance: models.Model, link_fields: dict[str, tuple]) -> None:
         """Give a stored ``instance`` its links, read for all records at once, as a prefetch would.
@@ -98,9 +106,9 @@ class KnownRecords:
         ``_prefetched_objects_cache`` and calls :meth:`note_links` (the importer does).
         """
         cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-        for name, (through, owner_field, target_field) in link_fields.items():
-            if name in cache:
-                continue
+        for name, (through, owner_field, target_field, *kind) in link_fields.items():
+            if name in cache or kind:
+                continue  # links of one service kind are not a relation of the model to fill
             key = (through, owner_field)
             if key not in self._links:
                 by_owner: dict[Any, list[Any]] = {}
@@ -199,7 +207,9 @@ class KnownRecords:
         if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
             return
         model = field.queryset.model
-        if field.to_field_name not in (None, model._meta.pk.name) or field.queryset.query.has_filters():
+        # A kind of service (``Application.objects``) filters by kind only, as ``find`` does.
+        limited = field.queryset.query.has_filters() and getattr(model, "KIND", None) is None
+        if field.to_field_name not in (None, model._meta.pk.name) or limited:
             return  # chosen by another field, or limited choices: Django checks them itself
         if isinstance(field, forms.ModelMultipleChoiceField):
             django_clean = field.clean

@@ -25,13 +25,12 @@ from gdpr.gaps.breaches import visible_findings
 from portfolio.choices import CostKind, Pm3Part, RoleChoices
 from portfolio.models import (
     Application,
-    ApplicationUsage,
     Cost,
     LearningResource,
-    LearningResourceUsage,
     ManagementObject,
     ManagementPlan,
     RoleAssignment,
+    ServiceUsage,
 )
 from portfolio.spreadsheets import xlsx_bytes
 
@@ -68,10 +67,14 @@ def _cost_totals(target: str) -> dict[int, dict[tuple[int, str], Decimal]]:
     return totals
 
 
-def _usage(model) -> dict[int, tuple[int, int]]:
-    owner = "application_id" if model is ApplicationUsage else "learning_resource_id"
-    rows = model.objects.values(owner).annotate(users=Sum("users"), places=Count("pk")).order_by()
-    return {row[owner]: (row["users"] or 0, row["places"]) for row in rows}
+def _usage(kind: str) -> dict[int, tuple[int, int]]:
+    rows = (
+        ServiceUsage.objects.filter(service__kind=kind)
+        .values("service_id")
+        .annotate(users=Sum("users"), places=Count("pk"))
+        .order_by()
+    )
+    return {row["service_id"]: (row["users"] or 0, row["places"]) for row in rows}
 
 
 def _cost_columns(years: list[int]) -> list[tuple[int, str, str]]:
@@ -83,10 +86,10 @@ def _cost_columns(years: list[int]) -> list[tuple[int, str, str]]:
 
 
 def _service_rows(services, *, kind: str, today, findings_by_service, years) -> list[dict[str, Any]]:
-    system_owners = _owners(RoleChoices.SYSTEM_OWNER, kind, today)
+    system_owners = _owners(RoleChoices.SYSTEM_OWNER, "service", today)
     object_owners = _owners(RoleChoices.OBJECT_OWNER, "management_object", today)
-    costs = _cost_totals(kind)
-    usage = _usage(ApplicationUsage if kind == "application" else LearningResourceUsage)
+    costs = _cost_totals("service")
+    usage = _usage(kind)
     cost_columns = _cost_columns(years)
     rows = []
     for service in services:
@@ -223,8 +226,8 @@ def _object_cost_rows() -> list[dict[str, Any]]:
     direct = Cost.objects.filter(management_object__isnull=False).values_list(
         "management_object_id", "year", "pm3_part", "kind"
     )
-    via_system = Cost.objects.filter(application__management_object__isnull=False).values_list(
-        "application__management_object_id", "year", "pm3_part", "kind"
+    via_system = Cost.objects.filter(service__management_object__isnull=False).values_list(
+        "service__management_object_id", "year", "pm3_part", "kind"
     )
     for rows in (direct, via_system):
         for object_id, year, part, kind, total in rows.annotate(total=Sum("amount")).order_by():

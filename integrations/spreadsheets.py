@@ -41,9 +41,8 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, IntegrityError, connections, models, transaction
-from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
@@ -76,6 +75,7 @@ from portfolio.models import (
     Person,
     RoleAssignment,
     Vendor,
+    per_kind_ids,
 )
 from portfolio.services import save_form
 from portfolio.text import fold, split_lines
@@ -833,7 +833,8 @@ def _form_value(value: Any) -> Any:
 def instance_form_data(form_class: type, instance: models.Model) -> dict[str, Any]:
     """The form data that reproduces ``instance`` (or a new record's defaults) unchanged."""
     names = list(form_class._meta.fields)
-    initial = model_to_dict(instance, fields=names)
+    # The form's own initial: per-kind service fields and a learning resource's type included.
+    initial = form_class(instance=instance).initial_values()
     return {name: _form_value(initial.get(name)) for name in names}
 
 
@@ -845,7 +846,14 @@ def _stored_values_match(instance: models.Model, values: dict[str, Any]) -> bool
     for name, value in values.items():
         if name.startswith("_"):
             continue
-        field_ = instance._meta.get_field(name)
+        try:
+            field_ = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False  # a form field over another one (a service per kind): let the form decide
+        if name == "kind" and getattr(instance, "resource_type", None) is not None:
+            if instance.resource_type != (value or ""):
+                return False
+            continue
         if field_.many_to_many:
             stored = {obj.pk for obj in getattr(instance, name).all()}  # prefetched when read
             if stored != {obj.pk for obj in value}:
@@ -913,13 +921,13 @@ def changed_fields(form, snapshot: dict[str, Any]) -> list[str]:
 def links_would_change(form) -> bool:
     """Whether saving ``form`` would change its record's links (compared as sets of keys)."""
     instance = form.instance
+    per_kind = {name for name, link in getattr(form, "link_fields", {}).items() if len(link) == 4}
     for name in form.fields:
-        field = (
-            instance._meta.get_field(name) if name in {f.name for f in instance._meta.many_to_many} else None
-        )
-        if field is None:
+        is_link = name in per_kind or name in {f.name for f in instance._meta.many_to_many}
+        if not is_link:
             continue
-        before = {getattr(obj, "pk", obj) for obj in form.initial.get(name) or []}
+        initial = form.get_initial_for_field(form.fields[name], name)
+        before = {getattr(obj, "pk", obj) for obj in initial or []}
         after = {obj.pk for obj in form.cleaned_data.get(name) or []}
         if before != after:
             return True
@@ -1163,7 +1171,8 @@ class RowImporter:
                 category=values.get("category") or "",
                 kind=values.get("kind") or "",
                 pm3_part=values.get("pm3_part") or "",
-                **{f: v for f, v in targets.items()},
+                management_object=targets["management_object"],
+                service=targets["application"] or targets["learning_resource"],
             )
             rows = rows.filter(external_id__in=["", external_id]) if external_id else rows
             found = list(rows[:2])
@@ -1295,7 +1304,7 @@ class RowImporter:
             # out keeps its value. Filling the bound dict in place reads the record only once.
             data: dict[str, Any] = {}
             form = self._form(self.spec.form_class, data=data, instance=instance)
-            data.update({name: _form_value(form.initial.get(name)) for name in form.fields})
+            data.update({name: _form_value(value) for name, value in form.initial_values().items()})
             for name, value in values.items():
                 if not name.startswith("_"):
                     data[name] = _form_value(value)
@@ -1377,7 +1386,7 @@ class RowImporter:
     def _existing_roles(self) -> set[tuple]:
         if self._role_keys is None:
             self._role_keys = set(
-                RoleAssignment.objects.values_list(
+                RoleAssignment.objects.annotate(**per_kind_ids()).values_list(
                     "person_id",
                     "role",
                     "management_object_id",

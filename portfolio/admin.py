@@ -20,24 +20,22 @@ from portfolio.geography import eea_q, third_country_q
 from portfolio.models import (
     SSO_CONDITION,
     Application,
-    ApplicationCapability,
-    ApplicationUsage,
     Capability,
     CatalogueProduct,
     Contract,
-    ContractApplication,
-    ContractLearningResource,
+    ContractService,
     Cost,
     DataFlow,
     DuplicateDecision,
     LearningResource,
-    LearningResourceCapability,
-    LearningResourceUsage,
     ManagementObject,
     ManagementPlan,
     Organisation,
     Person,
     RoleAssignment,
+    Service,
+    ServiceCapability,
+    ServiceUsage,
     Vendor,
 )
 from portfolio.services import StaleEditError, claim_version
@@ -187,12 +185,8 @@ class RoleOnManagementObjectInline(TargetInline):
     verbose_name_plural = _("roller")
 
 
-class RoleOnApplicationInline(RoleOnManagementObjectInline):
-    fk_name = "application"
-
-
-class RoleOnLearningResourceInline(RoleOnManagementObjectInline):
-    fk_name = "learning_resource"
+class RoleOnServiceInline(RoleOnManagementObjectInline):
+    fk_name = "service"
 
 
 class RoleOnOrganisationInline(RoleOnManagementObjectInline):
@@ -203,10 +197,9 @@ class RoleOfPersonInline(admin.TabularInline):
     model = RoleAssignment
     fk_name = "person"
     fields = (
-        "role", "management_object", "application", "learning_resource", "organisation",
-        "starts_on", "ends_on",
+        "role", "management_object", "service", "organisation", "starts_on", "ends_on",
     )
-    autocomplete_fields = ("management_object", "application", "learning_resource", "organisation")
+    autocomplete_fields = ("management_object", "service", "organisation")
     extra = 0
     verbose_name_plural = _("roller")
 
@@ -218,12 +211,8 @@ class CostOnManagementObjectInline(TargetInline):
     verbose_name_plural = _("kostnader")
 
 
-class CostOnApplicationInline(CostOnManagementObjectInline):
-    fk_name = "application"
-
-
-class CostOnLearningResourceInline(CostOnManagementObjectInline):
-    fk_name = "learning_resource"
+class CostOnServiceInline(CostOnManagementObjectInline):
+    fk_name = "service"
 
 
 class PlanInline(admin.TabularInline):
@@ -235,41 +224,22 @@ class PlanInline(admin.TabularInline):
     extra = 0
 
 
-class ApplicationUsageInline(admin.TabularInline):
-    model = ApplicationUsage
+class ServiceUsageInline(admin.TabularInline):
+    model = ServiceUsage
     fields = ("organisation", "users")
     autocomplete_fields = ("organisation",)
     extra = 0
 
 
-class LearningResourceUsageInline(admin.TabularInline):
-    model = LearningResourceUsage
-    fields = ("organisation", "users")
-    autocomplete_fields = ("organisation",)
-    extra = 0
-
-
-class ApplicationCapabilityInline(admin.TabularInline):
-    model = ApplicationCapability
+class ServiceCapabilityInline(admin.TabularInline):
+    model = ServiceCapability
     autocomplete_fields = ("capability",)
     extra = 0
 
 
-class LearningResourceCapabilityInline(admin.TabularInline):
-    model = LearningResourceCapability
-    autocomplete_fields = ("capability",)
-    extra = 0
-
-
-class ContractApplicationInline(admin.TabularInline):
-    model = ContractApplication
-    autocomplete_fields = ("application",)
-    extra = 0
-
-
-class ContractLearningResourceInline(admin.TabularInline):
-    model = ContractLearningResource
-    autocomplete_fields = ("learning_resource",)
+class ContractServiceInline(admin.TabularInline):
+    model = ContractService
+    autocomplete_fields = ("service",)
     extra = 0
 
 
@@ -416,8 +386,13 @@ class DuplicateDecisionAdmin(LinkAdmin):
     history_list_display = ["reason", "decided_by"]
 
 
+@admin.register(Service)
 class ServiceAdmin(RegisterAdmin):
-    """What the system and learning-resource admins share."""
+    """Every service, both kinds; the system and learning-resource admins narrow it to one kind.
+
+    Relations (roles, costs, contracts, activities, flows) point at ``Service``, so their
+    autocomplete widgets search here.
+    """
 
     list_select_related = ("vendor",)
     autocomplete_fields = ("vendor",)
@@ -426,6 +401,16 @@ class ServiceAdmin(RegisterAdmin):
         "provisioning", "hosting", "processes_personal_data", ("vendor", admin.RelatedOnlyFieldListFilter),
     )
     history_list_display = ["version", "name", "lifecycle_status", "authentication", "identity_provider"]
+    list_display = (
+        "name", "kind", "vendor", "lifecycle_status", "authentication", "identity_provider", "sso",
+    )
+    list_filter = ("kind", *service_filters)
+    inlines = [ServiceUsageInline, ServiceCapabilityInline, RoleOnServiceInline, CostOnServiceInline]
+    #: Columns of the other kind, hidden on one kind's page.
+    other_kind_fields: tuple[str, ...] = ()
+
+    def get_exclude(self, request, obj=None):
+        return (*(super().get_exclude(request, obj) or ()), "kind", *self.other_kind_fields)
 
     @admin.display(boolean=True, description=_("SSO"))
     def sso(self, obj) -> bool:
@@ -445,60 +430,38 @@ class ApplicationAdmin(ServiceAdmin):
     )
     list_select_related = ("vendor", "management_object")
     autocomplete_fields = ("vendor", "management_object")
-    inlines = [
-        ApplicationUsageInline, ApplicationCapabilityInline, RoleOnApplicationInline, CostOnApplicationInline,
-    ]
+    other_kind_fields = (
+        "resource_type", "subjects", "school_year_from", "school_year_to", "licence_model", "approval_status",
+    )
 
 
 @admin.register(LearningResource)
 class LearningResourceAdmin(ServiceAdmin):
     list_display = (
-        "name", "vendor", "kind", "approval_status", "school_year_from", "school_year_to", "lifecycle_status",
-        "authentication", "federation", "sso", "licence_model",
+        "name", "vendor", "resource_type", "approval_status", "school_year_from", "school_year_to",
+        "lifecycle_status", "authentication", "federation", "sso", "licence_model",
     )
-    list_filter = ("approval_status", "kind", "licence_model", *ServiceAdmin.service_filters)
-    inlines = [
-        LearningResourceUsageInline, LearningResourceCapabilityInline, RoleOnLearningResourceInline,
-        CostOnLearningResourceInline,
-    ]
+    list_filter = ("approval_status", "resource_type", "licence_model", *ServiceAdmin.service_filters)
+    other_kind_fields = ("management_object", "time_classification")
 
 
-@admin.register(ApplicationUsage)
-class ApplicationUsageAdmin(RegisterAdmin):
-    list_display = ("application", "organisation", "users")
-    list_filter = ("organisation__kind", "organisation__school_form")
-    list_select_related = ("application", "organisation")
-    autocomplete_fields = ("application", "organisation")
-    search_text_fields = ("application__search_text", "organisation__search_text")
+@admin.register(ServiceUsage)
+class ServiceUsageAdmin(RegisterAdmin):
+    list_display = ("service", "organisation", "users")
+    list_filter = ("service__kind", "organisation__kind", "organisation__school_form")
+    list_select_related = ("service", "organisation")
+    autocomplete_fields = ("service", "organisation")
+    search_text_fields = ("service__search_text", "organisation__search_text")
     history_list_display = ["version", "users"]
 
 
-@admin.register(LearningResourceUsage)
-class LearningResourceUsageAdmin(RegisterAdmin):
-    list_display = ("learning_resource", "organisation", "users")
-    list_filter = ("organisation__kind", "organisation__school_form")
-    list_select_related = ("learning_resource", "organisation")
-    autocomplete_fields = ("learning_resource", "organisation")
-    search_text_fields = ("learning_resource__search_text", "organisation__search_text")
-    history_list_display = ["version", "users"]
-
-
-@admin.register(ApplicationCapability)
-class ApplicationCapabilityAdmin(LinkAdmin):
-    list_display = ("application", "capability")
-    list_filter = (("capability", CapabilityInUseFilter),)
-    list_select_related = ("application", "capability__parent")
-    autocomplete_fields = ("application", "capability")
-    search_text_fields = ("application__search_text", "capability__search_text")
-
-
-@admin.register(LearningResourceCapability)
-class LearningResourceCapabilityAdmin(LinkAdmin):
-    list_display = ("learning_resource", "capability")
-    list_filter = (("capability", CapabilityInUseFilter),)
-    list_select_related = ("learning_resource", "capability__parent")
-    autocomplete_fields = ("learning_resource", "capability")
-    search_text_fields = ("learning_resource__search_text", "capability__search_text")
+@admin.register(ServiceCapability)
+class ServiceCapabilityAdmin(LinkAdmin):
+    list_display = ("service", "capability")
+    list_filter = ("service__kind", ("capability", CapabilityInUseFilter))
+    list_select_related = ("service", "capability__parent")
+    autocomplete_fields = ("service", "capability")
+    search_text_fields = ("service__search_text", "capability__search_text")
 
 
 @admin.register(ManagementObject)
@@ -544,7 +507,7 @@ class PersonAdmin(RegisterAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(RegisterAdmin):
-    target_fields = ("management_object", "application", "learning_resource", "organisation")
+    target_fields = ("management_object", "service", "organisation")
     list_display = ("person", "role", "target", "starts_on", "ends_on")
     list_filter = ("role", TargetTypeFilter)
     list_select_related = ("person", *target_fields)
@@ -559,7 +522,7 @@ class RoleAssignmentAdmin(RegisterAdmin):
 
 @admin.register(Cost)
 class CostAdmin(RegisterAdmin):
-    target_fields = ("management_object", "application", "learning_resource")
+    target_fields = ("management_object", "service")
     list_display = ("target", "year", "kind", "category", "pm3_part", "amount")
     list_filter = ("year", "kind", "category", "pm3_part", TargetTypeFilter)
     list_select_related = target_fields
@@ -583,31 +546,22 @@ class ContractAdmin(RegisterAdmin):
     )
     list_select_related = ("vendor",)
     autocomplete_fields = ("vendor",)
-    inlines = [ContractApplicationInline, ContractLearningResourceInline]
+    inlines = [ContractServiceInline]
     history_list_display = ["version", "name", "ends_on", "dpa_signed_on"]
 
 
-@admin.register(ContractApplication)
-class ContractApplicationAdmin(LinkAdmin):
-    list_display = ("contract", "application")
-    list_select_related = ("contract__vendor", "application")
-    autocomplete_fields = ("contract", "application")
-    search_text_fields = ("contract__search_text", "application__search_text")
-
-
-@admin.register(ContractLearningResource)
-class ContractLearningResourceAdmin(LinkAdmin):
-    list_display = ("contract", "learning_resource")
-    list_select_related = ("contract__vendor", "learning_resource")
-    autocomplete_fields = ("contract", "learning_resource")
-    search_text_fields = ("contract__search_text", "learning_resource__search_text")
+@admin.register(ContractService)
+class ContractServiceAdmin(LinkAdmin):
+    list_display = ("contract", "service")
+    list_filter = ("service__kind",)
+    list_select_related = ("contract__vendor", "service")
+    autocomplete_fields = ("contract", "service")
+    search_text_fields = ("contract__search_text", "service__search_text")
 
 
 @admin.register(DataFlow)
 class DataFlowAdmin(RegisterAdmin):
-    end_fields = (
-        "source_application", "source_learning_resource", "target_application", "target_learning_resource",
-    )
+    end_fields = ("source_service", "target_service")
     list_display = ("name", "source", "target", "method", "frequency", "processes_personal_data")
     list_filter = (
         "method", "frequency", "processes_personal_data", ("target_external", admin.EmptyFieldListFilter),

@@ -21,6 +21,7 @@ __all__ = [
     "Provisioning",
     "RoleChoices",
     "SchoolForm",
+    "ServiceKind",
     "Severity",
     "TimeClassification",
     "UserGroup",
@@ -46,6 +47,13 @@ class SchoolForm(models.TextChoices):
     ADULT = "vuxenutbildning", _("Kommunal vuxenutbildning")
     SFI = "sfi", _("Svenska för invandrare")
     OTHER = "annan", _("Annan skolform")
+
+
+class ServiceKind(models.TextChoices):
+    """The two kinds of service the register keeps in one table."""
+
+    APPLICATION = "application", _("System")
+    LEARNING_RESOURCE = "learning_resource", _("Lärresurs")
 
 
 class UserGroup(models.TextChoices):

@@ -19,6 +19,7 @@ from portfolio.choices import (
     Pm3Part,
     RoleChoices,
     SchoolForm,
+    ServiceKind,
     TimeClassification,
 )
 from portfolio.countries import order_by_country_name
@@ -34,11 +35,13 @@ from portfolio.models import (
     Organisation,
     Person,
     RoleAssignment,
+    Service,
     Vendor,
 )
 from portfolio.text import fold
 
 __all__ = [
+    "AllServicesFilterSet",
     "ApplicationFilterSet",
     "CapabilityFilterSet",
     "ContractFilterSet",
@@ -171,6 +174,14 @@ class ServiceFilterSet(SearchFilterSet):
     usage_lookup = "usages__organisation"
     capability_lookup = "capability_links__capability"
 
+    def filter_queryset(self, queryset):
+        # A kind's FilterSet selects rows of its kind, whatever the queryset it is given (a
+        # nested GraphQL list over a relation to the service table starts from every service).
+        kind = getattr(self._meta.model, "KIND", None)
+        if kind is not None:
+            queryset = queryset.filter(kind=kind)
+        return super().filter_queryset(queryset)
+
     def filter_capability(self, queryset, name, value):
         if not value:
             return queryset
@@ -234,8 +245,34 @@ class ApplicationFilterSet(ServiceFilterSet):
         ]
 
 
+class AllServicesFilterSet(ServiceFilterSet):
+    """Services of both kinds (the GraphQL ``services`` connection)."""
+
+    kind = filters.MultipleChoiceFilter(label=_("Tjänstetyp"), choices=ServiceKind.choices)
+
+    class Meta:
+        model = Service
+        fields = [
+            "q",
+            "kind",
+            "vendor",
+            "capability",
+            "organisation",
+            "lifecycle_status",
+            "authentication",
+            "identity_provider",
+            "federation",
+            "in_federation",
+            "sso",
+            "processes_personal_data",
+            "min_organisations",
+        ]
+
+
 class LearningResourceFilterSet(ServiceFilterSet):
-    kind = filters.MultipleChoiceFilter(label=_("Typ"), choices=LearningResourceKind.choices)
+    kind = filters.MultipleChoiceFilter(
+        label=_("Typ"), choices=LearningResourceKind.choices, field_name="resource_type"
+    )
     approval_status = filters.MultipleChoiceFilter(
         label=_("Godkännandestatus"), choices=ApprovalStatus.choices
     )
@@ -317,8 +354,20 @@ class PersonFilterSet(SearchFilterSet):
         return _organisation_subtree(queryset, "organisation", value)
 
 
+def _service_of_kind(model, label) -> filters.ModelChoiceFilter:
+    """A filter on the ``service`` key offered per kind, as the filter names were before one table."""
+    return filters.ModelChoiceFilter(label=label, queryset=model.objects.all(), field_name="service")
+
+
+def _services_of_kind(model, label) -> filters.ModelChoiceFilter:
+    """Records linked to this service (of one kind) through their ``services``."""
+    return filters.ModelChoiceFilter(label=label, queryset=model.objects.all(), field_name="services")
+
+
 class RoleAssignmentFilterSet(filters.FilterSet):
     role = filters.MultipleChoiceFilter(label=_("Roll"), choices=RoleChoices.choices)
+    application = _service_of_kind(Application, _("System"))
+    learning_resource = _service_of_kind(LearningResource, _("Lärresurs"))
     current = filters.BooleanFilter(label=_("Gäller i dag"), method="filter_current")
     person_active = filters.BooleanFilter(label=_("Personen är aktiv"), field_name="person__active")
     ordering = filters.OrderingFilter(
@@ -347,6 +396,8 @@ class RoleAssignmentFilterSet(filters.FilterSet):
 
 class CostFilterSet(filters.FilterSet):
     kind = filters.ChoiceFilter(label=_("Budget eller utfall"), choices=CostKind.choices)
+    application = _service_of_kind(Application, _("System"))
+    learning_resource = _service_of_kind(LearningResource, _("Lärresurs"))
     category = filters.MultipleChoiceFilter(label=_("Kategori"), choices=CostCategory.choices)
     pm3_part = filters.MultipleChoiceFilter(label=_("PM3-del"), choices=Pm3Part.choices)
     year_from = filters.NumberFilter(label=_("Från år"), field_name="year", lookup_expr="gte")
@@ -370,6 +421,8 @@ class CostFilterSet(filters.FilterSet):
 
 class ContractFilterSet(SearchFilterSet):
     vendor = filters.ModelMultipleChoiceFilter(label=_("Leverantör"), queryset=Vendor.objects.all())
+    applications = _services_of_kind(Application, _("System"))
+    learning_resources = _services_of_kind(LearningResource, _("Lärresurser"))
     has_processor_agreement = filters.BooleanFilter(
         label=_("Har personuppgiftsbiträdesavtal"),
         field_name="dpa_signed_on",

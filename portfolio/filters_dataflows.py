@@ -36,12 +36,12 @@ class DataFlowFilterSet(SearchFilterSet):
     def filter_application(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(Q(source_application__in=value) | Q(target_application__in=value))
+        return queryset.filter(Q(source_service__in=value) | Q(target_service__in=value))
 
     def filter_learning_resource(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(Q(source_learning_resource__in=value) | Q(target_learning_resource__in=value))
+        return queryset.filter(Q(source_service__in=value) | Q(target_service__in=value))
 
     def filter_leaves_organisation(self, queryset, name, value):
         if value is None:

@@ -4,23 +4,21 @@ the spreadsheet row alike (docs/architecture.md, principle 1)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.choices import ServiceKind
 from portfolio.models import (
     Application,
-    ApplicationCapability,
-    ApplicationUsage,
     Capability,
     Contract,
-    ContractApplication,
-    ContractLearningResource,
+    ContractService,
     Cost,
     LearningResource,
-    LearningResourceCapability,
-    LearningResourceUsage,
     ManagementObject,
     ManagementPlan,
     Organisation,
     Person,
     RoleAssignment,
+    ServiceCapability,
+    ServiceUsage,
     Vendor,
 )
 
@@ -36,7 +34,9 @@ __all__ = [
     "PersonForm",
     "RegisterForm",
     "RoleAssignmentForm",
+    "ServiceTargetMixin",
     "VendorForm",
+    "service_links_of_kind",
 ]
 
 
@@ -48,8 +48,29 @@ class RegisterForm(forms.ModelForm):
     instead of Django's ``.set()``, which would bypass history.
     """
 
-    #: form field → (through model, owner FK name, target FK name)
-    link_fields: dict[str, tuple[type, str, str]] = {}
+    #: form field → (through model, owner FK name, target FK name[, service kind]). With a kind,
+    #: the field holds the links to services of that kind only (``service_links_of_kind``).
+    link_fields: dict[str, tuple] = {}
+
+    # No ``__init__`` here or in the mixins below: the importer shares the fields of a form class
+    # without one between rows (integrations.bulk). Values a model field does not give are
+    # worked out in ``get_initial_for_field``.
+    def get_initial_for_field(self, field, field_name):
+        link = self.link_fields.get(field_name)
+        if link is not None and len(link) == 4 and field_name not in self.initial:
+            through, owner_field, target_field, kind = link
+            if not self.instance.pk:
+                return []
+            self.initial[field_name] = list(
+                through._default_manager.filter(
+                    **{owner_field: self.instance, f"{target_field}__kind": kind}
+                ).values_list(f"{target_field}_id", flat=True)
+            )
+        return super().get_initial_for_field(field, field_name)
+
+    def initial_values(self) -> dict:
+        """Every field's initial value, as the rendered form would show it."""
+        return {name: self.get_initial_for_field(field, name) for name, field in self.fields.items()}
 
     def _save_m2m(self) -> None:
         # Only plain many-to-many fields here; links go through save_links().
@@ -65,14 +86,80 @@ class RegisterForm(forms.ModelForm):
         from portfolio.services import set_links
 
         changed = False
-        for name, (through, owner_field, target_field) in self.link_fields.items():
+        for name, (through, owner_field, target_field, *kind) in self.link_fields.items():
             if name in self.cleaned_data and name in self.fields:
                 changed |= set_links(
                     self.instance, through, owner_field, target_field, self.cleaned_data[name] or [],
                     user=user, reason=reason,
+                    within={f"{target_field}__kind": kind[0]} if kind else None,
                 )
         self._save_m2m()
         return changed
+
+
+def service_links_of_kind(model: type, label) -> forms.ModelMultipleChoiceField:
+    """A form field for the links to services of one kind (systems or learning resources).
+
+    Relations point at ``Service``, but forms, spreadsheets and GraphQL mutations keep their
+    separate ``applications`` / ``learning_resources`` fields: each is written with
+    ``set_links(within=<kind>)`` so that saving one leaves the other kind's links alone.
+    """
+    return forms.ModelMultipleChoiceField(queryset=model.objects.all(), required=False, label=label)
+
+
+class ServiceTargetMixin:
+    """A form whose row points at one service through ``service`` keys, offered per kind.
+
+    ``service_targets`` maps the form's per-kind field (``application``, ``source_application`` …)
+    to (the model's service key, the kind's proxy model). The chosen service is put on the
+    instance before the model validates it, and the model's errors on the service key are shown
+    on the per-kind field.
+    """
+
+    service_targets: dict[str, tuple[str, type]] = {}
+
+    def get_initial_for_field(self, field, field_name):
+        target = self.service_targets.get(field_name)
+        if target is not None and field_name not in self.initial:
+            key, model = target
+            service = getattr(self.instance, key) if getattr(self.instance, f"{key}_id") else None
+            return service.pk if service is not None and service.kind == model.KIND else None
+        return super().get_initial_for_field(field, field_name)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        by_key: dict[str, list] = {}
+        for name, (key, _model) in self.service_targets.items():
+            by_key.setdefault(key, [])
+            if cleaned_data.get(name) is not None:
+                by_key[key].append(cleaned_data[name])
+        for key, chosen in by_key.items():
+            setattr(self.instance, key, chosen[0] if len(chosen) == 1 else None)
+            if len(chosen) > 1:
+                # Two services for one end: the model's exactly-one rule refuses the empty key.
+                setattr(self.instance, f"{key}_id", None)
+        return cleaned_data
+
+    def add_error(self, field, error):
+        if field is None and hasattr(error, "error_dict"):
+            renamed = {}
+            for key, errors in error.error_dict.items():
+                renamed.setdefault(self._field_for_key(key), []).extend(errors)
+            error = forms.ValidationError(renamed)
+        elif field is not None:
+            field = self._field_for_key(field)
+        super().add_error(field, error)
+
+    def _field_for_key(self, key: str) -> str:
+        for name, (service_key, _model) in self.service_targets.items():
+            if service_key == key:
+                return name
+        return key
+
+
+def _service_choice(model: type, label) -> forms.ModelChoiceField:
+    """A form field for a service of one kind (its proxy model's rows)."""
+    return forms.ModelChoiceField(queryset=model.objects.all(), required=False, label=label)
 
 
 class OrganisationForm(RegisterForm):
@@ -106,11 +193,15 @@ SERVICE_FIELDS = [
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+#: The links every service form writes, whichever its kind.
+SERVICE_LINK_FIELDS = {
+    "capabilities": (ServiceCapability, "service", "capability"),
+    "organisations": (ServiceUsage, "service", "organisation"),
+}
+
+
 class ApplicationForm(RegisterForm):
-    link_fields = {
-        "capabilities": (ApplicationCapability, "application", "capability"),
-        "organisations": (ApplicationUsage, "application", "organisation"),
-    }
+    link_fields = SERVICE_LINK_FIELDS
 
     class Meta:
         model = Application
@@ -119,10 +210,12 @@ class ApplicationForm(RegisterForm):
 
 
 class LearningResourceForm(RegisterForm):
-    link_fields = {
-        "capabilities": (LearningResourceCapability, "learning_resource", "capability"),
-        "organisations": (LearningResourceUsage, "learning_resource", "organisation"),
-    }
+    link_fields = SERVICE_LINK_FIELDS
+    kind = forms.ChoiceField(
+        label=LearningResource._meta.get_field("resource_type").verbose_name,
+        choices=[("", "---------"), *LearningResource._meta.get_field("resource_type").choices],
+        required=False,
+    )
 
     class Meta:
         model = LearningResource
@@ -131,6 +224,22 @@ class LearningResourceForm(RegisterForm):
             "approval_status",
         ]
         widgets = {"in_use_from": DATE_WIDGET, "planned_end": DATE_WIDGET, "retired_on": DATE_WIDGET}
+
+    # A learning resource's type is the column ``resource_type`` (``kind`` now says which kind of
+    # service a row is); forms, spreadsheets and GraphQL keep calling it ``kind``.
+    def get_initial_for_field(self, field, field_name):
+        if field_name == "kind" and self.initial.get("kind") == self.instance.kind:
+            return self.instance.resource_type  # the model's ``kind`` is not the form's
+        return super().get_initial_for_field(field, field_name)
+
+    def _post_clean(self):
+        # Keep the form's "kind" (the resource type) out of the model's ``kind`` column.
+        resource_type = self.cleaned_data.pop("kind", None)
+        self.instance.resource_type = resource_type or ""
+        self.instance.kind = ServiceKind.LEARNING_RESOURCE
+        super()._post_clean()
+        if resource_type is not None:
+            self.cleaned_data["kind"] = resource_type
 
 
 class ManagementObjectForm(RegisterForm):
@@ -155,7 +264,14 @@ class PersonForm(RegisterForm):
         fields = ["name", "email", "title", "organisation", "active", "external_id"]
 
 
-class RoleAssignmentForm(RegisterForm):
+class RoleAssignmentForm(ServiceTargetMixin, RegisterForm):
+    application = _service_choice(Application, _("system"))
+    learning_resource = _service_choice(LearningResource, _("lärresurs"))
+    service_targets = {
+        "application": ("service", Application),
+        "learning_resource": ("service", LearningResource),
+    }
+
     class Meta:
         model = RoleAssignment
         fields = [
@@ -165,7 +281,14 @@ class RoleAssignmentForm(RegisterForm):
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
 
 
-class CostForm(RegisterForm):
+class CostForm(ServiceTargetMixin, RegisterForm):
+    application = _service_choice(Application, _("system"))
+    learning_resource = _service_choice(LearningResource, _("lärresurs"))
+    service_targets = {
+        "application": ("service", Application),
+        "learning_resource": ("service", LearningResource),
+    }
+
     class Meta:
         model = Cost
         fields = [
@@ -181,9 +304,11 @@ class CostForm(RegisterForm):
 
 
 class ContractForm(RegisterForm):
+    applications = service_links_of_kind(Application, _("system"))
+    learning_resources = service_links_of_kind(LearningResource, _("lärresurser"))
     link_fields = {
-        "applications": (ContractApplication, "contract", "application"),
-        "learning_resources": (ContractLearningResource, "contract", "learning_resource"),
+        "applications": (ContractService, "contract", "service", ServiceKind.APPLICATION),
+        "learning_resources": (ContractService, "contract", "service", ServiceKind.LEARNING_RESOURCE),
     }
 
     class Meta:

@@ -23,16 +23,13 @@ from django.utils.translation import gettext as _
 from portfolio.duplicate_decisions import grow_catalogue_after_merge
 from portfolio.models import (
     Application,
-    ApplicationCapability,
-    ApplicationUsage,
-    ContractApplication,
-    ContractLearningResource,
+    ContractService,
     Cost,
     DataFlow,
     LearningResource,
-    LearningResourceCapability,
-    LearningResourceUsage,
     RoleAssignment,
+    ServiceCapability,
+    ServiceUsage,
 )
 from portfolio.services import claim_version, delete_versioned, stamp_history
 from portfolio.text import split_lines
@@ -57,20 +54,7 @@ class MergeResult:
 #: ``mover(kept, duplicate, user=…, reason=…) -> (moved, dropped)``, for rows of other apps.
 Mover = Callable[..., tuple[int, int]]
 
-_SERVICE_MODELS = {
-    Application: {
-        "owner": "application",
-        "usage": ApplicationUsage,
-        "capability": ApplicationCapability,
-        "contract": ContractApplication,
-    },
-    LearningResource: {
-        "owner": "learning_resource",
-        "usage": LearningResourceUsage,
-        "capability": LearningResourceCapability,
-        "contract": ContractLearningResource,
-    },
-}
+_SERVICE_MODELS = (Application, LearningResource)
 
 
 def move_links(
@@ -154,8 +138,7 @@ def merge_services(
         raise MergeError(_("Bara två system eller två lärresurser kan slås samman."))
     if kept.pk == duplicate.pk:
         raise MergeError(_("Välj två olika registreringar."))
-    spec = _SERVICE_MODELS[type(kept)]
-    owner = spec["owner"]
+    owner = "service"
     reason = (reason or _("Sammanslagen med %(name)s") % {"name": duplicate.name})[:100]
     result = MergeResult(kept=kept, removed_name=duplicate.name)
 
@@ -165,9 +148,9 @@ def merge_services(
         result.kept = kept
 
         for label, through, other, combine in (
-            (_("användning"), spec["usage"], "organisation", _larger_user_count),
-            (_("förmågor"), spec["capability"], "capability", None),
-            (_("avtal"), spec["contract"], "contract", None),
+            (_("användning"), ServiceUsage, "organisation", _larger_user_count),
+            (_("förmågor"), ServiceCapability, "capability", None),
+            (_("avtal"), ContractService, "contract", None),
         ):
             moved, dropped = move_links(
                 through, owner, other, kept, duplicate, user=user, reason=reason, combine=combine

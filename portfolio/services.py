@@ -135,8 +135,12 @@ def set_links(
     *,
     user=None,
     reason: str = "",
+    within: Mapping[str, Any] | None = None,
 ) -> bool:
     """Make ``owner``'s links in ``through`` exactly ``targets``; return whether anything changed.
+
+    ``within`` limits the links considered to those matching it (``{"service__kind": …}``), so
+    that setting an activity's systems leaves its learning resources alone.
 
     Rows are created and deleted one by one (never ``.set()``/``bulk_create``) so that each link
     change lands in the through model's own history, which is what an as-of read relies on.
@@ -149,7 +153,7 @@ def set_links(
         wanted = {t.pk: (t, {}) for t in targets}
     existing = {
         getattr(row, f"{target_field}_id"): row
-        for row in through._default_manager.filter(**{owner_field: owner})
+        for row in through._default_manager.filter(**{owner_field: owner}, **(within or {}))
     }
     changed = False
     for pk, row in existing.items():
@@ -183,7 +187,7 @@ def _what_save_derives() -> dict[Callable, tuple[tuple[str, Callable[[models.Mod
     (the folded search column, a lower-cased e-mail address) is derived here instead. A model
     whose ``save()`` does something not listed is refused rather than written incompletely.
     """
-    from portfolio.models import Person
+    from portfolio.models import Person, Service
     from portfolio.models.base import SearchableModel
 
     def refresh_search_text(obj: models.Model) -> None:
@@ -193,6 +197,11 @@ def _what_save_derives() -> dict[Callable, tuple[tuple[str, Callable[[models.Mod
         models.Model.save: (),
         SearchableModel.save: (("search_text", refresh_search_text),),
         Person.save: (("email", _lower_email), ("search_text", refresh_search_text)),
+        Service.save: (
+            ("kind", Service.fill_kind_defaults),
+            ("approval_status", Service.fill_kind_defaults),
+            ("search_text", refresh_search_text),
+        ),
     }
 
 

@@ -13,23 +13,20 @@ from portfolio.forms_catalogue import CatalogueProductForm
 from portfolio.forms_dataflows import DataFlowForm
 from portfolio.models import (
     Application,
-    ApplicationCapability,
-    ApplicationUsage,
     Capability,
     CatalogueProduct,
     Contract,
-    ContractApplication,
-    ContractLearningResource,
+    ContractService,
     Cost,
     DataFlow,
     LearningResource,
-    LearningResourceCapability,
-    LearningResourceUsage,
     ManagementObject,
     ManagementPlan,
     Organisation,
     Person,
     RoleAssignment,
+    ServiceCapability,
+    ServiceUsage,
     Vendor,
 )
 from portfolio.views_catalogue import CatalogueProductDetail, CatalogueProductList
@@ -37,8 +34,8 @@ from portfolio.views_generic import Column, RegisterDetailView, RegisterListView
 
 __all__ = ["REGISTERS"]
 
-_ROLE_TARGETS = ("management_object", "application", "learning_resource", "organisation")
-_COST_TARGETS = ("management_object", "application", "learning_resource")
+_ROLE_TARGETS = ("management_object", "service", "organisation")
+_COST_TARGETS = ("management_object", "service")
 
 #
 # Systems and learning resources
@@ -81,7 +78,7 @@ class LearningResourceList(RegisterListView):
     columns = [
         Column("name", _("Namn"), order="name", link=True),
         Column("vendor", _("Leverantör"), order="vendor"),
-        Column("kind", _("Typ")),
+        Column("resource_type", _("Typ")),
         Column("capabilities", _("Verksamhetsförmågor")),
         Column("approval_status", _("Godkännande")),
         Column("lifecycle_status", _("Livscykelstatus"), order="lifecycle_status"),
@@ -91,12 +88,12 @@ class LearningResourceList(RegisterListView):
     ]
 
 
-def _service_sections(obj, usage_model, capability_model, contract_model, owner: str) -> list[Section]:
+def _service_sections(obj) -> list[Section]:
     """What a system and a learning resource share on their pages: one query per section."""
     return [
         Section(
             _("Verksamhetsförmågor"),
-            capability_model.objects.filter(**{owner: obj}).select_related("capability__parent"),
+            ServiceCapability.objects.filter(service=obj).select_related("capability__parent"),
             [Column("capability", _("Förmåga"))],
             _("Inga förmågor registrerade."),
         ),
@@ -114,7 +111,7 @@ def _service_sections(obj, usage_model, capability_model, contract_model, owner:
         ),
         Section(
             _("Används av"),
-            usage_model.objects.filter(**{owner: obj})
+            ServiceUsage.objects.filter(service=obj)
             .select_related("organisation")
             .order_by("organisation__name"),
             [
@@ -138,7 +135,7 @@ def _service_sections(obj, usage_model, capability_model, contract_model, owner:
         ),
         Section(
             _("Avtal"),
-            contract_model.objects.filter(**{owner: obj}).select_related("contract__vendor"),
+            ContractService.objects.filter(service=obj).select_related("contract__vendor"),
             [
                 Column("contract", _("Avtal")),
                 Column("contract.ends_on", _("Slutar")),
@@ -166,9 +163,7 @@ class ApplicationDetail(RegisterDetailView):
     fields = [*SERVICE_FIELDS[:6], "management_object", "time_classification", *SERVICE_FIELDS[6:]]
 
     def sections(self, obj):
-        return _service_sections(
-            obj, ApplicationUsage, ApplicationCapability, ContractApplication, "application"
-        )
+        return _service_sections(obj)
 
     def more_context(self, obj):
         return {"show_dataflows": True}
@@ -178,15 +173,13 @@ class LearningResourceDetail(RegisterDetailView):
     model = LearningResource
     select_related = ("vendor",)
     fields = [
-        *SERVICE_FIELDS[:6], "kind", "subjects", "school_year_from", "school_year_to", "licence_model",
+        *SERVICE_FIELDS[:6], "resource_type", "subjects", "school_year_from", "school_year_to",
+        "licence_model",
         "approval_status", *SERVICE_FIELDS[6:],
     ]
 
     def sections(self, obj):
-        return _service_sections(
-            obj, LearningResourceUsage, LearningResourceCapability, ContractLearningResource,
-            "learning_resource",
-        )
+        return _service_sections(obj)
 
     def more_context(self, obj):
         return {"show_dataflows": True}
@@ -329,13 +322,13 @@ class VendorDetail(RegisterDetailView):
             ),
             Section(
                 _("System"),
-                obj.applications.order_by("name", "pk"),
+                Application.objects.filter(vendor=obj).order_by("name", "pk"),
                 [Column("name", _("System"), link=True), Column("lifecycle_status", _("Livscykelstatus"))],
                 _("Inga system från leverantören."),
             ),
             Section(
                 _("Lärresurser"),
-                obj.learningresources.order_by("name", "pk"),
+                LearningResource.objects.filter(vendor=obj).order_by("name", "pk"),
                 [Column("name", _("Lärresurs"), link=True), Column("lifecycle_status", _("Livscykelstatus"))],
                 _("Inga lärresurser från leverantören."),
             ),
@@ -371,13 +364,13 @@ class ContractDetail(RegisterDetailView):
         return [
             Section(
                 _("System"),
-                obj.applications.order_by("name", "pk"),
+                Application.objects.filter(contracts=obj).order_by("name", "pk"),
                 [Column("name", _("System"), link=True)],
                 _("Inga system i avtalet."),
             ),
             Section(
                 _("Lärresurser"),
-                obj.learning_resources.order_by("name", "pk"),
+                LearningResource.objects.filter(contracts=obj).order_by("name", "pk"),
                 [Column("name", _("Lärresurs"), link=True)],
                 _("Inga lärresurser i avtalet."),
             ),
@@ -415,7 +408,7 @@ class CostDetail(RegisterDetailView):
     model = Cost
     select_related = _COST_TARGETS
     fields = [
-        "amount", "year", "management_object", "application", "learning_resource", "category", "kind",
+        "amount", "year", "management_object", "service", "category", "kind",
         "pm3_part", "description", "external_id", "updated",
     ]
 
@@ -457,14 +450,16 @@ class OrganisationDetail(RegisterDetailView):
             ),
             Section(
                 _("System som används"),
-                obj.application_usages.select_related("application").order_by("application__name"),
-                [Column("application", _("System")), Column("users", _("Användare"), numeric=True)],
+                obj.service_usages.filter(service__kind="application").select_related("service")
+                .order_by("service__name"),
+                [Column("service", _("System")), Column("users", _("Användare"), numeric=True)],
                 _("Inga system registrerade."),
             ),
             Section(
                 _("Lärresurser som används"),
-                obj.learning_resource_usages.select_related("learning_resource").order_by("learning_resource__name"),
-                [Column("learning_resource", _("Lärresurs")), Column("users", _("Användare"), numeric=True)],
+                obj.service_usages.filter(service__kind="learning_resource").select_related("service")
+                .order_by("service__name"),
+                [Column("service", _("Lärresurs")), Column("users", _("Användare"), numeric=True)],
                 _("Inga lärresurser registrerade."),
             ),
         ]
@@ -496,13 +491,14 @@ class CapabilityDetail(RegisterDetailView):
             ),
             Section(
                 _("System"),
-                obj.applications.select_related("vendor").order_by("name", "pk"),
+                Application.objects.filter(capabilities=obj).select_related("vendor").order_by("name", "pk"),
                 [Column("name", _("System"), link=True), Column("vendor", _("Leverantör"))],
                 _("Inga system med förmågan."),
             ),
             Section(
                 _("Lärresurser"),
-                obj.learning_resources.select_related("vendor").order_by("name", "pk"),
+                LearningResource.objects.filter(capabilities=obj).select_related("vendor")
+                .order_by("name", "pk"),
                 [Column("name", _("Lärresurs"), link=True), Column("vendor", _("Leverantör"))],
                 _("Inga lärresurser med förmågan."),
             ),
@@ -562,12 +558,7 @@ class RoleAssignmentDetail(RegisterDetailView):
     fields = ["person", "role", *_ROLE_TARGETS, "starts_on", "ends_on", "updated"]
 
 
-_FLOW_ENDS = (
-    "source_application",
-    "source_learning_resource",
-    "target_application",
-    "target_learning_resource",
-)
+_FLOW_ENDS = ("source_service", "target_service")
 
 
 def _source(obj):

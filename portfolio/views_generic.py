@@ -108,6 +108,8 @@ def detail_url(obj: Any) -> str | None:
     """
     if not isinstance(obj, models.Model) or obj.pk is None:
         return None
+    if hasattr(obj, "as_kind"):
+        obj = obj.as_kind()  # a Service row: the page of its kind (system or learning resource)
     try:
         if hasattr(obj, "get_absolute_url"):
             return obj.get_absolute_url()

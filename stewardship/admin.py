@@ -19,8 +19,7 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     list_display = [
         "round",
         "person",
-        "application",
-        "learning_resource",
+        "service",
         "management_object",
         "processing_activity",
         "status",
@@ -30,15 +29,13 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     list_select_related = [
         "round",
         "person",
-        "application",
-        "learning_resource",
+        "service",
         "management_object",
         "processing_activity",
     ]
     raw_id_fields = [
         "person",
-        "application",
-        "learning_resource",
+        "service",
         "management_object",
         "processing_activity",
         "confirmed_by",

@@ -24,7 +24,7 @@ __all__ = [
 
 
 class ReviewKind(models.TextChoices):
-    """The kinds of record a round can cover; the value is the ReviewItem field that points at it."""
+    """The kinds of record a round can cover; the two service kinds are ``Service.kind`` values."""
 
     APPLICATION = "application", _("System")
     LEARNING_RESOURCE = "learning_resource", _("Lärresurser")
@@ -44,7 +44,8 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Försenad")
 
 
-ITEM_TARGET_FIELDS = tuple(kind.value for kind in ReviewKind)
+#: The ReviewItem fields that point at the record under review; exactly one is set.
+ITEM_TARGET_FIELDS = ("service", "management_object", "processing_activity")
 
 
 class ReviewRound(models.Model):
@@ -127,8 +128,7 @@ class ReviewItemQuerySet(models.QuerySet):
         return self.select_related(
             "round",
             "person",
-            "application__management_object",
-            "learning_resource",
+            "service__management_object",
             "management_object",
             "processing_activity__controller",
         )
@@ -143,17 +143,9 @@ class ReviewItem(models.Model):
     person = models.ForeignKey(
         "portfolio.Person", verbose_name=_("ansvarig"), on_delete=models.PROTECT, related_name="review_items"
     )
-    application = models.ForeignKey(
-        "portfolio.Application",
-        verbose_name=_("system"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="review_items",
-    )
-    learning_resource = models.ForeignKey(
-        "portfolio.LearningResource",
-        verbose_name=_("lärresurs"),
+    service = models.ForeignKey(
+        "portfolio.Service",
+        verbose_name=_("tjänst"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -226,16 +218,28 @@ class ReviewItem(models.Model):
         return f"{self.round}: {self.target} ({self.person})"
 
     @property
-    def kind(self) -> str:
+    def target_field(self) -> str:
+        """The field that points at the record under review."""
         for field in ITEM_TARGET_FIELDS:
             if getattr(self, f"{field}_id"):
                 return field
         return ""
 
     @property
+    def kind(self) -> str:
+        """The ReviewKind of the record: a service's own kind, else the target field."""
+        field = self.target_field
+        if field == "service":
+            return self.service.kind
+        return field
+
+    @property
     def target(self):
-        kind = self.kind
-        return getattr(self, kind) if kind else None
+        field = self.target_field
+        if not field:
+            return None
+        target = getattr(self, field)
+        return target.as_kind() if field == "service" else target
 
     @property
     def kind_label(self) -> str:

@@ -61,8 +61,8 @@ def _person(item: ReviewItem):
 def _management_object(item: ReviewItem):
     if item.management_object_id:
         return item.management_object_id, item.management_object.name
-    if item.application_id and item.application.management_object_id:
-        mo = item.application.management_object
+    if item.service_id and item.service.management_object_id:
+        mo = item.service.management_object
         return mo.pk, mo.name
     return None
 

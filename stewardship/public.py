@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from gdpr.choices import ActivityStatus, DataSubjectCategory, LegalBasis
 from gdpr.models import ProcessingActivity
 from portfolio.choices import ApprovalStatus, AuthenticationMethod, LifecycleStatus
-from portfolio.models import Contract, ContractLearningResource, LearningResource
+from portfolio.models import Contract, ContractService, LearningResource
 from portfolio.text import split_lines
 
 __all__ = ["PUBLIC_CACHE_SECONDS", "public_page"]
@@ -44,8 +44,8 @@ def _school_years(start: int | None, end: int | None) -> str:
 def learning_resources() -> list[dict]:
     """Approved learning resources in use, with public facts only (one query)."""
     today = timezone.localdate()
-    with_agreement = ContractLearningResource.objects.filter(
-        learning_resource=OuterRef("pk"),
+    with_agreement = ContractService.objects.filter(
+        service=OuterRef("pk"),
         contract__in=Contract.objects.active(today).with_processor_agreement().values("pk"),
     )
     rows = (

@@ -90,6 +90,11 @@ KIND_SETUP: dict[str, dict[str, Any]] = {
 MANAGER_PERMISSIONS = ("portfolio.change_managementobject", "gdpr.change_processingactivity")
 
 
+def _target_field(kind: str) -> str:
+    """The ReviewItem key of a kind: systems and learning resources are both a ``service``."""
+    return "service" if kind in (ReviewKind.APPLICATION, ReviewKind.LEARNING_RESOURCE) else kind
+
+
 def can_manage_rounds(user) -> bool:
     """A digital strateg or dataskyddssamordnare (by their permissions), or a superuser."""
     return bool(user and user.is_active and any(user.has_perm(p) for p in MANAGER_PERMISSIONS))
@@ -227,7 +232,7 @@ def start_round(
                         status=ItemStatus.OPEN,
                         findings=_findings(result),
                         completeness_at_start=result.percent,
-                        **{f"{kind}_id": result.target_id},
+                        **{f"{_target_field(kind)}_id": result.target_id},
                     )
                 )
     bulk_create_with_history(items, ReviewItem, default_user=user, default_change_reason="Omgången startades")

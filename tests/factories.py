@@ -101,9 +101,14 @@ class LearningResourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = pm.LearningResource
 
+    class Params:
+        # The learning resource's type (its column is ``resource_type``: ``kind`` is the service's).
+        kind = ""
+
     name = factory.Sequence(lambda n: f"Lärresurs {n}")
     vendor = factory.SubFactory(VendorFactory)
     lifecycle_status = LifecycleStatus.IN_USE
+    resource_type = factory.SelfAttribute("kind")
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -118,9 +123,14 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = pm.RoleAssignment
 
+    class Params:
+        # The service a role is held on, named by kind as before one service table.
+        application = factory.SubFactory(ApplicationFactory)
+        learning_resource = None
+
     person = factory.SubFactory(PersonFactory)
     role = RoleChoices.SYSTEM_OWNER
-    application = factory.SubFactory(ApplicationFactory)
+    service = factory.LazyAttribute(lambda o: o.learning_resource or o.application)
 
 
 class ManagementPlanFactory(factory.django.DjangoModelFactory):
@@ -136,9 +146,13 @@ class CostFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = pm.Cost
 
+    class Params:
+        application = factory.SubFactory(ApplicationFactory)
+        learning_resource = None
+
     amount = Decimal("50000")
     year = 2026
-    application = factory.SubFactory(ApplicationFactory)
+    service = factory.LazyAttribute(lambda o: o.learning_resource or o.application)
     category = CostCategory.LICENCE
     kind = CostKind.OUTCOME
 
@@ -247,9 +261,15 @@ class DataFlowFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = pm.DataFlow
 
+    class Params:
+        source_application = factory.SubFactory(ApplicationFactory)
+        source_learning_resource = None
+        target_application = factory.SubFactory(ApplicationFactory)
+        target_learning_resource = None
+
     name = factory.Sequence(lambda n: f"Flöde {n}")
-    source_application = factory.SubFactory(ApplicationFactory)
-    target_application = factory.SubFactory(ApplicationFactory)
+    source_service = factory.LazyAttribute(lambda o: o.source_learning_resource or o.source_application)
+    target_service = factory.LazyAttribute(lambda o: o.target_learning_resource or o.target_application)
     description = "Elevuppgifter"
     personal_data_categories = "Namn, klass"
     method = "ss12000"

@@ -11,7 +11,7 @@ import graphene
 from django.core.exceptions import FieldDoesNotExist
 from graphene.utils.str_converters import to_snake_case
 from graphene_django.types import DjangoObjectType
-from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type
+from graphql import GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType, get_named_type
 
 __all__ = ["describe_schema", "model_field_description"]
 
@@ -100,4 +100,12 @@ def describe_schema(schema: graphene.Schema) -> graphene.Schema:
             if text is None and model is not None:
                 text = model_field_description(model, snake)
             field.description = text or snake.replace("_", " ")
+    # An interface's fields read as they do on the types that implement it (the Service interface).
+    for type_ in schema.graphql_schema.type_map.values():
+        if not isinstance(type_, GraphQLInterfaceType) or type_.name.startswith("__"):
+            continue
+        implementations = schema.graphql_schema.get_implementations(type_).objects
+        for name, field in type_.fields.items():
+            if not field.description and implementations:
+                field.description = implementations[0].fields[name].description
     return schema

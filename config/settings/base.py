@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "gdpr",
     "integrations",
     "stewardship",
+    "discovery",
     "analysis_cache",
     "insights",
 ]

@@ -25,8 +25,7 @@ from gdpr.models import (
     Dpia,
     GapAcknowledgement,
     ProcessingActivity,
-    ProcessingActivityApplication,
-    ProcessingActivityLearningResource,
+    ProcessingActivityService,
     ProcessorSecurityReview,
     Transfer,
     breach_service_keys,
@@ -221,27 +220,19 @@ class Context:
         ids = queryset.values("pk")
         ctx = cls(today=today, activities=activity_rows, whole_register=whole, now=now or timezone.now())
 
-        for activity_id, app_id in ProcessingActivityApplication.objects.filter(
-            processing_activity__in=ids
-        ).values_list("processing_activity_id", "application_id"):
-            ctx.activity_applications.setdefault(activity_id, []).append(app_id)
-        for activity_id, lr_id in ProcessingActivityLearningResource.objects.filter(
-            processing_activity__in=ids
-        ).values_list("processing_activity_id", "learning_resource_id"):
-            ctx.activity_learning_resources.setdefault(activity_id, []).append(lr_id)
+        links = ProcessingActivityService.objects.filter(processing_activity__in=ids)
+        for activity_id, service_id, kind in links.values_list(
+            "processing_activity_id", "service_id", "service__kind"
+        ).order_by("pk"):
+            if kind == TargetType.APPLICATION:
+                by_kind = ctx.activity_applications
+            else:
+                by_kind = ctx.activity_learning_resources
+            by_kind.setdefault(activity_id, []).append(service_id)
 
         # The services linked to these activities, and (for the whole register) every service in
         # use that processes personal data, which SYSTEM_WITHOUT_RECORD looks at.
-        app_filter = Q(
-            pk__in=ProcessingActivityApplication.objects.filter(processing_activity__in=ids).values(
-                "application_id"
-            )
-        )
-        lr_filter = Q(
-            pk__in=ProcessingActivityLearningResource.objects.filter(processing_activity__in=ids).values(
-                "learning_resource_id"
-            )
-        )
+        app_filter = lr_filter = Q(pk__in=links.values("service_id"))
         if whole:
             app_filter |= Q(pk__in=Application.objects.in_use().processing_personal_data().values("pk"))
             lr_filter |= Q(pk__in=LearningResource.objects.in_use().processing_personal_data().values("pk"))

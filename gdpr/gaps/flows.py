@@ -10,10 +10,9 @@ cost of ``find_gaps`` stays constant whatever the number of activities and flows
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gdpr.models import ProcessingActivity, ProcessingActivityApplication, ProcessingActivityLearningResource
+from gdpr.models import ProcessingActivity, ProcessingActivityService
 from portfolio.models import DataFlow
 from portfolio.text import fold
 
@@ -25,28 +24,16 @@ __all__ = ["ExternalFlowNotInRecipients", "activity_flows", "names_recipient"]
 def activity_flows(activities: Iterable[ProcessingActivity] | None = None) -> dict[int, list[DataFlow]]:
     """activity pk → the data flows in or out of its systems and learning resources (three queries)."""
     activity_ids = None if activities is None else [a.pk for a in activities]
-    app_links = ProcessingActivityApplication.objects.all()
-    lr_links = ProcessingActivityLearningResource.objects.all()
+    links = ProcessingActivityService.objects.all()
     if activity_ids is not None:
-        app_links = app_links.filter(processing_activity__in=activity_ids)
-        lr_links = lr_links.filter(processing_activity__in=activity_ids)
-    by_app: dict[int, set[int]] = defaultdict(set)
-    by_lr: dict[int, set[int]] = defaultdict(set)
-    for activity_id, app_id in app_links.values_list("processing_activity_id", "application_id"):
-        by_app[app_id].add(activity_id)
-    for activity_id, lr_id in lr_links.values_list("processing_activity_id", "learning_resource_id"):
-        by_lr[lr_id].add(activity_id)
-    flows = DataFlow.objects.touching(applications=by_app, learning_resources=by_lr).select_related(
-        "source_application", "target_application", "source_learning_resource", "target_learning_resource"
-    )
+        links = links.filter(processing_activity__in=activity_ids)
+    by_service: dict[int, set[int]] = defaultdict(set)
+    for activity_id, service_id in links.values_list("processing_activity_id", "service_id"):
+        by_service[service_id].add(activity_id)
+    flows = DataFlow.objects.touching(by_service).select_related("source_service", "target_service")
     result: dict[int, list[DataFlow]] = defaultdict(list)
     for flow in flows.order_by("name", "pk"):
-        owners = (
-            by_app.get(flow.source_application_id, set())
-            | by_app.get(flow.target_application_id, set())
-            | by_lr.get(flow.source_learning_resource_id, set())
-            | by_lr.get(flow.target_learning_resource_id, set())
-        )
+        owners = by_service.get(flow.source_service_id, set()) | by_service.get(flow.target_service_id, set())
         for activity_id in sorted(owners):
             result[activity_id].append(flow)
     return dict(result)
@@ -81,21 +68,22 @@ class ExternalFlowNotInRecipients(Rule):
         flows = list(
             DataFlow.objects.carrying_personal_data()
             .leaving_organisation()
-            .filter(Q(source_application__in=app_ids) | Q(source_learning_resource__in=lr_ids))
+            .filter(source_service__in=app_ids | lr_ids)
             .order_by("name", "pk")
         )
         for activity in ctx.activities:
             apps = set(ctx.activity_applications.get(activity.pk, []))
             lrs = set(ctx.activity_learning_resources.get(activity.pk, []))
             for flow in flows:
-                if flow.source_application_id not in apps and flow.source_learning_resource_id not in lrs:
+                if flow.source_service_id not in apps | lrs:
                     continue
                 if names_recipient(activity.recipients, flow.target_external):
                     continue
-                service = ctx.applications.get(flow.source_application_id) or ctx.learning_resources.get(
-                    flow.source_learning_resource_id
+                service = ctx.applications.get(flow.source_service_id) or ctx.learning_resources.get(
+                    flow.source_service_id
                 )
-                kind = TargetType.APPLICATION if flow.source_application_id else TargetType.LEARNING_RESOURCE
+                is_system = flow.source_service_id in apps
+                kind = TargetType.APPLICATION if is_system else TargetType.LEARNING_RESOURCE
                 yield self.finding(
                     target_type=TargetType.PROCESSING_ACTIVITY,
                     target_id=activity.pk,
@@ -107,5 +95,5 @@ class ExternalFlowNotInRecipients(Rule):
                     % {"flow": flow.name, "service": service or "", "recipient": flow.target_external},
                     activity_id=activity.pk,
                     activity_name=activity.name,
-                    services=((str(kind), flow.source_application_id or flow.source_learning_resource_id),),
+                    services=((str(kind), flow.source_service_id),),
                 )

@@ -21,10 +21,11 @@ class ProcessingActivityType(RegisterType):
     """One entry of the Article 30 record: a purpose-bound processing of personal data by a nämnd."""
 
     applications = RegisterConnectionField(
-        lambda: ApplicationType, description="System där behandlingen utförs."
+        lambda: ApplicationType, field_name="services", description="System där behandlingen utförs."
     )
     learning_resources = RegisterConnectionField(
-        lambda: LearningResourceType, description="Lärresurser där behandlingen utförs."
+        lambda: LearningResourceType, field_name="services",
+        description="Lärresurser där behandlingen utförs.",
     )
     transfers = RegisterConnectionField(lambda: TransferType, description="Tredjelandsöverföringar (kap. V).")
     dpias = RegisterConnectionField(lambda: DpiaType, description="Konsekvensbedömningar (art. 35).")

@@ -23,6 +23,7 @@ __all__ = [
     "NOTIFICATION_DEADLINE",
     "Breach",
     "BreachProcessingActivity",
+    "BreachService",
     "breach_service_keys",
 ]
 
@@ -38,33 +39,32 @@ BREACH_LOOKBACK = datetime.timedelta(days=365)
 def breach_service_keys(breaches=None) -> dict[int, set[tuple[str, int]]]:
     """breach id → the services it touches, as ``("application" | "learning_resource", pk)``.
 
-    The one place that says which services a breach concerns: for now, every service its
-    processing activities are carried out in. Everything else (the counts standardisation weighs,
-    the flag on a service's page, the services a finding touches) reads it from here, so a
-    direct relation from a breach to its services needs changing only this function.
-    Two queries whatever the number of breaches.
+    The one place that says which services a breach concerns: the services recorded on it, and
+    every service its processing activities are carried out in. Everything else (the counts
+    standardisation weighs, the flag on a service's page, the services a finding touches) reads
+    it from here. Three queries whatever the number of breaches.
     """
-    from gdpr.models.processing import ProcessingActivityApplication, ProcessingActivityLearningResource
+    from gdpr.models.processing import ProcessingActivityService
 
     links = BreachProcessingActivity.objects.all()
+    direct = BreachService.objects.all()
     if breaches is not None:
         links = links.filter(breach__in=breaches)
+        direct = direct.filter(breach__in=breaches)
     activities: dict[int, set[int]] = defaultdict(set)
     for breach_id, activity_id in links.values_list("breach_id", "processing_activity_id"):
         activities[activity_id].add(breach_id)
     result: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for breach_id, kind, service_id in direct.values_list("breach_id", "service__kind", "service_id"):
+        result[breach_id].add((kind, service_id))
     if not activities:
-        return {}
-    for through, column, kind in (
-        (ProcessingActivityApplication, "application_id", "application"),
-        (ProcessingActivityLearningResource, "learning_resource_id", "learning_resource"),
-    ):
-        rows = through.objects.filter(processing_activity_id__in=activities).values_list(
-            "processing_activity_id", column
-        )
-        for activity_id, service_id in rows:
-            for breach_id in activities[activity_id]:
-                result[breach_id].add((kind, service_id))
+        return dict(result)
+    rows = ProcessingActivityService.objects.filter(processing_activity_id__in=activities).values_list(
+        "processing_activity_id", "service__kind", "service_id"
+    )
+    for activity_id, kind, service_id in rows:
+        for breach_id in activities[activity_id]:
+            result[breach_id].add((kind, service_id))
     return dict(result)
 
 
@@ -164,6 +164,14 @@ class Breach(RegisterModel):
         through="BreachProcessingActivity",
         related_name="breaches",
         blank=True,
+    )
+    services = models.ManyToManyField(
+        "portfolio.Service",
+        verbose_name=_("tjänster"),
+        through="BreachService",
+        related_name="breaches",
+        blank=True,
+        help_text=_("System och lärresurser där incidenten inträffade eller som den rör."),
     )
     vendor = models.ForeignKey(
         "portfolio.Vendor",
@@ -289,6 +297,25 @@ class Breach(RegisterModel):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class BreachService(models.Model):
+    """That a breach happened in, or concerned, a service (a system or a learning resource)."""
+
+    breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="service_links")
+    service = models.ForeignKey("portfolio.Service", on_delete=models.CASCADE, related_name="breach_links")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tjänst i personuppgiftsincident")
+        verbose_name_plural = _("tjänster i personuppgiftsincidenter")
+        ordering = ["breach", "service"]
+        constraints = [
+            models.UniqueConstraint(fields=["breach", "service"], name="%(app_label)s_%(class)s_unique_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.breach} – {self.service}"
 
 
 class BreachProcessingActivity(models.Model):

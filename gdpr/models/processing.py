@@ -22,7 +22,7 @@ from portfolio.choices import OrganisationKind
 from portfolio.fields import ChoiceSetField
 from portfolio.models import SearchableModel
 
-__all__ = ["ProcessingActivity", "ProcessingActivityApplication", "ProcessingActivityLearningResource"]
+__all__ = ["ProcessingActivity", "ProcessingActivityService"]
 
 #: Art. 5(2) accountability in practice: a record not looked at for a year is presumed stale.
 REVIEW_INTERVAL = datetime.timedelta(days=365)
@@ -161,17 +161,10 @@ class ProcessingActivity(SearchableModel):
     acts_as_processor = models.BooleanField(_("nämnden är personuppgiftsbiträde"), default=False)
     on_behalf_of = models.CharField(_("för personuppgiftsansvarig"), max_length=200, blank=True)
     # Means and follow-up
-    applications = models.ManyToManyField(
-        "portfolio.Application",
-        verbose_name=_("system"),
-        through="ProcessingActivityApplication",
-        related_name="processing_activities",
-        blank=True,
-    )
-    learning_resources = models.ManyToManyField(
-        "portfolio.LearningResource",
-        verbose_name=_("lärresurser"),
-        through="ProcessingActivityLearningResource",
+    services = models.ManyToManyField(
+        "portfolio.Service",
+        verbose_name=_("tjänster"),
+        through="ProcessingActivityService",
         related_name="processing_activities",
         blank=True,
     )
@@ -261,52 +254,26 @@ class ProcessingActivity(SearchableModel):
             raise ValidationError(errors)
 
 
-class ProcessingActivityApplication(models.Model):
-    """That a processing activity is carried out in a system."""
+class ProcessingActivityService(models.Model):
+    """That a processing activity is carried out in a service (a system or a learning resource)."""
 
     processing_activity = models.ForeignKey(
-        ProcessingActivity, on_delete=models.CASCADE, related_name="application_links"
+        ProcessingActivity, on_delete=models.CASCADE, related_name="service_links"
     )
-    application = models.ForeignKey(
-        "portfolio.Application", on_delete=models.CASCADE, related_name="processing_activity_links"
+    service = models.ForeignKey(
+        "portfolio.Service", on_delete=models.CASCADE, related_name="processing_activity_links"
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("system i behandling")
-        verbose_name_plural = _("system i behandlingar")
-        ordering = ["processing_activity", "application"]
+        verbose_name = _("tjänst i behandling")
+        verbose_name_plural = _("tjänster i behandlingar")
+        ordering = ["processing_activity", "service"]
         constraints = [
             models.UniqueConstraint(
-                fields=["processing_activity", "application"], name="%(app_label)s_%(class)s_unique_pair"
+                fields=["processing_activity", "service"], name="%(app_label)s_%(class)s_unique_pair"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.processing_activity} – {self.application}"
-
-
-class ProcessingActivityLearningResource(models.Model):
-    """That a processing activity is carried out in a learning resource."""
-
-    processing_activity = models.ForeignKey(
-        ProcessingActivity, on_delete=models.CASCADE, related_name="learning_resource_links"
-    )
-    learning_resource = models.ForeignKey(
-        "portfolio.LearningResource", on_delete=models.CASCADE, related_name="processing_activity_links"
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("lärresurs i behandling")
-        verbose_name_plural = _("lärresurser i behandlingar")
-        ordering = ["processing_activity", "learning_resource"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["processing_activity", "learning_resource"],
-                name="%(app_label)s_%(class)s_unique_pair",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.processing_activity} – {self.learning_resource}"
+        return f"{self.processing_activity} – {self.service}"

@@ -41,10 +41,10 @@ from gdpr.gaps.lawfulness import names_a_provision
 from gdpr.models import (
     Breach,
     BreachProcessingActivity,
+    BreachService,
     Dpia,
     ProcessingActivity,
-    ProcessingActivityApplication,
-    ProcessingActivityLearningResource,
+    ProcessingActivityService,
     ProcessorSecurityReview,
     Transfer,
 )
@@ -68,21 +68,18 @@ from portfolio.choices import (
 from portfolio.geography import ADEQUACY_COUNTRIES, is_third_country
 from portfolio.models import (
     Application,
-    ApplicationCapability,
-    ApplicationUsage,
     Capability,
     Contract,
-    ContractApplication,
-    ContractLearningResource,
+    ContractService,
     Cost,
     LearningResource,
-    LearningResourceCapability,
-    LearningResourceUsage,
     ManagementObject,
     ManagementPlan,
     Organisation,
     Person,
     RoleAssignment,
+    ServiceCapability,
+    ServiceUsage,
     Vendor,
 )
 
@@ -138,7 +135,7 @@ def build_demo(*, scale: int = 1, seed: int = 1, user=None, reviewer=None) -> De
         return manifest
 
 
-_DATED_BY_THEIR_FACTS = frozenset({"gdpr.Breach", "gdpr.BreachProcessingActivity"})
+_DATED_BY_THEIR_FACTS = frozenset({"gdpr.Breach", "gdpr.BreachProcessingActivity", "gdpr.BreachService"})
 
 
 _PLAIN_FIELDS = (
@@ -242,13 +239,14 @@ class _HistoryWriter:
 
     def insert(self, model, objs: list) -> None:
         main, main_sql, history, history_sql, defaults = self._plan(model)
-        if model not in self.next_id:
+        table = model._meta.concrete_model  # systems and learning resources share one table
+        if table not in self.next_id:
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")
-                self.next_id[model] = (cursor.fetchone()[0] or 0) + 1
-            self.models.append(model)
-        start = self.next_id[model]
-        self.next_id[model] = start + len(objs)
+                self.next_id[table] = (cursor.fetchone()[0] or 0) + 1
+            self.models.append(table)
+        start = self.next_id[table]
+        self.next_id[table] = start + len(objs)
         main_rows, history_rows = [], []
         for offset, obj in enumerate(objs):
             if isinstance(obj, _Row):
@@ -1109,7 +1107,7 @@ class _Builder:
                 low, high = s.years if s.years else (None, None)
                 s.obj = LearningResource(
                     **common,
-                    kind=s.kind,
+                    resource_type=s.kind,
                     subjects="\n".join(s.subjects),
                     school_year_from=low,
                     school_year_to=high,
@@ -1124,25 +1122,23 @@ class _Builder:
             for organisation, users in self.usage[index]:
                 if s.model == "app":
                     usage_apps.append(
-                        _Row(application_id=s.obj.pk, organisation_id=organisation.pk, users=users)
+                        _Row(service_id=s.obj.pk, organisation_id=organisation.pk, users=users)
                     )
                 else:
                     usage_lrs.append(
-                        _Row(learning_resource_id=s.obj.pk, organisation_id=organisation.pk, users=users)
+                        _Row(service_id=s.obj.pk, organisation_id=organisation.pk, users=users)
                     )
             for capability in s.capabilities:
                 if s.model == "app":
                     caps_apps.append(
-                        _Row(application_id=s.obj.pk, capability_id=self.capabilities[capability].pk)
+                        _Row(service_id=s.obj.pk, capability_id=self.capabilities[capability].pk)
                     )
                 else:
                     caps_lrs.append(
-                        _Row(learning_resource_id=s.obj.pk, capability_id=self.capabilities[capability].pk)
+                        _Row(service_id=s.obj.pk, capability_id=self.capabilities[capability].pk)
                     )
-        self.save(ApplicationUsage, usage_apps)
-        self.save(LearningResourceUsage, usage_lrs)
-        self.save(ApplicationCapability, caps_apps)
-        self.save(LearningResourceCapability, caps_lrs)
+        self.save(ServiceUsage, usage_apps + usage_lrs)
+        self.save(ServiceCapability, caps_apps + caps_lrs)
 
     # -- PM3 -------------------------------------------------------------------------------
 
@@ -1280,12 +1276,12 @@ class _Builder:
         apps = [s for s in services if s.model == "app"]
         for s in apps:
             if not s.no_owner:
-                role(rng.choice(active), RoleChoices.SYSTEM_OWNER, application=s.obj)
+                role(rng.choice(active), RoleChoices.SYSTEM_OWNER, service=s.obj)
             if rng.random() < 0.6:
-                role(rng.choice(active), RoleChoices.SYSTEM_ADMINISTRATOR, application=s.obj)
+                role(rng.choice(active), RoleChoices.SYSTEM_ADMINISTRATOR, service=s.obj)
         for s in services:
             if s.model == "lr" and rng.random() < 0.2:
-                role(rng.choice(active), RoleChoices.SUPER_USER, learning_resource=s.obj)
+                role(rng.choice(active), RoleChoices.SUPER_USER, service=s.obj)
         if copy == 0:
             dpo = active[0]
             for key, board in self.boards.items():
@@ -1293,13 +1289,13 @@ class _Builder:
                     role(dpo, RoleChoices.DATA_PROTECTION_OFFICER, organisation=board)
         clean_in_use = [s for s in apps if s.in_use and not s.no_owner]
         for person, s in zip(leavers, rng.sample(clean_in_use, 3), strict=True):
-            role(person, RoleChoices.SYSTEM_ADMINISTRATOR, application=s.obj)
+            role(person, RoleChoices.SYSTEM_ADMINISTRATOR, service=s.obj)
             m.roles_held_by_inactive_people.append(
                 (person.name, RoleChoices.SYSTEM_ADMINISTRATOR.value, s.name)
             )
         for s in rng.sample(clean_in_use, 3):
             person = rng.choice(active)
-            assignment = role(person, RoleChoices.SUPER_USER, application=s.obj)
+            assignment = role(person, RoleChoices.SUPER_USER, service=s.obj)
             assignment.ends_on = self.days_ago(20, 400)
             assignment.starts_on = assignment.ends_on - datetime.timedelta(days=rng.randint(200, 1500))
             m.roles_past_end_date.append((person.name, RoleChoices.SUPER_USER.value, s.name))
@@ -1352,7 +1348,7 @@ class _Builder:
             if s.test_of or not s.in_use or rng.random() > 0.6:
                 continue
             base = Decimal(rng.randrange(10, 900) * 1000)
-            target = {"application_id": s.obj.pk} if s.model == "app" else {"learning_resource_id": s.obj.pk}
+            target = {"service_id": s.obj.pk}
             for year in (self.year - 1, self.year):
                 amount = base if year < self.year else (base * Decimal(elapsed)).quantize(Decimal(1))
                 rows.append(
@@ -1426,11 +1422,10 @@ class _Builder:
         for key, items in by_vendor.items():
             for s in items:
                 if s.model == "app":
-                    apps.append(_Row(contract_id=contracts[key].pk, application_id=s.obj.pk))
+                    apps.append(_Row(contract_id=contracts[key].pk, service_id=s.obj.pk))
                 else:
-                    lrs.append(_Row(contract_id=contracts[key].pk, learning_resource_id=s.obj.pk))
-        self.save(ContractApplication, apps)
-        self.save(ContractLearningResource, lrs)
+                    lrs.append(_Row(contract_id=contracts[key].pk, service_id=s.obj.pk))
+        self.save(ContractService, apps + lrs)
         return contracts
 
     # -- processing activities -------------------------------------------------------------
@@ -1831,15 +1826,14 @@ class _Builder:
                     continue
                 seen.add(id(s))
                 if s.model == "app":
-                    app_links.append(_Row(processing_activity_id=e["obj"].pk, application_id=s.obj.pk))
+                    app_links.append(_Row(processing_activity_id=e["obj"].pk, service_id=s.obj.pk))
                 else:
-                    lr_links.append(_Row(processing_activity_id=e["obj"].pk, learning_resource_id=s.obj.pk))
+                    lr_links.append(_Row(processing_activity_id=e["obj"].pk, service_id=s.obj.pk))
             transfers.extend(self._transfers(e))
             dpia = self._dpia(e)
             if dpia is not None:
                 dpias.append(dpia)
-        self.save(ProcessingActivityApplication, app_links)
-        self.save(ProcessingActivityLearningResource, lr_links)
+        self.save(ProcessingActivityService, app_links + lr_links)
         self.save(Transfer, transfers)
         self.save(Dpia, dpias)
         return plans
@@ -2100,6 +2094,13 @@ class _Builder:
             for breach, entry, _vendor in plans
         ]
         self.save(BreachProcessingActivity, links)
+        # Each breach names the service it happened in: the first of its activity's services.
+        service_links = [
+            _Row(breach_id=breach.pk, service_id=entry["_services"][0].obj.pk)
+            for breach, entry, _vendor in plans
+            if entry["_services"]
+        ]
+        self.save(BreachService, service_links)
         m.breaches = [b.title for b in breaches]
         m.breaches_notified_late = [breaches[1].title]
         m.breach_clock_running = breaches[5].title

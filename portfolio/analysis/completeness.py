@@ -27,16 +27,14 @@ from portfolio.choices import LifecycleStatus, RoleChoices
 from portfolio.history import Snapshot
 from portfolio.models import (
     Application,
-    ApplicationCapability,
-    ApplicationUsage,
-    ContractApplication,
-    ContractLearningResource,
+    ContractService,
     LearningResource,
-    LearningResourceUsage,
     ManagementObject,
     ManagementPlan,
     Person,
     RoleAssignment,
+    ServiceCapability,
+    ServiceUsage,
 )
 from portfolio.models.contracts import Contract
 from portfolio.periods import valid_on
@@ -127,7 +125,7 @@ APPLICATION_FACTS: tuple[Fact, ...] = (
 
 LEARNING_RESOURCE_FACTS: tuple[Fact, ...] = (
     *_SERVICE_FACTS,
-    Fact("kind", 1, _("saknar typ av lärresurs"), _has("kind")),
+    Fact("kind", 1, _("saknar typ av lärresurs"), _has("resource_type")),
     Fact("subjects", 1, _("saknar ämnen"), _has("subjects")),
     Fact("school_years", 1, _("saknar årskurser"), _has("school_year_from")),
     Fact("licence_model", 1, _("saknar licensmodell"), _has("licence_model")),
@@ -284,16 +282,14 @@ def _owners(
     return owners
 
 
-def _service_annotations(model, role_target: str, usage, contract_link, today: datetime.date) -> dict:
+def _service_annotations(today: datetime.date) -> dict:
     dpa_contracts = Contract.objects.active(today).with_processor_agreement().values("pk")
     return {
-        "has_owner": Exists(
-            _current_roles(RoleChoices.SYSTEM_OWNER, today).filter(**{role_target: OuterRef("pk")})
-        ),
-        "has_usage": Exists(usage.objects.filter(**{role_target: OuterRef("pk")})),
-        "has_contract": Exists(contract_link.objects.filter(**{role_target: OuterRef("pk")})),
+        "has_owner": Exists(_current_roles(RoleChoices.SYSTEM_OWNER, today).filter(service=OuterRef("pk"))),
+        "has_usage": Exists(ServiceUsage.objects.filter(service=OuterRef("pk"))),
+        "has_contract": Exists(ContractService.objects.filter(service=OuterRef("pk"))),
         "has_processor_agreement": Exists(
-            contract_link.objects.filter(**{role_target: OuterRef("pk"), "contract__in": dpa_contracts})
+            ContractService.objects.filter(service=OuterRef("pk"), contract__in=dpa_contracts)
         ),
     }
 
@@ -324,8 +320,8 @@ def application_completeness(
     rows = list(
         _live(applications, Application)
         .annotate(
-            **_service_annotations(Application, "application", ApplicationUsage, ContractApplication, today),
-            has_capability=Exists(ApplicationCapability.objects.filter(application=OuterRef("pk"))),
+            **_service_annotations(today),
+            has_capability=Exists(ServiceCapability.objects.filter(service=OuterRef("pk"))),
         )
         .values(
             *_SERVICE_VALUES,
@@ -341,7 +337,7 @@ def application_completeness(
         )
         .order_by("name", "pk")
     )
-    owners = _owners(RoleChoices.SYSTEM_OWNER, "application", (r["pk"] for r in rows), today)
+    owners = _owners(RoleChoices.SYSTEM_OWNER, "service", (r["pk"] for r in rows), today)
     return [
         _result(
             "application",
@@ -367,13 +363,11 @@ def learning_resource_completeness(
     rows = list(
         _live(learning_resources, LearningResource)
         .annotate(
-            **_service_annotations(
-                LearningResource, "learning_resource", LearningResourceUsage, ContractLearningResource, today
-            )
+            **_service_annotations(today)
         )
         .values(
             *_SERVICE_VALUES,
-            "kind",
+            "resource_type",
             "subjects",
             "school_year_from",
             "licence_model",
@@ -384,7 +378,7 @@ def learning_resource_completeness(
         )
         .order_by("name", "pk")
     )
-    owners = _owners(RoleChoices.SYSTEM_OWNER, "learning_resource", (r["pk"] for r in rows), today)
+    owners = _owners(RoleChoices.SYSTEM_OWNER, "service", (r["pk"] for r in rows), today)
     return [
         _result("learning_resource", LEARNING_RESOURCE_FACTS, row, today, owners=owners.get(row["pk"], []))
         for row in rows
@@ -549,19 +543,17 @@ def _service_rows_at(
     model,
     facts,
     kind: str,
-    usage,
-    contract_link,
-    owner_field: str,
     extra: Sequence[str],
     day: datetime.date,
 ) -> list[Completeness]:
+    owner_field, usage, contract_link = "service", ServiceUsage, ContractService
     owners = _role_holders(snapshot, RoleChoices.SYSTEM_OWNER, owner_field, day)
     usages = _linked_ids(snapshot, usage, owner_field)
     contract_links: dict[int, list[int]] = defaultdict(list)
     for link in snapshot.all(contract_link):
         contract_links[getattr(link, f"{owner_field}_id")].append(link.contract_id)
     dpa = _dpa_contract_ids(snapshot, day)
-    capabilities = _linked_ids(snapshot, ApplicationCapability, "application") if model is Application else {}
+    capabilities = _linked_ids(snapshot, ServiceCapability, "service") if model is Application else {}
     results = []
     for instance in snapshot.all(model):
         if instance.lifecycle_status == LifecycleStatus.RETIRED:
@@ -591,9 +583,6 @@ def portfolio_completeness_at(snapshot: Snapshot, day: datetime.date) -> dict[st
         Application,
         APPLICATION_FACTS,
         "application",
-        ApplicationUsage,
-        ContractApplication,
-        "application",
         ("management_object_id", "hosting", "time_classification"),
         day,
     )
@@ -602,10 +591,7 @@ def portfolio_completeness_at(snapshot: Snapshot, day: datetime.date) -> dict[st
         LearningResource,
         LEARNING_RESOURCE_FACTS,
         "learning_resource",
-        LearningResourceUsage,
-        ContractLearningResource,
-        "learning_resource",
-        ("kind", "subjects", "school_year_from", "licence_model"),
+        ("resource_type", "subjects", "school_year_from", "licence_model"),
         day,
     )
     object_owners = _role_holders(snapshot, RoleChoices.OBJECT_OWNER, "management_object", day)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import BooleanField, ExpressionWrapper, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -113,14 +113,12 @@ class Landscape:
         from portfolio.models import (
             SSO_CONDITION,
             Application,
-            ApplicationCapability,
-            ApplicationUsage,
             Capability,
             Cost,
             LearningResource,
-            LearningResourceCapability,
-            LearningResourceUsage,
             Organisation,
+            ServiceCapability,
+            ServiceUsage,
         )
 
         self.today = today or timezone.localdate()
@@ -155,26 +153,15 @@ class Landscape:
 
         app_ids = applications.values("pk")
         lr_ids = learning_resources.values("pk")
-        for row in ApplicationUsage.objects.filter(application__in=app_ids).values(
-            "application_id", "organisation_id", "users"
+        chosen = Q(service__in=app_ids) | Q(service__in=lr_ids)
+        for row in ServiceUsage.objects.filter(chosen).values(
+            "service_id", "service__kind", "organisation_id", "users"
         ):
-            self.services[("application", row["application_id"])].usage[row["organisation_id"]] = row["users"]
-        for row in LearningResourceUsage.objects.filter(learning_resource__in=lr_ids).values(
-            "learning_resource_id", "organisation_id", "users"
-        ):
-            self.services[("learning_resource", row["learning_resource_id"])].usage[
-                row["organisation_id"]
-            ] = row["users"]
-        for row in ApplicationCapability.objects.filter(application__in=app_ids).values(
-            "application_id", "capability_id"
-        ):
-            self.services[("application", row["application_id"])].capability_ids.add(row["capability_id"])
-        for row in LearningResourceCapability.objects.filter(learning_resource__in=lr_ids).values(
-            "learning_resource_id", "capability_id"
-        ):
-            self.services[("learning_resource", row["learning_resource_id"])].capability_ids.add(
-                row["capability_id"]
-            )
+            service = self.services[(row["service__kind"], row["service_id"])]
+            service.usage[row["organisation_id"]] = row["users"]
+        links = ServiceCapability.objects.filter(chosen)
+        for row in links.values("service_id", "service__kind", "capability_id"):
+            self.services[(row["service__kind"], row["service_id"])].capability_ids.add(row["capability_id"])
         self.capabilities: dict[int, str] = {}
         for row in Capability.objects.values("pk", "name", "parent__name"):
             self.capabilities[row["pk"]] = (
@@ -185,14 +172,9 @@ class Landscape:
             for row in Organisation.objects.values("pk", "name", "kind", "school_form", "path", "active")
         }
         if load_costs:
-            costs = Cost.objects.filter(application__in=app_ids) | Cost.objects.filter(
-                learning_resource__in=lr_ids
-            )
-            for row in costs.values("application_id", "learning_resource_id", "year", "kind", "amount"):
-                if row["application_id"]:
-                    service = self.services.get(("application", row["application_id"]))
-                else:
-                    service = self.services.get(("learning_resource", row["learning_resource_id"]))
+            costs = Cost.objects.filter(chosen)
+            for row in costs.values("service_id", "service__kind", "year", "kind", "amount"):
+                service = self.services.get((row["service__kind"], row["service_id"]))
                 if service is None:
                     continue
                 target = (

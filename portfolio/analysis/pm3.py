@@ -555,6 +555,7 @@ def pm3_gaps(
         ManagementObject,
         ManagementPlan,
         RoleAssignment,
+        per_kind_ids,
     )
 
     today = today or timezone.localdate()
@@ -575,9 +576,9 @@ def pm3_gaps(
     roles = list(
         RoleAssignment.objects.filter(
             models.Q(management_object__in=management_objects.values("pk"))
-            | models.Q(application__in=applications.values("pk"))
-            | models.Q(learning_resource__in=learning_resources.values("pk"))
-        ).values(
+            | models.Q(service__in=applications.values("pk"))
+            | models.Q(service__in=learning_resources.values("pk"))
+        ).annotate(**per_kind_ids()).values(
             "pk",
             "role",
             "management_object_id",

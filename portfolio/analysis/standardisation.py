@@ -23,7 +23,7 @@ Ranking score (all weights in :class:`StandardisationWeights`, documented in doc
             + per_serious_gap_kept    × serious GDPR gaps of the product kept (negative)
             + per_breach_kept         × personal data breaches of the product kept in the last year
 
-Usage figures are **accounts**: ``ApplicationUsage.users`` summed over organisations, so one
+Usage figures are **accounts**: ``ServiceUsage.users`` summed over organisations, so one
 person in two schools counts twice. Every face labels them "konton".
 
 Yearly cost is the outcome (``Cost`` of kind Utfall) of the latest complete year, else the latest

@@ -298,9 +298,10 @@ def snapshot_children(root: models.Model, accessor: str, snapshot: Snapshot) -> 
     related = field.related_model
     if field.many_to_many:
         through = field.remote_field.through if not field.auto_created else field.through
+        concrete_owner = owner._meta.concrete_model
         owner_field = next(
             f.name for f in through._meta.concrete_fields
-            if isinstance(f, models.ForeignKey) and f.related_model is owner
+            if isinstance(f, models.ForeignKey) and f.related_model._meta.concrete_model is concrete_owner
         )
         rows = snapshot.linked(through, owner_field, root.pk)
     else:
@@ -356,7 +357,12 @@ class RegisterConnectionField(DjangoConnectionField):
         if not node.can_view(info):
             rows = []
         elif snapshot is not None:
-            rows = _attach(snapshot_children(root, accessor_name(info.field_name), snapshot), snapshot)
+            accessor = self.field_name or accessor_name(info.field_name)
+            rows = snapshot_children(root, accessor, snapshot)
+            kind = getattr(node._meta.model, "KIND", None)
+            if kind is not None:  # a proxy's rows among the relation's services
+                rows = [row for row in rows if row.kind == kind]
+            rows = _attach(rows, snapshot)
         else:
             rows = self.rows_as_of(when, info, kwargs)
         return self.list_connection(rows, pagination)

@@ -254,14 +254,19 @@ def _node_plan(info: GraphQLResolveInfo, node_type: Any, nodes: list[FieldNode])
             raise Unsupported(f"{name}(…)")
         if snake in ("id", "pk"):
             continue
+        if getattr(graphene_field, "service_kind", None):
+            raise Unsupported(name)  # a service key offered per kind: the optimizer answers
         try:
-            model_field = model._meta.get_field(snake)
+            # A field may name its model relation (``applications`` reads ``services`` of one kind).
+            model_field = model._meta.get_field(getattr(graphene_field, "field_name", None) or snake)
         except FieldDoesNotExist as error:
             raise Unsupported(name) from error
         if is_connection:
-            # Every row of the relation is attached; each (aliased) field pages through them.
+            # Every row of the relation is attached; each (aliased) field pages through them. A
+            # proxy's rows (systems among services) come from its own, kind-filtered manager.
             child_type = graphene_field.underlying_type
-            if child_type._meta.model is not model_field.related_model:
+            concrete = model_field.related_model._meta.concrete_model
+            if child_type._meta.model._meta.concrete_model is not concrete:
                 raise Unsupported(name)
             child = ChildPlan(
                 path=_path_to_owner(model_field),

@@ -16,7 +16,6 @@ from decimal import Decimal
 import graphene
 from django import forms
 from django.db import models
-from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from graphene.utils.str_converters import to_camel_case, to_snake_case
 from graphene_django.constants import MUTATION_ERRORS_FLAG
@@ -105,7 +104,8 @@ def _form_data(form_class, instance, payload: dict) -> dict:
     """
     form = form_class()
     base = instance if instance is not None else form_class._meta.model()
-    current = model_to_dict(base, fields=list(form.fields))
+    # The form's own initial: per-kind service fields and a learning resource's type included.
+    current = form_class(instance=base).initial_values()
     data = {name: _form_value(current.get(name)) for name in form.fields}
     for name, value in payload.items():
         field = form.fields.get(name)

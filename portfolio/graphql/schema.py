@@ -4,11 +4,13 @@ import graphene
 
 from portfolio.graphql import types
 from portfolio.graphql.base import RegisterConnectionField
+from portfolio.graphql.services import services_field
 
 __all__ = ["PortfolioQuery"]
 
 
 class PortfolioQuery(graphene.ObjectType):
+    services = services_field()
     applications = RegisterConnectionField(
         types.ApplicationType, as_of=True, description="System (administrativa IT-system)."
     )

@@ -1,20 +1,21 @@
 """GraphQL types of the portfolio: one per model, each filtered by that model's own FilterSet."""
 
 import graphene
-from query_optimizer import MultiField
+from query_optimizer import MultiField, RelatedField
 
 from portfolio import filters, filters_dataflows, models
+from portfolio.choices import LearningResourceKind, ServiceKind
 from portfolio.graphql.base import RegisterConnectionField, RegisterType, related_connection
 
 __all__ = [
     "ApplicationType",
-    "ApplicationUsageType",
+    "ServiceInterface",
+    "ServiceUsageType",
     "CapabilityType",
     "ContractType",
     "CostType",
     "DataFlowType",
     "LearningResourceType",
-    "LearningResourceUsageType",
     "ManagementObjectType",
     "ManagementPlanType",
     "OrganisationType",
@@ -32,6 +33,53 @@ SERVICE_FIELDS = [
     "federation", "saml_entity_ids", "provisioning", "mfa", "processes_personal_data", "hosting",
     "data_location", "external_id", "notes",
 ]
+
+
+class ServiceInterface(graphene.Interface):
+    """What every service has, a system (``Application``) or a learning resource (``LearningResource``)."""
+
+    class Meta:
+        name = "Service"
+
+    # Descriptions come from the implementing types' model fields (config.graphql.descriptions).
+    name = graphene.String(required=True)
+    external_id = graphene.String(required=True)
+    lifecycle_status = graphene.String(required=True)
+    processes_personal_data = graphene.Boolean(required=True)
+
+    @classmethod
+    def resolve_type(cls, instance, info):
+        return ApplicationType if instance.kind == ServiceKind.APPLICATION else LearningResourceType
+
+
+class KindRelatedField(RelatedField):
+    """A service key offered per kind: ``application`` is the ``service`` when it is a system."""
+
+    def __init__(self, type_, /, *, field_name: str, kind: str, **kwargs):
+        self.service_kind = kind
+        super().__init__(type_, field_name=field_name, **kwargs)
+
+    def related_resolver(self, root, info):
+        from portfolio.graphql.base import snapshot_related
+
+        service = snapshot_related(root, self.field_name)
+        if service is None or service.kind != self.service_kind:
+            return None
+        return service
+
+
+def _service_ends(key: str, description: str) -> tuple[KindRelatedField, KindRelatedField]:
+    """The fields (system, learning resource) that offer the service key ``key`` per kind."""
+    return (
+        KindRelatedField(
+            lambda: ApplicationType, field_name=key, kind=ServiceKind.APPLICATION,
+            description=f"{description}, när den är ett system.",
+        ),
+        KindRelatedField(
+            lambda: LearningResourceType, field_name=key, kind=ServiceKind.LEARNING_RESOURCE,
+            description=f"{description}, när den är en lärresurs.",
+        ),
+    )
 
 
 class OrganisationType(RegisterType):
@@ -58,9 +106,11 @@ class OrganisationType(RegisterType):
 class VendorType(RegisterType):
     """A supplier; its country decides whether using it is a third-country transfer."""
 
-    applications = RegisterConnectionField(lambda: ApplicationType, description="Leverantörens system.")
+    applications = RegisterConnectionField(
+        lambda: ApplicationType, field_name="services", description="Leverantörens system."
+    )
     learningresources = RegisterConnectionField(
-        lambda: LearningResourceType, description="Leverantörens lärresurser."
+        lambda: LearningResourceType, field_name="services", description="Leverantörens lärresurser."
     )
     contracts = RegisterConnectionField(lambda: ContractType, description="Avtal med leverantören.")
     is_third_country = MultiField(
@@ -90,9 +140,11 @@ class CapabilityType(RegisterType):
     """A verksamhetsförmåga (two levels: area › capability): what systems do for the organisation."""
 
     children = RegisterConnectionField(lambda: CapabilityType, description="Förmågor inom området.")
-    applications = RegisterConnectionField(lambda: ApplicationType, description="System med förmågan.")
+    applications = RegisterConnectionField(
+        lambda: ApplicationType, field_name="services", description="System med förmågan."
+    )
     learning_resources = RegisterConnectionField(
-        lambda: LearningResourceType, description="Lärresurser med förmågan."
+        lambda: LearningResourceType, field_name="services", description="Lärresurser med förmågan."
     )
 
     class Meta:
@@ -102,22 +154,15 @@ class CapabilityType(RegisterType):
         filterset_class = filters.CapabilityFilterSet
 
 
-class ApplicationUsageType(RegisterType):
-    """That an organisation (usually a skolenhet) uses a system, and by how many users."""
+class ServiceUsageType(RegisterType):
+    """That an organisation (usually a skolenhet) uses a service, and by how many users."""
+
+    application, learning_resource = _service_ends("service", "Tjänsten")
 
     class Meta:
-        model = models.ApplicationUsage
-        name = "ApplicationUsage"
-        fields = [*REGISTER_FIELDS, "application", "organisation", "users"]
-
-
-class LearningResourceUsageType(RegisterType):
-    """That an organisation uses a learning resource, and by how many users."""
-
-    class Meta:
-        model = models.LearningResourceUsage
-        name = "LearningResourceUsage"
-        fields = [*REGISTER_FIELDS, "learning_resource", "organisation", "users"]
+        model = models.ServiceUsage
+        name = "ServiceUsage"
+        fields = [*REGISTER_FIELDS, "organisation", "users"]
 
 
 class ServiceFields:
@@ -127,62 +172,106 @@ class ServiceFields:
     def resolve_data_location(root, info) -> str:
         return root.data_location.code or ""
 
+    @classmethod
+    def is_type_of(cls, root, info) -> bool:
+        # A row of the service table (an as-of answer reads history; a nested list over a relation
+        # reads the table) is of this type by its kind. Lists are filtered by kind before they get
+        # here, so a row whose kind was not loaded is not read again just to check it.
+        if type(root) is cls._meta.model:
+            return True
+        if not isinstance(root, models.Service):
+            return False
+        kind = root.__dict__.get("kind")
+        return kind is None or kind == cls._meta.model.KIND
 
-class ApplicationType(ServiceFields, RegisterType):
+    is_type_of.__func__.ignores_info = True
+
+    @classmethod
+    def get_node(cls, info, pk):
+        # The optimizer plans ``node(id:)`` on the concrete model (the service table), which has
+        # no type of its own; one service is read directly, of this type's kind.
+        if not cls.can_view(info):
+            return None
+        return cls._meta.model._default_manager.filter(pk=pk).first()
+
+    @classmethod
+    def filter_queryset(cls, queryset, info):
+        # A nested list over a relation to the service table (a vendor's ``applications``) holds
+        # the rows of this type's kind only.
+        return super().filter_queryset(queryset, info).filter(kind=cls._meta.model.KIND)
+
+
+def _service_relations(model: type, the: str) -> type:
+    """The relations every service has, described for one kind (``the``: "systemet", "lärresursen").
+
+    Built once for both kinds (graphene collects fields from every base class), so a new relation
+    of a service is declared here once.
+    """
+    return type(
+        f"{model.__name__}Relations",
+        (),
+        {
+            "capabilities": RegisterConnectionField(
+                lambda: CapabilityType, description=f"Verksamhetsförmågor {the} stöder."
+            ),
+            "organisations": RegisterConnectionField(
+                lambda: OrganisationType, description=f"Organisationer som använder {the}."
+            ),
+            "usages": RegisterConnectionField(
+                lambda: ServiceUsageType, description="Användning per organisation, med antal användare."
+            ),
+            "roles": RegisterConnectionField(
+                lambda: RoleAssignmentType, description=f"Roller (systemägare, förvaltare …) på {the}."
+            ),
+            "costs": RegisterConnectionField(lambda: CostType, description=f"Kostnader bokförda på {the}."),
+            "contracts": RegisterConnectionField(
+                lambda: ContractType, description=f"Avtal som omfattar {the}."
+            ),
+            "processing_activities": related_connection(
+                model, "processing_activities", f"Behandlingar av personuppgifter som utförs i {the}."
+            ),
+        },
+    )
+
+
+class ApplicationType(_service_relations(models.Application, "systemet"), ServiceFields, RegisterType):
     """An administrative IT system or service, managed within a förvaltningsobjekt."""
-
-    capabilities = RegisterConnectionField(
-        lambda: CapabilityType, description="Verksamhetsförmågor systemet stöder."
-    )
-    organisations = RegisterConnectionField(
-        lambda: OrganisationType, description="Organisationer som använder systemet."
-    )
-    usages = RegisterConnectionField(
-        lambda: ApplicationUsageType, description="Användning per organisation, med antal användare."
-    )
-    roles = RegisterConnectionField(
-        lambda: RoleAssignmentType, description="Roller (systemägare, förvaltare …) på systemet."
-    )
-    costs = RegisterConnectionField(lambda: CostType, description="Kostnader bokförda på systemet.")
-    contracts = RegisterConnectionField(lambda: ContractType, description="Avtal som omfattar systemet.")
-    processing_activities = related_connection(
-        models.Application, "processing_activities", "Behandlingar av personuppgifter som utförs i systemet."
-    )
 
     class Meta:
         model = models.Application
         name = "Application"
+        interfaces = (graphene.relay.Node, ServiceInterface)
         fields = [*SERVICE_FIELDS, "management_object", "time_classification"]
         filterset_class = filters.ApplicationFilterSet
 
 
-class LearningResourceType(ServiceFields, RegisterType):
+class LearningResourceType(
+    _service_relations(models.LearningResource, "lärresursen"), ServiceFields, RegisterType
+):
     """A lärresurs: a digital textbook, app, platform or tool used in teaching."""
 
-    capabilities = RegisterConnectionField(
-        lambda: CapabilityType, description="Verksamhetsförmågor resursen stöder."
-    )
-    organisations = RegisterConnectionField(
-        lambda: OrganisationType, description="Organisationer som använder resursen."
-    )
-    usages = RegisterConnectionField(
-        lambda: LearningResourceUsageType, description="Användning per organisation, med antal användare."
-    )
-    roles = RegisterConnectionField(lambda: RoleAssignmentType, description="Roller på lärresursen.")
-    costs = RegisterConnectionField(lambda: CostType, description="Kostnader bokförda på lärresursen.")
-    contracts = RegisterConnectionField(lambda: ContractType, description="Avtal som omfattar lärresursen.")
-    processing_activities = related_connection(
-        models.LearningResource, "processing_activities", "Behandlingar av personuppgifter i lärresursen."
+    kind = MultiField(
+        graphene.String, fields=["resource_type"], required=True,
+        description="Typ. Koder: "
+        + ", ".join(f"{code} ({label})" for code, label in LearningResourceKind.choices),
     )
 
     class Meta:
         model = models.LearningResource
         name = "LearningResource"
+        interfaces = (graphene.relay.Node, ServiceInterface)
         fields = [
-            *SERVICE_FIELDS, "kind", "subjects", "school_year_from", "school_year_to", "licence_model",
+            *SERVICE_FIELDS, "subjects", "school_year_from", "school_year_to", "licence_model",
             "approval_status",
         ]
         filterset_class = filters.LearningResourceFilterSet
+
+    @staticmethod
+    def resolve_kind(root, info) -> str:
+        # The column is ``resource_type`` (``kind`` says which kind of service a row is).
+        return root.resource_type
+
+
 
 
 class ManagementObjectType(RegisterType):
@@ -242,12 +331,13 @@ class PersonType(RegisterType):
 class RoleAssignmentType(RegisterType):
     """That a person holds a role on one förvaltningsobjekt, system, learning resource or organisation."""
 
+    application, learning_resource = _service_ends("service", "Tjänsten rollen gäller")
+
     class Meta:
         model = models.RoleAssignment
         name = "RoleAssignment"
         fields = [
-            *REGISTER_FIELDS, "person", "role", "management_object", "application", "learning_resource",
-            "organisation", "starts_on", "ends_on",
+            *REGISTER_FIELDS, "person", "role", "management_object", "organisation", "starts_on", "ends_on",
         ]
         filterset_class = filters.RoleAssignmentFilterSet
 
@@ -255,12 +345,14 @@ class RoleAssignmentType(RegisterType):
 class CostType(RegisterType):
     """An amount in SEK for one year on a förvaltningsobjekt, system or learning resource."""
 
+    application, learning_resource = _service_ends("service", "Tjänsten kostnaden gäller")
+
     class Meta:
         model = models.Cost
         name = "Cost"
         fields = [
-            *REGISTER_FIELDS, "amount", "year", "management_object", "application", "learning_resource",
-            "category", "kind", "pm3_part", "description", "external_id",
+            *REGISTER_FIELDS, "amount", "year", "management_object", "category", "kind", "pm3_part",
+            "description", "external_id",
         ]
         filterset_class = filters.CostFilterSet
 
@@ -269,10 +361,10 @@ class ContractType(RegisterType):
     """An avtal with a vendor covering some services; ``dpaSignedOn`` is its Art. 28 processor agreement."""
 
     applications = RegisterConnectionField(
-        lambda: ApplicationType, description="System som avtalet omfattar."
+        lambda: ApplicationType, field_name="services", description="System som avtalet omfattar."
     )
     learning_resources = RegisterConnectionField(
-        lambda: LearningResourceType, description="Lärresurser som avtalet omfattar."
+        lambda: LearningResourceType, field_name="services", description="Lärresurser som avtalet omfattar."
     )
 
     class Meta:
@@ -288,12 +380,14 @@ class ContractType(RegisterType):
 class DataFlowType(RegisterType):
     """An integration: data sent from a system or learning resource (or an outside party) to another."""
 
+    source_application, source_learning_resource = _service_ends("source_service", "Avsändaren")
+    target_application, target_learning_resource = _service_ends("target_service", "Mottagaren")
+
     class Meta:
         model = models.DataFlow
         name = "DataFlow"
         fields = [
-            *REGISTER_FIELDS, "name", "source_application", "source_learning_resource", "source_external",
-            "target_application", "target_learning_resource", "target_external", "description",
+            *REGISTER_FIELDS, "name", "source_external", "target_external", "description",
             "processes_personal_data", "personal_data_categories", "method", "frequency", "operated_by",
             "external_id",
         ]

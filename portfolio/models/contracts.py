@@ -16,7 +16,7 @@ from portfolio.text import split_lines
 
 from .base import SearchableModel
 
-__all__ = ["Contract", "ContractApplication", "ContractLearningResource"]
+__all__ = ["Contract", "ContractService"]
 
 
 class ContractQuerySet(models.QuerySet):
@@ -35,17 +35,10 @@ class Contract(SearchableModel):
     vendor = models.ForeignKey(
         "portfolio.Vendor", verbose_name=_("leverantör"), on_delete=models.PROTECT, related_name="contracts"
     )
-    applications = models.ManyToManyField(
-        "portfolio.Application",
-        verbose_name=_("system"),
-        through="ContractApplication",
-        related_name="contracts",
-        blank=True,
-    )
-    learning_resources = models.ManyToManyField(
-        "portfolio.LearningResource",
-        verbose_name=_("lärresurser"),
-        through="ContractLearningResource",
+    services = models.ManyToManyField(
+        "portfolio.Service",
+        verbose_name=_("tjänster"),
+        through="ContractService",
         related_name="contracts",
         blank=True,
     )
@@ -138,43 +131,22 @@ class Contract(SearchableModel):
             raise ValidationError({"dpa_signed_on": _("Ett undertecknandedatum kan inte ligga i framtiden.")})
 
 
-class ContractApplication(models.Model):
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="application_links")
-    application = models.ForeignKey(
-        "portfolio.Application", on_delete=models.CASCADE, related_name="contract_links"
-    )
+class ContractService(models.Model):
+    """That a contract covers a service."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="service_links")
+    service = models.ForeignKey("portfolio.Service", on_delete=models.CASCADE, related_name="contract_links")
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("avtalat system")
-        verbose_name_plural = _("avtalade system")
-        ordering = ["contract", "application"]
+        verbose_name = _("avtalad tjänst")
+        verbose_name_plural = _("avtalade tjänster")
+        ordering = ["contract", "service"]
         constraints = [
             models.UniqueConstraint(
-                fields=["contract", "application"], name="%(app_label)s_%(class)s_unique_pair"
+                fields=["contract", "service"], name="%(app_label)s_%(class)s_unique_pair"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.contract} – {self.application}"
-
-
-class ContractLearningResource(models.Model):
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="learning_resource_links")
-    learning_resource = models.ForeignKey(
-        "portfolio.LearningResource", on_delete=models.CASCADE, related_name="contract_links"
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("avtalad lärresurs")
-        verbose_name_plural = _("avtalade lärresurser")
-        ordering = ["contract", "learning_resource"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["contract", "learning_resource"], name="%(app_label)s_%(class)s_unique_pair"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.contract} – {self.learning_resource}"
+        return f"{self.contract} – {self.service}"

@@ -15,7 +15,7 @@ from .base import RegisterModel, exactly_one_set
 
 __all__ = ["Cost", "COST_TARGET_FIELDS"]
 
-COST_TARGET_FIELDS = ("management_object", "application", "learning_resource")
+COST_TARGET_FIELDS = ("management_object", "service")
 
 
 class CostQuerySet(models.QuerySet):
@@ -55,17 +55,9 @@ class Cost(RegisterModel):
         blank=True,
         related_name="costs",
     )
-    application = models.ForeignKey(
-        "portfolio.Application",
-        verbose_name=_("system"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="costs",
-    )
-    learning_resource = models.ForeignKey(
-        "portfolio.LearningResource",
-        verbose_name=_("lärresurs"),
+    service = models.ForeignKey(
+        "portfolio.Service",
+        verbose_name=_("tjänst"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,

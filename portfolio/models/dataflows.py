@@ -11,9 +11,9 @@ from .base import SearchableModel
 
 __all__ = ["DataFlow", "DataFlowFrequency", "DataFlowMethod", "DataFlowQuerySet", "FLOW_END_FIELDS"]
 
-#: Each end of a flow is exactly one of these: a system, a learning resource, or an external
-#: recipient named in text (when the data leaves the organisation).
-FLOW_END_FIELDS = ("application", "learning_resource", "external")
+#: Each end of a flow is exactly one of these: a service (system or learning resource), or an
+#: external party named in text (when the data comes from or leaves the organisation).
+FLOW_END_FIELDS = ("service", "external")
 
 
 class DataFlowMethod(models.TextChoices):
@@ -37,12 +37,8 @@ class DataFlowFrequency(models.TextChoices):
 
 
 def _exactly_one_end(prefix: str) -> Q:
-    app, lr, ext = f"{prefix}_application", f"{prefix}_learning_resource", f"{prefix}_external"
-    return (
-        Q(**{f"{app}__isnull": False, f"{lr}__isnull": True, ext: ""})
-        | Q(**{f"{app}__isnull": True, f"{lr}__isnull": False, ext: ""})
-        | (Q(**{f"{app}__isnull": True, f"{lr}__isnull": True}) & ~Q(**{ext: ""}))
-    )
+    service, ext = f"{prefix}_service", f"{prefix}_external"
+    return Q(**{f"{service}__isnull": False, ext: ""}) | (Q(**{f"{service}__isnull": True}) & ~Q(**{ext: ""}))
 
 
 class DataFlowQuerySet(models.QuerySet):
@@ -51,16 +47,10 @@ class DataFlowQuerySet(models.QuerySet):
             return self
         return self.none()
 
-    def touching(self, *, applications=(), learning_resources=()):
+    def touching(self, services=()):
         """Flows in or out of any of the given services (pks or instances)."""
-        apps = [getattr(a, "pk", a) for a in applications]
-        lrs = [getattr(r, "pk", r) for r in learning_resources]
-        return self.filter(
-            Q(source_application__in=apps)
-            | Q(target_application__in=apps)
-            | Q(source_learning_resource__in=lrs)
-            | Q(target_learning_resource__in=lrs)
-        )
+        pks = [getattr(s, "pk", s) for s in services]
+        return self.filter(Q(source_service__in=pks) | Q(target_service__in=pks))
 
     def leaving_organisation(self):
         """Flows whose receiving end is an external recipient."""
@@ -74,24 +64,16 @@ class DataFlow(SearchableModel):
     """A data flow (integration): what one service sends to another, or to a recipient outside."""
 
     name = models.CharField(_("benämning"), max_length=200)
-    source_application = models.ForeignKey(
-        "portfolio.Application", verbose_name=_("från system"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="outgoing_flows",
-    )
-    source_learning_resource = models.ForeignKey(
-        "portfolio.LearningResource", verbose_name=_("från lärresurs"), on_delete=models.CASCADE, null=True,
+    source_service = models.ForeignKey(
+        "portfolio.Service", verbose_name=_("från tjänst"), on_delete=models.CASCADE, null=True,
         blank=True, related_name="outgoing_flows",
     )
     source_external = models.CharField(
         _("från extern part"), max_length=200, blank=True,
         help_text=_("När uppgifterna kommer utifrån, t.ex. Skolverket."),
     )
-    target_application = models.ForeignKey(
-        "portfolio.Application", verbose_name=_("till system"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="incoming_flows",
-    )
-    target_learning_resource = models.ForeignKey(
-        "portfolio.LearningResource", verbose_name=_("till lärresurs"), on_delete=models.CASCADE, null=True,
+    target_service = models.ForeignKey(
+        "portfolio.Service", verbose_name=_("till tjänst"), on_delete=models.CASCADE, null=True,
         blank=True, related_name="incoming_flows",
     )
     target_external = models.CharField(
@@ -155,12 +137,10 @@ class DataFlow(SearchableModel):
         return reverse("portfolio:dataflow_detail", args=[self.pk])
 
     def _end(self, prefix: str):
-        return (
-            getattr(self, f"{prefix}_application")
-            or getattr(self, f"{prefix}_learning_resource")
-            or getattr(self, f"{prefix}_external")
-            or None
-        )
+        service = getattr(self, f"{prefix}_service")
+        if service is not None:
+            return service.as_kind()
+        return getattr(self, f"{prefix}_external") or None
 
     @property
     def source(self):
@@ -186,24 +166,15 @@ class DataFlow(SearchableModel):
             ("target", _("Ange exakt en mottagare: ett system, en lärresurs eller en extern mottagare.")),
         ):
             ends = [
-                bool(getattr(self, f"{prefix}_application_id")),
-                bool(getattr(self, f"{prefix}_learning_resource_id")),
+                bool(getattr(self, f"{prefix}_service_id")),
                 bool(getattr(self, f"{prefix}_external").strip()),
             ]
             if sum(ends) != 1:
-                errors[f"{prefix}_application"] = message
+                errors[f"{prefix}_service"] = message
         if not errors and self.source_external and self.target_external:
             errors["target_external"] = _("Minst en ände av flödet ska vara en egen tjänst.")
-        if (
-            not errors
-            and self.source_application_id
-            and self.source_application_id == self.target_application_id
-        ) or (
-            not errors
-            and self.source_learning_resource_id
-            and self.source_learning_resource_id == self.target_learning_resource_id
-        ):
-            errors["target_application"] = _("Ett flöde går mellan två olika tjänster.")
+        if not errors and self.source_service_id and self.source_service_id == self.target_service_id:
+            errors["target_service"] = _("Ett flöde går mellan två olika tjänster.")
         if self.personal_data_categories.strip() and not self.processes_personal_data:
             errors["processes_personal_data"] = _(
                 "Flödet anger personuppgiftskategorier men sägs inte innehålla personuppgifter."

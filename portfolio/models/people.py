@@ -16,7 +16,7 @@ from .base import RegisterModel, SearchableModel, exactly_one_set
 __all__ = ["Person", "RoleAssignment", "ROLE_TARGET_FIELDS"]
 
 #: The things a role can be held on; exactly one is set on each assignment.
-ROLE_TARGET_FIELDS = ("management_object", "application", "learning_resource", "organisation")
+ROLE_TARGET_FIELDS = ("management_object", "service", "organisation")
 
 
 class Person(SearchableModel):
@@ -97,17 +97,9 @@ class RoleAssignment(RegisterModel):
         blank=True,
         related_name="roles",
     )
-    application = models.ForeignKey(
-        "portfolio.Application",
-        verbose_name=_("system"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="roles",
-    )
-    learning_resource = models.ForeignKey(
-        "portfolio.LearningResource",
-        verbose_name=_("lärresurs"),
+    service = models.ForeignKey(
+        "portfolio.Service",
+        verbose_name=_("tjänst"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -1,10 +1,11 @@
-"""Systems (Application) and learning resources (LearningResource): the services people log in to."""
+"""Services people log in to: one table (``Service``) for systems and learning resources alike."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.manager import HistoricalQuerySet, HistoryManager
 from simple_history.models import HistoricalRecords
 
 from portfolio.choices import (
@@ -18,6 +19,7 @@ from portfolio.choices import (
     LifecycleStatus,
     MfaSupport,
     Provisioning,
+    ServiceKind,
     TimeClassification,
     UserGroup,
 )
@@ -28,13 +30,15 @@ from .base import RegisterModel, SearchableModel
 
 __all__ = [
     "Application",
-    "ApplicationCapability",
-    "ApplicationUsage",
+    "KindManager",
     "LearningResource",
-    "LearningResourceCapability",
-    "LearningResourceUsage",
+    "SERVICE_PROXIES",
     "SSO_CONDITION",
+    "Service",
+    "ServiceCapability",
     "ServiceQuerySet",
+    "ServiceUsage",
+    "per_kind_ids",
 ]
 
 #: Single sign-on: a federated protocol against an identity provider the municipality controls
@@ -86,7 +90,7 @@ class AbstractService(SearchableModel):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="%(class)ss",
+        related_name="services",
     )
     product = models.CharField(
         _("produkt"), max_length=200, blank=True, help_text=_("Leverantörens produktnamn.")
@@ -202,9 +206,57 @@ class AbstractService(SearchableModel):
         ]
 
 
-class Application(AbstractService):
-    """An administrative IT system or service (system, tjänst), managed within a förvaltningsobjekt."""
+class ServiceHistoricalRecords(HistoricalRecords):
+    """History on ``Service`` that its kind proxies share.
 
+    django-simple-history gives a proxy model no history of its own: it connects its signals to
+    the concrete class only, and a proxy's saves are sent with the proxy as sender. This connects
+    the proxies too, and gives each a ``history`` manager filtered to its kind, so that
+    ``Application.history.as_of(t)`` reads the one ``HistoricalService`` table.
+    """
+
+    def finalize(self, sender, **kwargs):
+        if sender is not self.cls and issubclass(sender, self.cls) and sender._meta.proxy:
+            models.signals.post_save.connect(self.post_save, sender=sender, weak=False)
+            models.signals.post_delete.connect(self.post_delete, sender=sender, weak=False)
+            models.signals.pre_delete.connect(self.pre_delete, sender=sender, weak=False)
+            setattr(sender, self.manager_name, _KindHistoryDescriptor(self.cls, sender.KIND))
+            sender._meta.simple_history_manager_attribute = self.manager_name
+            return
+        super().finalize(sender, **kwargs)
+
+
+class _KindHistoryManager(HistoryManager):
+    kind: str = ""
+
+    def get_super_queryset(self):
+        return super().get_super_queryset().filter(kind=self.kind)
+
+
+class _KindHistoryDescriptor:
+    """``Proxy.history``: Service's history manager, limited to the proxy's kind."""
+
+    def __init__(self, concrete: type[models.Model], kind: str):
+        self.concrete = concrete
+        self.kind = kind
+
+    def __get__(self, instance, owner):
+        history_model = self.concrete.__dict__["history"].model
+        manager_class = type("KindHistoryManager", (_KindHistoryManager,), {"kind": self.kind})
+        return manager_class.from_queryset(HistoricalQuerySet)(history_model, instance)
+
+
+class Service(AbstractService):
+    """A service people log in to: an administrative system or a learning resource (``kind``).
+
+    One table for both kinds, so that every relation (usage, capabilities, contracts, processing
+    activities, roles, costs, review items, data flows) points at one table once; the columns of
+    one kind are empty on the other (constraints say so). ``Application`` and ``LearningResource``
+    are proxies that read one kind each. See docs/architecture.md, "One service table".
+    """
+
+    kind = models.CharField(_("tjänstetyp"), max_length=20, choices=ServiceKind.choices, db_index=True)
+    # A system's columns.
     management_object = models.ForeignKey(
         "portfolio.ManagementObject",
         verbose_name=_("förvaltningsobjekt"),
@@ -216,38 +268,10 @@ class Application(AbstractService):
     time_classification = models.CharField(
         _("TIME-klassning"), max_length=10, choices=TimeClassification.choices, blank=True
     )
-    capabilities = models.ManyToManyField(
-        "portfolio.Capability",
-        verbose_name=_("verksamhetsförmågor"),
-        through="ApplicationCapability",
-        related_name="applications",
-        blank=True,
+    # A learning resource's columns.
+    resource_type = models.CharField(
+        _("typ"), max_length=20, choices=LearningResourceKind.choices, blank=True
     )
-    organisations = models.ManyToManyField(
-        "portfolio.Organisation",
-        verbose_name=_("används av"),
-        through="ApplicationUsage",
-        related_name="applications",
-        blank=True,
-    )
-
-    history = HistoricalRecords()
-
-    class Meta(AbstractService.Meta):
-        verbose_name = _("system")
-        verbose_name_plural = _("system")
-        constraints = AbstractService.service_constraints("application")
-        indexes = [
-            models.Index(fields=["vendor", "lifecycle_status"], name="portfolio_app_vendor_status"),
-            # The default ordering: lists and GraphQL pages read in name order without sorting the table.
-            models.Index(fields=["name", "id"], name="portfolio_app_name_id"),
-        ]
-
-
-class LearningResource(AbstractService):
-    """A lärresurs: a digital textbook, app, platform or tool used in teaching."""
-
-    kind = models.CharField(_("typ"), max_length=20, choices=LearningResourceKind.choices, blank=True)
     subjects = models.TextField(_("ämnen"), blank=True, help_text=_("Ett ämne per rad."))
     school_year_from = models.SmallIntegerField(
         _("från årskurs"), null=True, blank=True, help_text=_("0 = förskoleklass, −1 = förskola.")
@@ -257,39 +281,59 @@ class LearningResource(AbstractService):
         _("licensmodell"), max_length=20, choices=LicenceModel.choices, blank=True
     )
     approval_status = models.CharField(
-        _("godkännandestatus"),
-        max_length=20,
-        choices=ApprovalStatus.choices,
-        default=ApprovalStatus.REQUESTED,
-        db_index=True,
+        _("godkännandestatus"), max_length=20, choices=ApprovalStatus.choices, blank=True, db_index=True
     )
     capabilities = models.ManyToManyField(
         "portfolio.Capability",
         verbose_name=_("verksamhetsförmågor"),
-        through="LearningResourceCapability",
-        related_name="learning_resources",
+        through="ServiceCapability",
+        related_name="services",
         blank=True,
     )
     organisations = models.ManyToManyField(
         "portfolio.Organisation",
         verbose_name=_("används av"),
-        through="LearningResourceUsage",
-        related_name="learning_resources",
+        through="ServiceUsage",
+        related_name="services",
         blank=True,
     )
 
-    history = HistoricalRecords()
+    history = ServiceHistoricalRecords()
 
     class Meta(AbstractService.Meta):
-        verbose_name = _("lärresurs")
-        verbose_name_plural = _("lärresurser")
+        verbose_name = _("tjänst")
+        verbose_name_plural = _("tjänster")
         constraints = [
-            *AbstractService.service_constraints("learningresource"),
+            *AbstractService.service_constraints("service"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ServiceKind.values),
+                name="portfolio_service_known_kind",
+                violation_error_message=_("Okänd tjänstetyp."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=ServiceKind.LEARNING_RESOURCE)
+                | Q(
+                    resource_type="",
+                    subjects="",
+                    school_year_from__isnull=True,
+                    school_year_to__isnull=True,
+                    licence_model="",
+                    approval_status="",
+                ),
+                name="portfolio_service_application_has_no_learning_resource_columns",
+                violation_error_message=_("Ett system har inga lärresursuppgifter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=ServiceKind.APPLICATION)
+                | Q(management_object__isnull=True, time_classification=""),
+                name="portfolio_service_learning_resource_has_no_system_columns",
+                violation_error_message=_("En lärresurs har inget förvaltningsobjekt eller TIME-klassning."),
+            ),
             models.CheckConstraint(
                 condition=Q(school_year_from__isnull=True)
                 | Q(school_year_to__isnull=True)
                 | Q(school_year_to__gte=models.F("school_year_from")),
-                name="portfolio_learningresource_school_years_in_order",
+                name="portfolio_service_school_years_in_order",
                 violation_error_message=_("Till årskurs kan inte vara lägre än från årskurs."),
             ),
             models.CheckConstraint(
@@ -297,18 +341,50 @@ class LearningResource(AbstractService):
                     Q(school_year_from__isnull=True) | Q(school_year_from__gte=-1, school_year_from__lte=13)
                 )
                 & (Q(school_year_to__isnull=True) | Q(school_year_to__gte=-1, school_year_to__lte=13)),
-                name="portfolio_learningresource_school_years_in_range",
+                name="portfolio_service_school_years_in_range",
                 violation_error_message=_("Årskurs anges från −1 (förskola) till 13."),
             ),
         ]
-        indexes = [models.Index(fields=["name", "id"], name="portfolio_lr_name_id")]
+        indexes = [
+            models.Index(fields=["vendor", "lifecycle_status"], name="portfolio_svc_vendor_status"),
+            # The default ordering: lists and GraphQL pages read in name order without sorting the table.
+            models.Index(fields=["kind", "name", "id"], name="portfolio_svc_kind_name_id"),
+            models.Index(fields=["name", "id"], name="portfolio_svc_name_id"),
+        ]
+
+    @property
+    def is_application(self) -> bool:
+        return self.kind == ServiceKind.APPLICATION
+
+    @property
+    def is_learning_resource(self) -> bool:
+        return self.kind == ServiceKind.LEARNING_RESOURCE
 
     @property
     def subject_list(self) -> list[str]:
         return split_lines(self.subjects)
 
+    def as_kind(self) -> "Service":
+        """This row as its kind's proxy (``Application`` or ``LearningResource``), same state."""
+        proxy = SERVICE_PROXIES.get(self.kind)
+        if proxy is None or isinstance(self, proxy):
+            return self
+        self.__class__ = proxy
+        return self
+
     def search_parts(self) -> list[str]:
         return [*super().search_parts(), *self.subject_list]
+
+    def fill_kind_defaults(self) -> None:
+        """A proxy's row is of its kind; a new learning resource's approval starts as requested."""
+        if not self.kind and getattr(type(self), "KIND", ""):
+            self.kind = type(self).KIND
+        if self.kind == ServiceKind.LEARNING_RESOURCE and not self.approval_status:
+            self.approval_status = ApprovalStatus.REQUESTED
+
+    def save(self, *args, **kwargs):
+        self.fill_kind_defaults()
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -320,123 +396,138 @@ class LearningResource(AbstractService):
             raise ValidationError({"school_year_to": _("Till årskurs kan inte vara lägre än från årskurs.")})
 
 
+class KindManager(models.Manager.from_queryset(ServiceQuerySet)):
+    """The rows of one kind; what a proxy's ``objects`` reads."""
+
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+
+    def deconstruct(self):
+        return (False, f"{__name__}.KindManager", None, (self.kind,), {})
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=self.kind)
+
+
+class Application(Service):
+    """An administrative IT system or service (system, tjänst), managed within a förvaltningsobjekt."""
+
+    KIND = ServiceKind.APPLICATION
+
+    objects = KindManager(ServiceKind.APPLICATION)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("system")
+        verbose_name_plural = _("system")
+        ordering = ["name", "pk"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a new row's own values: a deferred column read here would load it, recursively.
+        if self.__dict__.get("kind", None) == "":
+            self.kind = ServiceKind.APPLICATION
+
+
+class LearningResource(Service):
+    """A lärresurs: a digital textbook, app, platform or tool used in teaching."""
+
+    KIND = ServiceKind.LEARNING_RESOURCE
+
+    objects = KindManager(ServiceKind.LEARNING_RESOURCE)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("lärresurs")
+        verbose_name_plural = _("lärresurser")
+        ordering = ["name", "pk"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a new row's own values: a deferred column read here would load it, recursively.
+        if self.__dict__.get("kind", None) == "":
+            self.kind = ServiceKind.LEARNING_RESOURCE
+        if self.__dict__.get("approval_status", None) == "":
+            self.approval_status = ApprovalStatus.REQUESTED
+
+
+#: The proxy that reads each kind.
+SERVICE_PROXIES: dict[str, type[Service]] = {
+    ServiceKind.APPLICATION: Application,
+    ServiceKind.LEARNING_RESOURCE: LearningResource,
+}
+
+
 #
 # Relations, each a model with its own history so that the register can be read as of a date.
 #
 
 
-class UsageBase(RegisterModel):
+class ServiceUsage(RegisterModel):
+    """That an organisation (usually a skolenhet) uses a service, and by how many users."""
+
     users = models.PositiveIntegerField(_("antal användare"), default=0)
-
-    class Meta:
-        abstract = True
-
-
-class ApplicationUsage(UsageBase):
-    """That an organisation (usually a skolenhet) uses a system, and by how many users."""
-
-    application = models.ForeignKey(
-        Application, verbose_name=_("system"), on_delete=models.CASCADE, related_name="usages"
+    service = models.ForeignKey(
+        Service, verbose_name=_("tjänst"), on_delete=models.CASCADE, related_name="usages"
     )
     organisation = models.ForeignKey(
         "portfolio.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.CASCADE,
-        related_name="application_usages",
+        related_name="service_usages",
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("användning av system")
-        verbose_name_plural = _("användning av system")
-        ordering = ["application", "organisation"]
+        verbose_name = _("användning av tjänst")
+        verbose_name_plural = _("användning av tjänster")
+        ordering = ["service", "organisation"]
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "organisation"],
+                fields=["service", "organisation"],
                 name="%(app_label)s_%(class)s_unique_pair",
-                violation_error_message=_("Organisationen är redan registrerad som användare av systemet."),
+                violation_error_message=_("Organisationen är redan registrerad som användare av tjänsten."),
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.application} – {self.organisation}"
+        return f"{self.service} – {self.organisation}"
 
 
-class LearningResourceUsage(UsageBase):
-    """That an organisation uses a learning resource, and by how many users."""
+class ServiceCapability(models.Model):
+    """That a service serves a capability."""
 
-    learning_resource = models.ForeignKey(
-        LearningResource, verbose_name=_("lärresurs"), on_delete=models.CASCADE, related_name="usages"
-    )
-    organisation = models.ForeignKey(
-        "portfolio.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="learning_resource_usages",
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("användning av lärresurs")
-        verbose_name_plural = _("användning av lärresurser")
-        ordering = ["learning_resource", "organisation"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["learning_resource", "organisation"],
-                name="%(app_label)s_%(class)s_unique_pair",
-                violation_error_message=_(
-                    "Organisationen är redan registrerad som användare av lärresursen."
-                ),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.learning_resource} – {self.organisation}"
-
-
-class ApplicationCapability(models.Model):
-    """That a system serves a capability."""
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="capability_links")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="capability_links")
     capability = models.ForeignKey(
-        "portfolio.Capability", on_delete=models.CASCADE, related_name="application_links"
+        "portfolio.Capability", on_delete=models.CASCADE, related_name="service_links"
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("systemets förmåga")
-        verbose_name_plural = _("systemens förmågor")
-        ordering = ["application", "capability"]
+        verbose_name = _("tjänstens förmåga")
+        verbose_name_plural = _("tjänsternas förmågor")
+        ordering = ["service", "capability"]
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "capability"], name="%(app_label)s_%(class)s_unique_pair"
+                fields=["service", "capability"], name="%(app_label)s_%(class)s_unique_pair"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.application} – {self.capability}"
+        return f"{self.service} – {self.capability}"
 
 
-class LearningResourceCapability(models.Model):
-    """That a learning resource serves a capability."""
+def per_kind_ids(field: str = "service") -> dict[str, models.Case]:
+    """Annotations ``application_id`` / ``learning_resource_id``: the ``field`` key split by kind.
 
-    learning_resource = models.ForeignKey(
-        LearningResource, on_delete=models.CASCADE, related_name="capability_links"
-    )
-    capability = models.ForeignKey(
-        "portfolio.Capability", on_delete=models.CASCADE, related_name="learning_resource_links"
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("lärresursens förmåga")
-        verbose_name_plural = _("lärresursernas förmågor")
-        ordering = ["learning_resource", "capability"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["learning_resource", "capability"], name="%(app_label)s_%(class)s_unique_pair"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.learning_resource} – {self.capability}"
+    For analyses that read rows with ``values()`` and key services as ``(kind, pk)``; the join
+    to the service table is part of the same query.
+    """
+    return {
+        f"{kind}_id": models.Case(
+            models.When(**{f"{field}__kind": kind}, then=models.F(f"{field}_id")),
+            output_field=models.BigIntegerField(),
+        )
+        for kind in ServiceKind.values
+    }

@@ -42,7 +42,7 @@ def _short(text: str) -> str:
 
 
 def _end_name(flow: DataFlow, prefix: str) -> tuple[str, bool]:
-    end = getattr(flow, f"{prefix}_application") or getattr(flow, f"{prefix}_learning_resource")
+    end = getattr(flow, f"{prefix}_service")
     if end is not None:
         return end.name, False
     return getattr(flow, f"{prefix}_external"), True
@@ -64,9 +64,8 @@ def _title(flow: DataFlow, other: str) -> str:
 
 def layout(service: Application | LearningResource, flows: list[DataFlow]) -> dict:
     """Positions of the centre, the senders (left) and receivers (right), and each arrow."""
-    kind = "application" if isinstance(service, Application) else "learning_resource"
-    incoming = [f for f in flows if getattr(f, f"target_{kind}_id") == service.pk]
-    outgoing = [f for f in flows if getattr(f, f"source_{kind}_id") == service.pk]
+    incoming = [f for f in flows if f.target_service_id == service.pk]
+    outgoing = [f for f in flows if f.source_service_id == service.pk]
     rows = max(len(incoming), len(outgoing), 1)
     height = rows * ROW + 2 * PAD
     centre_x = (WIDTH - NODE_WIDTH) // 2
@@ -115,14 +114,9 @@ def layout(service: Application | LearningResource, flows: list[DataFlow]) -> di
 @register.inclusion_tag("portfolio/includes/dataflow_graph.html")
 def dataflow_graph(service: Application | LearningResource) -> dict:
     """The neighbour picture of ``service`` (a system or a learning resource)."""
-    if isinstance(service, Application):
-        flows = DataFlow.objects.touching(applications=[service])
-    elif isinstance(service, LearningResource):
-        flows = DataFlow.objects.touching(learning_resources=[service])
-    else:
+    if not isinstance(service, Application | LearningResource):
         return {"graph": None, "service": None}  # not a service: draw nothing
-    flows = flows.select_related(
-        "source_application", "target_application", "source_learning_resource", "target_learning_resource"
-    ).order_by("name", "pk")
+    flows = DataFlow.objects.touching([service]).select_related("source_service", "target_service")
+    flows = flows.order_by("name", "pk")
     found = list(flows)
     return {"graph": layout(service, found) if found else None, "service": service}

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from portfolio.choices import AuthenticationMethod, Federation
-from portfolio.models import ApplicationCapability, ApplicationUsage
+from portfolio.models import ServiceCapability, ServiceUsage
 from tests.factories import ApplicationFactory, CapabilityFactory, ManagementObjectFactory, SchoolUnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +25,10 @@ def landscape():
         name="Skola 24", authentication=AuthenticationMethod.LOCAL, identity_provider=""
     )
     for app in (first, second):
-        ApplicationCapability.objects.create(application=app, capability=capability)
-    ApplicationUsage.objects.create(application=first, organisation=schools[0], users=500)
-    ApplicationUsage.objects.create(application=first, organisation=schools[1], users=300)
-    ApplicationUsage.objects.create(application=second, organisation=schools[2], users=40)
+        ServiceCapability.objects.create(service=app, capability=capability)
+    ServiceUsage.objects.create(service=first, organisation=schools[0], users=500)
+    ServiceUsage.objects.create(service=first, organisation=schools[1], users=300)
+    ServiceUsage.objects.create(service=second, organisation=schools[2], users=40)
     ApplicationFactory(name="Federerad utan id", federation=Federation.SKOLFEDERATION)
     ManagementObjectFactory(name="Ägarlöst objekt")
     return first, second

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portfolio.analysis import equity_matrix
 from portfolio.choices import SchoolForm
-from portfolio.models import ApplicationCapability, ApplicationUsage, LearningResourceUsage
+from portfolio.models import ServiceCapability, ServiceUsage
 from tests.factories import (
     ApplicationFactory,
     CapabilityFactory,
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def serve(app, capability, *organisations):
-    ApplicationCapability.objects.create(application=app, capability=capability)
+    ServiceCapability.objects.create(service=app, capability=capability)
     for organisation in organisations:
-        ApplicationUsage.objects.create(application=app, organisation=organisation, users=10)
+        ServiceUsage.objects.create(service=app, organisation=organisation, users=10)
 
 
 def test_school_lacking_a_capability_its_peers_have():
@@ -72,7 +72,7 @@ def test_learning_resource_subjects_are_columns_too():
     a, b, c = SchoolUnitFactory.create_batch(3)
     resource = LearningResourceFactory(name="Matteboken", subjects="Matematik")
     for school in (a, b):
-        LearningResourceUsage.objects.create(learning_resource=resource, organisation=school, users=5)
+        ServiceUsage.objects.create(service=resource, organisation=school, users=5)
     [finding] = equity_matrix().findings
     assert (finding.school_id, finding.column, finding.column_key) == (c.pk, "Matematik", "subject:matematik")
     assert equity_matrix(include_subjects=False).findings == []

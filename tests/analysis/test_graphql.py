@@ -7,7 +7,7 @@ from django.test import RequestFactory
 
 from config.schema import schema
 from portfolio.choices import AuthenticationMethod, Federation
-from portfolio.models import ApplicationCapability, ApplicationUsage
+from portfolio.models import ServiceCapability, ServiceUsage
 from tests.factories import (
     ApplicationFactory,
     CapabilityFactory,
@@ -36,10 +36,10 @@ def landscape():
         name="Skola 24", authentication=AuthenticationMethod.LOCAL, identity_provider=""
     )
     for app in (big, small):
-        ApplicationCapability.objects.create(application=app, capability=capability)
-    ApplicationUsage.objects.create(application=big, organisation=schools[0], users=500)
-    ApplicationUsage.objects.create(application=big, organisation=schools[1], users=300)
-    ApplicationUsage.objects.create(application=small, organisation=schools[2], users=40)
+        ServiceCapability.objects.create(service=app, capability=capability)
+    ServiceUsage.objects.create(service=big, organisation=schools[0], users=500)
+    ServiceUsage.objects.create(service=big, organisation=schools[1], users=300)
+    ServiceUsage.objects.create(service=small, organisation=schools[2], users=40)
     ApplicationFactory(name="Federerad", federation=Federation.SKOLFEDERATION)
     ManagementObjectFactory(name="Ägarlöst")
     return big, small
@@ -58,13 +58,13 @@ def test_duplicate_clusters(reader, landscape):
 def test_standardisation_candidates_weigh_gdpr_facts_through_the_root_schema(reader, landscape):
     """Kahoot! has most accounts but no processor agreement: the root schema's GDPR facts steer the keep."""
     from gdpr.gaps import gdpr_facts_by_service
-    from gdpr.models import ProcessingActivityApplication
+    from gdpr.models import ProcessingActivityService
     from tests.factories import (
-        ContractFactory,
-        ProcessingActivityFactory,
-        ProcessorSecurityReviewFactory,
-        VendorFactory,
-    )
+    ContractFactory,
+    ProcessingActivityFactory,
+    ProcessorSecurityReviewFactory,
+    VendorFactory,
+)
 
     capability = CapabilityFactory(name="Responsverktyg")
     school = SchoolUnitFactory()
@@ -72,10 +72,10 @@ def test_standardisation_candidates_weigh_gdpr_facts_through_the_root_schema(rea
     menti = ApplicationFactory(name="Mentimeter", vendor=menti_vendor)
     kahoot = ApplicationFactory(name="Kahoot!", vendor=VendorFactory(name="Kahoot! ASA"))
     for app, users in ((menti, 300), (kahoot, 900)):
-        ApplicationCapability.objects.create(application=app, capability=capability)
-        ApplicationUsage.objects.create(application=app, organisation=school, users=users)
+        ServiceCapability.objects.create(service=app, capability=capability)
+        ServiceUsage.objects.create(service=app, organisation=school, users=users)
         activity = ProcessingActivityFactory(name=f"Omröstningar i klassrummet ({app.name})")
-        ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
+        ProcessingActivityService.objects.create(processing_activity=activity, service=app)
     ContractFactory(vendor=menti_vendor, dpa_signed_on=datetime.date(2024, 1, 2), subprocessors="AWS (IE)")
     for app in (menti, kahoot):  # security reviewed (Art. 28.1, 32): not what is weighed here
         ProcessorSecurityReviewFactory(vendor=app.vendor)

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portfolio.analysis import sso_coverage
 from portfolio.choices import AuthenticationMethod, Federation, IdentityProvider, LifecycleStatus
-from portfolio.models import ApplicationCapability, ApplicationUsage, LearningResourceUsage
+from portfolio.models import ServiceCapability, ServiceUsage
 from tests.factories import ApplicationFactory, CapabilityFactory, LearningResourceFactory, SchoolUnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 
 def _use(service, organisation, users):
     if hasattr(service, "management_object_id"):
-        ApplicationUsage.objects.create(application=service, organisation=organisation, users=users)
+        ServiceUsage.objects.create(service=service, organisation=organisation, users=users)
     else:
-        LearningResourceUsage.objects.create(
-            learning_resource=service, organisation=organisation, users=users
+        ServiceUsage.objects.create(
+            service=service, organisation=organisation, users=users
         )
 
 
@@ -66,8 +66,8 @@ def test_breakdown_by_capability_and_federation():
     other = ApplicationFactory(
         name="Annan plattform", authentication=AuthenticationMethod.LOCAL, identity_provider=""
     )
-    ApplicationCapability.objects.create(application=federated, capability=capability)
-    ApplicationCapability.objects.create(application=other, capability=capability)
+    ServiceCapability.objects.create(service=federated, capability=capability)
+    ServiceCapability.objects.create(service=other, capability=capability)
     coverage = sso_coverage()
     [group] = coverage.by_capability
     assert (group.label, group.services, group.services_behind_sso) == ("Lärplattform", 2, 1)
@@ -110,7 +110,7 @@ def _build(n):
             authentication=AuthenticationMethod.LOCAL if i % 2 else AuthenticationMethod.SAML
         )
         _use(app, schools[i % 2], i)
-        ApplicationCapability.objects.create(application=app, capability=capability)
+        ServiceCapability.objects.create(service=app, capability=capability)
         _use(
             LearningResourceFactory(federation=Federation.SKOLFEDERATION, authentication="saml"),
             schools[0],

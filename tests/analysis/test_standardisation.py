@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from portfolio.analysis import StandardisationWeights, consolidation_outcome, standardisation_report
 from portfolio.analysis.duplicates import TIER_FAMILY, TIER_SAME_PRODUCT, ClusterMember, DuplicateCluster
 from portfolio.choices import AuthenticationMethod, CostKind
-from portfolio.models import ApplicationCapability, ApplicationUsage, LearningResourceCapability
+from portfolio.models import ServiceCapability, ServiceUsage
 from tests.factories import (
     ApplicationFactory,
     CapabilityFactory,
@@ -28,9 +28,9 @@ TODAY = datetime.date(2026, 6, 15)
 
 
 def serve(app, capability, *uses):
-    ApplicationCapability.objects.create(application=app, capability=capability)
+    ServiceCapability.objects.create(service=app, capability=capability)
     for organisation, users in uses:
-        ApplicationUsage.objects.create(application=app, organisation=organisation, users=users)
+        ServiceUsage.objects.create(service=app, organisation=organisation, users=users)
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_a_duplicate_cluster_is_a_candidate_that_folds_the_registrations_without
     school = SchoolUnitFactory()
     first = ApplicationFactory(name="InfoMentor")
     second = LearningResourceFactory(name="Infomentor AB")
-    ApplicationUsage.objects.create(application=first, organisation=school, users=500)
+    ServiceUsage.objects.create(service=first, organisation=school, users=500)
     CostFactory(
         learning_resource=second, application=None, year=2025, kind=CostKind.OUTCOME, amount=Decimal("80000")
     )
@@ -163,7 +163,7 @@ def _build(n):
         serve(app, capability, (school, i))
         CostFactory(application=app, year=2025)
         resource = LearningResourceFactory()
-        LearningResourceCapability.objects.create(learning_resource=resource, capability=capability)
+        ServiceCapability.objects.create(service=resource, capability=capability)
 
 
 def test_query_count_does_not_grow_with_rows():
@@ -179,7 +179,7 @@ def test_query_count_does_not_grow_with_rows():
 
 def test_a_service_that_also_serves_another_capability_is_not_counted_as_a_saving(schedule_overlap):
     _capability, big, small, tiny = schedule_overlap
-    ApplicationCapability.objects.create(application=small, capability=CapabilityFactory(name="Lokalbokning"))
+    ServiceCapability.objects.create(service=small, capability=CapabilityFactory(name="Lokalbokning"))
     [candidate] = standardisation_report(today=TODAY).candidates
     assert candidate.yearly_saving == Decimal("50000")  # only Schemapusslet can go entirely
     assert "Untis används även för förmågor" in candidate.why
@@ -291,7 +291,7 @@ def test_a_keep_without_processor_agreement_is_named_and_an_alternative_without_
 ):
     _capability, menti, menti_ab, kahoot = response_tools
     # Kahoot! is now the most used, but its vendor processes pupils' data without a PUB-avtal.
-    ApplicationUsage.objects.filter(application=kahoot).update(users=2000)
+    ServiceUsage.objects.filter(service=kahoot).update(users=2000)
     facts = {("application", kahoot.pk): {"open_gaps": 1, "without_processor_agreement": True}}
     candidate = _capability_candidate(standardisation_report(gdpr_facts=facts, today=TODAY))
     assert candidate.keep.name == "Mentimeter"
@@ -338,13 +338,13 @@ def test_when_every_option_carries_a_risk_the_most_used_is_kept_and_the_risk_sta
 def test_gdpr_facts_from_the_gap_rules_steer_the_recommendation(response_tools):
     """The composition the faces use: the gap rules' findings as plain facts, weighed here."""
     from gdpr.gaps import gdpr_facts_by_service
-    from gdpr.models import ProcessingActivityApplication
+    from gdpr.models import ProcessingActivityService
 
     _capability, menti, menti_ab, kahoot = response_tools
-    ApplicationUsage.objects.filter(application=kahoot).update(users=2000)
+    ServiceUsage.objects.filter(service=kahoot).update(users=2000)
     for app in (menti, menti_ab, kahoot):
         activity = ProcessingActivityFactory(name=f"Responsverktyg i undervisningen ({app.name})")
-        ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
+        ProcessingActivityService.objects.create(processing_activity=activity, service=app)
     ContractFactory(vendor=menti.vendor, dpa_signed_on=datetime.date(2024, 1, 2), subprocessors="AWS (IE)")
     for app in (menti, kahoot):  # security reviewed (Art. 28.1, 32): not what is weighed here
         ProcessorSecurityReviewFactory(vendor=app.vendor)
@@ -364,12 +364,12 @@ def test_gdpr_facts_from_the_gap_rules_steer_the_recommendation(response_tools):
 def test_a_product_with_a_breach_in_the_last_year_is_weighed_and_gives_way(response_tools):
     """Breaches reach standardisation through the plain facts: the service's processing activities."""
     from gdpr.gaps import gdpr_facts_by_service
-    from gdpr.models import BreachProcessingActivity, ProcessingActivityApplication
+    from gdpr.models import BreachProcessingActivity, ProcessingActivityService
     from tests.factories import BreachFactory
 
     _capability, menti, _menti_ab, kahoot = response_tools
     activity = ProcessingActivityFactory(name="Responsverktyg i undervisningen")
-    ProcessingActivityApplication.objects.create(processing_activity=activity, application=menti)
+    ProcessingActivityService.objects.create(processing_activity=activity, service=menti)
     for title in ("Resultat synliga för fel klass", "Export till fel mottagare"):
         breach = BreachFactory(title=title)
         BreachProcessingActivity.objects.create(breach=breach, processing_activity=activity)

@@ -9,9 +9,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from gdpr.models import ProcessingActivity, ProcessingActivityApplication
+from gdpr.models import ProcessingActivity, ProcessingActivityService
 from integrations.demo.backdate import DAYS
-from portfolio.models import Application, ApplicationUsage, Organisation
+from portfolio.models import Application, Organisation, Service, ServiceUsage
 from stewardship.completeness import completeness_over_time
 
 pytestmark = pytest.mark.django_db
@@ -23,27 +23,27 @@ def creation_dates(model) -> dict[int, datetime.datetime]:
 
 def test_the_history_is_spread_over_the_two_years_before_the_seeding(built):
     now = timezone.now()
-    dates = sorted(creation_dates(Application).values())
+    dates = sorted(creation_dates(Service).values())
     assert now - datetime.timedelta(days=DAYS + 1) <= dates[0] < now - datetime.timedelta(days=DAYS - 60)
     assert dates[-1] < now and dates[-1] - dates[0] > datetime.timedelta(days=600)
-    apps = Application.objects.order_by("pk")
+    apps = Service.objects.order_by("pk")
     assert {a.created for a in apps[:5]} <= set(dates) and apps.first().updated == dates[0]
 
 
 def test_no_row_is_dated_before_a_row_it_points_to(built):
-    systems = creation_dates(Application)
-    for usage_id, app_id in ApplicationUsage.objects.values_list("pk", "application_id"):
-        assert creation_dates_cache(ApplicationUsage)[usage_id] > systems[app_id]
+    services = creation_dates(Service)
+    for usage_id, service_id in ServiceUsage.objects.values_list("pk", "service_id"):
+        assert creation_dates_cache(ServiceUsage)[usage_id] > services[service_id]
     organisations = creation_dates(Organisation)
     for activity_id, controller_id in ProcessingActivity.objects.values_list("pk", "controller_id"):
         if controller_id is not None:
             assert creation_dates_cache(ProcessingActivity)[activity_id] > organisations[controller_id]
     activities = creation_dates(ProcessingActivity)
-    for link_id, activity_id, app_id in ProcessingActivityApplication.objects.values_list(
-        "pk", "processing_activity_id", "application_id"
+    for link_id, activity_id, service_id in ProcessingActivityService.objects.values_list(
+        "pk", "processing_activity_id", "service_id"
     ):
-        link = creation_dates_cache(ProcessingActivityApplication)[link_id]
-        assert link > activities[activity_id] and link > systems[app_id]
+        link = creation_dates_cache(ProcessingActivityService)[link_id]
+        assert link > activities[activity_id] and link > services[service_id]
 
 
 _CACHE: dict = {}

@@ -9,8 +9,7 @@ from stdnum.se import orgnr
 from gdpr.models import (
     Dpia,
     ProcessingActivity,
-    ProcessingActivityApplication,
-    ProcessingActivityLearningResource,
+    ProcessingActivityService,
     Transfer,
 )
 from integrations.demo import CHANGE_REASON
@@ -26,20 +25,20 @@ MODELS = [
     pm.ManagementObject,
     pm.Application,
     pm.LearningResource,
-    pm.ApplicationUsage,
-    pm.LearningResourceUsage,
-    pm.ApplicationCapability,
-    pm.LearningResourceCapability,
+    pm.ServiceUsage,
+    pm.ServiceUsage,
+    pm.ServiceCapability,
+    pm.ServiceCapability,
     pm.ManagementPlan,
     pm.Person,
     pm.RoleAssignment,
     pm.Cost,
     pm.Contract,
-    pm.ContractApplication,
-    pm.ContractLearningResource,
+    pm.ContractService,
+    pm.ContractService,
     ProcessingActivity,
-    ProcessingActivityApplication,
-    ProcessingActivityLearningResource,
+    ProcessingActivityService,
+    ProcessingActivityService,
     Transfer,
     Dpia,
 ]
@@ -111,8 +110,8 @@ def test_rows_added_after_the_demo_get_fresh_ids(built):
     assert application.pk > max(
         pm.Application.objects.exclude(pk=application.pk).values_list("pk", flat=True)
     )
-    pm.ApplicationUsage.objects.create(
-        application=application, organisation=pm.Organisation.objects.school_units().first(), users=5
+    pm.ServiceUsage.objects.create(
+        service=application, organisation=pm.Organisation.objects.school_units().first(), users=5
     )
 
 

@@ -148,7 +148,7 @@ def test_systems_without_object_or_owner_are_exactly_the_planted_ones(built):
     manifest, _user = built
     no_object = pm.Application.objects.in_use().filter(management_object__isnull=True)
     assert set(no_object.values_list("name", flat=True)) == set(manifest.systems_without_object) != set()
-    owners = pm.RoleAssignment.objects.filter(role=RoleChoices.SYSTEM_OWNER).values("application")
+    owners = pm.RoleAssignment.objects.filter(role=RoleChoices.SYSTEM_OWNER).values("service")
     no_owner = pm.Application.objects.exclude(pk__in=owners)
     assert set(no_owner.values_list("name", flat=True)) == set(manifest.systems_without_owner) != set()
 
@@ -156,11 +156,11 @@ def test_systems_without_object_or_owner_are_exactly_the_planted_ones(built):
 def test_roles_of_inactive_people_and_past_their_end_date(built):
     manifest, _user = built
     today = timezone.localdate()
-    inactive = pm.RoleAssignment.objects.filter(person__active=False).select_related("person", "application")
+    inactive = pm.RoleAssignment.objects.filter(person__active=False).select_related("person", "service")
     assert {(r.person.name, r.role, str(r.target)) for r in inactive} == set(
         manifest.roles_held_by_inactive_people
     )
-    ended = pm.RoleAssignment.objects.filter(ends_on__lt=today).select_related("person", "application")
+    ended = pm.RoleAssignment.objects.filter(ends_on__lt=today).select_related("person", "service")
     assert {(r.person.name, r.role, str(r.target)) for r in ended} == set(manifest.roles_past_end_date)
     assert manifest.roles_held_by_inactive_people and manifest.roles_past_end_date
 
@@ -217,22 +217,24 @@ def test_schools_lacking_a_capability_every_other_school_has(built):
     assert manifest.schools_lacking_capability
     for capability, lacking in manifest.schools_lacking_capability.items():
         having = set(
-            pm.ApplicationUsage.objects.filter(
-                application__capabilities__name=capability, application__lifecycle_status__in=["i_drift"]
+            pm.ServiceUsage.objects.filter(
+                service__kind="application", service__capabilities__name=capability,
+                service__lifecycle_status__in=["i_drift"],
             ).values_list("organisation__name", flat=True)
         ) | set(
-            pm.LearningResourceUsage.objects.filter(
-                learning_resource__capabilities__name=capability
+            pm.ServiceUsage.objects.filter(
+                service__kind="learning_resource", service__capabilities__name=capability
             ).values_list("organisation__name", flat=True)
         )
         assert lacking and not set(lacking) & having
         assert schools - set(lacking) <= having
     # Not all the same system: schools run different learning platforms.
     per_system = (
-        pm.ApplicationUsage.objects.filter(
-            application__capabilities__name="Lärplattform", organisation__kind="skolenhet"
+        pm.ServiceUsage.objects.filter(
+            service__kind="application", service__capabilities__name="Lärplattform",
+            organisation__kind="skolenhet",
         )
-        .values("application")
+        .values("service")
         .annotate(n=Count("pk"))
     )
     assert per_system.count() >= 3
@@ -294,12 +296,16 @@ def test_american_processors_and_transfer_mechanisms(built):
     manifest, _user = built
     for a in activities(manifest.activities_us_processor_without_transfer):
         assert not a.transfers.exists()
-        assert a.learning_resources.filter(vendor__country="US", vendor__dpf_listed=False).exists()
+        assert a.services.filter(
+            kind="learning_resource", vendor__country="US", vendor__dpf_listed=False
+        ).exists()
     for a in activities(manifest.activities_transfer_without_mechanism):
         assert a.transfers.filter(mechanism="").exists()
     for a in activities(manifest.activities_dpf_vendor_not_listed):
         assert a.transfers.filter(mechanism=TransferMechanism.DPF).exists()
-        assert a.learning_resources.filter(vendor__country="US", vendor__dpf_listed=False).exists()
+        assert a.services.filter(
+            kind="learning_resource", vendor__country="US", vendor__dpf_listed=False
+        ).exists()
     for a in activities(manifest.activities_scc_without_tia):
         assert a.transfers.filter(mechanism=TransferMechanism.SCC, tia_done=False).exists()
     planted = set(manifest.activities_transfer_without_mechanism) | set(manifest.activities_scc_without_tia)
@@ -311,12 +317,14 @@ def test_american_processors_and_transfer_mechanisms(built):
 def test_processors_without_agreement_or_sub_processors(built):
     manifest, _user = built
     missing = pm.Contract.objects.filter(dpa_signed_on__isnull=True).filter(
-        Q(applications__processes_personal_data=True) | Q(learning_resources__processes_personal_data=True)
+        services__processes_personal_data=True
     )
     assert set(missing.values_list("name", flat=True)) == set(manifest.contracts_without_dpa) != set()
     for vendor in pm.Vendor.objects.filter(name__in=manifest.vendors_without_dpa):
         assert not vendor.contracts.filter(dpa_signed_on__isnull=False).exists()
-        assert ProcessingActivity.objects.filter(applications__vendor=vendor).exists()
+        assert ProcessingActivity.objects.filter(
+            services__kind="application", services__vendor=vendor
+        ).exists()
     bare = pm.Contract.objects.filter(dpa_signed_on__isnull=False, subprocessors="")
     assert set(bare.values_list("name", flat=True)) == set(manifest.contracts_without_subprocessors) != set()
     assert set(bare.values_list("vendor__name", flat=True)) == set(manifest.vendors_without_subprocessors)
@@ -412,8 +420,8 @@ def test_clean_records_are_the_majority_and_carry_none_of_the_defects(built):
     # Every American vendor a clean record uses has a transfer to the US with a mechanism.
     for activity in clean:
         uses_us = (
-            activity.applications.filter(vendor__country="US").exists()
-            or activity.learning_resources.filter(vendor__country="US").exists()
+            activity.services.filter(kind="application", vendor__country="US").exists()
+            or activity.services.filter(kind="learning_resource", vendor__country="US").exists()
         )
         if uses_us:
             assert activity.transfers.filter(country="US").exclude(mechanism="").exists(), activity.name
@@ -426,12 +434,14 @@ def test_schools_running_another_system_than_their_peers(built):
         assert names
         for school in pm.Organisation.objects.filter(name__in=names):
             own = set(
-                pm.ApplicationUsage.objects.filter(
-                    organisation=school, application__capabilities__name=capability
-                ).values_list("application__name", flat=True)
+                pm.ServiceUsage.objects.filter(
+                    organisation=school, service__kind="application", service__capabilities__name=capability
+                ).values_list("service__name", flat=True)
             )
-            peers = pm.ApplicationUsage.objects.filter(
-                organisation__school_form=school.school_form, application__capabilities__name=capability
+            peers = pm.ServiceUsage.objects.filter(
+                organisation__school_form=school.school_form,
+                service__kind="application",
+                service__capabilities__name=capability,
             ).exclude(organisation=school)
-            most_used = Counter(peers.values_list("application__name", flat=True)).most_common(1)[0][0]
+            most_used = Counter(peers.values_list("service__name", flat=True)).most_common(1)[0][0]
             assert own and most_used not in own, school.name

@@ -48,7 +48,7 @@ def test_no_serious_or_critical_wcag_violations_on_each_page_type(
 ):
     made = build_landscape(2)
     incomplete = ProcessingActivityFactory(name="Behandling utan gallringsbeslut", retention_decision="")
-    incomplete.application_links.create(application=made["application"])
+    incomplete.service_links.create(service=made["application"])
     breach = BreachFactory(title="Klasslista till fel vårdnadshavare", imy_notified_at=None, risk="hog")
     breach.activity_links.create(processing_activity=incomplete)
     user = e2e_user(role)

@@ -49,5 +49,6 @@ def test_typing_filters_the_systems_and_the_chosen_ones_are_saved(page, e2e_user
     page.get_by_role("button", name="Spara").click()
     page.wait_for_url(lambda url: url.split("#")[0].endswith(f"/dataskydd/behandlingar/{activity.pk}/"))
     saved = ProcessingActivity.objects.get(pk=activity.pk)
-    assert sorted(a.name for a in saved.applications.all()) == ["Skolsystem 042", "Vklass", "Vklass Bokning"]
-    assert [r.name for r in saved.learning_resources.all()] == ["Glosor Ö"]
+    systems = saved.services.filter(kind="application")
+    assert sorted(a.name for a in systems) == ["Skolsystem 042", "Vklass", "Vklass Bokning"]
+    assert [r.name for r in saved.services.filter(kind="learning_resource")] == ["Glosor Ö"]

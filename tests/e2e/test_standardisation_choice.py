@@ -1,7 +1,7 @@
 """The strateg chooses the service to keep in a real browser and sees the outcome without a page load."""
 
 from accounts.roles import Role
-from portfolio.models import ApplicationCapability, ApplicationUsage
+from portfolio.models import ServiceCapability, ServiceUsage
 from tests.e2e.conftest import login, screenshot
 from tests.factories import ApplicationFactory, CapabilityFactory, SchoolUnitFactory, VendorFactory
 
@@ -19,9 +19,9 @@ def test_choosing_the_service_to_keep_shows_its_outcome_at_once(page, e2e_user):
         (menti_ab, "Södra skolan", 200),
         (kahoot, "Östra skolan", 400),
     ):
-        ApplicationCapability.objects.create(application=app, capability=capability)
-        ApplicationUsage.objects.create(
-            application=app, organisation=SchoolUnitFactory(name=school), users=users
+        ServiceCapability.objects.create(service=app, capability=capability)
+        ServiceUsage.objects.create(
+            service=app, organisation=SchoolUnitFactory(name=school), users=users
         )
     login(page, e2e_user(Role.STRATEGIST))
     page.goto("/analys/standardisering/")

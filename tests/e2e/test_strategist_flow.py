@@ -1,7 +1,7 @@
 """The digital strateg in a real browser: from the dashboard to a standardisation candidate's systems."""
 
 from accounts.roles import Role
-from portfolio.models import ApplicationUsage
+from portfolio.models import ServiceUsage
 from tests.e2e.conftest import login, screenshot
 from tests.factories import ApplicationFactory, CapabilityFactory, CostFactory, SchoolUnitFactory
 
@@ -12,7 +12,7 @@ def test_strategist_follows_a_standardisation_candidate_to_its_systems(page, e2e
     for name in names:
         system = ApplicationFactory(name=name)
         system.capability_links.create(capability=capability)
-        ApplicationUsage.objects.create(application=system, organisation=SchoolUnitFactory(), users=120)
+        ServiceUsage.objects.create(service=system, organisation=SchoolUnitFactory(), users=120)
         CostFactory(application=system, year=2025)
     login(page, e2e_user(Role.STRATEGIST))
 

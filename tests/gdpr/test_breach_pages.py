@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from gdpr.models import Breach, BreachProcessingActivity, ProcessingActivityApplication
+from gdpr.models import Breach, BreachProcessingActivity, ProcessingActivityService
 from tests.factories import ApplicationFactory, BreachFactory, ProcessingActivityFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +175,7 @@ def test_other_roles_read_breaches_but_cannot_record_them(client, request, role)
 def test_a_reader_sees_no_breach_details_anywhere(client, reader):
     activity = ProcessingActivityFactory()
     app = ApplicationFactory()
-    ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
+    ProcessingActivityService.objects.create(processing_activity=activity, service=app)
     breach = BreachFactory(title="Hemlig incident", risk="hog")
     BreachProcessingActivity.objects.create(breach=breach, processing_activity=activity)
     client.force_login(reader)
@@ -227,7 +227,7 @@ def test_a_service_and_its_processor_with_a_breach_in_the_last_year_are_flagged(
     app = ApplicationFactory(vendor=vendor)
     quiet = ApplicationFactory()
     activity = ProcessingActivityFactory()
-    ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
+    ProcessingActivityService.objects.create(processing_activity=activity, service=app)
     breach = BreachFactory(title="Betyg exponerade i API", vendor=vendor)
     BreachProcessingActivity.objects.create(breach=breach, processing_activity=activity)
     old = BreachFactory(title="Gammal incident", discovered_at=timezone.now() - datetime.timedelta(days=400))
@@ -301,7 +301,7 @@ def test_the_landscape_workbook_leaves_breach_findings_out_for_a_reader(reader, 
 
     activity = ProcessingActivityFactory()
     app = ApplicationFactory()
-    ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
+    ProcessingActivityService.objects.create(processing_activity=activity, service=app)
     breach = BreachFactory(risk="hog")
     BreachProcessingActivity.objects.create(breach=breach, processing_activity=activity)
 

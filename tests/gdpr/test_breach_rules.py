@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gdpr.gaps import RULES, find_gaps
 from gdpr.gaps.breaches import clock_text
-from gdpr.models import Breach, BreachProcessingActivity, ProcessingActivityApplication
+from gdpr.models import Breach, BreachProcessingActivity, ProcessingActivityService
 from tests.factories import (
     ApplicationFactory,
     BreachFactory,
@@ -208,7 +208,7 @@ def test_one_missing_fact_is_named(changes, field):
 def test_a_breach_finding_touches_the_services_of_its_processing_activities():
     activity = ProcessingActivityFactory()
     app = ApplicationFactory()
-    ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
+    ProcessingActivityService.objects.create(processing_activity=activity, service=app)
     breach = BreachFactory(risk="hog")
     BreachProcessingActivity.objects.create(breach=breach, processing_activity=activity)
     [finding] = findings("BREACH_SUBJECTS_NOT_INFORMED")
@@ -223,8 +223,8 @@ def test_a_breach_finding_touches_the_services_of_its_processing_activities():
 def _processor_of_pupils_data():
     vendor = VendorFactory()
     activity = ProcessingActivityFactory(involves_children=True, data_subject_categories=["elever"])
-    ProcessingActivityApplication.objects.create(
-        processing_activity=activity, application=ApplicationFactory(vendor=vendor)
+    ProcessingActivityService.objects.create(
+        processing_activity=activity, service=ApplicationFactory(vendor=vendor)
     )
     ProcessorSecurityReviewFactory(
         vendor=vendor, reviewed_on=timezone.localdate() - datetime.timedelta(days=30)
@@ -252,3 +252,18 @@ def test_a_breach_at_another_processor_does_not_count():
     vendor = _processor_of_pupils_data()
     BreachFactory(vendor=VendorFactory())
     assert _security(vendor) == []
+
+
+def test_a_breach_concerns_the_services_recorded_on_it_and_those_of_its_activities():
+    from gdpr.models import BreachService, breach_service_keys
+
+    recorded = ApplicationFactory(name="Schemavisning")
+    through_activity = ApplicationFactory(name="Lärplattform")
+    activity = ProcessingActivityFactory()
+    ProcessingActivityService.objects.create(processing_activity=activity, service=through_activity)
+    breach = BreachFactory()
+    BreachService.objects.create(breach=breach, service=recorded)
+    BreachProcessingActivity.objects.create(breach=breach, processing_activity=activity)
+    expected = {("application", recorded.pk), ("application", through_activity.pk)}
+    assert breach_service_keys()[breach.pk] == expected
+    assert list(recorded.breaches.all()) == [breach]

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gdpr.gaps import RULES, Severity, find_gaps, gap_counts_by_service
-from gdpr.models import ProcessingActivity, ProcessingActivityApplication, ProcessingActivityLearningResource
+from gdpr.models import ProcessingActivity, ProcessingActivityService
 from tests.factories import (
     ApplicationFactory,
     BoardFactory,
@@ -53,10 +53,10 @@ ISSUE_CATALOGUE = {
 def link(activity, *services):
     for service in services:
         if service._meta.model_name == "application":
-            ProcessingActivityApplication.objects.create(processing_activity=activity, application=service)
+            ProcessingActivityService.objects.create(processing_activity=activity, service=service)
         else:
-            ProcessingActivityLearningResource.objects.create(
-                processing_activity=activity, learning_resource=service
+            ProcessingActivityService.objects.create(
+                processing_activity=activity, service=service
             )
     return activity
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from gdpr.forms import ProcessingActivityForm
 from gdpr.gaps import RULES, find_gaps
 from gdpr.gaps.lawfulness import names_a_provision
-from gdpr.models import ProcessingActivity, ProcessingActivityApplication
+from gdpr.models import ProcessingActivity, ProcessingActivityService
 from portfolio.services import save_form
 from tests.factories import (
     ApplicationFactory,
@@ -269,8 +269,8 @@ def _processor_of_pupils_data():
     vendor = VendorFactory()
     ContractFactory(vendor=vendor, dpa_signed_on=datetime.date(2024, 1, 2), subprocessors="AWS (IE)")
     activity = ProcessingActivityFactory(data_subject_categories=["elever"], involves_children=True)
-    ProcessingActivityApplication.objects.create(
-        processing_activity=activity, application=ApplicationFactory(vendor=vendor)
+    ProcessingActivityService.objects.create(
+        processing_activity=activity, service=ApplicationFactory(vendor=vendor)
     )
     return vendor
 
@@ -312,8 +312,8 @@ def test_the_latest_review_decides_not_an_older_approval():
 def test_a_processor_of_staff_data_only_needs_no_yearly_review():
     vendor = VendorFactory()
     activity = ProcessingActivityFactory(data_subject_categories=["personal"], involves_children=False)
-    ProcessingActivityApplication.objects.create(
-        processing_activity=activity, application=ApplicationFactory(vendor=vendor)
+    ProcessingActivityService.objects.create(
+        processing_activity=activity, service=ApplicationFactory(vendor=vendor)
     )
     assert codes("PROCESSOR_SECURITY_NOT_REVIEWED") == []
 
@@ -326,8 +326,8 @@ def test_a_processor_of_special_categories_of_staff_needs_a_review():
         special_categories=["halsa"],
         special_category_condition="b",
     )
-    ProcessingActivityApplication.objects.create(
-        processing_activity=activity, application=ApplicationFactory(vendor=vendor)
+    ProcessingActivityService.objects.create(
+        processing_activity=activity, service=ApplicationFactory(vendor=vendor)
     )
     assert len(codes("PROCESSOR_SECURITY_NOT_REVIEWED")) == 1
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from gdpr.gaps import find_gaps
-from gdpr.models import ProcessingActivityApplication
+from gdpr.models import ProcessingActivityService
 from gdpr.views import finding_links
 from portfolio.models import Contract
 from tests.factories import ApplicationFactory, ContractFactory, ProcessingActivityFactory, VendorFactory
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def _processor_without_agreement():
     vendor = VendorFactory()
-    ProcessingActivityApplication.objects.create(
-        processing_activity=ProcessingActivityFactory(), application=ApplicationFactory(vendor=vendor)
+    ProcessingActivityService.objects.create(
+        processing_activity=ProcessingActivityFactory(), service=ApplicationFactory(vendor=vendor)
     )
     return vendor
 

@@ -84,7 +84,7 @@ def test_low_risk_creates_a_draft_record_with_its_fields_filled_and_history(data
     assert activity.personal_data_categories == "Namn, användarnamn eller e-post, Skola, klass eller årskurs"
     assert activity.recipients == "Skolplus AB (personuppgiftsbiträde)"
     assert activity.legal_basis == "e" and "Skolplus Matte" in activity.purposes
-    assert list(activity.learning_resources.all()) == [resource]
+    assert list(activity.services.all()) == [resource]
     [record] = activity.history.all()
     assert record.history_user == data_protection_coordinator
     assert record.history_change_reason == "Snabbspår för lärresurs"
@@ -108,7 +108,7 @@ def test_low_risk_links_to_the_shared_record_for_teaching_apps(data_protection_c
     )
     assert activity.pk == shared.pk
     shared.refresh_from_db()
-    assert list(shared.learning_resources.all()) == [resource]
+    assert list(shared.services.all()) == [resource]
     assert shared.data_subject_categories == ["elever", "personal"]
     assert shared.version == 2
     assert shared.history.first().history_user == data_protection_coordinator

@@ -60,7 +60,7 @@ def test_a_role_without_add_permission_cannot_link_a_resource_to_the_shared_reco
     assert response.status_code == 403
     shared.refresh_from_db()
     assert shared.version == 1 and shared.data_subject_categories == ["personal"]
-    assert not shared.learning_resources.exists()
+    assert not shared.services.exists()
     assert shared.history.count() == 1
 
 

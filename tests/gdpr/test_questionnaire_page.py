@@ -90,7 +90,7 @@ def test_a_full_assessment_offers_the_next_step_and_it_starts_the_record_and_its
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('gdpr:dpia_create')}?behandling={activity.pk}"
     assert activity.name == "Spårappen i undervisningen" and activity.status == "utkast"
-    assert [r.name for r in activity.learning_resources.all()] == ["Spårappen"]
+    assert [r.name for r in activity.services.filter(kind="learning_resource")] == ["Spårappen"]
     assert "Reklam eller spårning" in activity.internal_notes
     assert activity.history.get().history_user == data_protection_coordinator
     dpia_form = client.get(response["Location"]).context["form"]

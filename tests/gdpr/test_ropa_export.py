@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gdpr.forms import ProcessingActivityForm
-from gdpr.models import ProcessingActivity, ProcessingActivityApplication, ProcessingActivityLearningResource
+from gdpr.models import ProcessingActivity, ProcessingActivityService
 from gdpr.ropa import ROPA_COLUMNS, ropa_rows
 from integrations.ropa import export_ropa
 from portfolio.services import save_form
@@ -79,9 +79,9 @@ def register():
         special_category_condition="g",
         last_reviewed_on=datetime.date(2026, 1, 15),
     )
-    ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
-    ProcessingActivityLearningResource.objects.create(
-        processing_activity=activity, learning_resource=resource
+    ProcessingActivityService.objects.create(processing_activity=activity, service=app)
+    ProcessingActivityService.objects.create(
+        processing_activity=activity, service=resource
     )
     TransferFactory(
         processing_activity=activity, recipient="Quizlet Inc.", country="US", mechanism="dpf", tia_done=False
@@ -238,8 +238,8 @@ def _form_data(activity):
 def _build(size: int) -> None:
     for n in range(size):
         activity = ProcessingActivityFactory(controller=BoardFactory())
-        ProcessingActivityApplication.objects.create(
-            processing_activity=activity, application=ApplicationFactory()
+        ProcessingActivityService.objects.create(
+            processing_activity=activity, service=ApplicationFactory()
         )
         TransferFactory(processing_activity=activity)
         DpiaFactory(processing_activity=activity)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from gdpr.gaps import find_gaps
-from gdpr.models import ProcessingActivityApplication, ProcessorSecurityReview
+from gdpr.models import ProcessingActivityService, ProcessorSecurityReview
 from gdpr.views import finding_links
 from tests.factories import (
     ApplicationFactory,
@@ -61,8 +61,8 @@ def test_the_list_needs_a_login(client):
 def test_the_finding_links_to_a_new_review_of_its_vendor():
     vendor = VendorFactory()
     activity = ProcessingActivityFactory()
-    ProcessingActivityApplication.objects.create(
-        processing_activity=activity, application=ApplicationFactory(vendor=vendor)
+    ProcessingActivityService.objects.create(
+        processing_activity=activity, service=ApplicationFactory(vendor=vendor)
     )
     [finding] = [f for f in find_gaps() if f.code == "PROCESSOR_SECURITY_NOT_REVIEWED"]
     links = finding_links(finding, {})

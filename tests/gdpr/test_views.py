@@ -92,9 +92,7 @@ def test_gap_list_query_count_does_not_grow_with_rows(coordinator_client):
 
 
 def link_service(activity):
-    activity.applications.through.objects.create(
-        processing_activity=activity, application=ApplicationFactory()
-    )
+    activity.services.through.objects.create(processing_activity=activity, service=ApplicationFactory())
     return activity
 
 
@@ -247,7 +245,7 @@ def test_questionnaire_classifies_and_writes_the_low_risk_record(coordinator_cli
     assert "Låg risk – standardbehandling" in page and not ProcessingActivity.objects.exists()
     response = coordinator_client.post(reverse("gdpr:questionnaire"), {**answers, "write": "1"})
     assert response.status_code == 302
-    assert ProcessingActivity.objects.get().learning_resources.get() == resource
+    assert ProcessingActivity.objects.get().services.get() == resource
 
 
 def test_ropa_download_for_a_controller_and_a_date(coordinator_client):
@@ -305,7 +303,7 @@ def test_the_activity_page_lists_the_data_flows_of_its_systems(client, data_prot
 
     system = ApplicationFactory(name="Elevregistret")
     activity = ProcessingActivityFactory()
-    activity.application_links.create(application=system)
+    activity.service_links.create(service=system)
     DataFlowFactory(
         name="Elever till CSN", source_application=system, target_application=None, target_external="CSN"
     )

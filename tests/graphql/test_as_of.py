@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from gdpr.forms import ProcessingActivityForm
-from gdpr.models import ProcessingActivity, ProcessingActivityApplication
+from gdpr.models import ProcessingActivity, ProcessingActivityService
 from portfolio import models as pm
 from portfolio.forms import ApplicationForm
 from portfolio.services import delete_versioned, save_form
@@ -16,8 +16,8 @@ from tests.graphql.conftest import execute
 pytestmark = pytest.mark.django_db
 
 HISTORY_MODELS = [
-    ProcessingActivity, ProcessingActivityApplication, pm.Application, pm.Vendor, pm.Organisation,
-    pm.ApplicationUsage,
+    ProcessingActivity, ProcessingActivityService, pm.Application, pm.Vendor, pm.Organisation,
+    pm.ServiceUsage,
 ]
 
 
@@ -71,7 +71,7 @@ def register(data_protection_coordinator):
     activity = f.ProcessingActivityFactory(
         name="Elevhälsans journalföring", controller=board, purposes="Journalföring", legal_basis="c"
     )
-    ProcessingActivityApplication.objects.create(processing_activity=activity, application=journal_v1)
+    ProcessingActivityService.objects.create(processing_activity=activity, service=journal_v1)
     backdate(dict.fromkeys(HISTORY_MODELS, 0), datetime.date(2025, 5, 1))
 
     since = marks()

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portfolio.models import Application
 from tests.factories import UserFactory
 from tests.graphql.conftest import LANDSCAPE_QUERY, execute
 from tests.graphql.test_docs import examples
@@ -31,26 +32,11 @@ PLANNED = [
         {"after": "YXJyYXljb25uZWN0aW9uOjY="},
     ),
     (
-        """{ vendors(first: 20) { edges { node { name country
-            applications(first: 30) { totalCount edges { node {
-                name managementObject { name ownerOrganisation { name } } } } }
-            firstContracts: contracts(first: 1) { edges { node { name } } }
-            contracts(first: 20) { totalCount edges { node { name dpaSignedOn } } } } } } }""",
-        None,
-    ),
-    (
         """{ organisations(kind: ["skolenhet"], first: 30) { totalCount edges { node {
             name schoolUnitCode parent { name parent { name } }
             ... on Organisation {
                 processingActivities(first: 10) { edges { node { name hasSpecialCategories } } } }
             children(first: 10) { totalCount } } } } }""",
-        None,
-    ),
-    (
-        """{ capabilities(first: 40) { edges { node { name parent { name }
-            applications(first: 20) { edges { node { name
-                costs(first: 5) { edges { node { year amount pm3Part } } } } } }
-            learningResources(last: 3) { totalCount edges { node { name } } } } } } }""",
         None,
     ),
     (
@@ -62,6 +48,25 @@ PLANNED = [
     (
         """{ roleAssignments(role: ["systemagare"], first: 60) { totalCount edges { node {
             role person { name email organisation { name } } application { name } } } } }""",
+        None,
+    ),
+]
+
+#: A per-kind nested connection with a total: the loader answers it; the optimizer's fallback is wrong.
+PER_KIND_TOTAL = [
+    (
+        """{ capabilities(first: 40) { edges { node { name parent { name }
+            applications(first: 20) { edges { node { name
+                costs(first: 5) { edges { node { year amount pm3Part } } } } } }
+            learningResources(last: 3) { totalCount edges { node { name } } } } } } }""",
+        None,
+    ),
+    (
+        """{ vendors(first: 20) { edges { node { name country
+            applications(first: 30) { totalCount edges { node {
+                name managementObject { name ownerOrganisation { name } } } } }
+            firstContracts: contracts(first: 1) { edges { node { name } } }
+            contracts(first: 20) { totalCount edges { node { name dpaSignedOn } } } } } } }""",
         None,
     ),
 ]
@@ -93,6 +98,33 @@ def test_loader_answers_exactly_as_the_optimizer(demo, it_user, settings):
         loaded, statements = answer(it_user, query, variables, loader=True, settings=settings)
         assert loaded == expected, query
         assert not windowed(statements), f"the optimizer answered: {query}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Known defect since the one service table: the optimizer fallback counts a per-kind nested "
+        "connection (vendor.applications, read through the relation `services` filtered by kind) "
+        "after slicing it, so totalCount is the page size (30), not the total (47), and likewise for "
+        "capability.learningResources. The loader, "
+        "which plans this query, answers 47."
+    ),
+)
+def test_the_optimizer_counts_a_per_kind_nested_connection_like_the_loader(demo, it_user, settings):
+    for query, variables in PER_KIND_TOTAL:
+        expected, _sql = answer(it_user, query, variables, loader=False, settings=settings)
+        loaded, _statements = answer(it_user, query, variables, loader=True, settings=settings)
+        assert loaded == expected, query
+
+
+def test_the_loader_plans_a_per_kind_nested_connection_with_its_total(demo, it_user, settings):
+    for query, variables in PER_KIND_TOTAL:
+        loaded, statements = answer(it_user, query, variables, loader=True, settings=settings)
+        assert not windowed(statements), query
+    vendors, _statements = answer(it_user, PER_KIND_TOTAL[-1][0], None, loader=True, settings=settings)
+    totals = {v["node"]["name"]: v["node"]["applications"]["totalCount"] for v in vendors["vendors"]["edges"]}
+    counted = {name: Application.objects.filter(vendor__name=name).count() for name in totals}
+    assert totals == counted and max(totals.values()) > 30, totals
 
 
 def test_every_documented_read_gives_the_same_answer_either_way(demo, it_user, settings):

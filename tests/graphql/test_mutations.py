@@ -65,7 +65,7 @@ def test_create_processing_activity_through_the_form_with_relay_ids(data_protect
     record = activity.history.first()
     assert record.history_user == data_protection_coordinator
     # The link to the system is in its own history too, for as-of reads.
-    assert activity.application_links.get().history.first().history_user == data_protection_coordinator
+    assert activity.service_links.get().history.first().history_user == data_protection_coordinator
 
 
 def test_invalid_fields_are_listed_and_nothing_is_saved(data_protection_coordinator):

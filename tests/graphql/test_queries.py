@@ -6,7 +6,7 @@ from graphql_relay import to_global_id
 from gdpr.filters import ProcessingActivityFilterSet
 from gdpr.models import ProcessingActivity
 from portfolio.filters import ApplicationFilterSet
-from portfolio.models import Application, ApplicationUsage
+from portfolio.models import Application, ServiceUsage
 from tests import factories as f
 from tests.factories import UserFactory
 from tests.graphql.conftest import execute
@@ -26,8 +26,8 @@ def landscape():
     vendor = f.VendorFactory(name="Edtech AB")
     sso = f.ApplicationFactory(name="Närvarosystemet", vendor=vendor, aliases="Frånvaro")
     local = f.ApplicationFactory(name="Lokala schemat", authentication="lokala_konton", identity_provider="")
-    ApplicationUsage.objects.create(application=sso, organisation=school, users=300)
-    ApplicationUsage.objects.create(application=local, organisation=other, users=10)
+    ServiceUsage.objects.create(service=sso, organisation=school, users=300)
+    ServiceUsage.objects.create(service=local, organisation=other, users=10)
     return {"district": district, "vendor": vendor, "sso": sso, "local": local}
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gdpr.models import ProcessingActivity, ProcessingActivityApplication
+from gdpr.models import ProcessingActivity, ProcessingActivityService
 from portfolio import models as pm
 from tests import factories as f
 from tests.graphql.conftest import LANDSCAPE_QUERY, execute
@@ -40,23 +40,23 @@ def build_landscape(systems: int) -> None:
     activities = ProcessingActivity.objects.bulk_create(
         ProcessingActivity(name=f"Behandling {a.pk}", controller=board, legal_basis="e") for a in apps
     )
-    pm.ApplicationCapability.objects.bulk_create(
-        pm.ApplicationCapability(application=a, capability=capabilities[(a.pk + k) % 6])
+    pm.ServiceCapability.objects.bulk_create(
+        pm.ServiceCapability(service=a, capability=capabilities[(a.pk + k) % 6])
         for a in apps for k in (0, 1)
     )
-    pm.ApplicationUsage.objects.bulk_create(
-        pm.ApplicationUsage(application=a, organisation=schools[(a.pk + k) % 8], users=10)
+    pm.ServiceUsage.objects.bulk_create(
+        pm.ServiceUsage(service=a, organisation=schools[(a.pk + k) % 8], users=10)
         for a in apps for k in (0, 3)
     )
     pm.RoleAssignment.objects.bulk_create(
-        pm.RoleAssignment(application=a, person=people[a.pk % 4], role="systemagare") for a in apps
+        pm.RoleAssignment(service=a, person=people[a.pk % 4], role="systemagare") for a in apps
     )
     pm.Cost.objects.bulk_create(
-        pm.Cost(application=a, amount=Decimal(1000), year=2026, category="licens", kind="utfall")
+        pm.Cost(service=a, amount=Decimal(1000), year=2026, category="licens", kind="utfall")
         for a in apps
     )
-    ProcessingActivityApplication.objects.bulk_create(
-        ProcessingActivityApplication(processing_activity=pa, application=a)
+    ProcessingActivityService.objects.bulk_create(
+        ProcessingActivityService(processing_activity=pa, service=a)
         for pa, a in zip(activities, apps, strict=True)
     )
 

@@ -10,8 +10,8 @@ from config.schema import schema
 SDL = Path(settings.BASE_DIR) / "schema.graphql"
 
 LINK_MODELS = {
-    "ApplicationCapability", "LearningResourceCapability", "ContractApplication", "ContractLearningResource",
-    "ProcessingActivityApplication", "ProcessingActivityLearningResource", "BreachProcessingActivity",
+    "ServiceCapability", "ContractService", "ProcessingActivityService", "BreachProcessingActivity",
+    "BreachService",
 }
 #: Kept out of the API on purpose: the log of erasures belongs to the dataskyddssamordnare's page.
 NOT_IN_API = {"PersonErasure"}

@@ -68,7 +68,7 @@ def test_an_import_killed_half_way_leaves_the_register_as_it_was(tmp_path):
     seeded = _manage(database, "import_inventory", str(first), "--kind", "systems")
     assert seeded.returncode == 0, seeded.stderr
     before = _table_counts(database)
-    assert before["portfolio_application"] == 25 and before["portfolio_historicalapplication"] == 25
+    assert before["portfolio_service"] == 25 and before["portfolio_historicalservice"] == 25
 
     big = tmp_path / "stor.csv"
     _write_systems(big, 1500, "Nytt")

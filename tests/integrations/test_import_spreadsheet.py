@@ -80,7 +80,7 @@ def test_real_run_records_the_importing_user_and_the_file_in_history(importer):
     entry = skola24.history.get()
     assert entry.history_user == importer
     assert entry.history_change_reason == "Import: system.csv"
-    owner = RoleAssignment.objects.get(application=skola24)
+    owner = RoleAssignment.objects.get(service=skola24)
     assert owner.role == "systemagare" and owner.person.email == "anna.berg@mittkoping.se"
     assert Vendor.history.filter(history_change_reason="Import: system.csv").count() == 2
 
@@ -271,7 +271,7 @@ def test_processing_activities_are_imported_with_choices_by_label_or_code(import
     schedule = ProcessingActivity.objects.get(name="Schemaläggning")
     assert schedule.controller == board and schedule.legal_basis == "e" and schedule.involves_children
     assert schedule.data_subject_categories == ["elever", "personal"]
-    assert list(schedule.applications.all()) == [app]
+    assert list(schedule.services.all()) == [app]
     health = ProcessingActivity.objects.get(name="Elevhälsa")
     assert health.special_categories == ["halsa"] and health.special_category_condition == "h"
     assert health.history.get().history_user == importer
@@ -287,7 +287,7 @@ def test_people_and_their_roles_are_imported_once(importer):
     assert report.applied, report.errors
     person = Person.objects.get()
     assert person.email == "anna.berg@mittkoping.se"
-    assert RoleAssignment.objects.get().application == app
+    assert RoleAssignment.objects.get().service == app
     report = import_file(csv_bytes(rows), "personer.csv", kind="people", user=importer)
     assert [row.status for row in report.rows] == [UNCHANGED]
     assert RoleAssignment.objects.count() == 1
@@ -303,7 +303,7 @@ def test_costs_by_target_year_category_and_kind(importer):
     ]
     report = import_file(csv_bytes(rows), "kostnader.csv", user=importer)
     assert report.kind == "costs" and report.applied, report.errors
-    assert Cost.objects.get(application__name="Skola24").amount == Decimal("1250000.50")
+    assert Cost.objects.get(service__name="Skola24").amount == Decimal("1250000.50")
     assert Cost.objects.get(management_object__name="Elevadministration").pm3_part == "it_vidmakthallande"
     changed = [rows[0], ["1 300 000", "2026", "Skola24", "", "Licens", "Utfall", ""]]
     report = import_file(csv_bytes(changed), "kostnader.csv", user=importer)
@@ -340,7 +340,7 @@ def test_contracts_link_systems_and_read_the_processor_agreement_date(importer):
     report = import_file(csv_bytes(rows), "avtal.csv", user=importer)
     assert report.kind == "contracts" and report.applied, report.errors
     contract = Contract.objects.get()
-    assert contract.vendor == vendor and list(contract.applications.all()) == [app]
+    assert contract.vendor == vendor and list(contract.services.all()) == [app]
     assert contract.dpa_signed_on == datetime.date(2024, 1, 15)
     report = import_file(csv_bytes(rows), "avtal.csv", user=importer)
     assert [row.status for row in report.rows] == [UNCHANGED]

@@ -47,7 +47,7 @@ def landscape():
     resource = LearningResourceFactory(name="NE", kind="digital_larobok")
     # A record without a legal basis: a GDPR finding that touches the system it is carried out in.
     activity = ProcessingActivityFactory(legal_basis="", status="aktiv")
-    activity.applications.add(app)
+    activity.services.add(app)
     return {"app": app, "local": local, "resource": resource, "mo": mo}
 
 

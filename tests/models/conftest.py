@@ -49,29 +49,30 @@ def build_one_of_everything() -> dict[type, object]:
         pm.Capability: capability,
         pm.ManagementObject: management_object,
         pm.ManagementPlan: f.ManagementPlanFactory(management_object=management_object),
+        pm.Service: application,
         pm.Application: application,
         pm.LearningResource: learning_resource,
-        pm.ApplicationUsage: pm.ApplicationUsage.objects.create(
-            application=application, organisation=school, users=40
+        pm.ServiceUsage: pm.ServiceUsage.objects.create(
+            service=application, organisation=school, users=40
         ),
-        pm.LearningResourceUsage: pm.LearningResourceUsage.objects.create(
-            learning_resource=learning_resource, organisation=school, users=25
+        pm.ServiceUsage: pm.ServiceUsage.objects.create(
+            service=learning_resource, organisation=school, users=25
         ),
-        pm.ApplicationCapability: pm.ApplicationCapability.objects.create(
-            application=application, capability=capability
+        pm.ServiceCapability: pm.ServiceCapability.objects.create(
+            service=application, capability=capability
         ),
-        pm.LearningResourceCapability: pm.LearningResourceCapability.objects.create(
-            learning_resource=learning_resource, capability=capability
+        pm.ServiceCapability: pm.ServiceCapability.objects.create(
+            service=learning_resource, capability=capability
         ),
         pm.Person: person,
         pm.RoleAssignment: f.RoleAssignmentFactory(person=person, application=application),
         pm.Cost: f.CostFactory(application=application),
         pm.Contract: contract,
-        pm.ContractApplication: pm.ContractApplication.objects.create(
-            contract=contract, application=application
+        pm.ContractService: pm.ContractService.objects.create(
+            contract=contract, service=application
         ),
-        pm.ContractLearningResource: pm.ContractLearningResource.objects.create(
-            contract=contract, learning_resource=learning_resource
+        pm.ContractService: pm.ContractService.objects.create(
+            contract=contract, service=learning_resource
         ),
         pm.DataFlow: f.DataFlowFactory(
             source_application=application, target_application=None, target_external="CSN"
@@ -86,11 +87,11 @@ def build_one_of_everything() -> dict[type, object]:
             reason="Olika produkter",
         ),
         gd.ProcessingActivity: activity,
-        gd.ProcessingActivityApplication: gd.ProcessingActivityApplication.objects.create(
-            processing_activity=activity, application=application
+        gd.ProcessingActivityService: gd.ProcessingActivityService.objects.create(
+            processing_activity=activity, service=application
         ),
-        gd.ProcessingActivityLearningResource: gd.ProcessingActivityLearningResource.objects.create(
-            processing_activity=activity, learning_resource=learning_resource
+        gd.ProcessingActivityService: gd.ProcessingActivityService.objects.create(
+            processing_activity=activity, service=learning_resource
         ),
         gd.Transfer: f.TransferFactory(processing_activity=activity),
         gd.Dpia: f.DpiaFactory(processing_activity=activity),
@@ -100,6 +101,7 @@ def build_one_of_everything() -> dict[type, object]:
         gd.BreachProcessingActivity: gd.BreachProcessingActivity.objects.create(
             breach=breach, processing_activity=activity
         ),
+        gd.BreachService: gd.BreachService.objects.create(breach=breach, service=application),
         gd.GapAcknowledgement: gd.GapAcknowledgement.objects.create(
             code="art30_purpose",
             target_type="processing_activity",

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from portfolio.models import Contract, ContractApplication, ContractLearningResource
+from portfolio.models import Contract, ContractService
 from tests import factories as f
 from tests.models.helpers import assert_database_refuses, assert_refused, validation_errors
 
@@ -42,13 +42,13 @@ def test_contract_covers_a_service_once():
     contract = f.ContractFactory()
     application = f.ApplicationFactory()
     resource = f.LearningResourceFactory()
-    ContractApplication.objects.create(contract=contract, application=application)
-    ContractLearningResource.objects.create(contract=contract, learning_resource=resource)
+    ContractService.objects.create(contract=contract, service=application)
+    ContractService.objects.create(contract=contract, service=resource)
     assert_database_refuses(
-        lambda: ContractApplication.objects.create(contract=contract, application=application)
+        lambda: ContractService.objects.create(contract=contract, service=application)
     )
     assert_database_refuses(
-        lambda: ContractLearningResource.objects.create(contract=contract, learning_resource=resource)
+        lambda: ContractService.objects.create(contract=contract, service=resource)
     )
 
 

@@ -20,9 +20,8 @@ def test_cost_without_a_target_is_refused():
 
 
 def test_cost_on_two_targets_is_refused():
-    cost = f.CostFactory.build(
-        application=f.ApplicationFactory(), learning_resource=f.LearningResourceFactory()
-    )
+    cost = f.CostFactory.build(application=None, management_object=f.ManagementObjectFactory())
+    cost.service = f.ApplicationFactory()
     assert ONE_TARGET in validation_errors(cost)["__all__"]
     assert_database_refuses(
         lambda: f.CostFactory(management_object=f.ManagementObjectFactory()),

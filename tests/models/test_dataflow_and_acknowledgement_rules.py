@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_flow_needs_exactly_one_sender():
     flow = f.DataFlowFactory.build(source_application=None, target_application=f.ApplicationFactory())
     assert_refused(
-        flow, "source_application", "Ange exakt en avsändare: ett system, en lärresurs eller en extern part."
+        flow, "source_service", "Ange exakt en avsändare: ett system, en lärresurs eller en extern part."
     )
     assert_database_refuses(
         lambda: f.DataFlowFactory(source_application=None), "portfolio_dataflow_exactly_one_source"
@@ -29,7 +29,7 @@ def test_flow_with_two_receivers_is_refused():
     )
     assert_refused(
         flow,
-        "target_application",
+        "target_service",
         "Ange exakt en mottagare: ett system, en lärresurs eller en extern mottagare.",
     )
     assert_database_refuses(
@@ -56,7 +56,7 @@ def test_flow_cannot_run_from_outside_to_outside():
 def test_flow_runs_between_two_different_services():
     application = f.ApplicationFactory()
     flow = f.DataFlowFactory.build(source_application=application, target_application=application)
-    assert_refused(flow, "target_application", "Ett flöde går mellan två olika tjänster.")
+    assert_refused(flow, "target_service", "Ett flöde går mellan två olika tjänster.")
 
 
 def test_flow_with_personal_data_categories_carries_personal_data():

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from gdpr.services import mark_reviewed
 from portfolio.forms import ApplicationForm, VendorForm
-from portfolio.models import Application, ApplicationCapability, ApplicationUsage, Vendor
+from portfolio.models import Application, ServiceCapability, ServiceUsage, Vendor
 from portfolio.services import StaleEditError, delete_versioned, save_form, set_links
 from tests import factories as f
 
@@ -69,14 +69,14 @@ def test_links_saved_through_a_form_are_history_rows_with_the_user(editor):
     application = save_form(
         ApplicationForm(data=application_data(capabilities=[first.pk, second.pk])), user=editor
     )
-    assert ApplicationCapability.history.filter(history_type="+", history_user=editor).count() == 2
+    assert ServiceCapability.history.filter(history_type="+", history_user=editor).count() == 2
 
     save_form(
         ApplicationForm(data=application_data(capabilities=[second.pk]), instance=application),
         user=editor,
         expected_version=1,
     )
-    removed = ApplicationCapability.history.get(history_type="-")
+    removed = ServiceCapability.history.get(history_type="-")
     assert (removed.capability_id, removed.history_user) == (first.pk, editor)
     assert list(application.capabilities.all()) == [second]
 
@@ -85,16 +85,16 @@ def test_set_links_records_changed_extra_values_and_reports_no_change_when_equal
     application = f.ApplicationFactory()
     school = f.SchoolUnitFactory()
     assert set_links(
-        application, ApplicationUsage, "application", "organisation", {school: {"users": 10}}, user=editor
+        application, ServiceUsage, "service", "organisation", {school: {"users": 10}}, user=editor
     )
     assert set_links(
-        application, ApplicationUsage, "application", "organisation", {school: {"users": 12}}, user=editor
+        application, ServiceUsage, "service", "organisation", {school: {"users": 12}}, user=editor
     )
     assert not set_links(
-        application, ApplicationUsage, "application", "organisation", {school: {"users": 12}}, user=editor
+        application, ServiceUsage, "service", "organisation", {school: {"users": 12}}, user=editor
     )
     history = list(
-        ApplicationUsage.history.order_by("history_id").values_list("history_type", "users", "history_user")
+        ServiceUsage.history.order_by("history_id").values_list("history_type", "users", "history_user")
     )
     assert history == [("+", 10, editor.pk), ("~", 12, editor.pk)]
 
@@ -188,7 +188,7 @@ def test_admin_save_records_the_acting_user_in_history_and_moves_the_version(adm
     application.refresh_from_db()
     assert (application.name, application.version) == ("Närvaro och frånvaro", 2)
     assert application.history.first().history_user == superuser
-    usage = ApplicationUsage.history.get()
+    usage = ServiceUsage.history.get()
     assert (usage.history_user, usage.users) == (superuser, 300)
 
 
@@ -250,7 +250,7 @@ def test_roles_and_costs_are_added_on_an_existing_object_not_on_the_add_page(adm
         for inline in change_page.context["inline_admin_formsets"]
         if inline.has_add_permission
     }
-    assert {"RoleAssignment", "Cost", "ApplicationUsage", "ApplicationCapability"} <= models_offered
+    assert {"RoleAssignment", "Cost", "ServiceUsage", "ServiceCapability"} <= models_offered
 
 
 def test_bulk_delete_action_records_each_deletion_with_the_acting_user(admin_client, superuser):

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from gdpr.choices import ActivityStatus
-from gdpr.models import ProcessingActivity, ProcessingActivityApplication, ProcessingActivityLearningResource
+from gdpr.models import ProcessingActivity, ProcessingActivityService
 from tests import factories as f
 from tests.models.helpers import assert_database_refuses, assert_refused, validation_errors
 
@@ -81,18 +81,18 @@ def test_record_links_a_service_once():
     activity = f.ProcessingActivityFactory()
     application = f.ApplicationFactory()
     resource = f.LearningResourceFactory()
-    ProcessingActivityApplication.objects.create(processing_activity=activity, application=application)
-    ProcessingActivityLearningResource.objects.create(
-        processing_activity=activity, learning_resource=resource
+    ProcessingActivityService.objects.create(processing_activity=activity, service=application)
+    ProcessingActivityService.objects.create(
+        processing_activity=activity, service=resource
     )
     assert_database_refuses(
-        lambda: ProcessingActivityApplication.objects.create(
-            processing_activity=activity, application=application
+        lambda: ProcessingActivityService.objects.create(
+            processing_activity=activity, service=application
         )
     )
     assert_database_refuses(
-        lambda: ProcessingActivityLearningResource.objects.create(
-            processing_activity=activity, learning_resource=resource
+        lambda: ProcessingActivityService.objects.create(
+            processing_activity=activity, service=resource
         )
     )
 

@@ -52,12 +52,11 @@ def test_it_department_reads_everything_and_adds_and_changes_the_technical_inven
     inventory = [
         "organisation",
         "vendor",
+        "service",
         "application",
         "learningresource",
-        "applicationusage",
-        "learningresourceusage",
-        "applicationcapability",
-        "learningresourcecapability",
+        "serviceusage",
+        "servicecapability",
     ]
     expected = view_everything() | {f"portfolio.{a}_{m}" for m in inventory for a in ("add", "change")}
     permissions = permissions_of(Role.IT)

@@ -18,12 +18,11 @@ IT_MAINTAINED = {
     for model in (
         "organisation",
         "vendor",
+        "service",
         "application",
         "learningresource",
-        "applicationusage",
-        "learningresourceusage",
-        "applicationcapability",
-        "learningresourcecapability",
+        "serviceusage",
+        "servicecapability",
     )
     for action in ("add", "change")
 }

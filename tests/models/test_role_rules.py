@@ -40,8 +40,8 @@ def test_role_may_be_held_on_each_kind_of_target(target_factory):
     target = target_factory()
     field = {
         "ManagementObject": "management_object",
-        "Application": "application",
-        "LearningResource": "learning_resource",
+        "Application": "service",
+        "LearningResource": "service",
         "Organisation": "organisation",
     }[type(target).__name__]
     role = RoleAssignment(person=f.PersonFactory(), role="systemagare", **{field: target})

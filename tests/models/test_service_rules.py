@@ -7,10 +7,8 @@ import pytest
 from portfolio.choices import AuthenticationMethod, Federation, IdentityProvider, LifecycleStatus
 from portfolio.models import (
     Application,
-    ApplicationCapability,
-    ApplicationUsage,
-    LearningResourceCapability,
-    LearningResourceUsage,
+    ServiceCapability,
+    ServiceUsage,
 )
 from tests import factories as f
 from tests.models.helpers import assert_database_refuses, assert_refused, validation_errors
@@ -79,7 +77,7 @@ def test_school_years_must_be_in_order():
     assert "Till årskurs kan inte vara lägre än från årskurs." in errors["school_year_to"]
     assert_database_refuses(
         lambda: f.LearningResourceFactory(school_year_from=7, school_year_to=3),
-        "portfolio_learningresource_school_years_in_order",
+        "portfolio_service_school_years_in_order",
     )
 
 
@@ -89,7 +87,7 @@ def test_school_years_run_from_preschool_to_thirteen():
     )
     assert_database_refuses(
         lambda: f.LearningResourceFactory(school_year_to=14),
-        "portfolio_learningresource_school_years_in_range",
+        "portfolio_service_school_years_in_range",
     )
     f.LearningResourceFactory.build(school_year_from=-1, school_year_to=13).full_clean()
 
@@ -98,18 +96,18 @@ def test_an_organisation_uses_a_service_once():
     application = f.ApplicationFactory()
     resource = f.LearningResourceFactory()
     school = f.SchoolUnitFactory()
-    ApplicationUsage.objects.create(application=application, organisation=school, users=10)
-    LearningResourceUsage.objects.create(learning_resource=resource, organisation=school, users=10)
-    duplicate = ApplicationUsage(application=application, organisation=school, users=5)
-    assert "Organisationen är redan registrerad som användare av systemet." in str(
+    ServiceUsage.objects.create(service=application, organisation=school, users=10)
+    ServiceUsage.objects.create(service=resource, organisation=school, users=10)
+    duplicate = ServiceUsage(service=application, organisation=school, users=5)
+    assert "Organisationen är redan registrerad som användare av tjänsten." in str(
         validation_errors(duplicate)
     )
-    duplicate_lr = LearningResourceUsage(learning_resource=resource, organisation=school)
-    assert "Organisationen är redan registrerad som användare av lärresursen." in str(
+    duplicate_lr = ServiceUsage(service=resource, organisation=school)
+    assert "Organisationen är redan registrerad som användare av tjänsten." in str(
         validation_errors(duplicate_lr)
     )
     assert_database_refuses(
-        lambda: ApplicationUsage.objects.create(application=application, organisation=school)
+        lambda: ServiceUsage.objects.create(service=application, organisation=school)
     )
 
 
@@ -130,11 +128,11 @@ def test_a_service_serves_a_capability_once():
     capability = f.CapabilityFactory()
     application = f.ApplicationFactory()
     resource = f.LearningResourceFactory()
-    ApplicationCapability.objects.create(application=application, capability=capability)
-    LearningResourceCapability.objects.create(learning_resource=resource, capability=capability)
+    ServiceCapability.objects.create(service=application, capability=capability)
+    ServiceCapability.objects.create(service=resource, capability=capability)
     assert_database_refuses(
-        lambda: ApplicationCapability.objects.create(application=application, capability=capability)
+        lambda: ServiceCapability.objects.create(service=application, capability=capability)
     )
     assert_database_refuses(
-        lambda: LearningResourceCapability.objects.create(learning_resource=resource, capability=capability)
+        lambda: ServiceCapability.objects.create(service=resource, capability=capability)
     )

@@ -15,10 +15,10 @@ from accounts.models import ApiToken
 from analysis_cache.models import AnalysisResult
 from gdpr.gaps.acknowledgements import acknowledge
 from gdpr.gaps.base import GapFinding
-from gdpr.models import PersonErasure, ProcessingActivity
+from gdpr.models import PersonErasure, ProcessingActivity, ProcessingActivityService
 from integrations.backup import backup_models
 from integrations.models import ImportUpload
-from portfolio.models import Application, ApplicationUsage, DuplicateDecision
+from portfolio.models import Application, DuplicateDecision, ServiceUsage
 from portfolio.services import set_links
 from stewardship.models import ReviewItem
 from stewardship.notifications import send_due_notifications
@@ -61,10 +61,9 @@ def _build_register():
     app._history_user = user
     app.name = "Unikum lärplattform"
     app.save()
-    set_links(app, ApplicationUsage, "application", "organisation", {school: {"users": 420}}, user=user)
+    set_links(app, ServiceUsage, "service", "organisation", {school: {"users": 420}}, user=user)
     activity = ProcessingActivityFactory(special_categories=["halsa"], special_category_condition="g")
-    set_links(activity, activity._meta.get_field("applications").remote_field.through, "processing_activity",
-              "application", [app], user=user)
+    set_links(activity, ProcessingActivityService, "processing_activity", "service", [app], user=user)
     TransferFactory(processing_activity=activity)
     DpiaFactory(processing_activity=activity, completed_on=datetime.date(2025, 3, 1))
     RoleAssignmentFactory(application=app)
@@ -93,7 +92,7 @@ def _build_full_register():
     deadline = today + datetime.timedelta(days=30)
     round_ = start_round(name="Årlig genomgång", deadline=deadline, kinds=kinds, user=None, start=today)
     send_due_notifications(rounds=type(round_).objects.filter(pk=round_.pk))
-    item = ReviewItem.objects.with_targets().filter(round=round_, application__isnull=False).first()
+    item = ReviewItem.objects.with_targets().filter(round=round_, service__kind="application").first()
     confirm_item(item, user=admin, expected_version=item.target.version)
     ImportUpload.objects.create(user=it, kind="inventory", filename="elever.xlsx", size=3, sha256="0" * 64,
                                 content=b"Anna Andersson, 20150101-1234")
@@ -204,7 +203,7 @@ def test_restore_of_a_damaged_file_says_so_and_changes_nothing(tmp_path):
     backup = tmp_path / "register.json.gz"
     call_command("export_register", str(backup))
     document = _document(backup)
-    document["objects"].append({"model": "portfolio.application", "pk": 999, "fields": {"vendor": 123456}})
+    document["objects"].append({"model": "portfolio.service", "pk": 999, "fields": {"vendor": 123456}})
     _write(backup, document)
     call_command("flush", interactive=False)
     with pytest.raises(CommandError):
@@ -215,7 +214,7 @@ def test_restore_of_a_damaged_file_says_so_and_changes_nothing(tmp_path):
 
 def test_restore_of_something_else_than_a_backup_is_refused(tmp_path):
     other = tmp_path / "other.json.gz"
-    _write(other, [{"model": "portfolio.application"}])
+    _write(other, [{"model": "portfolio.service"}])
     with pytest.raises(CommandError, match="inte en säkerhetskopia"):
         call_command("import_register", str(other))
 
@@ -264,10 +263,10 @@ def test_rows_of_models_outside_the_backup_are_refused(exported):
 @pytest.mark.parametrize(
     ("model", "field", "value", "message"),
     [
-        ("portfolio.application", "name", "x" * 5000, "name"),
-        ("portfolio.application", "lifecycle_status", "bogus", "lifecycle_status"),
+        ("portfolio.service", "name", "x" * 5000, "name"),
+        ("portfolio.service", "lifecycle_status", "bogus", "lifecycle_status"),
         ("gdpr.processingactivity", "special_categories", ["inte_en_kategori"], "special_categories"),
-        ("portfolio.historicalapplication", "name", "y" * 5000, "historicalapplication"),
+        ("portfolio.historicalservice", "name", "y" * 5000, "historicalservice"),
     ],
 )
 def test_values_the_model_would_refuse_are_refused(exported, model, field, value, message):
@@ -289,8 +288,8 @@ def test_values_the_model_would_refuse_are_refused(exported, model, field, value
         (lambda d: d["objects"][5].pop("model"), "Rad 6 .*saknar"),
         (lambda d: d["objects"][5].pop("pk"), "Rad 6 .*saknar"),
         (lambda d: d["objects"].insert(0, "inte en rad"), "Rad 1 .*saknar"),
-        (lambda d: _first(d, "portfolio.application")["fields"].update(okand=1), "inget har ändrats"),
-        (lambda d: _first(d, "portfolio.application")["fields"].update(created="inte ett datum"),
+        (lambda d: _first(d, "portfolio.service")["fields"].update(okand=1), "inget har ändrats"),
+        (lambda d: _first(d, "portfolio.service")["fields"].update(created="inte ett datum"),
          "inget har ändrats"),
     ],
 )

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from portfolio.history import Snapshot, as_of, changes
-from portfolio.models import Application, ApplicationCapability, Vendor
+from portfolio.models import Application, ServiceCapability, Vendor
 from portfolio.services import set_links
 from tests.factories import ApplicationFactory, CapabilityFactory, UserFactory, VendorFactory
 
@@ -45,12 +45,12 @@ def test_snapshot_follows_foreign_keys_into_the_related_models_history():
 def test_snapshot_reads_links_as_they_were_before_relinking():
     app = ApplicationFactory()
     first, second = CapabilityFactory(name="Närvaro"), CapabilityFactory(name="Schema")
-    set_links(app, ApplicationCapability, "application", "capability", [first])
+    set_links(app, ServiceCapability, "service", "capability", [first])
     before = _tick()
-    set_links(app, ApplicationCapability, "application", "capability", [second])
+    set_links(app, ServiceCapability, "service", "capability", [second])
     then, now = Snapshot(before), Snapshot(timezone.now())
-    assert [c.name for c in then.linked(ApplicationCapability, "application", app.pk)] == ["Närvaro"]
-    assert [c.name for c in now.linked(ApplicationCapability, "application", app.pk)] == ["Schema"]
+    assert [c.name for c in then.linked(ServiceCapability, "service", app.pk)] == ["Närvaro"]
+    assert [c.name for c in now.linked(ServiceCapability, "service", app.pk)] == ["Schema"]
 
 
 def test_snapshot_drops_rows_deleted_before_the_instant_and_keeps_them_before_deletion():
@@ -66,11 +66,11 @@ def test_snapshot_loads_each_model_with_one_query(django_assert_num_queries):
     apps = ApplicationFactory.create_batch(5)
     capability = CapabilityFactory()
     for app in apps:
-        set_links(app, ApplicationCapability, "application", "capability", [capability])
+        set_links(app, ServiceCapability, "service", "capability", [capability])
     snapshot = Snapshot(timezone.now())
     with django_assert_num_queries(3):  # applications, links, capabilities
         for app in snapshot.all(Application):
-            snapshot.linked(ApplicationCapability, "application", app.pk)
+            snapshot.linked(ServiceCapability, "service", app.pk)
 
 
 def test_changes_lists_who_changed_which_field_from_what_to_what():

@@ -18,7 +18,7 @@ from portfolio.analysis.completeness import (
     month_ends,
 )
 from portfolio.choices import RoleChoices
-from portfolio.models import Application, ApplicationCapability, ApplicationUsage, ContractApplication
+from portfolio.models import Application, ContractService, ServiceCapability, ServiceUsage
 from tests.factories import (
     ApplicationFactory,
     BoardFactory,
@@ -46,10 +46,10 @@ def complete_application(**kwargs) -> Application:
         **kwargs,
     )
     RoleAssignmentFactory(application=app, role=RoleChoices.SYSTEM_OWNER)
-    ApplicationUsage.objects.create(application=app, organisation=SchoolUnitFactory(), users=10)
-    ApplicationCapability.objects.create(application=app, capability=CapabilityFactory())
+    ServiceUsage.objects.create(service=app, organisation=SchoolUnitFactory(), users=10)
+    ServiceCapability.objects.create(service=app, capability=CapabilityFactory())
     contract = ContractFactory(vendor=app.vendor, dpa_signed_on=datetime.date(2024, 1, 1))
-    ContractApplication.objects.create(contract=contract, application=app)
+    ContractService.objects.create(contract=contract, service=app)
     return app
 
 
@@ -93,8 +93,8 @@ def test_personal_data_facts_apply_only_to_services_processing_personal_data():
 
 def test_a_contract_without_processor_agreement_leaves_the_agreement_missing():
     app = complete_application()
-    ContractApplication.objects.filter(application=app).delete()
-    ContractApplication.objects.create(contract=ContractFactory(vendor=app.vendor), application=app)
+    ContractService.objects.filter(service=app).delete()
+    ContractService.objects.create(contract=ContractFactory(vendor=app.vendor), service=app)
     assert only(application_completeness(), app.pk).missing == ["saknar personuppgiftsbiträdesavtal"]
 
 

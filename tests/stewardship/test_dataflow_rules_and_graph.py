@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 
 from gdpr.gaps import RULES, find_gaps
-from gdpr.models import ProcessingActivityApplication
+from gdpr.models import ProcessingActivityService
 from tests.factories import ApplicationFactory, DataFlowFactory, ProcessingActivityFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def flow_rule():
 
 def activity_on(app, **kwargs):
     activity = ProcessingActivityFactory(**kwargs)
-    ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
+    ProcessingActivityService.objects.create(processing_activity=activity, service=app)
     return activity
 
 

@@ -56,7 +56,7 @@ def test_flow_from_a_service_to_itself_is_refused():
 def test_database_refuses_a_flow_without_target():
     app = ApplicationFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        DataFlow.objects.create(name="Halvt", source_application=app)
+        DataFlow.objects.create(name="Halvt", source_service=app)
 
 
 def test_filterset_finds_flows_in_and_out_of_a_system_and_those_leaving():

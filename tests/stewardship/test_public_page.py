@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portfolio.choices import RoleChoices
-from portfolio.models import ContractLearningResource, Person
+from portfolio.models import ContractService, Person
 from tests.factories import (
     BoardFactory,
     ContractFactory,
@@ -75,7 +75,7 @@ def build_register(n: int = 1):
             person=owner, application=None, learning_resource=resource, role=RoleChoices.SYSTEM_OWNER
         )
         contract = ContractFactory(vendor=vendor, dpa_signed_on="2024-01-01")
-        ContractLearningResource.objects.create(contract=contract, learning_resource=resource)
+        ContractService.objects.create(contract=contract, service=resource)
         ProcessingActivityFactory(
             name=f"Närvarohantering {i}",
             controller=board,

@@ -37,7 +37,7 @@ def item(strategist) -> ReviewItem:
         kinds=["application"],
         user=strategist,
     )
-    return ReviewItem.objects.get(round=round_, application=app)
+    return ReviewItem.objects.get(round=round_, service=app)
 
 
 def it_user_with(email: str, username: str = "it-person"):
@@ -46,12 +46,12 @@ def it_user_with(email: str, username: str = "it-person"):
 
 
 def confirm(client, item: ReviewItem):
-    version = Application.objects.get(pk=item.application_id).version
+    version = Application.objects.get(pk=item.service_id).version
     return client.post(reverse("stewardship:item_confirm", args=[item.pk]), {"version": version})
 
 
 def correct(client, item: ReviewItem):
-    app = Application.objects.get(pk=item.application_id)
+    app = Application.objects.get(pk=item.service_id)
     url = reverse("stewardship:item_correct", args=[item.pk])
     return client.get(url), client.post(url, {"name": "Omdöpt i granskningen", "version": app.version})
 
@@ -59,7 +59,7 @@ def correct(client, item: ReviewItem):
 def assert_untouched(item: ReviewItem) -> None:
     item.refresh_from_db()
     assert item.status == ItemStatus.OPEN and item.confirmed_by is None
-    app = Application.objects.get(pk=item.application_id)
+    app = Application.objects.get(pk=item.service_id)
     assert app.name == "Annas system" and app.history.count() == 1
 
 
@@ -103,7 +103,7 @@ def test_a_blank_address_does_not_match_a_person_without_one(client, strategist)
         kinds=["application"],
         user=strategist,
     )
-    item = ReviewItem.objects.get(round=round_, application=app)
+    item = ReviewItem.objects.get(round=round_, service=app)
     user = it_user_with("")
     assert not can_answer(user, item)
     client.force_login(user)

@@ -100,7 +100,7 @@ def test_selection_uses_the_models_filterset(landscape, steward):
     round_ = _start(
         steward, kinds=["application"], filters={"application": f"management_object={landscape['obj'].pk}"}
     )
-    targets = {i.application_id for i in round_.items.all()}
+    targets = {i.service_id for i in round_.items.all()}
     assert targets == {a.pk for a in landscape["annas"]}
     assert round_.filters == {"application": f"management_object={landscape['obj'].pk}"}
 
@@ -130,15 +130,15 @@ def test_owner_page_lists_exactly_their_records_and_confirmation_is_recorded(lan
     assert "Annas system 0" in body and "saknar gallringsfrist" in body
     assert "Bos system" not in body and "Elevadministration" not in body
 
-    item = ReviewItem.objects.get(round=round_, application=landscape["annas"][0])
-    version = Application.objects.get(pk=item.application_id).version
+    item = ReviewItem.objects.get(round=round_, service=landscape["annas"][0])
+    version = Application.objects.get(pk=item.service_id).version
     response = client.post(reverse("stewardship:item_confirm", args=[item.pk]), {"version": version})
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == ItemStatus.CONFIRMED
     assert item.confirmed_by == anna_user and item.confirmed_at is not None
     assert item.history.first().history_user == anna_user
-    app_history = Application.objects.get(pk=item.application_id).history.first()
+    app_history = Application.objects.get(pk=item.service_id).history.first()
     assert app_history.history_user == anna_user
     assert "Årlig genomgång 2027" in app_history.history_change_reason
 
@@ -152,7 +152,7 @@ def test_owner_page_lists_exactly_their_records_and_confirmation_is_recorded(lan
 
 def test_someone_else_cannot_answer_an_item(landscape, steward, client):
     round_ = _start(steward)
-    item = ReviewItem.objects.get(round=round_, application=landscape["bos"])
+    item = ReviewItem.objects.get(round=round_, service=landscape["bos"])
     # Anna may change systems (IT), but this one is Bo's and she does not manage rounds.
     client.force_login(UserFactory(username="anna", email="anna@mittkoping.se", role=Role.IT))
     assert client.post(reverse("stewardship:item_confirm", args=[item.pk])).status_code == 403
@@ -192,7 +192,7 @@ def test_correction_goes_through_the_records_form_and_lands_in_history(landscape
 
 def test_progress_per_person_object_and_controller_and_export(landscape, steward):
     round_ = _start(steward)
-    item = ReviewItem.objects.get(round=round_, application=landscape["annas"][0])
+    item = ReviewItem.objects.get(round=round_, service=landscape["annas"][0])
     item.status = ItemStatus.CONFIRMED
     item.save()
     progress = round_progress(round_items(round_))

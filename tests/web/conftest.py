@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from portfolio.choices import PlanStatus
-from portfolio.models import ApplicationUsage, CatalogueProduct, LearningResourceUsage
+from portfolio.models import CatalogueProduct, ServiceUsage
 from tests.factories import (
     ApplicationFactory,
     CapabilityFactory,
@@ -38,8 +38,8 @@ def build_landscape(size: int) -> dict:
         resource = LearningResourceFactory()
         school = SchoolUnitFactory()
         capability = CapabilityFactory(parent=area)
-        ApplicationUsage.objects.create(application=application, organisation=school, users=10 + n)
-        LearningResourceUsage.objects.create(learning_resource=resource, organisation=school, users=5)
+        ServiceUsage.objects.create(service=application, organisation=school, users=10 + n)
+        ServiceUsage.objects.create(service=resource, organisation=school, users=5)
         application.capability_links.create(capability=capability)
         resource.capability_links.create(capability=capability)
         RoleAssignmentFactory(application=application)
@@ -47,11 +47,11 @@ def build_landscape(size: int) -> dict:
         CostFactory(application=application)
         CostFactory(application=None, management_object=management_object, pm3_part="it_vidmakthallande")
         contract = ContractFactory(vendor=application.vendor, dpa_signed_on="2024-01-01")
-        contract.application_links.create(application=application)
-        contract.learning_resource_links.create(learning_resource=resource)
+        contract.service_links.create(service=application)
+        contract.service_links.create(service=resource)
         activity = ProcessingActivityFactory()
-        activity.application_links.create(application=application)
-        activity.learning_resource_links.create(learning_resource=resource)
+        activity.service_links.create(service=application)
+        activity.service_links.create(service=resource)
         flow = DataFlowFactory(source_application=application, target_application=None,
                                target_learning_resource=resource)
         catalogue_entry = CatalogueProduct.objects.create(

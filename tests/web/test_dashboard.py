@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from gdpr.gaps import find_gaps
 from portfolio.analysis import find_duplicates, pm3_gaps, standardisation_report
-from portfolio.models import ApplicationUsage
+from portfolio.models import ServiceUsage
 from tests.factories import ApplicationFactory, CapabilityFactory, CostFactory, SchoolUnitFactory
 from tests.web.conftest import build_landscape
 
@@ -23,7 +23,7 @@ def overlapping(db):
     ]
     for system in systems:
         system.capability_links.create(capability=capability)
-        ApplicationUsage.objects.create(application=system, organisation=SchoolUnitFactory(), users=100)
+        ServiceUsage.objects.create(service=system, organisation=SchoolUnitFactory(), users=100)
         CostFactory(application=system, year=2025)
     return capability, systems
 

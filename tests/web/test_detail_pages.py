@@ -71,9 +71,9 @@ def test_system_page_shows_owners_contracts_activities_and_gdpr_findings(client,
     application = ApplicationFactory(name="Elevhälsan", user_groups=["elever", "personal"])
     owner = RoleAssignmentFactory(application=application)
     contract = ContractFactory(name="Avtal elevhälsa", vendor=application.vendor)
-    contract.application_links.create(application=application)
+    contract.service_links.create(service=application)
     activity = ProcessingActivityFactory(name="Elevhälsojournal", legal_basis="", retention_period="")
-    activity.application_links.create(application=application)
+    activity.service_links.create(service=application)
     receiver = ApplicationFactory(name="Skolstatistik")
     DataFlowFactory(source_application=application, target_application=receiver)
     expected = [f for f in find_gaps() if ("application", application.pk) in f.services]
@@ -105,7 +105,7 @@ def test_vendor_page_shows_contracts_processor_agreements_and_transfers(client, 
     application = ApplicationFactory(vendor=vendor)
     ContractFactory(name="Molnavtal", vendor=vendor, dpa_signed_on=datetime.date(2024, 2, 1))
     transfer = TransferFactory(recipient="Molnbolaget Inc (USA)")
-    transfer.processing_activity.application_links.create(application=application)
+    transfer.processing_activity.service_links.create(service=application)
     client.force_login(reader)
     content = client.get(reverse("portfolio:vendor_detail", args=[vendor.pk])).content.decode()
     assert "Molnavtal" in content and "2024-02-01" in content

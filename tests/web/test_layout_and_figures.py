@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from portfolio.choices import SchoolForm
-from portfolio.models import ApplicationUsage
+from portfolio.models import ServiceUsage
 from portfolio.templatetags.systemkarta import MAX_LABEL, bar_chart
 from stewardship.completeness import completeness_over_time
 from tests.factories import ApplicationFactory, CapabilityFactory, SchoolUnitFactory
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def _service(capability, school, name=None):
     system = ApplicationFactory(**({"name": name} if name else {}))
     system.capability_links.create(capability=capability)
-    ApplicationUsage.objects.create(application=system, organisation=school, users=10)
+    ServiceUsage.objects.create(service=system, organisation=school, users=10)
     return system
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from gdpr.services import move_processing_activity_links
 from portfolio.merge import MergeError, merge_services
-from portfolio.models import Application, ApplicationUsage
+from portfolio.models import Application, ServiceUsage
 from tests.factories import (
     ApplicationFactory,
     CapabilityFactory,
@@ -30,18 +30,18 @@ def pair():
 def test_merge_moves_usages_capabilities_roles_costs_contracts_flows_and_processing_links(pair, strategist):
     kept, duplicate = pair
     shared_school, other_school = SchoolUnitFactory(), SchoolUnitFactory()
-    ApplicationUsage.objects.create(application=kept, organisation=shared_school, users=10)
-    ApplicationUsage.objects.create(application=duplicate, organisation=shared_school, users=40)
-    ApplicationUsage.objects.create(application=duplicate, organisation=other_school, users=5)
+    ServiceUsage.objects.create(service=kept, organisation=shared_school, users=10)
+    ServiceUsage.objects.create(service=duplicate, organisation=shared_school, users=40)
+    ServiceUsage.objects.create(service=duplicate, organisation=other_school, users=5)
     capability = CapabilityFactory()
     duplicate.capability_links.create(capability=capability)
     role = RoleAssignmentFactory(application=duplicate)
     cost = CostFactory(application=duplicate)
     contract = ContractFactory()
-    contract.application_links.create(application=duplicate)
+    contract.service_links.create(service=duplicate)
     flow = DataFlowFactory(source_application=duplicate)
     activity = ProcessingActivityFactory()
-    activity.application_links.create(application=duplicate)
+    activity.service_links.create(service=duplicate)
 
     result = merge_services(kept, duplicate, user=strategist, movers=[move_processing_activity_links])
 
@@ -52,11 +52,11 @@ def test_merge_moves_usages_capabilities_roles_costs_contracts_flows_and_process
     role.refresh_from_db()
     cost.refresh_from_db()
     flow.refresh_from_db()
-    assert role.application_id == kept.pk
-    assert cost.application_id == kept.pk
-    assert flow.source_application_id == kept.pk
-    assert list(contract.applications.all()) == [kept]
-    assert list(activity.applications.all()) == [kept]
+    assert role.service_id == kept.pk
+    assert cost.service_id == kept.pk
+    assert flow.source_service_id == kept.pk
+    assert list(contract.services.all()) == [kept]
+    assert list(activity.services.all()) == [kept]
     kept.refresh_from_db()
     assert "SkolPortalen 2" in kept.alias_list and "Portalen" in kept.alias_list
     assert kept.entity_id_list == ["https://portal.example/saml"]
@@ -74,7 +74,7 @@ def test_merge_is_recorded_in_history_with_the_user_and_reason(pair, strategist)
     assert deletion.history_user == strategist
     assert "SkolPortalen 2" in deletion.history_change_reason
     moved = cost.history.latest("history_date")
-    assert moved.application_id == kept.pk and moved.history_user == strategist
+    assert moved.service_id == kept.pk and moved.history_user == strategist
     assert kept.history.latest("history_date").history_user == strategist
 
 
@@ -102,6 +102,6 @@ def test_a_flow_between_the_two_registrations_is_dropped_and_the_source_id_is_ke
     merge_services(kept, duplicate, user=strategist)
     assert list(DataFlow.objects.all()) == [outward]
     outward.refresh_from_db()
-    assert outward.source_application == kept
+    assert outward.source_service == kept
     kept.refresh_from_db()
     assert kept.external_id == "SRC-42"

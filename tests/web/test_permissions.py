@@ -137,12 +137,12 @@ def _review_targets(person) -> dict:
     """One record of each kind with ``person`` responsible for it."""
     from portfolio.choices import RoleChoices
     from tests.factories import (
-        ApplicationFactory,
-        LearningResourceFactory,
-        ManagementObjectFactory,
-        ProcessingActivityFactory,
-        RoleAssignmentFactory,
-    )
+    ApplicationFactory,
+    LearningResourceFactory,
+    ManagementObjectFactory,
+    ProcessingActivityFactory,
+    RoleAssignmentFactory,
+)
 
     application = ApplicationFactory(name="Granskat system")
     resource = LearningResourceFactory(name="Granskad lärresurs")
@@ -227,7 +227,9 @@ def test_confirming_or_correcting_a_review_item_needs_the_change_permission_of_i
     wrong = []
     for kind in REVIEW_KINDS:
         allowed = kind in CHANGES_KIND[role]
-        item = ReviewItem.objects.with_targets().get(round=round_, **{kind: targets[kind]})
+        # Systems and learning resources are both a review item's ``service``.
+        key = "service" if kind in ("application", "learning_resource") else kind
+        item = ReviewItem.objects.with_targets().get(round=round_, **{key: targets[kind]})
         target = item.target
         edit_url = reverse(
             "gdpr:activity_edit" if kind == "processing_activity"

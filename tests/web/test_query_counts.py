@@ -57,7 +57,7 @@ def test_pages_read_the_same_number_of_queries_at_two_sizes(client, strategist):
 
 
 def test_a_detail_page_with_many_related_rows_reads_no_more_queries(client, strategist):
-    from portfolio.models import ApplicationUsage
+    from portfolio.models import ServiceUsage
     from tests.factories import CostFactory, RoleAssignmentFactory, SchoolUnitFactory
 
     client.force_login(strategist)
@@ -65,7 +65,7 @@ def test_a_detail_page_with_many_related_rows_reads_no_more_queries(client, stra
     url = reverse("portfolio:application_detail", args=[application.pk])
     before = count_queries(client, url)
     for _ in range(8):
-        ApplicationUsage.objects.create(application=application, organisation=SchoolUnitFactory(), users=3)
+        ServiceUsage.objects.create(service=application, organisation=SchoolUnitFactory(), users=3)
         CostFactory(application=application)
         RoleAssignmentFactory(application=application)
     application.name = "Nytt namn"

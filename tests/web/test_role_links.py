@@ -39,7 +39,7 @@ def test_no_link_a_role_is_shown_leads_to_a_403(client, role):
     made = build_landscape(1)
     # A gap whose fix is an edit form: the activity lacks its retention decision.
     incomplete = ProcessingActivityFactory(name="Ofullständig behandling", retention_decision="")
-    incomplete.application_links.create(application=made["application"])
+    incomplete.service_links.create(service=made["application"])
     user = UserFactory(username=f"links-{role[:4].lower()}", role=role)
     client.force_login(user)
     start = {"/", reverse("gdpr:gap_list"), reverse("analysis:pm3_gaps"), reverse("stewardship:round_list")}

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from gdpr.models import ProcessingActivityApplication
+from gdpr.models import ProcessingActivityService
 from portfolio.choices import CostKind
-from portfolio.models import ApplicationCapability, ApplicationUsage
+from portfolio.models import ServiceCapability, ServiceUsage
 from tests.factories import (
     ApplicationFactory,
     CapabilityFactory,
@@ -47,11 +47,11 @@ def response_tools(db):
         (menti_ab, south, 200, "30000"),
         (kahoot, east, 2000, "50000"),
     ):
-        ApplicationCapability.objects.create(application=app, capability=capability)
-        ApplicationUsage.objects.create(application=app, organisation=school, users=users)
+        ServiceCapability.objects.create(service=app, capability=capability)
+        ServiceUsage.objects.create(service=app, organisation=school, users=users)
         CostFactory(application=app, year=datetime.date.today().year - 1, kind=CostKind.OUTCOME, amount=cost)
         activity = ProcessingActivityFactory(name=f"Omröstningar i klassrummet ({app.name})")
-        ProcessingActivityApplication.objects.create(processing_activity=activity, application=app)
+        ProcessingActivityService.objects.create(processing_activity=activity, service=app)
     ContractFactory(vendor=vendor, dpa_signed_on=datetime.date(2024, 1, 2), subprocessors="AWS (IE)")
     for reviewed in (vendor, kahoot.vendor):  # security reviewed (Art. 28.1, 32): not what is weighed here
         ProcessorSecurityReviewFactory(vendor=reviewed)
@@ -174,8 +174,8 @@ def test_the_ranked_table_shows_keep_and_phase_out_as_chips_and_folds_the_choice
     capability = CapabilityFactory(name="Quiz")
     apps = [ApplicationFactory(name=f"Quiz {n:02d}") for n in range(8)]
     for users, app in enumerate(apps, start=1):
-        ApplicationCapability.objects.create(application=app, capability=capability)
-        ApplicationUsage.objects.create(application=app, organisation=SchoolUnitFactory(), users=users * 100)
+        ServiceCapability.objects.create(service=app, capability=capability)
+        ServiceUsage.objects.create(service=app, organisation=SchoolUnitFactory(), users=users * 100)
     client.force_login(strategist)
     page = client.get(URL).content.decode()
     row = page.split('<table class="candidates"')[1].split("</table>")[0]

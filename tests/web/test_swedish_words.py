@@ -9,7 +9,7 @@ from django.utils import translation
 
 from portfolio.analysis import standardisation_report
 from portfolio.choices import AuthenticationMethod, CostKind
-from portfolio.models import ApplicationCapability, ApplicationUsage
+from portfolio.models import ServiceCapability, ServiceUsage
 from portfolio.templatetags.systemkarta import kr, number
 from portfolio.views_generic import display
 from tests.factories import ApplicationFactory, CapabilityFactory, CostFactory, SchoolUnitFactory, UserFactory
@@ -56,8 +56,8 @@ def test_cost_list_and_detail_show_the_year_as_2026_not_2_026(client, strategist
 
 
 def _serve(app, capability, organisation, users):
-    ApplicationCapability.objects.create(application=app, capability=capability)
-    ApplicationUsage.objects.create(application=app, organisation=organisation, users=users)
+    ServiceCapability.objects.create(service=app, capability=capability)
+    ServiceUsage.objects.create(service=app, organisation=organisation, users=users)
 
 
 def test_standardisation_reasons_use_singular_for_one_and_localised_numbers():
