@@ -101,19 +101,11 @@ DETAIL_CONTEXT_HOOKS: list[Callable[[HttpRequest, models.Model], dict[str, Any]]
 
 
 def detail_url(obj: Any) -> str | None:
-    """The page of ``obj`` (its ``get_absolute_url()``), or ``None`` if it has none.
-
-    Models without ``get_absolute_url()`` — systems and learning resources until the one service
-    table gives them one — fall back to the URL name ``<app>:<model>_detail``.
-    """
-    if not isinstance(obj, models.Model) or obj.pk is None:
+    """The page of ``obj`` (its ``get_absolute_url()``), or ``None`` if it has none."""
+    if not isinstance(obj, models.Model) or obj.pk is None or not hasattr(obj, "get_absolute_url"):
         return None
-    if hasattr(obj, "as_kind"):
-        obj = obj.as_kind()  # a Service row: the page of its kind (system or learning resource)
     try:
-        if hasattr(obj, "get_absolute_url"):
-            return obj.get_absolute_url()
-        return reverse(f"{obj._meta.app_label}:{obj._meta.model_name}_detail", args=[obj.pk])
+        return obj.get_absolute_url()
     except NoReverseMatch:
         return None
 

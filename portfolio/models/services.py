@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.manager import HistoricalQuerySet, HistoryManager
@@ -364,6 +365,14 @@ class Service(AbstractService):
     def subject_list(self) -> list[str]:
         return split_lines(self.subjects)
 
+    #: The URL name of the kind's detail page (set on each proxy).
+    DETAIL_URL_NAME = ""
+
+    def get_absolute_url(self) -> str:
+        """The page of the service's kind; a proxy answers for itself even before ``kind`` is set."""
+        url_name = type(self).DETAIL_URL_NAME or SERVICE_PROXIES[self.kind].DETAIL_URL_NAME
+        return reverse(url_name, args=[self.pk])
+
     def as_kind(self) -> "Service":
         """This row as its kind's proxy (``Application`` or ``LearningResource``), same state."""
         proxy = SERVICE_PROXIES.get(self.kind)
@@ -414,6 +423,7 @@ class Application(Service):
     """An administrative IT system or service (system, tjänst), managed within a förvaltningsobjekt."""
 
     KIND = ServiceKind.APPLICATION
+    DETAIL_URL_NAME = "portfolio:application_detail"
 
     objects = KindManager(ServiceKind.APPLICATION)
 
@@ -434,6 +444,7 @@ class LearningResource(Service):
     """A lärresurs: a digital textbook, app, platform or tool used in teaching."""
 
     KIND = ServiceKind.LEARNING_RESOURCE
+    DETAIL_URL_NAME = "portfolio:learningresource_detail"
 
     objects = KindManager(ServiceKind.LEARNING_RESOURCE)
 

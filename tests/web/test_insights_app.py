@@ -221,11 +221,14 @@ def test_cost_totals_per_year_and_kind_are_one_grouped_query():
     assert totals == {(2024, "budget"): Decimal("1250.50"), (2025, "utfall"): Decimal("900")}
 
 
-def test_the_services_page_link_waits_for_the_one_service_table():
-    """Systems and learning resources reach their pages by URL name until ``Service`` has
-    ``get_absolute_url()`` (issue 15, part 1); the link is the same either way."""
+def test_a_service_knows_the_page_of_its_kind():
+    """``Service.get_absolute_url()`` answers for a bare service row and for each kind's proxy."""
+    from portfolio.models import Service
+
     system = factories.ApplicationFactory()
     resource = factories.LearningResourceFactory()
+    assert Service.objects.get(pk=resource.pk).get_absolute_url() == resource.get_absolute_url()
+    assert Service.objects.get(pk=system.pk).get_absolute_url() == system.get_absolute_url()
     assert detail_url(system) == reverse("portfolio:application_detail", args=[system.pk])
     assert detail_url(resource) == reverse("portfolio:learningresource_detail", args=[resource.pk])
     assert page_url(Application, system.pk) == detail_url(system)
