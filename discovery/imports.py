@@ -34,7 +34,6 @@ from .choices import DIRECTORY_OF_SOURCE, Decision, IdentitySource, MatchState, 
 from .matching import MatchKind, match_applications
 from .models import DiscoveredApplication, IdentityImport, MeasuredUsage, SchoolPopulation
 
-_MODES = {mode.value: mode.value for mode in SsoMode}
 _SOURCE_MODE = {IdentitySource.GOOGLE_TOKEN: SignOnMode.OAUTH, IdentitySource.GOOGLE_SAML: SignOnMode.SAML}
 
 
@@ -228,7 +227,7 @@ def _describe(stored: DiscoveredApplication, app: DiscoveredApp, source: Identit
     """Copy what the file says of an application; a sign-in log does not know the sign-on mode."""
     stored.name = app.name[:255]
     if source == IdentitySource.ENTRA_APPS or stored.sign_on_mode == SignOnMode.UNKNOWN:
-        stored.sign_on_mode = _MODES.get(app.sso_mode.value, SignOnMode.UNKNOWN)
+        stored.sign_on_mode = SignOnMode(app.sso_mode.value)
     if source == IdentitySource.ENTRA_APPS:
         stored.enabled = app.enabled
         stored.publisher = (app.verified_publisher or app.publisher)[:255]

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from portfolio.models.base import RegisterModel, exactly_one_set
 from portfolio.text import split_lines
 
-from .choices import Decision, Directory, IdentitySource, MatchState, MeasuredUserGroup, SignOnMode  # noqa: F401
+from .choices import Decision, Directory, IdentitySource, MatchState, MeasuredUserGroup, SignOnMode
 
 
 class SchoolPopulation(models.Model):
@@ -78,15 +78,6 @@ class IdentityImport(models.Model):
         return f"{self.get_source_display()} – {self.file_name}"
 
 
-class DiscoveredApplicationQuerySet(models.QuerySet):
-    def unregistered(self):
-        """Applications people use that no registered service stands for: the review queue."""
-        return self.filter(service__isnull=True).exclude(decision=Decision.NOT_A_SERVICE)
-
-    def to_review(self):
-        return self.filter(decision=Decision.UNDECIDED).exclude(match=MatchState.MATCHED)
-
-
 class DiscoveredApplication(RegisterModel):
     """An application an identity provider knows, and which registered service it is.
 
@@ -135,7 +126,6 @@ class DiscoveredApplication(RegisterModel):
         _("beslut"), max_length=20, choices=Decision.choices, default=Decision.UNDECIDED, blank=True
     )
 
-    objects = DiscoveredApplicationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
