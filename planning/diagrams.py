@@ -1,0 +1,622 @@
+"""The two pictures a strateg shows a nämnd: the roadmap and the capability map (förmågekarta).
+
+Both are server-rendered SVG strings — no script library, no third-party host, no inline style
+(the Content-Security-Policy forbids them; SVG presentation attributes are not styles). The
+rendering functions take plain dataclasses, so they are tested without a database; the
+``*_data`` builders read the register with a constant number of queries (docs/architecture.md,
+principle 2).
+
+Colour never carries meaning alone: every status or category also has a fill pattern and a short
+text marker drawn on the shape, the legend names all three, and each page puts a text table
+beside the picture as its text alternative.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+__all__ = [
+    "DIMENSIONS",
+    "CapabilityMap",
+    "LegendEntry",
+    "MapArea",
+    "MapCapability",
+    "MapTile",
+    "Roadmap",
+    "RoadmapBar",
+    "ServiceFacts",
+    "capability_map",
+    "render_capability_map",
+    "render_roadmap",
+    "service_facts_today",
+]
+
+TEXT = "#1b1f24"
+MUTED = "#4a5560"
+BORDER = "#c4ccd4"
+SOFT = "#f3f5f7"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one status or category is drawn: fill, a pattern over it, and a short text marker."""
+
+    fill: str
+    pattern: str = ""  # "" | "hatch" | "cross" | "dots"
+    marker: str = ""
+    text: str = TEXT  # text colour readable on ``fill``
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    key: str
+    label: str
+    style: Style
+
+
+def _pattern_defs(prefix: str, styles: Iterable[Style]) -> str:
+    """One ``<pattern>`` per (pattern, fill) pair in use; ids carry the chart's prefix."""
+    parts = []
+    for style in {(s.pattern, s.fill): s for s in styles if s.pattern}.values():
+        pid = _pattern_id(prefix, style)
+        if style.pattern == "hatch":
+            body = f'<path d="M0,8 L8,0" stroke="{TEXT}" stroke-width="1.2" opacity="0.55"/>'
+        elif style.pattern == "cross":
+            body = f'<path d="M0,0 L8,8 M0,8 L8,0" stroke="{TEXT}" stroke-width="1" opacity="0.5"/>'
+        else:
+            body = f'<circle cx="4" cy="4" r="1.4" fill="{TEXT}" opacity="0.55"/>'
+        parts.append(
+            f'<pattern id="{pid}" width="8" height="8" patternUnits="userSpaceOnUse">'
+            f'<rect width="8" height="8" fill="{style.fill}"/>{body}</pattern>'
+        )
+    return f"<defs>{''.join(parts)}</defs>" if parts else ""
+
+
+def _pattern_id(prefix: str, style: Style) -> str:
+    return f"{prefix}-{style.pattern}-{style.fill.lstrip('#')}"
+
+
+def _paint(prefix: str, style: Style) -> str:
+    return f"url(#{_pattern_id(prefix, style)})" if style.pattern else style.fill
+
+
+def _short(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: max(chars - 1, 1)].rstrip() + "…"
+
+
+def _legend_svg(prefix: str, legend: list[LegendEntry], y: float, width: float) -> tuple[str, float]:
+    """The legend as SVG rows of swatch + marker + label; returns the markup and its height."""
+    parts, x, row_y = [], 0.0, y
+    for entry in legend:
+        item_width = 44 + 7.5 * len(entry.label)
+        if x and x + item_width > width:
+            x, row_y = 0.0, row_y + 24
+        parts.append(
+            f'<rect x="{x:.0f}" y="{row_y:.0f}" width="28" height="18" fill="{_paint(prefix, entry.style)}" '
+            f'stroke="{TEXT}" stroke-width="0.5"/>'
+            f'<text x="{x + 14:.0f}" y="{row_y + 13:.0f}" font-size="12" text-anchor="middle" '
+            f'font-weight="700" fill="{entry.style.text}">{escape(entry.style.marker)}</text>'
+            f'<text x="{x + 34:.0f}" y="{row_y + 14:.0f}" font-size="13" '
+            f'fill="{TEXT}">{escape(entry.label)}</text>'
+        )
+        x += item_width
+    return "".join(parts), row_y + 24 - y
+
+
+# ---------------------------------------------------------------------------------------------
+# The roadmap
+# ---------------------------------------------------------------------------------------------
+
+#: Action status (plan-core's ``ActionStatus`` values) → how its bar is drawn.
+STATUS_STYLES: dict[str, Style] = {
+    "planerad": Style("#dbe6f3", "hatch", "P"),
+    "pagar": Style("#9cc3ea", "", "▶"),
+    "klar": Style("#a8d5b5", "", "✓"),
+    "stoppad": Style("#f2c4c4", "cross", "×"),
+}
+FALLBACK_STYLE = Style("#e4e7eb", "dots", "?")
+
+
+@dataclass(frozen=True)
+class RoadmapBar:
+    """One action on the timeline."""
+
+    label: str
+    group: str
+    start: datetime.date
+    end: datetime.date
+    status: str
+    status_label: str
+    url: str | None = None
+    overdue: bool = False
+
+
+@dataclass
+class Roadmap:
+    title: str
+    today: datetime.date
+    bars: list[RoadmapBar]
+    #: (status, label) in legend order.
+    statuses: list[tuple[str, str]] = field(default_factory=list)
+
+    def groups(self) -> list[tuple[str, list[RoadmapBar]]]:
+        """Bars grouped (groups by name, bars by start) — the order of the picture and its table."""
+        grouped: dict[str, list[RoadmapBar]] = defaultdict(list)
+        for bar in self.bars:
+            grouped[bar.group].append(bar)
+        return [
+            (name, sorted(bars, key=lambda b: (b.start, b.end, b.label.casefold())))
+            for name, bars in sorted(grouped.items(), key=lambda item: item[0].casefold())
+        ]
+
+
+def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day)
+        day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def render_roadmap(roadmap: Roadmap, chart_id: str = "roadmap") -> str:
+    """The roadmap as an SVG string: a row per action under its group, today's date a line."""
+    width, label_width, row_h, head_h = 1000.0, 300.0, 26.0, 40.0
+    groups = roadmap.groups()
+    if not groups:
+        return ""
+    first = min(min(b.start for b in roadmap.bars), roadmap.today)
+    last = max(max(b.end for b in roadmap.bars), roadmap.today)
+    first = first.replace(day=1)
+    span = max((last - first).days + 1, 31)
+    track = width - label_width - 40
+
+    def x_of(day: datetime.date) -> float:
+        return label_width + track * (day - first).days / span
+
+    rows = sum(len(bars) + 1 for _name, bars in groups)
+    chart_h = head_h + rows * row_h + 8
+    legend_entries = [
+        LegendEntry(status, label, STATUS_STYLES.get(status, FALLBACK_STYLE))
+        for status, label in roadmap.statuses
+    ]
+    legend, legend_h = _legend_svg(chart_id, legend_entries, chart_h + 12, width)
+    height = chart_h + 12 + legend_h
+    styles = [e.style for e in legend_entries] + [FALLBACK_STYLE]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-labelledby="{chart_id}-title" '
+        f'class="diagram roadmap" id="{chart_id}">',
+        f'<title id="{chart_id}-title">{escape(roadmap.title)}</title>',
+        _pattern_defs(chart_id, styles),
+    ]
+    # Ticks: every month when the span is short, else every quarter; the year on January.
+    months = _month_starts(first, last)
+    step = 1 if len(months) <= 18 else 3 if len(months) <= 48 else 12
+    for month in months:
+        if (month.month - 1) % step:
+            continue
+        x = x_of(month)
+        label = str(month.year) if month.month == 1 or step == 12 else date_format(month, "M")
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{head_h - 8:.0f}" x2="{x:.1f}" y2="{chart_h:.0f}" stroke="{BORDER}" '
+            f'stroke-width="{1.5 if month.month == 1 else 0.5}"/>'
+            f'<text x="{x + 2:.1f}" y="{head_h - 14:.0f}" font-size="11" '
+            f'fill="{MUTED}">{escape(label)}</text>'
+        )
+    y = head_h
+    for name, bars in groups:
+        parts.append(
+            f'<text x="0" y="{y + 17:.0f}" font-size="13" font-weight="700" fill="{TEXT}">'
+            f"{escape(_short(name, 40))}</text>"
+        )
+        y += row_h
+        for bar in bars:
+            style = STATUS_STYLES.get(bar.status, FALLBACK_STYLE)
+            x1, x2 = x_of(bar.start), x_of(bar.end + datetime.timedelta(days=1))
+            bar_w = max(x2 - x1, 4)
+            flag = " ⚠" if bar.overdue else ""
+            title = (
+                f"{bar.label}: {bar.status_label}{', ' + _('försenad') if bar.overdue else ''}, "
+                f"{date_format(bar.start, 'SHORT_DATE_FORMAT')}–{date_format(bar.end, 'SHORT_DATE_FORMAT')}"
+            )
+            shape = (
+                f"<g><title>{escape(title)}</title>"
+                f'<text x="12" y="{y + 17:.0f}" font-size="13" '
+                f'fill="{TEXT}">{escape(_short(bar.label, 38))}</text>'
+                f'<rect x="{x1:.1f}" y="{y + 4:.0f}" width="{bar_w:.1f}" height="{row_h - 8:.0f}" rx="3" '
+                f'fill="{_paint(chart_id, style)}" stroke="{TEXT}" '
+                f'stroke-width="{1.5 if bar.overdue else 0.6}"/>'
+                f'<text x="{x1 + bar_w + 4:.1f}" y="{y + 17:.0f}" font-size="12" font-weight="700" '
+                f'fill="{TEXT}">'
+                f"{escape(style.marker + flag)}</text></g>"
+            )
+            parts.append(f'<a href="{escape(bar.url)}">{shape}</a>' if bar.url else shape)
+            y += row_h
+    x_today = x_of(roadmap.today)
+    parts.append(
+        f'<line x1="{x_today:.1f}" y1="{head_h - 30:.0f}" x2="{x_today:.1f}" y2="{chart_h:.0f}" '
+        f'stroke="#a4161a" stroke-width="2" stroke-dasharray="6 3"/>'
+        f'<text x="{x_today + 4:.1f}" y="12" font-size="12" font-weight="700" fill="#a4161a">'
+        f"{escape(_('Idag'))} {escape(date_format(roadmap.today, 'SHORT_DATE_FORMAT'))}</text>"
+    )
+    parts.append(legend)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The capability map
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ServiceFacts:
+    """What the map may colour a service by — today's register or the register as it will be."""
+
+    service_type: str
+    pk: int
+    name: str
+    capability_ids: set[int]
+    behind_sso: bool = False
+    federation: str = ""
+    lifecycle_status: str = ""
+    time_classification: str = ""
+    yearly_cost: Decimal | None = None
+    gap_severity: str = ""  # the most severe open GDPR gap, "" when none
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.service_type, self.pk)
+
+
+@dataclass(frozen=True)
+class MapTile:
+    name: str
+    url: str | None
+    category: str
+    detail: str
+
+
+@dataclass
+class MapCapability:
+    pk: int | None
+    name: str
+    tiles: list[MapTile]
+
+
+@dataclass
+class MapArea:
+    name: str
+    capabilities: list[MapCapability]
+
+
+@dataclass
+class CapabilityMap:
+    title: str
+    dimension: str
+    areas: list[MapArea]
+    legend: list[LegendEntry]
+
+    def counts(self) -> list[tuple[str, str, dict[str, int]]]:
+        """(area, capability, {category: tiles}) — the text table beside the picture."""
+        rows = []
+        for area in self.areas:
+            for capability in area.capabilities:
+                counts: dict[str, int] = defaultdict(int)
+                for tile in capability.tiles:
+                    counts[tile.category] += 1
+                rows.append((area.name, capability.name, dict(counts)))
+        return rows
+
+
+def _choices(name: str):
+    from portfolio import choices
+
+    return getattr(choices, name)
+
+
+def _dimension_legends() -> dict[str, list[LegendEntry]]:
+    """Each dimension's categories in order, with their style — built per call for the language."""
+    lifecycle = _choices("LifecycleStatus")
+    time = _choices("TimeClassification")
+    severity = _choices("Severity")
+    return {
+        "sso": [
+            LegendEntry("federation", _("SSO via Skolfederation"), Style("#1e6b34", "", "F", "#ffffff")),
+            LegendEntry("sso", _("Bakom SSO"), Style("#a8d5b5", "", "✓")),
+            LegendEntry("outside", _("Utanför SSO"), Style("#f2c4c4", "cross", "×")),
+        ],
+        "gdpr": [
+            LegendEntry(
+                severity.CRITICAL, str(severity.CRITICAL.label), Style("#8b0000", "", "K", "#ffffff")
+            ),
+            LegendEntry(severity.HIGH, str(severity.HIGH.label), Style("#f2a779", "cross", "H")),
+            LegendEntry(severity.MEDIUM, str(severity.MEDIUM.label), Style("#f5dc8c", "hatch", "M")),
+            LegendEntry(severity.LOW, str(severity.LOW.label), Style("#c9d7ea", "dots", "L")),
+            LegendEntry("none", _("Inga öppna brister"), Style("#e3f4e8", "", "–")),
+        ],
+        "lifecycle": [
+            LegendEntry(lifecycle.PLANNED, str(lifecycle.PLANNED.label), Style("#dbe6f3", "hatch", "P")),
+            LegendEntry(lifecycle.IN_USE, str(lifecycle.IN_USE.label), Style("#a8d5b5", "", "D")),
+            LegendEntry(
+                lifecycle.PHASING_OUT, str(lifecycle.PHASING_OUT.label), Style("#f5dc8c", "hatch", "U")
+            ),
+            LegendEntry(lifecycle.RETIRED, str(lifecycle.RETIRED.label), Style("#d5d9de", "cross", "A")),
+        ],
+        "time": [
+            LegendEntry(time.INVEST, str(time.INVEST.label), Style("#a8d5b5", "", "I")),
+            LegendEntry(time.TOLERATE, str(time.TOLERATE.label), Style("#c9d7ea", "dots", "T")),
+            LegendEntry(time.MIGRATE, str(time.MIGRATE.label), Style("#f5dc8c", "hatch", "M")),
+            LegendEntry(time.ELIMINATE, str(time.ELIMINATE.label), Style("#f2c4c4", "cross", "E")),
+            LegendEntry("none", _("Ej klassad"), Style("#ffffff", "", "–")),
+        ],
+        "cost": [
+            LegendEntry("c4", _("Över 1 mnkr per år"), Style("#8b0000", "", "4", "#ffffff")),
+            LegendEntry("c3", _("500 tkr–1 mnkr per år"), Style("#f2a779", "cross", "3")),
+            LegendEntry("c2", _("100–500 tkr per år"), Style("#f5dc8c", "hatch", "2")),
+            LegendEntry("c1", _("Under 100 tkr per år"), Style("#e3f4e8", "", "1")),
+            LegendEntry("none", _("Kostnad saknas"), Style("#ffffff", "dots", "?")),
+        ],
+    }
+
+
+#: The dimensions a capability map can be coloured by, as (value, label) for a choice field.
+DIMENSIONS = [
+    ("sso", gettext_lazy("Inloggning (SSO)")),
+    ("gdpr", gettext_lazy("Öppna dataskyddsbrister")),
+    ("lifecycle", gettext_lazy("Livscykel")),
+    ("time", gettext_lazy("TIME-klassning")),
+    ("cost", gettext_lazy("Årskostnad")),
+]
+
+
+def _money(amount: Decimal) -> str:
+    return f"{int(amount):,}".replace(",", "\u00a0") + " kr"
+
+
+def _categorise(dimension: str, facts: ServiceFacts, labels: Mapping[str, str]) -> tuple[str, str]:
+    """(category key, the tile's detail in words) of one service under ``dimension``."""
+    if dimension == "sso":
+        if facts.behind_sso and facts.federation == "skolfederation":
+            key = "federation"
+        else:
+            key = "sso" if facts.behind_sso else "outside"
+    elif dimension == "gdpr":
+        key = facts.gap_severity or "none"
+    elif dimension == "lifecycle":
+        key = facts.lifecycle_status
+    elif dimension == "time":
+        key = facts.time_classification or "none"
+    else:
+        cost = facts.yearly_cost
+        if cost is None:
+            key = "none"
+        else:
+            key = "c4" if cost > 1_000_000 else "c3" if cost > 500_000 else "c2" if cost >= 100_000 else "c1"
+        if cost is not None:
+            return key, _money(cost)
+    return key, labels.get(key, key)
+
+
+def capability_map(
+    facts: Iterable[ServiceFacts],
+    capabilities: Iterable[tuple[int, str, int | None]],
+    dimension: str,
+    title: str,
+    urls: Mapping[tuple[str, int], str] | None = None,
+) -> CapabilityMap:
+    """Place each service in every capability it serves, under its area, coloured by ``dimension``.
+
+    ``capabilities`` are ``(pk, name, parent_pk)``; areas (no parent) hold their capabilities, a
+    service linked to an area itself sits in a box named after the area. Services with no
+    capability sit in an area of their own, last.
+    """
+    legend = _dimension_legends()[dimension]
+    labels = {entry.key: entry.label for entry in legend}
+    capabilities = list(capabilities)
+    names = {pk: name for pk, name, _parent in capabilities}
+    parent_of = {pk: parent for pk, _name, parent in capabilities}
+    tiles: dict[int | None, list[MapTile]] = defaultdict(list)
+    for service in facts:
+        category, detail = _categorise(dimension, service, labels)
+        tile = MapTile(service.name, (urls or {}).get(service.key), category, detail)
+        for capability_id in service.capability_ids or {None}:
+            tiles[capability_id].append(tile)
+    by_area: dict[int | None, list[MapCapability]] = defaultdict(list)
+    for capability_id, its_tiles in tiles.items():
+        its_tiles.sort(key=lambda t: (t.name.casefold(), t.url or ""))
+        if capability_id is None:
+            by_area[None].append(MapCapability(None, _("Utan förmåga"), its_tiles))
+            continue
+        area = parent_of.get(capability_id) or capability_id
+        by_area[area].append(MapCapability(capability_id, names.get(capability_id, "?"), its_tiles))
+    areas = []
+    for area_id, caps in by_area.items():
+        caps.sort(key=lambda c: (c.pk != area_id, c.name.casefold()))
+        areas.append(MapArea(_("Utan förmåga") if area_id is None else names.get(area_id, "?"), caps))
+    areas.sort(key=lambda a: (a.name == _("Utan förmåga"), a.name.casefold()))
+    order = {entry.key: i for i, entry in enumerate(legend)}
+    return CapabilityMap(title, dimension, areas, [e for e in legend if e.key in order])
+
+
+def render_capability_map(cmap: CapabilityMap, chart_id: str = "capability-map") -> str:
+    """Nested boxes: an area per band, its capabilities packed in rows, their services as tiles.
+
+    Row packing keeps every name readable and the layout deterministic: capability boxes are a
+    fixed width (three to a row), tiles two to a box, and a row is as tall as its tallest box.
+    """
+    width, pad, cols, tile_cols, tile_h, head = 1000.0, 8.0, 3, 2, 30.0, 22.0
+    box_w = (width - pad * (cols + 1)) / cols
+    tile_w = (box_w - pad * (tile_cols + 1)) / tile_cols
+    styles = {entry.key: entry.style for entry in cmap.legend}
+    parts: list[str] = []
+    y = 0.0
+    for area in cmap.areas:
+        area_top = y
+        y += head + 6
+        inner: list[str] = []
+        for row_start in range(0, len(area.capabilities), cols):
+            row = area.capabilities[row_start : row_start + cols]
+            row_h = 0.0
+            for col, capability in enumerate(row):
+                x = pad + col * (box_w + pad)
+                lines = (len(capability.tiles) + tile_cols - 1) // tile_cols
+                box_h = head + lines * (tile_h + 4) + pad
+                row_h = max(row_h, box_h)
+                inner.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{box_w:.1f}" height="{box_h:.1f}" fill="#ffffff" '
+                    f'stroke="{MUTED}" stroke-width="1" rx="3"/>'
+                    f'<text x="{x + 6:.1f}" y="{y + 15:.1f}" font-size="12" font-weight="700" fill="{TEXT}">'
+                    f"{escape(_short(capability.name, 44))} ({len(capability.tiles)})</text>"
+                )
+                for i, tile in enumerate(capability.tiles):
+                    style = styles.get(tile.category, FALLBACK_STYLE)
+                    tx = x + pad + (i % tile_cols) * (tile_w + pad)
+                    ty = y + head + (i // tile_cols) * (tile_h + 4)
+                    shape = (
+                        f"<g><title>{escape(tile.name)}: {escape(tile.detail)}</title>"
+                        f'<rect x="{tx:.1f}" y="{ty:.1f}" width="{tile_w:.1f}" height="{tile_h:.0f}" rx="2" '
+                        f'fill="{_paint(chart_id, style)}" stroke="{TEXT}" stroke-width="0.5"/>'
+                        f'<rect x="{tx + 2:.1f}" y="{ty + 2:.1f}" width="{tile_w - 26:.1f}" '
+                        f'height="{tile_h - 4:.0f}" '
+                        f'fill="#ffffff" opacity="0.85"/>'
+                        f'<text x="{tx + 6:.1f}" y="{ty + 19:.1f}" font-size="12" fill="{TEXT}">'
+                        f"{escape(_short(tile.name, 19))}</text>"
+                        f'<text x="{tx + tile_w - 12:.1f}" y="{ty + 19:.1f}" font-size="12" '
+                        f'font-weight="700" '
+                        f'text-anchor="middle" fill="{style.text}">{escape(style.marker)}</text></g>'
+                    )
+                    inner.append(f'<a href="{escape(tile.url)}">{shape}</a>' if tile.url else shape)
+            y += row_h + pad
+        parts.append(
+            f'<rect x="0" y="{area_top:.1f}" width="{width:.0f}" height="{y - area_top:.1f}" fill="{SOFT}" '
+            f'stroke="{BORDER}" rx="4"/>'
+            f'<text x="{pad:.0f}" y="{area_top + 18:.1f}" font-size="14" font-weight="700" fill="{TEXT}">'
+            f"{escape(area.name)}</text>"
+        )
+        parts.extend(inner)
+        y += pad
+    legend, legend_h = _legend_svg(chart_id, cmap.legend, y + 4, width)
+    height = y + 4 + legend_h
+    return "".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'width="{width:.0f}" height="{height:.0f}" role="img" aria-labelledby="{chart_id}-title" '
+            f'class="diagram capability-map" id="{chart_id}">',
+            f'<title id="{chart_id}-title">{escape(cmap.title)}</title>',
+            _pattern_defs(chart_id, [e.style for e in cmap.legend] + [FALLBACK_STYLE]),
+            *parts,
+            legend,
+            "</svg>",
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# From the register
+# ---------------------------------------------------------------------------------------------
+
+
+def capability_rows() -> list[tuple[int, str, int | None]]:
+    """Every capability as ``(pk, name, parent_pk)``: one query."""
+    from portfolio.models import Capability
+
+    return list(Capability.objects.order_by().values_list("pk", "name", "parent_id"))
+
+
+def service_urls(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """Each service's page (``Service.get_absolute_url``), reversed once per kind, not per tile."""
+    from portfolio.models import SERVICE_PROXIES
+
+    marker = 987654321
+    templates = {
+        kind: proxy(pk=marker).get_absolute_url().replace(str(marker), "{}")
+        for kind, proxy in SERVICE_PROXIES.items()
+    }
+    return {(kind, pk): templates[kind].format(pk) for kind, pk in keys if kind in templates}
+
+
+def service_facts_today(today: datetime.date | None = None) -> list[ServiceFacts]:
+    """The map's facts of every service not retired, from today's register: a constant number of queries.
+
+    The GDPR side comes as gdpr's plain mapping of open findings (docs/architecture.md,
+    principle 3): the most severe open finding touching each service.
+    """
+    from gdpr.gaps.base import find_gaps
+    from portfolio.analysis.data import Landscape
+    from portfolio.choices import LifecycleStatus
+    from portfolio.models import Application, LearningResource, Service
+
+    landscape = Landscape(
+        Application.objects.exclude(lifecycle_status=LifecycleStatus.RETIRED),
+        LearningResource.objects.exclude(lifecycle_status=LifecycleStatus.RETIRED),
+        today=today,
+        load_costs=True,
+    )
+    time_of = dict(
+        Service.objects.exclude(time_classification="").order_by().values_list("pk", "time_classification")
+    )
+    severity = worst_gap_by_service(find_gaps(today=landscape.today))
+    facts = []
+    for row in landscape.services.values():
+        cost, _source = row.yearly_cost(landscape.latest_complete_year)
+        facts.append(
+            ServiceFacts(
+                service_type=row.service_type,
+                pk=row.pk,
+                name=row.name,
+                capability_ids=set(row.capability_ids),
+                behind_sso=row.behind_sso,
+                federation=row.federation,
+                lifecycle_status=row.lifecycle_status,
+                time_classification=time_of.get(row.pk, ""),
+                yearly_cost=cost,
+                gap_severity=severity.get(row.key, ""),
+            )
+        )
+    return facts
+
+
+def worst_gap_by_service(findings: Iterable) -> dict[tuple[str, int], str]:
+    """The most severe open finding touching each service, from gdpr's findings as plain values."""
+    from portfolio.choices import Severity
+
+    rank = {value: i for i, value in enumerate(Severity.values)}  # CRITICAL first
+    worst: dict[tuple[str, int], str] = {}
+    for finding in findings:
+        for key in finding.services:
+            current = worst.get(key)
+            if current is None or rank.get(finding.severity, 99) < rank.get(current, 99):
+                worst[key] = finding.severity
+    return worst
+
+
+def capability_map_today(dimension: str, today: datetime.date | None = None) -> CapabilityMap:
+    """Today's register as a capability map coloured by ``dimension``."""
+    facts = service_facts_today(today)
+    label = dict(DIMENSIONS)[dimension]
+    return capability_map(
+        facts,
+        capability_rows(),
+        dimension,
+        _("Förmågekarta idag, färgad efter %(dimension)s") % {"dimension": str(label).lower()},
+        service_urls(f.key for f in facts),
+    )
+
+
+def dimension_or_default(value: str | None) -> str:
+    return value if value in dict(DIMENSIONS) else "sso"
+
+
+def reverse_map(dimension: str) -> str:
+    return f"{reverse('planning:capability_map')}?dimension={dimension}"
