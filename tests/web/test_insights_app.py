@@ -176,8 +176,16 @@ MAY_IMPORT = {
     "gdpr": {"portfolio", "accounts", "analysis_cache"},
     "stewardship": {"gdpr", "portfolio", "accounts", "analysis_cache"},
     "integrations": {"gdpr", "portfolio", "accounts", "analysis_cache"},
-    "insights": {"stewardship", "integrations", "gdpr", "portfolio", "accounts", "analysis_cache"},
-    "config": {"insights", "stewardship", "integrations", "gdpr", "portfolio", "accounts", "analysis_cache"},
+    "planning": {
+        "stewardship", "integrations", "discovery", "gdpr", "portfolio", "accounts", "analysis_cache",
+    },
+    "insights": {
+        "planning", "stewardship", "integrations", "gdpr", "portfolio", "accounts", "analysis_cache",
+    },
+    "config": {
+        "insights", "planning", "stewardship", "integrations", "gdpr", "portfolio", "accounts",
+        "analysis_cache",
+    },
 }
 
 
