@@ -16,6 +16,7 @@ urlpatterns = [
     path("dataskydd/", include("gdpr.urls")),
     path("import/", include("integrations.urls")),
     path("granskning/", include("stewardship.urls")),
+    path("fardplan/", include("planning.urls")),
     path("offentlig/", stewardship_public.public_page, name="public"),
     path("graphql/", include("config.graphql.urls")),
     path("", include("insights.urls")),

@@ -620,3 +620,110 @@ def dimension_or_default(value: str | None) -> str:
 
 def reverse_map(dimension: str) -> str:
     return f"{reverse('planning:capability_map')}?dimension={dimension}"
+
+
+# ---------------------------------------------------------------------------------------------
+# A plan's pictures: its roadmap, each goal's line, its capability map at a date
+# ---------------------------------------------------------------------------------------------
+
+#: How the roadmap may group its actions: (value, label).
+ROADMAP_GROUPS = [
+    ("capability", gettext_lazy("Förmåga")),
+    ("management_object", gettext_lazy("Förvaltningsobjekt")),
+]
+
+
+def roadmap_for(summary, group_by: str = "capability") -> Roadmap:
+    """The roadmap of a plan summary (``planning.workbook.plan_summary``): one bar per action, in
+    the group of the acted-on service's capability (its first, by name) or förvaltningsobjekt."""
+    from planning.choices import ActionStatus
+
+    bars = []
+    for row in summary.actions:
+        action = row.action
+        if group_by == "management_object":
+            group = row.management_object or _("Utan förvaltningsobjekt")
+        else:
+            group = row.capabilities[0] if row.capabilities else _("Utan förmåga")
+        start = action.planned_start or min(action.planned_end, summary.plan.decided_on or action.planned_end)
+        bars.append(
+            RoadmapBar(
+                label=str(action),
+                group=group,
+                start=start,
+                end=action.planned_end,
+                status=action.status,
+                status_label=action.get_status_display(),
+                url=f"#action-{action.pk}",
+                overdue=row.overdue,
+            )
+        )
+    return Roadmap(
+        _("Tidplan för %(plan)s") % {"plan": summary.plan.name},
+        summary.today,
+        bars,
+        [(str(value), str(label)) for value, label in ActionStatus.choices],
+    )
+
+
+def render_goal_line(row, chart_id: str) -> str:
+    """An effektmål's month-by-month figure as a small line toward its target (a dashed line);
+    the page's table beside it gives the same figures as text."""
+    points = [(day, value) for day, value in row.series if value is not None]
+    goal = row.goal
+    if not points:
+        return ""
+    width, height, left, right, top, bottom = 360.0, 140.0, 48.0, 12.0, 14.0, 24.0
+    values = [float(v) for _d, v in points] + [float(goal.target_value)]
+    low, high = min(values), max(values)
+    if high == low:
+        high, low = high + 1, low - 1
+    first, last = points[0][0], max(points[-1][0], goal.target_date)
+    span = max((last - first).days, 1)
+
+    def xy(day: datetime.date, value: float) -> tuple[float, float]:
+        x = left + (width - left - right) * (day - first).days / span
+        y = top + (height - top - bottom) * (1 - (value - low) / (high - low))
+        return x, y
+
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(xy(d, float(v)) for d, v in points))
+    tx1, ty = xy(first, float(goal.target_value))
+    tx2, _ty = xy(last, float(goal.target_value))
+    dots = "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#0a4f8a"/>' for x, y in (xy(d, float(v)) for d, v in points)
+    )
+    title = _("%(goal)s: utveckling mot målet %(target)s") % {"goal": goal.name, "target": goal.target_label}
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
+        f'height="{height:.0f}" role="img" aria-labelledby="{chart_id}-title" class="diagram goal-line" id="{chart_id}">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<line x1="{left:.0f}" y1="{height - bottom:.0f}" x2="{width - right:.0f}" y2="{height - bottom:.0f}" stroke="{BORDER}"/>'
+        f'<text x="{left - 4:.0f}" y="{top + 4:.0f}" font-size="11" text-anchor="end" fill="{MUTED}">{high:g}</text>'
+        f'<text x="{left - 4:.0f}" y="{height - bottom:.0f}" font-size="11" text-anchor="end" fill="{MUTED}">{low:g}</text>'
+        f'<text x="{left:.0f}" y="{height - 6:.0f}" font-size="11" fill="{MUTED}">{escape(date_format(first, "M Y"))}</text>'
+        f'<text x="{width - right:.0f}" y="{height - 6:.0f}" font-size="11" text-anchor="end" fill="{MUTED}">'
+        f'{escape(date_format(last, "M Y"))}</text>'
+        f'<line x1="{tx1:.1f}" y1="{ty:.1f}" x2="{tx2:.1f}" y2="{ty:.1f}" stroke="#1e6b34" stroke-width="1.5" stroke-dasharray="5 3"/>'
+        f'<text x="{tx2:.1f}" y="{ty - 4:.1f}" font-size="11" text-anchor="end" fill="#1e6b34">'
+        f'{escape(_("mål"))} {escape(goal.target_label)}</text>'
+        f'<path d="{path}" fill="none" stroke="#0a4f8a" stroke-width="2"/>{dots}</svg>'
+    )
+
+
+def capability_map_at(plan, on: datetime.date, dimension: str) -> CapabilityMap:
+    """The register as it will be on ``on`` if ``plan`` is carried out, as a capability map."""
+    facts = service_facts_at(plan, on)
+    label = dict(DIMENSIONS)[dimension]
+    return capability_map(
+        facts,
+        capability_rows(),
+        dimension,
+        _("Förmågekarta den %(day)s med %(plan)s, färgad efter %(dimension)s")
+        % {"day": on.isoformat(), "plan": plan.name, "dimension": str(label).lower()},
+        service_urls(f.key for f in facts),
+    )
+
+
+def service_facts_at(plan, on: datetime.date) -> list[ServiceFacts]:
+    # TODO(plan-pages): from planning.future.future_state(plan, on) once plan-core has it.
+    return service_facts_today()

@@ -12,20 +12,20 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import django_filters as filters
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from portfolio.services import StaleEditError, version_from_request
 from portfolio.views_generic import (
@@ -37,10 +37,11 @@ from portfolio.views_generic import (
 )
 
 from . import diagrams
-from .choices import GDPR_ACTION_KINDS, ActionStatus, PlanStatus
+from .choices import PlanStatus
 from .forms import ActionForm, GoalForm, PlanForm
 from .models import Action, Goal, Plan
 from .services import MANAGE_GDPR, can_edit_action, can_edit_plan, save_action, save_goal, save_plan
+from .workbook import plan_summary, plan_workbook
 
 __all__ = [
     "ActionEditView",
@@ -105,6 +106,276 @@ class CapabilityMapView(PermissionRequiredMixin, TemplateView):
                     (area, capability, [counts.get(entry.key, 0) for entry in cmap.legend])
                     for area, capability, counts in cmap.counts()
                 ],
+            }
+        )
+        return context
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+# ---------------------------------------------------------------------------------------------
+
+
+class PlanFilterSet(filters.FilterSet):
+    """The plan list's filter (the list is short: by status only)."""
+
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=PlanStatus.choices)
+    ordering = filters.OrderingFilter(fields=(("name", "name"), ("horizon", "horizon")))
+
+    class Meta:
+        model = Plan
+        fields = ["status"]
+
+
+class PlanListView(RegisterListView):
+    model = Plan
+    filterset_class = PlanFilterSet
+    select_related = ("owner",)
+    title = _("Färdplaner")
+    intro = _(
+        "En färdplan har en målbild, mätbara effektmål och åtgärder med tidplan, kostnad och det fynd "
+        "som motiverade dem. Registret kan visas som det blir vid planens slut."
+    )
+    columns = [
+        Column("name", _("Namn"), link=True, order="name"),
+        Column("status", _("Status")),
+        Column("owner", _("Ägare")),
+        Column("horizon", _("Planens slut"), order="horizon"),
+        Column("decided_by", _("Beslutad av")),
+        Column("decided_on", _("Beslutsdatum")),
+        Column("diarienummer", _("Diarienummer")),
+    ]
+
+
+class PlanDetailView(RegisterDetailView):
+    """A plan: målbild and decision, effektmål today → at the end with their follow-up lines, the
+    actions and the roadmap, conflicts and follow-up findings."""
+
+    model = Plan
+    template_name = "planning/plan_detail.html"
+    select_related = ("owner",)
+    fields = ["owner", "horizon", "status", "decided_by", "decided_on", "diarienummer"]
+
+    def more_context(self, plan: Plan) -> dict[str, Any]:
+        user = self.request.user
+        summary = plan_summary(plan)
+        group_by = self.request.GET.get("gruppera", "capability")
+        roadmap = diagrams.roadmap_for(summary, group_by)
+        return {
+            "summary": summary,
+            "group_by": group_by,
+            "roadmap_groups": diagrams.ROADMAP_GROUPS,
+            "roadmap": roadmap,
+            "roadmap_svg": mark_safe(diagrams.render_roadmap(roadmap)),  # escaped while built
+            "goal_charts": [
+                (row, mark_safe(diagrams.render_goal_line(row, f"goal-{row.goal.pk}"))) for row in summary.goals
+            ],
+            "can_edit_plan": can_edit_plan(user),
+            "may_add_action": user.has_perm("planning.add_action") or user.has_perm(MANAGE_GDPR),
+            "editable_actions": {
+                row.action.pk for row in summary.actions if can_edit_action(user, {row.action.kind})
+            },
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing: plans, goals, actions through planning.services
+# ---------------------------------------------------------------------------------------------
+
+
+class PlanningEditView(RegisterEditView):
+    """Create or edit through the Form and the färdplan's save function (permission, history)."""
+
+    save = staticmethod(save_plan)
+
+    def get_permission_required(self):
+        return ()
+
+    def has_permission(self) -> bool:
+        return self.request.user.is_authenticated and self.may_edit()
+
+    def may_edit(self) -> bool:
+        return can_edit_plan(self.request.user, creating=self.creating)
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        form = self.make_form(obj, request.POST)
+        if form.is_valid():
+            try:
+                saved = self.save(
+                    form,
+                    user=request.user,
+                    expected_version=version_from_request(request.POST.get("version"), obj),
+                )
+            except StaleEditError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _g("Ändringen är sparad."))
+                return HttpResponseRedirect(self.success_url(saved))
+        return self.render_to_response(self.context(obj, form), status=400)
+
+    def success_url(self, saved) -> str:
+        return saved.get_absolute_url()
+
+    def context(self, obj, form) -> dict[str, Any]:
+        context = super().context(obj, form)
+        context["list_url"] = reverse("planning:plan_list")
+        context["list_title"] = _g("Färdplaner")
+        return context
+
+
+class PlanEditView(PlanningEditView):
+    model = Plan
+    form_class = PlanForm
+
+    def success_url(self, saved: Plan) -> str:
+        """Back to the action form that asked for a new plan, with the plan chosen."""
+        nxt = self.request.POST.get("next") or self.request.GET.get("next")
+        if self.creating and nxt and url_has_allowed_host_and_scheme(nxt, {self.request.get_host()}):
+            return f"{nxt}{'&' if '?' in nxt else '?'}plan={saved.pk}"
+        return saved.get_absolute_url()
+
+    def context(self, obj, form) -> dict[str, Any]:
+        context = super().context(obj, form)
+        context["next"] = self.request.GET.get("next", "")
+        return context
+
+
+class GoalEditView(PlanningEditView):
+    model = Goal
+    form_class = GoalForm
+    save = staticmethod(save_goal)
+
+    def may_edit(self) -> bool:
+        return can_edit_plan(self.request.user)
+
+    def get_object(self):
+        if self.creating:
+            self.plan = get_object_or_404(Plan, pk=self.kwargs["plan"])
+            return None
+        goal = get_object_or_404(Goal.objects.select_related("plan"), pk=self.kwargs["pk"])
+        self.plan = goal.plan
+        return goal
+
+    def make_form(self, obj, data=None):
+        initial = {"plan": self.plan.pk, "target_date": self.plan.horizon} if obj is None else None
+        form = self.form_class(data=data, instance=obj, initial=initial)
+        optimise_choice_fields(form)
+        return form
+
+    def success_url(self, saved: Goal) -> str:
+        return f"{saved.plan.get_absolute_url()}#goal-{saved.pk}"
+
+    def context(self, obj, form) -> dict[str, Any]:
+        context = super().context(obj, form)
+        context["cancel_url"] = self.plan.get_absolute_url()
+        if obj is None:
+            context["title"] = _g("Nytt effektmål i %(plan)s") % {"plan": self.plan}
+        return context
+
+
+#: GET parameters a finding page may prefill the action form with.
+PREFILL = ("plan", "kind", "name", "service", "replacement", "finding_kind", "finding_ref", "finding_label")
+
+
+class ActionEditView(PlanningEditView):
+    """An action; a new one may come prefilled from a finding page ("Lägg till i färdplan")."""
+
+    model = Action
+    form_class = ActionForm
+    template_name = "planning/action_form.html"
+    save = staticmethod(save_action)
+
+    def may_edit(self) -> bool:
+        user = self.request.user
+        if self.creating:
+            return user.has_perm("planning.add_action") or user.has_perm(MANAGE_GDPR)
+        self.action_obj = get_object_or_404(Action, pk=self.kwargs["pk"])
+        return can_edit_action(user, {self.action_obj.kind})
+
+    def get_object(self):
+        return None if self.creating else self.action_obj
+
+    def make_form(self, obj, data=None):
+        initial = None
+        if obj is None:
+            query = self.request.GET
+            initial = {name: query[name] for name in PREFILL if query.get(name)}
+            if query.getlist("schools"):
+                initial["schools"] = query.getlist("schools")
+        form = self.form_class(data=data, instance=obj, initial=initial)
+        optimise_choice_fields(form)
+        user = self.request.user
+        # Offer only the kinds this user may plan: the strateg no GDPR kinds without the right to.
+        allowed = [
+            (value, label)
+            for value, label in form.fields["kind"].choices
+            if not value or can_edit_action(user, {value}, creating=obj is None)
+        ]
+        form.fields["kind"].choices = allowed
+        form.fields["schools"].widget.attrs["data-searchable"] = ""
+        form.fields["schools"].queryset = form.fields["schools"].queryset.order_by("name")
+        return form
+
+    def success_url(self, saved: Action) -> str:
+        return f"{saved.plan.get_absolute_url()}#action-{saved.pk}"
+
+    def context(self, obj, form) -> dict[str, Any]:
+        context = super().context(obj, form)
+        plan = obj.plan if obj else None
+        if plan is None and (self.request.GET.get("plan") or "").isdigit():
+            plan = Plan.objects.filter(pk=self.request.GET["plan"]).first()
+        context["cancel_url"] = plan.get_absolute_url() if plan else reverse("planning:plan_list")
+        context["finding_label"] = self.request.GET.get("finding_label", "") if obj is None else ""
+        context["new_plan_url"] = (
+            f"{reverse('planning:plan_add')}?{urlencode({'next': self.request.get_full_path()})}"
+            if obj is None and can_edit_plan(self.request.user, creating=True)
+            else ""
+        )
+        return context
+
+
+# ---------------------------------------------------------------------------------------------
+# The beslutsunderlag
+# ---------------------------------------------------------------------------------------------
+
+
+class PlanWorkbookView(PermissionRequiredMixin, View):
+    """The plan as one Excel workbook for the nämnd (a download, so a plain view)."""
+
+    permission_required = VIEW_PLAN
+    raise_exception = True
+
+    def get(self, request, pk: int) -> HttpResponse:
+        plan = get_object_or_404(Plan, pk=pk)
+        on = _parse_day(request.GET.get("on"))
+        response = HttpResponse(
+            plan_workbook(plan, on),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = slugify(plan.name) or f"fardplan-{plan.pk}"
+        response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate().isoformat()}.xlsx"'
+        return response
+
+
+class PlanPrintView(PermissionRequiredMixin, TemplateView):
+    """The same beslutsunderlag as a printable page."""
+
+    template_name = "planning/plan_print.html"
+    permission_required = VIEW_PLAN
+    raise_exception = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        plan = get_object_or_404(Plan.objects.select_related("owner"), pk=kwargs["pk"])
+        summary = plan_summary(plan, _parse_day(self.request.GET.get("on")))
+        roadmap = diagrams.roadmap_for(summary, "capability")
+        context.update(
+            {
+                "plan": plan,
+                "summary": summary,
+                "roadmap_svg": mark_safe(diagrams.render_roadmap(roadmap, "print-roadmap")),
+                "roadmap": roadmap,
             }
         )
         return context

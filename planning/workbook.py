@@ -1,0 +1,230 @@
+"""The plan as a beslutsunderlag: what the nämnd is handed — målbild and decision, effektmål today →
+at the plan's end, the actions with costs and schools, and the findings behind them.
+
+:func:`plan_summary` gathers it once (a constant number of queries, whatever the number of
+actions); the plan page, the printable page and :func:`plan_workbook` (also what
+``plan_report --format xlsx`` writes) all present that one summary.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portfolio.spreadsheets import xlsx_bytes
+
+from .models import Action, ActionSchool, Goal, Plan
+
+__all__ = ["ActionRow", "GoalRow", "PlanSummary", "plan_summary", "plan_workbook"]
+
+
+@dataclass
+class GoalRow:
+    """An effektmål with its figure today, at the plan's end, and month by month since the plan began."""
+
+    goal: Goal
+    today: Decimal | None
+    at_end: Decimal | None
+    met_today: bool | None
+    met_at_end: bool | None
+    #: (first day of the month, the figure then) from history, oldest first.
+    series: list[tuple[datetime.date, Decimal | None]] = field(default_factory=list)
+    unit: str = ""
+
+
+@dataclass
+class ActionRow:
+    action: Action
+    services: list[Any]
+    schools: list[Any]
+    overdue: bool
+    capabilities: list[str]
+    management_object: str
+
+
+@dataclass
+class PlanSummary:
+    plan: Plan
+    today: datetime.date
+    on: datetime.date
+    goals: list[GoalRow]
+    actions: list[ActionRow]
+    conflicts: list[Any] = field(default_factory=list)
+    followup: list[Any] = field(default_factory=list)
+
+    @property
+    def one_off_total(self) -> Decimal:
+        return sum((row.action.one_off_cost for row in self.actions), Decimal(0))
+
+    @property
+    def yearly_total(self) -> Decimal:
+        return sum((row.action.yearly_cost_effect for row in self.actions), Decimal(0))
+
+    @property
+    def findings(self) -> list[ActionRow]:
+        """The actions that name the finding behind them."""
+        return [row for row in self.actions if row.action.finding_kind or row.action.finding_label]
+
+
+def _actions(plan: Plan) -> list[Action]:
+    """The plan's actions with their services, capabilities and schools: three queries."""
+    from portfolio.models import Capability
+
+    return list(
+        plan.actions.select_related("responsible", "contract", "service__management_object", "replacement")
+        .prefetch_related(
+            Prefetch("service__capabilities", queryset=Capability.objects.select_related("parent")),
+            Prefetch(
+                "school_links",
+                queryset=ActionSchool.objects.select_related("organisation").order_by("organisation__name", "pk"),
+            ),
+        )
+        .order_by("planned_end", "pk")
+    )
+
+
+def _action_row(action: Action, today: datetime.date) -> ActionRow:
+    from planning.choices import ActionStatus
+
+    services = [s for s in (action.service, action.replacement) if s is not None]
+    capabilities = sorted({str(c) for c in action.service.capabilities.all()}) if action.service else []
+    management_object = (
+        action.service.management_object.name if action.service and action.service.management_object else ""
+    )
+    return ActionRow(
+        action=action,
+        services=services,
+        schools=[link.organisation for link in action.school_links.all()],
+        overdue=action.status in (ActionStatus.PLANNED, ActionStatus.RUNNING) and action.planned_end < today,
+        capabilities=capabilities,
+        management_object=management_object,
+    )
+
+
+def plan_summary(plan: Plan, on: datetime.date | None = None, *, today: datetime.date | None = None) -> PlanSummary:
+    """Everything the plan's pages and its workbook show, gathered once.
+
+    ``on`` is the date "at the end" means (the plan's horizon unless given); ``today`` is the
+    date "today" means (the local date unless given — tests and the yearly follow-up set it).
+    """
+    today = today or timezone.localdate()
+    on = on or plan.horizon
+    goals = list(plan.goals.select_related("capability__parent").order_by("target_date", "name", "pk"))
+    actions = [_action_row(action, today) for action in _actions(plan)]
+    return PlanSummary(
+        plan=plan,
+        today=today,
+        on=on,
+        goals=_goal_rows(plan, goals, today, on),
+        actions=actions,
+        conflicts=_conflicts(plan),
+        followup=_followup(plan, today),
+    )
+
+
+def _figure(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _met(value: bool | None) -> str:
+    return "" if value is None else _("ja") if value else _("nej")
+
+
+def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
+    """The workbook's sheets as tables: Målbild, Effektmål, Åtgärder, Underlag."""
+    plan = summary.plan
+    facts = [
+        (_("Färdplan"), plan.name),
+        (_("Status"), plan.get_status_display()),
+        (_("Ägare"), str(plan.owner) if plan.owner else ""),
+        (_("Planens slut"), plan.horizon),
+        (_("Beslutad av"), plan.get_decided_by_display()),
+        (_("Beslutsdatum"), plan.decided_on),
+        (_("Diarienummer"), plan.diarienummer),
+        (_("Målbild"), plan.target_state),
+        (_("Engångskostnad totalt (kr)"), float(summary.one_off_total)),
+        (_("Årlig kostnadseffekt totalt (kr)"), float(summary.yearly_total)),
+        (_("Underlaget avser"), summary.today),
+    ]
+    target_state = pd.DataFrame(facts, columns=[_("Uppgift"), _("Värde")], dtype=object)
+    goals = pd.DataFrame(
+        [
+            {
+                _("Effektmål"): row.goal.name,
+                _("Mått"): row.goal.get_metric_display(),
+                _("Mål"): row.goal.target_label,
+                _("Måldatum"): row.goal.target_date,
+                _("Idag"): _figure(row.today),
+                _("Uppnått idag"): _met(row.met_today),
+                _("Vid planens slut"): _figure(row.at_end),
+                _("Uppnått vid planens slut"): _met(row.met_at_end),
+            }
+            for row in summary.goals
+        ],
+        columns=[
+            _("Effektmål"), _("Mått"), _("Mål"), _("Måldatum"), _("Idag"), _("Uppnått idag"),
+            _("Vid planens slut"), _("Uppnått vid planens slut"),
+        ],
+        dtype=object,
+    )
+    actions = pd.DataFrame(
+        [
+            {
+                _("Åtgärd"): str(row.action),
+                _("Typ"): row.action.get_kind_display(),
+                _("Tjänster"): "\n".join(s.name for s in row.services),
+                _("Skolor"): "\n".join(s.name for s in row.schools) or _("alla som använder tjänsten"),
+                _("Start"): row.action.planned_start,
+                _("Slut"): row.action.planned_end,
+                _("Ansvarig"): str(row.action.responsible) if row.action.responsible else "",
+                _("Status"): row.action.get_status_display() + (f" ({_('försenad')})" if row.overdue else ""),
+                _("Engångskostnad (kr)"): float(row.action.one_off_cost),
+                _("Årlig kostnadseffekt (kr)"): float(row.action.yearly_cost_effect),
+            }
+            for row in summary.actions
+        ],
+        columns=[
+            _("Åtgärd"), _("Typ"), _("Tjänster"), _("Skolor"), _("Start"), _("Slut"), _("Ansvarig"), _("Status"),
+            _("Engångskostnad (kr)"), _("Årlig kostnadseffekt (kr)"),
+        ],
+        dtype=object,
+    )
+    findings = pd.DataFrame(
+        [
+            {
+                _("Åtgärd"): str(row.action),
+                _("Fynd"): row.action.get_finding_kind_display(),
+                _("Beskrivning"): row.action.finding_display,
+                _("Referens"): row.action.finding_ref,
+            }
+            for row in summary.findings
+        ],
+        columns=[_("Åtgärd"), _("Fynd"), _("Beskrivning"), _("Referens")],
+        dtype=object,
+    )
+    return {_("Målbild"): target_state, _("Effektmål"): goals, _("Åtgärder"): actions, _("Underlag"): findings}
+
+
+def plan_workbook(plan: Plan, on: datetime.date | None = None) -> bytes:
+    """The beslutsunderlag as an Excel workbook (bytes): wrapped text, real dates, one sheet a part."""
+    return xlsx_bytes(summary_frames(plan_summary(plan, on)))
+
+
+def _goal_rows(plan: Plan, goals: list[Goal], today: datetime.date, on: datetime.date) -> list[GoalRow]:
+    # TODO(plan-pages): figures from planning.future / planning.followup once plan-core has them.
+    return [GoalRow(goal, None, None, None, None) for goal in goals]
+
+
+def _conflicts(plan: Plan) -> list[Any]:
+    return []  # TODO(plan-pages): planning.conflicts
+
+
+def _followup(plan: Plan, today: datetime.date) -> list[Any]:
+    return []  # TODO(plan-pages): planning.followup
