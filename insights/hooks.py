@@ -46,6 +46,10 @@ def service_findings(request: HttpRequest, obj) -> dict[str, Any]:
                 "target_name": f.activity_name or f.target_name,
                 "explanation": f.explanation,
                 "url": finding_url(f, request.user),
+                # What "Lägg till i färdplan" names as the finding behind an action.
+                "code": f.code,
+                "target_type": f.target_type,
+                "target_id": f.target_id,
             }
             for f in findings
         ]

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
 
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -546,7 +548,9 @@ def service_urls(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
     return {(kind, pk): templates[kind].format(pk) for kind, pk in keys if kind in templates}
 
 
-def service_facts_today(today: datetime.date | None = None) -> list[ServiceFacts]:
+def service_facts_today(
+    today: datetime.date | None = None, *, retired_since: datetime.date | None = None
+) -> list[ServiceFacts]:
     """The map's facts of every service not retired, from today's register: a constant number of queries.
 
     The GDPR side comes as gdpr's plain mapping of open findings (docs/architecture.md,
@@ -557,9 +561,12 @@ def service_facts_today(today: datetime.date | None = None) -> list[ServiceFacts
     from portfolio.choices import LifecycleStatus
     from portfolio.models import Application, LearningResource, Service
 
+    shown = ~Q(lifecycle_status=LifecycleStatus.RETIRED)
+    if retired_since is not None:
+        shown |= Q(retired_on__gte=retired_since)
     landscape = Landscape(
-        Application.objects.exclude(lifecycle_status=LifecycleStatus.RETIRED),
-        LearningResource.objects.exclude(lifecycle_status=LifecycleStatus.RETIRED),
+        Application.objects.filter(shown),
+        LearningResource.objects.filter(shown),
         today=today,
         load_costs=True,
     )
@@ -725,5 +732,10 @@ def capability_map_at(plan, on: datetime.date, dimension: str) -> CapabilityMap:
 
 
 def service_facts_at(plan, on: datetime.date) -> list[ServiceFacts]:
-    # TODO(plan-pages): from planning.future.future_state(plan, on) once plan-core has it.
-    return service_facts_today()
+    """The map's facts on ``on`` with ``plan``'s due actions applied: the same reading as today's,
+    inside ``planning.future.register_with`` (rolled back, nothing of it remains). Services the
+    plan retires stay on the map, marked by their lifecycle, so the picture shows what goes."""
+    from planning.future import due_actions, register_with
+
+    with register_with(due_actions(plan, on)):
+        return service_facts_today(on, retired_since=timezone.localdate())

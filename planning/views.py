@@ -33,6 +33,7 @@ from portfolio.views_generic import (
     RegisterDetailView,
     RegisterEditView,
     RegisterListView,
+    new_title,
     optimise_choice_fields,
 )
 
@@ -218,10 +219,16 @@ class PlanningEditView(RegisterEditView):
         return saved.get_absolute_url()
 
     def context(self, obj, form) -> dict[str, Any]:
-        context = super().context(obj, form)
-        context["list_url"] = reverse("planning:plan_list")
-        context["list_title"] = _g("Färdplaner")
-        return context
+        """The generic form page's context; every form of the färdplan sits under the plan list."""
+        return {
+            "object": obj,
+            "form": form,
+            "title": (_g("Ändra %(name)s") % {"name": obj}) if obj else new_title(self.model),
+            "list_url": reverse("planning:plan_list"),
+            "list_title": _g("Färdplaner"),
+            "cancel_url": obj.get_absolute_url() if isinstance(obj, Plan) else reverse("planning:plan_list"),
+            "version": getattr(obj, "version", None),
+        }
 
 
 class PlanEditView(PlanningEditView):

@@ -39,3 +39,222 @@ def test_every_role_reads_the_plan_list_and_page(client, plan, strategist, data_
     for user in (strategist, data_protection_coordinator, it_user, reader):
         assert "Färdplan 2027" in _page(client, user, reverse("planning:plan_list")).content.decode()
         _page(client, user, plan.get_absolute_url())
+
+
+def test_nothing_is_readable_without_login(client, plan):
+    for url in (
+        reverse("planning:plan_list"),
+        plan.get_absolute_url(),
+        reverse("planning:capability_map"),
+        reverse("planning:plan_workbook", args=[plan.pk]),
+        reverse("planning:plan_print", args=[plan.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "logga-in" in response["Location"]
+
+
+def test_a_reader_sees_no_edit_buttons_and_is_refused_every_edit(client, plan, reader):
+    action = ActionFactory(plan=plan)
+    goal = GoalFactory(plan=plan)
+    page = _page(client, reader, plan.get_absolute_url()).content.decode()
+    assert "Ändra" not in page
+    assert "Lägg till åtgärd" not in page and "Lägg till effektmål" not in page
+    for url in (
+        reverse("planning:plan_add"),
+        reverse("planning:plan_edit", args=[plan.pk]),
+        reverse("planning:goal_add", args=[plan.pk]),
+        reverse("planning:goal_edit", args=[goal.pk]),
+        reverse("planning:action_add"),
+        reverse("planning:action_edit", args=[action.pk]),
+    ):
+        _page(client, reader, url, status=403)
+        assert client.post(url, {"name": "x"}).status_code == 403
+
+
+def test_the_strategist_sees_the_edit_buttons(client, plan, strategist):
+    ActionFactory(plan=plan)
+    page = _page(client, strategist, plan.get_absolute_url()).content.decode()
+    assert reverse("planning:plan_edit", args=[plan.pk]) in page
+    assert "Lägg till åtgärd" in page and "Lägg till effektmål" in page
+
+
+def test_the_strategist_creates_a_plan_recorded_with_her_name(client, strategist):
+    owner = PersonFactory(name="Stina Strateg")
+    client.force_login(strategist)
+    response = client.post(
+        reverse("planning:plan_add"),
+        {"name": "Färdplan 2027", "owner": owner.pk, "horizon": "2027-08-01", "status": "utkast",
+         "target_state": "Alla elever loggar in en gång."},
+    )
+    plan = Plan.objects.get(name="Färdplan 2027")
+    assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    assert plan.history.first().history_user == strategist
+
+
+def test_a_new_plan_asked_for_by_the_action_form_returns_to_it_with_the_plan_chosen(client, strategist):
+    client.force_login(strategist)
+    back = f"{reverse('planning:action_add')}?kind=replace&service=1"
+    response = client.post(
+        f"{reverse('planning:plan_add')}?next={back.replace('&', '%26').replace('?', '%3F')}",
+        {"name": "Ny", "horizon": "2027-08-01", "status": "utkast"},
+    )
+    plan = Plan.objects.get(name="Ny")
+    assert response["Location"] == f"{back}&plan={plan.pk}"
+
+
+def test_a_plan_marked_decided_needs_who_and_when(client, plan, strategist):
+    client.force_login(strategist)
+    url = reverse("planning:plan_edit", args=[plan.pk])
+    data = {"name": plan.name, "horizon": "2027-08-01", "status": "beslutad", "version": plan.version}
+    assert client.post(url, data).status_code == 400
+    data.update(decided_by="namnd", decided_on="2026-12-01", diarienummer="BUN 2026/123")
+    assert client.post(url, data).status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "beslutad" and plan.diarienummer == "BUN 2026/123"
+
+
+def test_the_strategist_adds_a_goal_prefilled_with_the_plan_and_its_end(client, plan, strategist):
+    response = _page(client, strategist, reverse("planning:goal_add", args=[plan.pk]))
+    form = response.context["form"]
+    assert str(form["plan"].value()) == str(plan.pk)
+    assert form["target_date"].value() == plan.horizon
+    response = client.post(
+        reverse("planning:goal_add", args=[plan.pk]),
+        {"plan": plan.pk, "name": "SSO 95 %", "metric": "sso_coverage_users", "comparison": "gte",
+         "target_value": "95", "target_date": "2027-08-01"},
+    )
+    goal = Goal.objects.get(name="SSO 95 %")
+    assert response["Location"] == f"{plan.get_absolute_url()}#goal-{goal.pk}"
+
+
+def test_the_action_form_comes_prefilled_from_a_finding(client, plan, strategist):
+    old, new = ApplicationFactory(name="Skolplus"), ApplicationFactory(name="Vklass")
+    school = SchoolUnitFactory()
+    url = (
+        f"{reverse('planning:action_add')}?plan={plan.pk}&kind=replace&service={old.pk}&replacement={new.pk}"
+        f"&schools={school.pk}&finding_kind=standardisation&finding_ref=capability-3"
+        f"&finding_label=Närvaro%3A+ersätt+Skolplus+med+Vklass"
+    )
+    response = _page(client, strategist, url)
+    form = response.context["form"]
+    assert {name: str(form[name].value()) for name in ("plan", "kind", "service", "replacement", "finding_kind")} == {
+        "plan": str(plan.pk), "kind": "replace", "service": str(old.pk), "replacement": str(new.pk),
+        "finding_kind": "standardisation",
+    }
+    assert [str(v) for v in form["schools"].value()] == [str(school.pk)]
+    page = response.content.decode()
+    assert "Åtgärden motiveras av: Närvaro: ersätt Skolplus med Vklass" in page
+    assert 'data-searchable' in page
+    assert reverse("planning:plan_add") in page  # or a new plan
+
+
+def test_the_strategist_saves_an_action_and_returns_to_the_plan(client, plan, strategist):
+    service = ApplicationFactory()
+    client.force_login(strategist)
+    response = client.post(
+        reverse("planning:action_add"),
+        {"plan": plan.pk, "kind": "phase_out", "service": service.pk, "planned_end": "2027-06-30",
+         "status": "planerad", "one_off_cost": "0", "yearly_cost_effect": "-120000"},
+    )
+    action = Action.objects.get(plan=plan)
+    assert response["Location"] == f"{plan.get_absolute_url()}#action-{action.pk}"
+    assert action.history.first().history_user == strategist
+
+
+def test_each_role_is_offered_only_the_action_kinds_it_may_plan(client, strategist, data_protection_coordinator):
+    kinds = lambda user: [v for v, _l in _page(client, user, reverse("planning:action_add")).context["form"].fields["kind"].choices if v]  # noqa: E731
+    assert "dpia" not in kinds(strategist) and "phase_out" in kinds(strategist)
+    assert set(kinds(data_protection_coordinator)) == {"dpia", "processor_agreement"}
+
+
+def test_gdpr_actions_belong_to_the_data_protection_coordinator(client, plan, strategist, data_protection_coordinator):
+    service = ApplicationFactory()
+    data = {"plan": plan.pk, "kind": "dpia", "service": service.pk, "planned_end": "2027-03-31",
+            "status": "planerad", "one_off_cost": "0", "yearly_cost_effect": "0"}
+    client.force_login(strategist)
+    assert client.post(reverse("planning:action_add"), data).status_code in (400, 403)
+    assert not Action.objects.exists()
+    client.force_login(data_protection_coordinator)
+    assert client.post(reverse("planning:action_add"), data).status_code == 302
+    dpia = Action.objects.get()
+    _page(client, data_protection_coordinator, reverse("planning:action_edit", args=[dpia.pk]))
+    other = ActionFactory(plan=plan, kind="phase_out")
+    _page(client, data_protection_coordinator, reverse("planning:action_edit", args=[other.pk]), status=403)
+    _page(client, strategist, reverse("planning:action_edit", args=[dpia.pk]), status=403)
+    _page(client, strategist, reverse("planning:action_edit", args=[other.pk]))
+
+
+def _actions(plan, n):
+    capability = CapabilityFactory()
+    for _i in range(n):
+        service = ApplicationFactory()
+        ServiceCapability.objects.create(service=service, capability=capability)
+        ActionFactory(plan=plan, service=service, planned_start=datetime.date(2026, 1, 1))
+
+
+def test_the_plan_page_reads_in_a_constant_number_of_queries(client, plan, strategist):
+    GoalFactory(plan=plan)
+    _actions(plan, 2)
+    client.force_login(strategist)
+    client.get(plan.get_absolute_url())
+    with CaptureQueriesContext(connection) as few:
+        client.get(plan.get_absolute_url())
+    _actions(plan, 6)
+    GoalFactory(plan=plan, metric="yearly_cost", comparison="lte", target_value=Decimal(1))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+    assert len(few) == len(many)
+
+
+def test_the_plan_list_reads_in_a_constant_number_of_queries(client, strategist):
+    PlanFactory(owner=PersonFactory())
+    client.force_login(strategist)
+    client.get(reverse("planning:plan_list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("planning:plan_list"))
+    for _i in range(5):
+        PlanFactory(owner=PersonFactory())
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("planning:plan_list"))
+    assert len(few) == len(many)
+
+
+def test_the_plan_page_shows_goals_actions_and_the_roadmap(client, plan, reader):
+    goal = GoalFactory(plan=plan, name="SSO för alla")
+    action = ActionFactory(plan=plan, name="Byt närvarosystem", one_off_cost=Decimal(50000), status="pagar")
+    page = _page(client, reader, plan.get_absolute_url()).content.decode()
+    assert f'id="goal-{goal.pk}"' in page and f'id="action-{action.pk}"' in page
+    assert 'class="diagram roadmap"' in page
+    assert "Allt bakom SSO." in page  # målbild
+
+
+def test_the_printable_beslutsunderlag_has_the_plan_and_its_actions(client, plan, reader):
+    ActionFactory(plan=plan, name="Byt närvarosystem")
+    page = _page(client, reader, reverse("planning:plan_print", args=[plan.pk])).content.decode()
+    assert "Beslutsunderlag: Färdplan 2027" in page and "Byt närvarosystem" in page
+    assert "css/print.css" in page
+
+
+def test_the_capability_map_page_today_for_every_reader(client, reader):
+    capability = CapabilityFactory(name="Närvaro")
+    ServiceCapability.objects.create(service=ApplicationFactory(name="Skolplus"), capability=capability)
+    for dimension in ("sso", "gdpr", "lifecycle", "time", "cost", "nonsense"):
+        page = _page(client, reader, f"{reverse('planning:capability_map')}?dimension={dimension}").content.decode()
+        assert "Skolplus" in page and 'class="diagram capability-map"' in page
+
+
+def test_the_capability_map_at_a_plans_end_shows_the_register_as_it_will_be(client, plan, strategist):
+    capability = CapabilityFactory(name="Närvaro")
+    old = ApplicationFactory(name="Skolplus")
+    ServiceCapability.objects.create(service=old, capability=capability)
+    ActionFactory(plan=plan, kind="phase_out", service=old, planned_end=datetime.date(2027, 6, 30))
+    url = f"{reverse('planning:capability_map')}?dimension=lifecycle&plan={plan.pk}&on=2027-07-01"
+    response = _page(client, strategist, url)
+    tiles = [t for a in response.context["cmap"].areas for c in a.capabilities for t in c.tiles]
+    assert [(t.name, t.category) for t in tiles] == [("Skolplus", "avvecklad")]
+    old.refresh_from_db()
+    assert old.lifecycle_status == "i_drift"  # the future is not written
+    today = _page(client, strategist, f"{reverse('planning:capability_map')}?dimension=lifecycle")
+    tiles = [t for a in today.context["cmap"].areas for c in a.capabilities for t in c.tiles]
+    assert [(t.name, t.category) for t in tiles] == [("Skolplus", "i_drift")]
