@@ -159,7 +159,7 @@ class PlanDetailView(RegisterDetailView):
 
     def more_context(self, plan: Plan) -> dict[str, Any]:
         user = self.request.user
-        summary = plan_summary(plan)
+        summary = plan_summary(plan, series=True)
         group_by = self.request.GET.get("gruppera", "capability")
         roadmap = diagrams.roadmap_for(summary, group_by)
         return {

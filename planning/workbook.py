@@ -108,11 +108,14 @@ def _action_row(action: Action, today: datetime.date) -> ActionRow:
     )
 
 
-def plan_summary(plan: Plan, on: datetime.date | None = None, *, today: datetime.date | None = None) -> PlanSummary:
+def plan_summary(
+    plan: Plan, on: datetime.date | None = None, *, today: datetime.date | None = None, series: bool = False
+) -> PlanSummary:
     """Everything the plan's pages and its workbook show, gathered once.
 
     ``on`` is the date "at the end" means (the plan's horizon unless given); ``today`` is the
     date "today" means (the local date unless given — tests and the yearly follow-up set it).
+    ``series`` adds each goal's month-by-month line (the plan page shows it; the workbook not).
     """
     today = today or timezone.localdate()
     on = on or plan.horizon
@@ -122,7 +125,7 @@ def plan_summary(plan: Plan, on: datetime.date | None = None, *, today: datetime
         plan=plan,
         today=today,
         on=on,
-        goals=_goal_rows(plan, goals, today, on),
+        goals=_goal_rows(plan, goals, today, on, series=series),
         actions=actions,
         conflicts=_conflicts(plan),
         followup=_followup(plan, today),
@@ -217,14 +220,43 @@ def plan_workbook(plan: Plan, on: datetime.date | None = None) -> bytes:
     return xlsx_bytes(summary_frames(plan_summary(plan, on)))
 
 
-def _goal_rows(plan: Plan, goals: list[Goal], today: datetime.date, on: datetime.date) -> list[GoalRow]:
-    # TODO(plan-pages): figures from planning.future / planning.followup once plan-core has them.
-    return [GoalRow(goal, None, None, None, None) for goal in goals]
+def _goal_rows(
+    plan: Plan, goals: list[Goal], today: datetime.date, on: datetime.date, *, series: bool
+) -> list[GoalRow]:
+    """Each effektmål today and at ``on`` (``planning.goals``: the same analyses over the register
+    as it is and as it will be), with its month-by-month line from history when ``series``."""
+    if not goals:
+        return []
+    from .followup import goal_series
+    from .future import future_state, today_state
+    from .goals import goal_progress
+
+    progress = {p.goal_id: p for p in goal_progress(goals, today_state(today), future_state(plan, on))}
+    lines = goal_series(plan, months=GOAL_SERIES_MONTHS, today=today) if series else {}
+    return [
+        GoalRow(
+            goal=goal,
+            today=progress[goal.pk].today,
+            at_end=progress[goal.pk].at_end,
+            met_today=progress[goal.pk].met_today,
+            met_at_end=progress[goal.pk].met_at_end,
+            series=[(point.day, point.value) for point in lines.get(goal.pk, [])],
+        )
+        for goal in goals
+    ]
+
+
+#: How many months back a goal's follow-up line reaches.
+GOAL_SERIES_MONTHS = 12
 
 
 def _conflicts(plan: Plan) -> list[Any]:
-    return []  # TODO(plan-pages): planning.conflicts
+    from .conflicts import plan_conflicts
+
+    return plan_conflicts(plan)
 
 
 def _followup(plan: Plan, today: datetime.date) -> list[Any]:
-    return []  # TODO(plan-pages): planning.followup
+    from .followup import action_followup
+
+    return action_followup(plan, today)
