@@ -194,9 +194,11 @@ def render_roadmap(roadmap: Roadmap, chart_id: str = "roadmap") -> str:
     legend, legend_h = _legend_svg(chart_id, legend_entries, chart_h + 12, width)
     height = chart_h + 12 + legend_h
     styles = [e.style for e in legend_entries] + [FALLBACK_STYLE]
+    # With links inside, a picture is a figure (an image may hold no interactive content).
+    role = "figure" if any(bar.url for bar in roadmap.bars) else "img"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-labelledby="{chart_id}-title" '
+        f'width="{width:.0f}" height="{height:.0f}" role="{role}" aria-labelledby="{chart_id}-title" '
         f'class="diagram roadmap" id="{chart_id}">',
         f'<title id="{chart_id}-title">{escape(roadmap.title)}</title>',
         _pattern_defs(chart_id, styles),
@@ -229,7 +231,7 @@ def render_roadmap(roadmap: Roadmap, chart_id: str = "roadmap") -> str:
             flag = " ⚠" if bar.overdue else ""
             title = (
                 f"{bar.label}: {bar.status_label}{', ' + _('försenad') if bar.overdue else ''}, "
-                f"{date_format(bar.start, 'SHORT_DATE_FORMAT')}–{date_format(bar.end, 'SHORT_DATE_FORMAT')}"
+                f"{bar.start.isoformat()}–{bar.end.isoformat()}"
             )
             shape = (
                 f"<g><title>{escape(title)}</title>"
@@ -510,10 +512,12 @@ def render_capability_map(cmap: CapabilityMap, chart_id: str = "capability-map")
         y += pad
     legend, legend_h = _legend_svg(chart_id, cmap.legend, y + 4, width)
     height = y + 4 + legend_h
+    # With links inside, a picture is a figure (an image may hold no interactive content).
+    role = "figure" if any(t.url for a in cmap.areas for c in a.capabilities for t in c.tiles) else "img"
     return "".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-            f'width="{width:.0f}" height="{height:.0f}" role="img" aria-labelledby="{chart_id}-title" '
+            f'width="{width:.0f}" height="{height:.0f}" role="{role}" aria-labelledby="{chart_id}-title" '
             f'class="diagram capability-map" id="{chart_id}">',
             f'<title id="{chart_id}-title">{escape(cmap.title)}</title>',
             _pattern_defs(chart_id, [e.style for e in cmap.legend] + [FALLBACK_STYLE]),

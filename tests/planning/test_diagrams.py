@@ -160,7 +160,7 @@ def test_capability_map_tiles_link_to_their_service_and_carry_a_text_marker():
     )
     markup = render_capability_map(cmap, "cm")
     svg = ET.fromstring(markup)
-    assert svg.get("role") == "img" and svg.find(f"{SVG}title").text == "Karta"
+    assert svg.get("role") == "figure" and svg.find(f"{SVG}title").text == "Karta"  # it holds links
     links = [a.get("href") for a in svg.iter(f"{SVG}a")]
     assert links == ["/s/1/"]
     assert "Skolplus: Utanför SSO" in [t.text for t in svg.iter(f"{SVG}title")]

@@ -1,0 +1,119 @@
+"""The färdplan's pictures (issue 18: the capability map and the roadmap render in ≤ 300 ms server
+time at scale 30).
+
+* **capability map render** — the SVG of every service not retired in its capabilities, from the
+  facts already read (``planning.diagrams.render_capability_map``: what the 300 ms is about);
+* **capability map facts** — reading those facts from the register (services, capabilities,
+  costs, TIME, the GDPR rules for the gap dimension), and its query count;
+* **roadmap render** — a plan of 200 actions on its timeline, from its summary;
+* **capability map page** and **plan page** — the whole request, for scale.
+"""
+
+import datetime
+import statistics
+import time
+
+from bench import Measurement, QueryCounter
+
+REPEATS = 5
+ACTIONS = 200
+
+
+def _median(function) -> float:
+    function()  # warm-up
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _plan_of_200_actions():
+    from django.utils import timezone
+
+    from planning.models import Action, Plan
+    from portfolio.models import Service
+
+    today = timezone.localdate()
+    plan = Plan.objects.create(name="Bench: 200 åtgärder", horizon=today + datetime.timedelta(days=730))
+    services = list(Service.objects.order_by("pk").values_list("pk", flat=True)[:ACTIONS])
+    kinds = ["phase_out", "move_behind_sso", "join_skolfederation", "consolidate_contracts"]
+    statuses = ["planerad", "pagar", "klar", "stoppad"]
+    Action.objects.bulk_create(
+        [
+            Action(
+                plan=plan,
+                kind=kinds[i % len(kinds)],
+                service_id=services[i % len(services)],
+                planned_start=today + datetime.timedelta(days=(i * 3) % 400 - 200),
+                planned_end=today + datetime.timedelta(days=(i * 3) % 400 - 100),
+                status=statuses[i % len(statuses)],
+            )
+            for i in range(ACTIONS)
+        ]
+    )
+    return plan
+
+
+def run(scale: int) -> list[Measurement]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import translation
+
+    from accounts.roles import Role, sync_role_groups
+    from planning import diagrams
+    from planning.workbook import plan_summary
+
+    rows = []
+    with translation.override("sv"):
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            facts = diagrams.service_facts_today()
+        seconds = _median(diagrams.service_facts_today)
+        rows.append(
+            Measurement("diagrams", "capability map facts", seconds * 1000, "ms", f"{len(facts)} services")
+        )
+        rows.append(Measurement("diagrams", "capability map facts queries", counter.count, "count"))
+        capabilities = diagrams.capability_rows()
+        urls = diagrams.service_urls(f.key for f in facts)
+        for dimension in ("sso", "cost"):
+            seconds = _median(
+                lambda d=dimension: diagrams.render_capability_map(
+                    diagrams.capability_map(facts, capabilities, d, "Karta", urls)
+                )
+            )
+            rows.append(
+                Measurement(
+                    "diagrams", f"capability map render ({dimension})", seconds * 1000, "ms",
+                    f"{len(facts)} services; target ≤ 300 ms",
+                )
+            )
+
+        plan = _plan_of_200_actions()
+        summary = plan_summary(plan)
+        seconds = _median(lambda: diagrams.render_roadmap(diagrams.roadmap_for(summary, "capability")))
+        rows.append(
+            Measurement("diagrams", "roadmap render", seconds * 1000, "ms", f"{ACTIONS} actions; target ≤ 300 ms")
+        )
+
+        groups = sync_role_groups()
+        user, _created = get_user_model().objects.get_or_create(username="bench-strateg-diagrams")
+        user.groups.add(groups[Role.STRATEGIST])
+        client = Client()
+        client.force_login(user)
+        for label, url in (
+            ("capability map page", reverse("planning:capability_map")),
+            ("plan page (200 actions)", plan.get_absolute_url()),
+        ):
+            counter = QueryCounter()
+            with connection.execute_wrapper(counter):
+                status = client.get(url).status_code
+            if status != 200:
+                raise RuntimeError(f"{url} answered {status}")
+            seconds = _median(lambda u=url: client.get(u))
+            rows.append(Measurement("diagrams", label, seconds * 1000, "ms", "whole request"))
+            rows.append(Measurement("diagrams", f"{label} queries", counter.count, "count"))
+    return rows
