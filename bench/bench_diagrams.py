@@ -87,7 +87,10 @@ def run(scale: int) -> list[Measurement]:
             )
             rows.append(
                 Measurement(
-                    "diagrams", f"capability map render ({dimension})", seconds * 1000, "ms",
+                    "diagrams",
+                    f"capability map render ({dimension})",
+                    seconds * 1000,
+                    "ms",
                     f"{len(facts)} services; target ≤ 300 ms",
                 )
             )
@@ -96,7 +99,9 @@ def run(scale: int) -> list[Measurement]:
         summary = plan_summary(plan)
         seconds = _median(lambda: diagrams.render_roadmap(diagrams.roadmap_for(summary, "capability")))
         rows.append(
-            Measurement("diagrams", "roadmap render", seconds * 1000, "ms", f"{ACTIONS} actions; target ≤ 300 ms")
+            Measurement(
+                "diagrams", "roadmap render", seconds * 1000, "ms", f"{ACTIONS} actions; target ≤ 300 ms"
+            )
         )
 
         groups = sync_role_groups()

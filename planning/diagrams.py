@@ -247,11 +247,13 @@ def render_roadmap(roadmap: Roadmap, chart_id: str = "roadmap") -> str:
             parts.append(f'<a href="{escape(bar.url)}">{shape}</a>' if bar.url else shape)
             y += row_h
     x_today = x_of(roadmap.today)
+    near_left = x_today < width - 140  # the label reads to the right of the line unless at the edge
     parts.append(
         f'<line x1="{x_today:.1f}" y1="{head_h - 30:.0f}" x2="{x_today:.1f}" y2="{chart_h:.0f}" '
         f'stroke="#a4161a" stroke-width="2" stroke-dasharray="6 3"/>'
-        f'<text x="{x_today + 4:.1f}" y="12" font-size="12" font-weight="700" fill="#a4161a">'
-        f"{escape(_('Idag'))} {escape(date_format(roadmap.today, 'SHORT_DATE_FORMAT'))}</text>"
+        f'<text x="{x_today + (4 if near_left else -4):.1f}" y="12" font-size="12" font-weight="700" '
+        f'text-anchor="{"start" if near_left else "end"}" fill="#a4161a">'
+        f"{escape(_('Idag'))} {escape(roadmap.today.isoformat())}</text>"
     )
     parts.append(legend)
     parts.append("</svg>")
@@ -697,26 +699,36 @@ def render_goal_line(row, chart_id: str) -> str:
         y = top + (height - top - bottom) * (1 - (value - low) / (high - low))
         return x, y
 
-    path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(xy(d, float(v)) for d, v in points))
+    path = " ".join(
+        f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}"
+        for i, (x, y) in enumerate(xy(d, float(v)) for d, v in points)
+    )
     tx1, ty = xy(first, float(goal.target_value))
     tx2, _ty = xy(last, float(goal.target_value))
     dots = "".join(
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#0a4f8a"/>' for x, y in (xy(d, float(v)) for d, v in points)
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#0a4f8a"/>'
+        for x, y in (xy(d, float(v)) for d, v in points)
     )
     title = _("%(goal)s: utveckling mot målet %(target)s") % {"goal": goal.name, "target": goal.target_label}
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-        f'height="{height:.0f}" role="img" aria-labelledby="{chart_id}-title" class="diagram goal-line" id="{chart_id}">'
+        f'height="{height:.0f}" role="img" aria-labelledby="{chart_id}-title" class="diagram goal-line" '
+        f'id="{chart_id}">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<line x1="{left:.0f}" y1="{height - bottom:.0f}" x2="{width - right:.0f}" y2="{height - bottom:.0f}" stroke="{BORDER}"/>'
-        f'<text x="{left - 4:.0f}" y="{top + 4:.0f}" font-size="11" text-anchor="end" fill="{MUTED}">{high:g}</text>'
-        f'<text x="{left - 4:.0f}" y="{height - bottom:.0f}" font-size="11" text-anchor="end" fill="{MUTED}">{low:g}</text>'
-        f'<text x="{left:.0f}" y="{height - 6:.0f}" font-size="11" fill="{MUTED}">{escape(date_format(first, "M Y"))}</text>'
+        f'<line x1="{left:.0f}" y1="{height - bottom:.0f}" x2="{width - right:.0f}" '
+        f'y2="{height - bottom:.0f}" stroke="{BORDER}"/>'
+        f'<text x="{left - 4:.0f}" y="{top + 4:.0f}" font-size="11" text-anchor="end" '
+        f'fill="{MUTED}">{high:g}</text>'
+        f'<text x="{left - 4:.0f}" y="{height - bottom:.0f}" font-size="11" text-anchor="end" '
+        f'fill="{MUTED}">{low:g}</text>'
+        f'<text x="{left:.0f}" y="{height - 6:.0f}" font-size="11" '
+        f'fill="{MUTED}">{escape(date_format(first, "M Y"))}</text>'
         f'<text x="{width - right:.0f}" y="{height - 6:.0f}" font-size="11" text-anchor="end" fill="{MUTED}">'
-        f'{escape(date_format(last, "M Y"))}</text>'
-        f'<line x1="{tx1:.1f}" y1="{ty:.1f}" x2="{tx2:.1f}" y2="{ty:.1f}" stroke="#1e6b34" stroke-width="1.5" stroke-dasharray="5 3"/>'
+        f"{escape(date_format(last, 'M Y'))}</text>"
+        f'<line x1="{tx1:.1f}" y1="{ty:.1f}" x2="{tx2:.1f}" y2="{ty:.1f}" stroke="#1e6b34" '
+        f'stroke-width="1.5" stroke-dasharray="5 3"/>'
         f'<text x="{tx2:.1f}" y="{ty - 4:.1f}" font-size="11" text-anchor="end" fill="#1e6b34">'
-        f'{escape(_("mål"))} {escape(goal.target_label)}</text>'
+        f"{escape(_('mål'))} {escape(goal.target_label)}</text>"
         f'<path d="{path}" fill="none" stroke="#0a4f8a" stroke-width="2"/>{dots}</svg>'
     )
 

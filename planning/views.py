@@ -81,7 +81,9 @@ class CapabilityMapView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         dimension = diagrams.dimension_or_default(self.request.GET.get("dimension"))
-        plans = list(Plan.objects.only("pk", "name", "horizon")) if self.request.user.has_perm(VIEW_PLAN) else []
+        plans = (
+            list(Plan.objects.only("pk", "name", "horizon")) if self.request.user.has_perm(VIEW_PLAN) else []
+        )
         plan, on, error = None, None, ""
         plan_id = self.request.GET.get("plan", "")
         if plan_id and plans:
@@ -92,7 +94,11 @@ class CapabilityMapView(PermissionRequiredMixin, TemplateView):
                 on = _parse_day(self.request.GET.get("on")) or plan.horizon
                 if self.request.GET.get("on") and _parse_day(self.request.GET.get("on")) is None:
                     error = _g("Ange datumet som ÅÅÅÅ-MM-DD.")
-        cmap = diagrams.capability_map_at(plan, on, dimension) if plan else diagrams.capability_map_today(dimension)
+        cmap = (
+            diagrams.capability_map_at(plan, on, dimension)
+            if plan
+            else diagrams.capability_map_today(dimension)
+        )
         context.update(
             {
                 "dimension": dimension,
@@ -169,7 +175,8 @@ class PlanDetailView(RegisterDetailView):
             "roadmap": roadmap,
             "roadmap_svg": mark_safe(diagrams.render_roadmap(roadmap)),  # escaped while built
             "goal_charts": [
-                (row, mark_safe(diagrams.render_goal_line(row, f"goal-{row.goal.pk}"))) for row in summary.goals
+                (row, mark_safe(diagrams.render_goal_line(row, f"goal-{row.goal.pk}")))
+                for row in summary.goals
             ],
             "can_edit_plan": can_edit_plan(user),
             "may_add_action": user.has_perm("planning.add_action") or user.has_perm(MANAGE_GDPR),
@@ -361,7 +368,9 @@ class PlanWorkbookView(PermissionRequiredMixin, View):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         name = slugify(plan.name) or f"fardplan-{plan.pk}"
-        response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate().isoformat()}.xlsx"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="{name}-{timezone.localdate().isoformat()}.xlsx"'
+        )
         return response
 
 

@@ -83,7 +83,9 @@ def _actions(plan: Plan) -> list[Action]:
             Prefetch("service__capabilities", queryset=Capability.objects.select_related("parent")),
             Prefetch(
                 "school_links",
-                queryset=ActionSchool.objects.select_related("organisation").order_by("organisation__name", "pk"),
+                queryset=ActionSchool.objects.select_related("organisation").order_by(
+                    "organisation__name", "pk"
+                ),
             ),
         )
         .order_by("planned_end", "pk")
@@ -172,8 +174,14 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
             for row in summary.goals
         ],
         columns=[
-            _("Effektmål"), _("Mått"), _("Mål"), _("Måldatum"), _("Idag"), _("Uppnått idag"),
-            _("Vid planens slut"), _("Uppnått vid planens slut"),
+            _("Effektmål"),
+            _("Mått"),
+            _("Mål"),
+            _("Måldatum"),
+            _("Idag"),
+            _("Uppnått idag"),
+            _("Vid planens slut"),
+            _("Uppnått vid planens slut"),
         ],
         dtype=object,
     )
@@ -194,8 +202,16 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
             for row in summary.actions
         ],
         columns=[
-            _("Åtgärd"), _("Typ"), _("Tjänster"), _("Skolor"), _("Start"), _("Slut"), _("Ansvarig"), _("Status"),
-            _("Engångskostnad (kr)"), _("Årlig kostnadseffekt (kr)"),
+            _("Åtgärd"),
+            _("Typ"),
+            _("Tjänster"),
+            _("Skolor"),
+            _("Start"),
+            _("Slut"),
+            _("Ansvarig"),
+            _("Status"),
+            _("Engångskostnad (kr)"),
+            _("Årlig kostnadseffekt (kr)"),
         ],
         dtype=object,
     )
@@ -212,7 +228,12 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
         columns=[_("Åtgärd"), _("Fynd"), _("Beskrivning"), _("Referens")],
         dtype=object,
     )
-    return {_("Målbild"): target_state, _("Effektmål"): goals, _("Åtgärder"): actions, _("Underlag"): findings}
+    return {
+        _("Målbild"): target_state,
+        _("Effektmål"): goals,
+        _("Åtgärder"): actions,
+        _("Underlag"): findings,
+    }
 
 
 def plan_workbook(plan: Plan, on: datetime.date | None = None) -> bytes:

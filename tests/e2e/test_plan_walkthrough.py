@@ -3,7 +3,6 @@ an effektmål, the register at the plan's end, the workbook for the nämnd — a
 actions happened and which goals were met. The new pages pass axe and fit a 1280 px window."""
 
 import datetime
-import io
 
 import openpyxl
 import pytest
@@ -71,7 +70,10 @@ def test_from_a_standardisation_candidate_to_a_decided_plan_and_its_follow_up(pa
     page.wait_for_url(f"**/fardplan/{plan.pk}/#action-*")
     action = Action.objects.get(plan=plan)
     assert (action.kind, action.service_id, action.replacement_id, action.finding_kind) == (
-        "replace", skolplus.pk, vklass.pk, "standardisation"
+        "replace",
+        skolplus.pk,
+        vklass.pk,
+        "standardisation",
     )
 
     # An effektmål: SSO coverage by users ≥ 95 %.
@@ -122,24 +124,31 @@ def test_from_a_standardisation_candidate_to_a_decided_plan_and_its_follow_up(pa
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Målbild", "Effektmål", "Åtgärder", "Underlag"]
     actions = [row for row in book["Åtgärder"].iter_rows(values_only=True)]
-    assert any("Skolplus\nVklass" in (cell or "") for row in actions[1:] for cell in row if isinstance(cell, str))
+    assert any(
+        "Skolplus\nVklass" in (cell or "") for row in actions[1:] for cell in row if isinstance(cell, str)
+    )
 
     # A year later (set through the database): the replacement was done, a second action is overdue.
     year_ago = timezone.localdate() - datetime.timedelta(days=365)
     Plan.objects.filter(pk=plan.pk).update(decided_on=year_ago, horizon=timezone.localdate())
     Action.objects.filter(pk=action.pk).update(
-        status="klar", completed_on=timezone.localdate() - datetime.timedelta(days=40),
-        planned_start=year_ago, planned_end=timezone.localdate() - datetime.timedelta(days=45),
+        status="klar",
+        completed_on=timezone.localdate() - datetime.timedelta(days=40),
+        planned_start=year_ago,
+        planned_end=timezone.localdate() - datetime.timedelta(days=45),
     )
     Goal.objects.filter(pk=goal.pk).update(target_date=timezone.localdate() - datetime.timedelta(days=1))
     north = ServiceUsage.objects.get(service=skolplus)
     ServiceUsage.objects.create(service=vklass, organisation=north.organisation, users=north.users)
     north.delete()
     Service.objects.filter(pk=skolplus.pk).update(
-        lifecycle_status=LifecycleStatus.RETIRED, retired_on=timezone.localdate() - datetime.timedelta(days=40)
+        lifecycle_status=LifecycleStatus.RETIRED,
+        retired_on=timezone.localdate() - datetime.timedelta(days=40),
     )
     late = Action.objects.create(
-        plan=plan, kind="move_behind_sso", name="Gamla schemat bakom SSO",
+        plan=plan,
+        kind="move_behind_sso",
+        name="Gamla schemat bakom SSO",
         service=ApplicationFactory(name="Gamla schemat", authentication=AuthenticationMethod.LOCAL),
         planned_end=timezone.localdate() - datetime.timedelta(days=10),
     )
@@ -163,14 +172,20 @@ def axe_source() -> str:
 def test_the_plan_pages_pass_axe_and_fit_the_window(browser, live_server, e2e_user, axe_source, role):
     skolplus, vklass = _landscape()
     plan = Plan.objects.create(
-        name="Färdplan 2027", horizon=timezone.localdate() + datetime.timedelta(days=300),
+        name="Färdplan 2027",
+        horizon=timezone.localdate() + datetime.timedelta(days=300),
         target_state="Allt bakom SSO.",
     )
     action = Action.objects.create(
-        plan=plan, kind="replace", service=skolplus, replacement=vklass, status="pagar",
+        plan=plan,
+        kind="replace",
+        service=skolplus,
+        replacement=vklass,
+        status="pagar",
         planned_start=timezone.localdate() - datetime.timedelta(days=30),
         planned_end=timezone.localdate() + datetime.timedelta(days=100),
-        finding_kind="standardisation", finding_label="Närvaro: ersätt Skolplus med Vklass",
+        finding_kind="standardisation",
+        finding_label="Närvaro: ersätt Skolplus med Vklass",
     )
     goal = Goal.objects.create(
         plan=plan, name="SSO 95 %", metric="sso_coverage_users", target_value=95, target_date=plan.horizon

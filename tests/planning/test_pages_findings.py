@@ -1,4 +1,4 @@
-""""Lägg till i färdplan" on every finding page: shown to those who may add the action, absent
+""" "Lägg till i färdplan" on every finding page: shown to those who may add the action, absent
 for the others, and leading to the action form prefilled with the finding."""
 
 from html.parser import HTMLParser
@@ -45,7 +45,9 @@ def _add_links(client, user, url) -> list[dict[str, list[str]]]:
         ("analysis:equity", "introduce", "equity_hole"),
     ],
 )
-def test_the_strategist_can_add_each_analysis_finding_to_a_plan(client, demo, strategist, reader, page, kind, finding_kind):
+def test_the_strategist_can_add_each_analysis_finding_to_a_plan(
+    client, demo, strategist, reader, page, kind, finding_kind
+):
     links = _add_links(client, strategist, reverse(page))
     assert links, f"no 'Lägg till i färdplan' on {page}"
     first = links[0]
@@ -56,7 +58,9 @@ def test_the_strategist_can_add_each_analysis_finding_to_a_plan(client, demo, st
     assert _add_links(client, reader, reverse(page)) == []
 
 
-def test_a_gdpr_gap_goes_to_a_plan_as_the_coordinators_dpia_or_agreement(client, demo, data_protection_coordinator, reader):
+def test_a_gdpr_gap_goes_to_a_plan_as_the_coordinators_dpia_or_agreement(
+    client, demo, data_protection_coordinator, reader
+):
     links = _add_links(client, data_protection_coordinator, reverse("gdpr:gap_list"))
     kinds = {link["kind"][0] for link in links}
     assert kinds <= {"dpia", "processor_agreement"} and kinds

@@ -10,7 +10,14 @@ import pytest
 from django.urls import reverse
 
 from planning.workbook import plan_summary, plan_workbook
-from tests.factories import ActionFactory, ApplicationFactory, GoalFactory, PersonFactory, PlanFactory, SchoolUnitFactory
+from tests.factories import (
+    ActionFactory,
+    ApplicationFactory,
+    GoalFactory,
+    PersonFactory,
+    PlanFactory,
+    SchoolUnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +89,9 @@ def test_the_workbook_names_the_finding_behind_each_action_and_each_goal_today_a
     goal = dict(zip(header, rows[0], strict=True))
     assert goal["Effektmål"] == "SSO 95 %" and goal["Mål"] == "≥ 95"
     summary = plan_summary(plan)
-    assert goal["Idag"] == float(summary.goals[0].today) and goal["Vid planens slut"] == float(summary.goals[0].at_end)
+    assert goal["Idag"] == float(summary.goals[0].today) and goal["Vid planens slut"] == float(
+        summary.goals[0].at_end
+    )
 
 
 def test_the_workbook_wraps_multi_line_text(plan):
@@ -94,7 +103,10 @@ def test_the_workbook_wraps_multi_line_text(plan):
 
 def test_the_workbook_is_downloaded_from_the_plan_page_by_any_reader(client, plan, reader):
     client.force_login(reader)
-    assert reverse("planning:plan_workbook", args=[plan.pk]) in client.get(plan.get_absolute_url()).content.decode()
+    assert (
+        reverse("planning:plan_workbook", args=[plan.pk])
+        in client.get(plan.get_absolute_url()).content.decode()
+    )
     response = client.get(reverse("planning:plan_workbook", args=[plan.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="fardplan-2027-')
