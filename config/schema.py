@@ -19,6 +19,7 @@ QUERY_MIXINS = [
     "portfolio.graphql.decisions.DecisionQuery",
     "portfolio.graphql.catalogue.CatalogueQuery",
     "stewardship.graphql.CompletenessQuery",
+    "planning.graphql.schema.PlanningQuery",
 ]
 
 MUTATION_MIXINS = [
@@ -26,6 +27,7 @@ MUTATION_MIXINS = [
     "portfolio.graphql.decisions.DecisionMutation",
     "portfolio.graphql.catalogue.CatalogueMutation",
     "gdpr.graphql.mutations.RecordMutation",
+    "planning.graphql.mutations.PlanningMutation",
 ]
 
 

@@ -59,6 +59,7 @@ __all__ = [
     "CapabilityCount",
     "CostLine",
     "EquitySummary",
+    "FIGURES",
     "FutureState",
     "PlannedAction",
     "SeverityCount",
@@ -150,7 +151,7 @@ class FutureState:
     skolfederation_share: float = attr(help="Andel tjänster i bruk anslutna till Skolfederation, 0–1.")
     equity: EquitySummary = attr(help="Likvärdighetsmatrisen i sammandrag.")
     completeness: int = attr(help="Registrets fullständighet i procent.")
-    equity_matrix: EquityMatrix = attr(help="", repr=False, default=None)
+    equity_matrix: EquityMatrix = attr(help="", repr=False, default_factory=EquityMatrix)
     gaps: list = attr(help="", repr=False, default_factory=list)
 
     @derived(float, help="SSO-täckning räknat på användare, 0–1.")
@@ -445,13 +446,71 @@ def register_with(actions: Iterable[PlannedAction]) -> Iterator[None]:
             transaction.set_rollback(True)
 
 
-def state_of_register(on: datetime.date, actions: list[PlannedAction] | None = None) -> FutureState:
+#: The groups of figures a state can hold, each computed by one analysis; compute what is asked.
+FIGURES = frozenset({"sso", "cost", "gaps", "equity", "completeness"})
+
+
+def state_of_register(
+    on: datetime.date, actions: list[PlannedAction] | None = None, *, include: Iterable[str] = FIGURES
+) -> FutureState:
     """The figures of the register as it stands, read as on ``on``: the analyses' own functions.
 
-    The caller decides what the register holds (``register_with``); this only reads.
+    The caller decides what the register holds (``register_with``); this only reads. ``include``
+    names the groups of :data:`FIGURES` to compute (the others are left empty): GraphQL computes
+    only what a query selects, since each group is a whole-register analysis.
     """
     actions = actions or []
-    sso = sso_coverage(today=on)
+    include = set(include)
+    state = FutureState(
+        on=on,
+        applied_actions=[a.pk for a in actions],
+        sso=SsoCoverage(services=0, services_behind_sso=0, users=0, users_behind_sso=0),
+        sso_by_school=[],
+        yearly_cost=Decimal(0),
+        yearly_cost_by_management_object=[],
+        planned_yearly_cost_effect=sum((a.yearly_cost_effect for a in actions), Decimal(0)),
+        services_per_capability=[],
+        gdpr_gaps_by_severity=[],
+        skolfederation_share=0.0,
+        equity=EquitySummary(0, 0, 0, 0),
+        completeness=0,
+        equity_matrix=EquityMatrix(),
+    )
+    if "sso" in include:
+        sso = state.sso = sso_coverage(today=on)
+        state.sso_by_school = sso.by_school
+        state.services_per_capability = [
+            CapabilityCount(int(group.key), group.label, group.services) for group in sso.by_capability
+        ]
+        federated = next((g for g in sso.by_federation if g.key == Federation.SKOLFEDERATION), None)
+        if federated and sso.services:
+            state.skolfederation_share = federated.services / sso.services
+    if "cost" in include:
+        state.yearly_cost, state.yearly_cost_by_management_object = _yearly_cost(on)
+    if "gaps" in include:
+        state.gaps = find_gaps(today=on)
+        per_severity = Counter(finding.severity for finding in state.gaps)
+        state.gdpr_gaps_by_severity = [
+            SeverityCount(severity.value, str(severity.label), per_severity.get(severity.value, 0))
+            for severity in Severity
+        ]
+    if "equity" in include:
+        matrix = state.equity_matrix = equity_matrix(today=on)
+        kinds = Counter(finding.kind for finding in matrix.findings)
+        state.equity = EquitySummary(
+            schools=len(matrix.schools),
+            columns=len(matrix.columns),
+            lacking=kinds.get("saknas", 0),
+            different=kinds.get("annat system", 0),
+        )
+    if "completeness" in include:
+        records = records_by_kind(min(on, timezone.localdate()))
+        state.completeness = total([record for results in records.values() for record in results]).percent
+    return state
+
+
+def _yearly_cost(on: datetime.date) -> tuple[Decimal, list[CostLine]]:
+    """The yearly cost of the services in use, as standardisation reads it (``ServiceRow.yearly_cost``)."""
     landscape = Landscape(today=on, load_costs=True)
     year = landscape.latest_complete_year
     by_object: dict[int | None, Decimal] = defaultdict(Decimal)
@@ -462,53 +521,23 @@ def state_of_register(on: datetime.date, actions: list[PlannedAction] | None = N
     objects = ManagementObject.objects.filter(pk__in=[k for k in by_object if k])
     names = dict(objects.values_list("pk", "name"))
     without_object = _("Lärresurser och tjänster utan objekt")
-    cost_lines = sorted(
+    lines = sorted(
         (CostLine(pk, names.get(pk, without_object), amount) for pk, amount in by_object.items()),
         key=lambda line: (-line.amount, line.name.casefold()),
     )
-    gaps = find_gaps(today=on)
-    per_severity = Counter(finding.severity for finding in gaps)
-    matrix = equity_matrix(today=on)
-    kinds = Counter(finding.kind for finding in matrix.findings)
-    federated = next((g for g in sso.by_federation if g.key == Federation.SKOLFEDERATION), None)
-    records = records_by_kind(min(on, timezone.localdate()))
-    every = [record for results in records.values() for record in results]
-    return FutureState(
-        on=on,
-        applied_actions=[a.pk for a in actions],
-        sso=sso,
-        sso_by_school=sso.by_school,
-        yearly_cost=sum(by_object.values(), Decimal(0)),
-        yearly_cost_by_management_object=cost_lines,
-        planned_yearly_cost_effect=sum((a.yearly_cost_effect for a in actions), Decimal(0)),
-        services_per_capability=[
-            CapabilityCount(int(group.key), group.label, group.services) for group in sso.by_capability
-        ],
-        gdpr_gaps_by_severity=[
-            SeverityCount(severity.value, str(severity.label), per_severity.get(severity.value, 0))
-            for severity in Severity
-        ],
-        skolfederation_share=(federated.services / sso.services) if federated and sso.services else 0.0,
-        equity=EquitySummary(
-            schools=len(matrix.schools),
-            columns=len(matrix.columns),
-            lacking=kinds.get("saknas", 0),
-            different=kinds.get("annat system", 0),
-        ),
-        completeness=total(every).percent,
-        equity_matrix=matrix,
-        gaps=gaps,
-    )
+    return sum(by_object.values(), Decimal(0)), lines
 
 
-def future_state(plan: Plan, on: datetime.date | None = None) -> FutureState:
+def future_state(
+    plan: Plan, on: datetime.date | None = None, *, include: Iterable[str] = FIGURES
+) -> FutureState:
     """The register on ``on`` (default: the plan's horizon) with the plan's due actions applied."""
     on = on or plan.horizon
     actions = due_actions(plan, on)
     with register_with(actions):
-        return state_of_register(on, actions)
+        return state_of_register(on, actions, include=include)
 
 
-def today_state(today: datetime.date | None = None) -> FutureState:
+def today_state(today: datetime.date | None = None, *, include: Iterable[str] = FIGURES) -> FutureState:
     """Today's figures, by the same computation as :func:`future_state` with nothing applied."""
-    return state_of_register(today or timezone.localdate())
+    return state_of_register(today or timezone.localdate(), include=include)

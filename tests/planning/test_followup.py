@@ -130,3 +130,26 @@ def test_open_plans_followup_covers_decided_running_plans_only():
     assert [f.plan_id for f in followups] == [decided.pk]
     assert [a.kind for a in followups[0].actions] == [FollowUpKind.OVERDUE]
     assert followups[0].goals_not_met == [decided.goals.get().name]
+
+
+def test_the_review_rounds_page_shows_the_follow_up_of_plans_being_carried_out(client, strategist):
+    from django.urls import reverse
+
+    from stewardship.models import ReviewRound
+
+    plan = factories.PlanFactory(
+        name="Färdplan skola", status=PlanStatus.IN_PROGRESS, decided_by="namnd", decided_on=PAST
+    )
+    factories.ActionFactory(
+        plan=plan, name="Flytta Schemat bakom SSO", status=ActionStatus.RUNNING,
+        planned_end=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    round_ = ReviewRound.objects.create(
+        name="Årlig genomgång", deadline=timezone.localdate() + datetime.timedelta(days=30)
+    )
+    client.force_login(strategist)
+
+    page = client.get(reverse("stewardship:round_detail", args=[round_.pk])).content.decode()
+
+    assert "Färdplanernas uppföljning" in page
+    assert "Färdplan skola: Flytta Schemat bakom SSO" in page
