@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import django_filters as filters
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponse, HttpResponseRedirect
@@ -38,7 +37,7 @@ from portfolio.views_generic import (
 )
 
 from . import diagrams
-from .choices import PlanStatus
+from .filters import PlanFilterSet
 from .forms import ActionForm, GoalForm, PlanForm
 from .models import Action, Goal, Plan
 from .services import MANAGE_GDPR, can_edit_action, can_edit_plan, save_action, save_goal, save_plan
@@ -121,17 +120,6 @@ class CapabilityMapView(PermissionRequiredMixin, TemplateView):
 # ---------------------------------------------------------------------------------------------
 # Plans
 # ---------------------------------------------------------------------------------------------
-
-
-class PlanFilterSet(filters.FilterSet):
-    """The plan list's filter (the list is short: by status only)."""
-
-    status = filters.MultipleChoiceFilter(label=_("Status"), choices=PlanStatus.choices)
-    ordering = filters.OrderingFilter(fields=(("name", "name"), ("horizon", "horizon")))
-
-    class Meta:
-        model = Plan
-        fields = ["status"]
 
 
 class PlanListView(RegisterListView):
