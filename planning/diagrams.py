@@ -554,13 +554,22 @@ def service_urls(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
     return {(kind, pk): templates[kind].format(pk) for kind, pk in keys if kind in templates}
 
 
+#: Every dimension: what a caller that wants all facts (the tests, the bench) asks for.
+ALL_DIMENSIONS = ("sso", "gdpr", "lifecycle", "time", "cost")
+
+
 def service_facts_today(
-    today: datetime.date | None = None, *, retired_since: datetime.date | None = None
+    today: datetime.date | None = None,
+    *,
+    retired_since: datetime.date | None = None,
+    dimensions: Iterable[str] = ALL_DIMENSIONS,
 ) -> list[ServiceFacts]:
     """The map's facts of every service not retired, from today's register: a constant number of queries.
 
-    The GDPR side comes as gdpr's plain mapping of open findings (docs/architecture.md,
-    principle 3): the most severe open finding touching each service.
+    Only what ``dimensions`` colour by is read beyond the services themselves: the GDPR rules
+    (the slowest part, over the whole record) for ``gdpr``, costs for ``cost``, the TIME
+    classification for ``time``. The GDPR side comes as gdpr's plain mapping of open findings
+    (docs/architecture.md, principle 3): the most severe open finding touching each service.
     """
     from gdpr.gaps.base import find_gaps
     from portfolio.analysis.data import Landscape
@@ -574,15 +583,21 @@ def service_facts_today(
         Application.objects.filter(shown),
         LearningResource.objects.filter(shown),
         today=today,
-        load_costs=True,
+        load_costs="cost" in dimensions,
     )
-    time_of = dict(
-        Service.objects.exclude(time_classification="").order_by().values_list("pk", "time_classification")
+    time_of = (
+        dict(
+            Service.objects.exclude(time_classification="")
+            .order_by()
+            .values_list("pk", "time_classification")
+        )
+        if "time" in dimensions
+        else {}
     )
-    severity = worst_gap_by_service(find_gaps(today=landscape.today))
+    severity = worst_gap_by_service(find_gaps(today=landscape.today)) if "gdpr" in dimensions else {}
     facts = []
     for row in landscape.services.values():
-        cost, _source = row.yearly_cost(landscape.latest_complete_year)
+        cost = row.yearly_cost(landscape.latest_complete_year)[0] if "cost" in dimensions else None
         facts.append(
             ServiceFacts(
                 service_type=row.service_type,
@@ -616,7 +631,7 @@ def worst_gap_by_service(findings: Iterable) -> dict[tuple[str, int], str]:
 
 def capability_map_today(dimension: str, today: datetime.date | None = None) -> CapabilityMap:
     """Today's register as a capability map coloured by ``dimension``."""
-    facts = service_facts_today(today)
+    facts = service_facts_today(today, dimensions=(dimension,))
     label = dict(DIMENSIONS)[dimension]
     return capability_map(
         facts,
@@ -735,7 +750,7 @@ def render_goal_line(row, chart_id: str) -> str:
 
 def capability_map_at(plan, on: datetime.date, dimension: str) -> CapabilityMap:
     """The register as it will be on ``on`` if ``plan`` is carried out, as a capability map."""
-    facts = service_facts_at(plan, on)
+    facts = service_facts_at(plan, on, dimension)
     label = dict(DIMENSIONS)[dimension]
     return capability_map(
         facts,
@@ -747,11 +762,11 @@ def capability_map_at(plan, on: datetime.date, dimension: str) -> CapabilityMap:
     )
 
 
-def service_facts_at(plan, on: datetime.date) -> list[ServiceFacts]:
+def service_facts_at(plan, on: datetime.date, dimension: str) -> list[ServiceFacts]:
     """The map's facts on ``on`` with ``plan``'s due actions applied: the same reading as today's,
     inside ``planning.future.register_with`` (rolled back, nothing of it remains). Services the
     plan retires stay on the map, marked by their lifecycle, so the picture shows what goes."""
     from planning.future import due_actions, register_with
 
     with register_with(due_actions(plan, on)):
-        return service_facts_today(on, retired_since=timezone.localdate())
+        return service_facts_today(on, retired_since=timezone.localdate(), dimensions=(dimension,))

@@ -163,7 +163,7 @@ class PlanDetailView(RegisterDetailView):
             "roadmap": roadmap,
             "roadmap_svg": mark_safe(diagrams.render_roadmap(roadmap)),  # escaped while built
             "goal_charts": [
-                (row, mark_safe(diagrams.render_goal_line(row, f"goal-{row.goal.pk}")))
+                (row, mark_safe(diagrams.render_goal_line(row, f"goal-line-{row.goal.pk}")))
                 for row in summary.goals
             ],
             "can_edit_plan": can_edit_plan(user),

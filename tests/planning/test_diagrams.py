@@ -213,3 +213,24 @@ def test_service_facts_read_time_cost_sso_and_leave_retired_services_out():
     assert facts[app.pk].time_classification == TimeClassification.MIGRATE
     assert facts[app.pk].yearly_cost == Decimal("750000")
     assert facts[app.pk].behind_sso is True
+
+
+def test_a_goals_follow_up_line_shows_its_target_and_draws_nothing_without_history():
+    from planning.diagrams import render_goal_line
+    from planning.models import Goal
+    from planning.workbook import GoalRow
+
+    goal = Goal(
+        pk=7,
+        name="SSO 95 %",
+        metric="sso_coverage_users",
+        comparison="gte",
+        target_value=Decimal("95"),
+        target_date=datetime.date(2027, 8, 1),
+    )
+    series = [(datetime.date(2026, m, 28), Decimal(60 + 3 * m)) for m in range(1, 12)]
+    row = GoalRow(goal, Decimal("93"), Decimal("97"), False, True, series)
+    svg = ET.fromstring(render_goal_line(row, "goal-line-7"))
+    assert svg.get("role") == "img" and "mål ≥ 95" in "".join(t.text or "" for t in svg.iter(f"{SVG}text"))
+    assert len(list(svg.iter(f"{SVG}circle"))) == 11
+    assert render_goal_line(GoalRow(goal, None, None, None, None, []), "g") == ""
