@@ -465,6 +465,18 @@ def render_capability_map(cmap: CapabilityMap, chart_id: str = "capability-map")
     box_w = (width - pad * (cols + 1)) / cols
     tile_w = (box_w - pad * (tile_cols + 1)) / tile_cols
     styles = {entry.key: entry.style for entry in cmap.legend}
+    # What every tile of a category shares, written once (a map at scale 30 has ~13,000 tiles).
+    looks = {
+        key: (
+            f'fill="{_paint(chart_id, style)}" stroke="{TEXT}" stroke-width="0.5"/>',
+            f'font-size="12" font-weight="700" text-anchor="middle" fill="{style.text}">'
+            f"{escape(style.marker)}</text>",
+        )
+        for key, style in [*styles.items(), (None, FALLBACK_STYLE)]
+    }
+    tile_size = f'width="{tile_w:.1f}" height="{tile_h:.0f}" rx="2" '
+    plate = f'width="{tile_w - 26:.1f}" height="{tile_h - 4:.0f}" fill="#ffffff" opacity="0.85"/>'
+    names: dict[MapTile, tuple[str, str]] = {}
     parts: list[str] = []
     y = 0.0
     for area in cmap.areas:
@@ -486,21 +498,20 @@ def render_capability_map(cmap: CapabilityMap, chart_id: str = "capability-map")
                     f"{escape(_short(capability.name, 44))} ({len(capability.tiles)})</text>"
                 )
                 for i, tile in enumerate(capability.tiles):
-                    style = styles.get(tile.category, FALLBACK_STYLE)
                     tx = x + pad + (i % tile_cols) * (tile_w + pad)
                     ty = y + head + (i // tile_cols) * (tile_h + 4)
+                    fill, marker = looks.get(tile.category) or looks[None]
+                    text = names.get(tile)
+                    if text is None:
+                        text = names[tile] = (
+                            f"<title>{escape(tile.name)}: {escape(tile.detail)}</title>",
+                            f"{escape(_short(tile.name, 19))}</text>",
+                        )
                     shape = (
-                        f"<g><title>{escape(tile.name)}: {escape(tile.detail)}</title>"
-                        f'<rect x="{tx:.1f}" y="{ty:.1f}" width="{tile_w:.1f}" height="{tile_h:.0f}" rx="2" '
-                        f'fill="{_paint(chart_id, style)}" stroke="{TEXT}" stroke-width="0.5"/>'
-                        f'<rect x="{tx + 2:.1f}" y="{ty + 2:.1f}" width="{tile_w - 26:.1f}" '
-                        f'height="{tile_h - 4:.0f}" '
-                        f'fill="#ffffff" opacity="0.85"/>'
-                        f'<text x="{tx + 6:.1f}" y="{ty + 19:.1f}" font-size="12" fill="{TEXT}">'
-                        f"{escape(_short(tile.name, 19))}</text>"
-                        f'<text x="{tx + tile_w - 12:.1f}" y="{ty + 19:.1f}" font-size="12" '
-                        f'font-weight="700" '
-                        f'text-anchor="middle" fill="{style.text}">{escape(style.marker)}</text></g>'
+                        f'<g>{text[0]}<rect x="{tx:.1f}" y="{ty:.1f}" {tile_size}{fill}'
+                        f'<rect x="{tx + 2:.1f}" y="{ty + 2:.1f}" {plate}'
+                        f'<text x="{tx + 6:.1f}" y="{ty + 19:.1f}" font-size="12" fill="{TEXT}">{text[1]}'
+                        f'<text x="{tx + tile_w - 12:.1f}" y="{ty + 19:.1f}" {marker}</g>'
                     )
                     inner.append(f'<a href="{escape(tile.url)}">{shape}</a>' if tile.url else shape)
             y += row_h + pad
