@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import datetime
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from analysis_cache import store
@@ -38,7 +39,7 @@ from portfolio.models import SSO_CONDITION, Service, ServiceUsage
 
 from . import future
 from .choices import ActionKind, ActionStatus, FindingKind, PlanStatus
-from .goals import GoalValue, metric_value
+from .goals import GoalValue, figures_for, metric_value
 from .models import Action, ActionSchool, Plan
 
 __all__ = [
@@ -81,28 +82,48 @@ class PlanFollowUp:
     )
 
 
-def _tracked_models() -> list[type[models.Model]]:
-    """Concrete models of :data:`HISTORY_APPS` that carry history (simple-history registered)."""
+#: The tables each group of figures reads (``planning.future.FIGURES``); the GDPR gap rules and
+#: completeness read most of the record, so for them every tracked table is put back.
+_LANDSCAPE = (
+    "portfolio.Service", "portfolio.ServiceUsage", "portfolio.ServiceCapability", "portfolio.Capability",
+    "portfolio.Organisation", "portfolio.Vendor",
+)
+FIGURE_MODELS = {
+    "sso": _LANDSCAPE,
+    "equity": _LANDSCAPE,
+    "cost": (*_LANDSCAPE, "portfolio.Cost", "portfolio.ManagementObject"),
+}
+
+
+def _tracked_models(include: Iterable[str] | None = None) -> list[type[models.Model]]:
+    """Concrete models of :data:`HISTORY_APPS` with history that the figures ``include`` read."""
+    include = set(include or ())
+    wanted = None
+    if include and include <= set(FIGURE_MODELS):
+        wanted = {label for group in include for label in FIGURE_MODELS[group]}
     return [
         model
         for label in HISTORY_APPS
         for model in apps.get_app_config(label).get_models()
-        if not model._meta.proxy and hasattr(model._meta, "simple_history_manager_attribute")
+        if not model._meta.proxy
+        and hasattr(model._meta, "simple_history_manager_attribute")
+        and (wanted is None or model._meta.label in wanted)
     ]
 
 
 @contextmanager
-def register_as_of(day: datetime.date) -> Iterator[None]:
-    """Inside the block every tracked table holds its rows as they stood at the end of ``day``.
+def register_as_of(day: datetime.date, include: Iterable[str] | None = None) -> Iterator[None]:
+    """Inside the block the tracked tables hold their rows as they stood at the end of ``day``.
 
-    Rows are deleted and the historical ones inserted raw (their own timestamps kept, no signals,
-    no history written), in a transaction that is always rolled back. Foreign keys are checked
-    at commit, which never comes.
+    ``include`` (groups of figures) limits the tables to those the figures read; by default every
+    tracked table. Rows are deleted and the historical ones inserted raw (their own timestamps
+    kept, no signals, no history written), in a transaction that is always rolled back. Foreign
+    keys are checked at commit, which never comes.
     """
     when = end_of_day(day)
     with transaction.atomic():
         try:
-            for model in _tracked_models():
+            for model in _tracked_models(include):
                 rows = list(as_of(model, when))
                 model._base_manager.all()._raw_delete(model._base_manager.db)
                 if rows:
@@ -119,21 +140,33 @@ def _code_state() -> str:
     return store.source_digest(sys.modules[future.__name__], sys.modules[__name__])
 
 
-def _state_on(day: datetime.date, today: datetime.date) -> future.FutureState | None:
-    """The register's figures at the end of ``day``: today's register for today, else history."""
+def _state_on(day: datetime.date, today: datetime.date, include: frozenset[str]) -> future.FutureState | None:
+    """The register's figures at the end of ``day``: today's register for today, else history.
+
+    A past month-end never changes (history is only appended to): it is computed once and kept in
+    ``analysis_cache`` (shared by every process, kept across restarts) under the code that
+    computed it, and in this process's cache.
+    """
     if day >= today:
-        return future.today_state(today)
-    key = f"planning:month:{day.isoformat()}:{_code_state()}"
+        return future.today_state(today, include=include)
+    name = f"planning_month:{day.isoformat()}:{'+'.join(sorted(include))}"
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    code = _code_state()
+    key = f"planning:{language}:{name}:{code}"
     state = cache.get(key)
     if state is None:
+        stored = store.load([name], language).get(name)
+        state = stored.value() if stored is not None and stored.state == code else None
+    if state is None:
         try:
-            with register_as_of(day):
-                state = future.state_of_register(day)
+            with register_as_of(day, include):
+                state = future.state_of_register(day, include=include)
         except IntegrityError:
             # History older than a constraint added since cannot be put back; the point is left out.
             return None
-        state.gaps = []  # not needed by any metric; keeps the cached value small
-        cache.set(key, state, 24 * 60 * 60)
+        state.gaps = []  # not needed by any metric; keeps the stored value small
+        store.save({name: state}, language=language, state=code, computed_from=timezone.now())
+    cache.set(key, state, 24 * 60 * 60)
     return state
 
 
@@ -146,8 +179,9 @@ def goal_series(
     series: dict[int, list[GoalValue]] = {goal.pk: [] for goal in goals}
     if not goals:
         return series
+    include = figures_for(goals)
     for day in month_ends(months, today):
-        state = _state_on(day, today)
+        state = _state_on(day, today, include)
         for goal in goals:
             series[goal.pk].append(GoalValue(day, metric_value(goal, state) if state is not None else None))
     return series
@@ -243,7 +277,7 @@ def plan_followup(plan: Plan, today: datetime.date | None = None) -> PlanFollowU
     result = PlanFollowUp(plan.pk, plan.name, action_followup(plan, today))
     due = [goal for goal in plan.goals.all() if goal.target_date <= today]
     if due:
-        state = future.today_state(today)
+        state = future.today_state(today, include=figures_for(due))
         result.goals_not_met = [goal.name for goal in due if goal.is_met(metric_value(goal, state)) is False]
     return result
 

@@ -476,8 +476,10 @@ def state_of_register(
         completeness=0,
         equity_matrix=EquityMatrix(),
     )
+    # One load of the landscape serves both the SSO figures and the yearly cost.
+    landscape = Landscape(today=on, load_costs="cost" in include) if include & {"sso", "cost"} else None
     if "sso" in include:
-        sso = state.sso = sso_coverage(today=on)
+        sso = state.sso = sso_coverage(landscape=landscape)
         state.sso_by_school = sso.by_school
         state.services_per_capability = [
             CapabilityCount(int(group.key), group.label, group.services) for group in sso.by_capability
@@ -486,7 +488,7 @@ def state_of_register(
         if federated and sso.services:
             state.skolfederation_share = federated.services / sso.services
     if "cost" in include:
-        state.yearly_cost, state.yearly_cost_by_management_object = _yearly_cost(on)
+        state.yearly_cost, state.yearly_cost_by_management_object = _yearly_cost(landscape)
     if "gaps" in include:
         state.gaps = find_gaps(today=on)
         per_severity = Counter(finding.severity for finding in state.gaps)
@@ -509,9 +511,8 @@ def state_of_register(
     return state
 
 
-def _yearly_cost(on: datetime.date) -> tuple[Decimal, list[CostLine]]:
+def _yearly_cost(landscape: Landscape) -> tuple[Decimal, list[CostLine]]:
     """The yearly cost of the services in use, as standardisation reads it (``ServiceRow.yearly_cost``)."""
-    landscape = Landscape(today=on, load_costs=True)
     year = landscape.latest_complete_year
     by_object: dict[int | None, Decimal] = defaultdict(Decimal)
     for service in landscape.services.values():

@@ -19,7 +19,23 @@ from .choices import Metric
 from .future import FutureState
 from .models import Goal
 
-__all__ = ["GoalProgress", "GoalValue", "goal_progress", "metric_value"]
+__all__ = ["METRIC_FIGURES", "GoalProgress", "GoalValue", "figures_for", "goal_progress", "metric_value"]
+
+#: The group of figures (``planning.future.FIGURES``) each metric is read from.
+METRIC_FIGURES = {
+    Metric.SSO_COVERAGE_USERS: "sso",
+    Metric.SERVICES_PER_CAPABILITY: "sso",
+    Metric.SKOLFEDERATION_SHARE: "sso",
+    Metric.YEARLY_COST: "cost",
+    Metric.OPEN_GDPR_GAPS: "gaps",
+    Metric.EQUITY_SHARE: "equity",
+    Metric.COMPLETENESS: "completeness",
+}
+
+
+def figures_for(goals: Iterable[Goal]) -> frozenset[str]:
+    """The figure groups ``goals`` need: compute no whole-register analysis no goal reads."""
+    return frozenset(METRIC_FIGURES[goal.metric] for goal in goals)
 
 _ONE_DECIMAL = Decimal("0.1")
 

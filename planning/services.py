@@ -47,13 +47,13 @@ def _refuse(message) -> None:
 
 def save_plan(form, *, user=None, expected_version: int | None = None, reason: str = "") -> Plan:
     if not can_edit_plan(user, creating=form.instance.pk is None):
-        _refuse(_("Du får inte ändra färdplaner."))
+        _refuse(_("Behörighet saknas: du får inte ändra färdplaner."))
     return save_form(form, user=user, expected_version=expected_version, reason=reason)
 
 
 def save_goal(form, *, user=None, expected_version: int | None = None, reason: str = "") -> Goal:
     if not can_edit_plan(user):
-        _refuse(_("Du får inte ändra färdplanens effektmål."))
+        _refuse(_("Behörighet saknas: du får inte ändra färdplanens effektmål."))
     return save_form(form, user=user, expected_version=expected_version, reason=reason)
 
 
@@ -69,7 +69,10 @@ def save_action(form, *, user=None, expected_version: int | None = None, reason:
     kinds = {stored_kind, form.cleaned_data.get("kind")}
     if not can_edit_action(user, kinds, creating=instance.pk is None):
         _refuse(
-            _("Du får inte ändra den här sortens åtgärd (PUB-avtal och DPIA ägs av dataskyddssamordnaren).")
+            _(
+                "Behörighet saknas: du får inte ändra den här sortens åtgärd (PUB-avtal och DPIA ägs av "
+                "dataskyddssamordnaren)."
+            )
         )
     if form.cleaned_data.get("status") == ActionStatus.DONE and not form.cleaned_data.get("completed_on"):
         form.instance.completed_on = timezone.localdate()
@@ -80,5 +83,5 @@ def delete_action(
     action: Action, *, user=None, expected_version: int | None = None, reason: str = ""
 ) -> None:
     if not can_edit_action(user, {action.kind}, deleting=True):
-        _refuse(_("Du får inte ta bort den här sortens åtgärd."))
+        _refuse(_("Behörighet saknas: du får inte ta bort den här sortens åtgärd."))
     delete_versioned(action, user=user, expected_version=expected_version, reason=reason)

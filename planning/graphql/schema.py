@@ -10,7 +10,7 @@ from graphql_relay import from_global_id
 from planning.conflicts import plan_conflicts
 from planning.followup import action_followup
 from planning.future import FIGURES, future_state, today_state
-from planning.goals import goal_progress
+from planning.goals import figures_for, goal_progress
 from planning.graphql import types
 from planning.models import Plan
 from portfolio.graphql.base import RegisterConnectionField
@@ -114,7 +114,10 @@ class PlanningQuery(graphene.ObjectType):
     def resolve_plan_goals(root, info, plan, on: datetime.date | None = None):
         found = _plan(info, plan)
         goals = list(found.goals.all())
-        return goal_progress(goals, today_state(), future_state(found, on or found.horizon))
+        include = figures_for(goals)
+        return goal_progress(
+            goals, today_state(include=include), future_state(found, on or found.horizon, include=include)
+        )
 
     @staticmethod
     def resolve_plan_conflicts(root, info, plan):

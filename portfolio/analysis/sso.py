@@ -133,13 +133,15 @@ def sso_coverage(
     learning_resources: QuerySet | None = None,
     *,
     today: datetime.date | None = None,
+    landscape: Landscape | None = None,
 ) -> SsoCoverage:
     """How much of the landscape is behind single sign-on, where it is not, and what claims too much.
 
     Services default to those in use. Users are the sum of the registered users per
-    organisation. Eight queries whatever the size.
+    organisation. Eight queries whatever the size. A caller that has loaded the ``landscape``
+    for another figure too (the färdplan's future state reads its costs) passes it instead.
     """
-    landscape = Landscape(applications, learning_resources, today=today)
+    landscape = landscape or Landscape(applications, learning_resources, today=today)
     services = sorted(landscape.services.values(), key=lambda s: (s.name.casefold(), s.key))
     auth_labels = dict(AuthenticationMethod.choices)
     idp_labels = dict(IdentityProvider.choices)

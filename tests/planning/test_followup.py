@@ -153,3 +153,28 @@ def test_the_review_rounds_page_shows_the_follow_up_of_plans_being_carried_out(c
 
     assert "Färdplanernas uppföljning" in page
     assert "Färdplan skola: Flytta Schemat bakom SSO" in page
+
+
+def test_a_past_month_end_is_computed_once_and_kept():
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from analysis_cache.models import AnalysisResult
+
+    school = factories.SchoolUnitFactory()
+    service = factories.ApplicationFactory()
+    ServiceUsage.objects.create(service=service, organisation=school, users=10)
+    plan = factories.PlanFactory()
+    factories.GoalFactory(plan=plan, metric=Metric.SSO_COVERAGE_USERS)
+    today = timezone.localdate()
+
+    with CaptureQueriesContext(connection) as first:
+        goal_series(plan, months=2, today=today)
+    assert AnalysisResult.objects.filter(name__startswith="planning_month:").count() == 1
+    cache.clear()  # another process: only the stored figure is left
+    with CaptureQueriesContext(connection) as second:
+        again = goal_series(plan, months=2, today=today)
+
+    assert len(second) < len(first)
+    assert [point.value for point in again[plan.goals.get().pk]][-1] == Decimal("100.0")

@@ -213,3 +213,15 @@ def test_every_role_reads_the_plan(reader, it_user, strategist, data_protection_
         for model in ("plan", "goal", "action", "actionschool"):
             assert user.has_perm(f"planning.view_{model}"), (user, model)
     assert not reader.has_perm("planning.change_plan")
+
+
+@pytest.mark.parametrize("model", ["plan", "goal", "action", "actionschool"])
+def test_the_admin_lists_and_opens_the_fardplan_records(client, model):
+    superuser = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    action = factories.ActionFactory()
+    factories.GoalFactory(plan=action.plan)
+    ActionSchool.objects.create(action=action, organisation=factories.SchoolUnitFactory())
+    client.force_login(superuser)
+
+    assert client.get(f"/admin/planning/{model}/").status_code == 200
+    assert client.get(f"/admin/planning/{model}/add/").status_code == 200
