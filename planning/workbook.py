@@ -250,9 +250,11 @@ def _goal_rows(
         return []
     from .followup import goal_series
     from .future import future_state, today_state
-    from .goals import goal_progress
+    from .goals import figures_for, goal_progress
 
-    progress = {p.goal_id: p for p in goal_progress(goals, today_state(today), future_state(plan, on))}
+    include = figures_for(goals)  # only the whole-register figures the goals read
+    now, then = today_state(today, include=include), future_state(plan, on, include=include)
+    progress = {p.goal_id: p for p in goal_progress(goals, now, then)}
     lines = goal_series(plan, months=GOAL_SERIES_MONTHS, today=today) if series else {}
     return [
         GoalRow(
