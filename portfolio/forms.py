@@ -35,6 +35,8 @@ __all__ = [
     "RegisterForm",
     "RoleAssignmentForm",
     "ServiceTargetMixin",
+    "ServiceUsageForm",
+    "ServiceUsersForm",
     "VendorForm",
     "service_links_of_kind",
 ]
@@ -317,6 +319,33 @@ class CostForm(service_ends(ONE_SERVICE), RegisterForm):
         if amount is not None and amount < 0:
             raise forms.ValidationError(_("Beloppet kan inte vara negativt."))
         return amount
+
+
+class ServiceUsageForm(service_ends(ONE_SERVICE), RegisterForm):
+    """That a school (an organisation) uses a service, and by how many users: a usage sheet's row."""
+
+    class Meta:
+        model = ServiceUsage
+        fields = ["application", "learning_resource", "organisation", "users"]
+
+
+class ServiceUsersForm(RegisterForm):
+    """The number of users of one school on the service's page: only ``users`` may change there.
+
+    ``version`` is the version of the row the page showed, so that a change someone else saved
+    in between is refused, not overwritten (``portfolio.services.save_changed_forms``).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = ServiceUsage
+        fields = ["users"]
+
+    def get_initial_for_field(self, field, field_name):
+        if field_name == "version" and field_name not in self.initial:
+            return self.instance.version
+        return super().get_initial_for_field(field, field_name)
 
 
 class ContractForm(RegisterForm):

@@ -409,6 +409,9 @@ class Section:
     rows: Iterable[Any]
     columns: list[Column]
     empty: str = ""
+    #: A page where the rows are changed (shown to those who may), and the link's text.
+    action_url: str | None = None
+    action_label: str = ""
 
     def table(self) -> list[list[dict]]:
         return [
