@@ -94,7 +94,8 @@ def test_the_systems_and_learning_resources_sheets_keep_their_kinds(importer):
     systems = [["Systemnamn", "Leverantör"], ["Skola24", "Skola24 AB"]]
     assert import_file(csv_bytes(systems), "x.csv", user=importer, dry_run=True).kind == "systems"
     resources = [["Lärresurs", "Licensmodell"], ["Polyglutt", "Kommunlicens"]]
-    assert import_file(csv_bytes(resources), "x.csv", user=importer, dry_run=True).kind == "learning_resources"
+    report = import_file(csv_bytes(resources), "x.csv", user=importer, dry_run=True)
+    assert report.kind == "learning_resources"
 
 
 def test_the_inventory_template_has_the_usage_sheet_and_filled_in_it_imports(tmp_path, landscape):

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 def system():
     application = ApplicationFactory()
     for name, users in (("Björkskolan", 120), ("Alléskolan", 40)):
-        ServiceUsage.objects.create(service=application, organisation=SchoolUnitFactory(name=name), users=users)
+        school = SchoolUnitFactory(name=name)
+        ServiceUsage.objects.create(service=application, organisation=school, users=users)
     return application
 
 
