@@ -32,13 +32,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portfolio.analysis.shapes import attr
 from portfolio.choices import AuthenticationMethod, LifecycleStatus
-from portfolio.evidence import MeasuredUsers, ObservedSso, measured_users_by_service, observed_sso
+from portfolio.evidence import (
+    MeasuredUsers,
+    ObservedSso,
+    measured_users_by_service,
+    observed_sso,
+    period_in_words,
+)
 from portfolio.formats import kronor, whole_number
 from portfolio.models import SSO_CONDITION, ContractService, Service
 from portfolio.periods import valid_on_q
@@ -192,18 +197,6 @@ class MeasuredEvidence:
 
 
 PROVIDER = MeasuredEvidence()
-
-
-def period_in_words(start: datetime.date | None, end: datetime.date | None) -> str:
-    """ "i november" for a calendar month (of this or last year), else "1 sep.–30 nov. 2026"."""
-    if start is None or end is None:
-        return ""
-    if (start.year, start.month) == (end.year, end.month) and start.day == 1:
-        month = str(MONTHS[start.month]).lower()
-        if start.year >= timezone.localdate().year - 1:
-            return _("i %(month)s") % {"month": month}
-        return _("i %(month)s %(year)d") % {"month": month, "year": start.year}
-    return _("under %(start)s–%(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
 
 
 def _mode_label(mode: str) -> str:

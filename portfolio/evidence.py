@@ -20,6 +20,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+
 __all__ = [
     "EffectiveUsers",
     "EvidenceProvider",
@@ -29,6 +33,7 @@ __all__ = [
     "measured_users",
     "measured_users_by_service",
     "observed_sso",
+    "period_in_words",
     "providers",
     "register_provider",
     "unregister_provider",
@@ -161,6 +166,18 @@ def observed_sso(service_ids: Iterable[int] | None = None) -> dict[int, Observed
         for key, value in provider.observed_sso(ids).items():
             found.setdefault(key, value)
     return found
+
+
+def period_in_words(start: datetime.date | None, end: datetime.date | None) -> str:
+    """ "i november" for a calendar month (of this or last year), else "1 sep.–30 nov. 2026"."""
+    if start is None or end is None:
+        return ""
+    if (start.year, start.month) == (end.year, end.month) and start.day == 1:
+        month = str(MONTHS[start.month]).lower()
+        if start.year >= timezone.localdate().year - 1:
+            return _("i %(month)s") % {"month": month}
+        return _("i %(month)s %(year)d") % {"month": month, "year": start.year}
+    return _("under %(start)s–%(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
 
 
 def _get(row: Any, name: str) -> Any:
