@@ -91,11 +91,11 @@ _PROVIDER_NAME = {
 _IN_USE = (LifecycleStatus.IN_USE, LifecycleStatus.PHASING_OUT)
 
 
-def _provider_name(directory: str) -> str:
+def provider_name(directory: str) -> str:
     return _PROVIDER_NAME.get(directory, directory)
 
 
-def _counted():
+def counted_usage():
     """MeasuredUsage rows that count for a service: its own, and those of an application a person
     later said is the service; never those of an application decided "not a service"."""
     return (
@@ -116,7 +116,7 @@ class MeasuredEvidence:
         Pupils and staff often sign in through different directories (Google for pupils, Entra
         ID for staff), so the directories' figures are added. One query.
         """
-        rows = _counted()
+        rows = counted_usage()
         if service_ids is not None:
             rows = rows.filter(subject__in=list(service_ids))
         rows = rows.annotate(
@@ -138,7 +138,7 @@ class MeasuredEvidence:
                 part["pupils"] += row["users"]
             part["start"] = min(part["start"], row["period_start"])
             part["end"] = max(part["end"], row["period_end"])
-            name = _provider_name(row["directory"])
+            name = provider_name(row["directory"])
             if name not in part["dirs"]:
                 part["dirs"].append(name)
         return {
@@ -169,7 +169,7 @@ class MeasuredEvidence:
             return {}
         sign_ins: dict[tuple[int, str], dict] = {}
         usage = (
-            _counted()
+            counted_usage()
             .filter(subject__in=list(best))
             .annotate(latest=Window(Max("period_end"), partition_by=[F("subject"), F("directory")]))
             .filter(period_end=F("latest"))
@@ -187,7 +187,7 @@ class MeasuredEvidence:
             result[service_id] = ObservedSso(
                 federated=row["sign_on_mode"] in _FEDERATED,
                 mode=row["sign_on_mode"],
-                source=_provider_name(row["directory"]),
+                source=provider_name(row["directory"]),
                 observed_at=row["last_seen"] or counted.get("end"),
                 sign_ins=counted.get("sign_ins", 0),
                 period_start=counted.get("start"),
@@ -374,7 +374,7 @@ def dormant_services(
     if not known:
         return []
     recent = set(
-        _counted()
+        counted_usage()
         .filter(subject__in=list(known), period_end__gte=cutoff, sign_ins__gt=0)
         .values_list("subject", flat=True)
         .distinct()
@@ -392,7 +392,7 @@ def dormant_services(
     for service_id, entry in sorted(known.items(), key=lambda item: (item[1]["name"].casefold(), item[0])):
         if service_id in recent or (entry["last"] is not None and entry["last"] >= cutoff):
             continue
-        source = ", ".join(sorted({_provider_name(d) for d in entry["dirs"]}))
+        source = ", ".join(sorted({provider_name(d) for d in entry["dirs"]}))
         if entry["last"] is None:
             since = _("ingen inloggning i %(source)s:s loggar de senaste %(days)d dagarna") % {
                 "source": source,

@@ -255,3 +255,24 @@ def test_evidence_and_findings_make_the_same_number_of_queries_at_any_size(
         assert seat_surplus(today=TODAY)
     with django_assert_max_num_queries(9):
         discovery_summary(today=TODAY)
+
+
+def test_licensed_seats_are_edited_on_the_contract_form_with_history():
+    from portfolio.forms import ContractForm
+    from portfolio.services import save_form
+
+    user = f.UserFactory()
+    contract = f.ContractFactory()
+    form = ContractForm(
+        data={
+            "name": contract.name, "vendor": contract.vendor_id, "notice_months": 3,
+            "annual_value": "200000", "licensed_seats": "1000",
+        },
+        instance=contract,
+    )  # fmt: skip
+    assert form.is_valid(), form.errors
+    save_form(form, user=user, expected_version=contract.version)
+
+    contract.refresh_from_db()
+    assert contract.licensed_seats == 1000
+    assert contract.history.first().history_user == user
