@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -73,13 +74,13 @@ SEAT_SURPLUS_SHARE = 0.25
 SEAT_SURPLUS_MIN = 10
 
 #: The strongest evidence first: a service with a SAML and a password-vaulted application is
-#: reported as SAML.
+#: reported as SAML. An Entra application with no single sign-on set up (``notSupported``) is no
+#: evidence either way: the service may sign people in through Skolfederation or its own IdP.
 _MODE_RANK = {
     SignOnMode.SAML: 0,
     SignOnMode.OIDC: 1,
     SignOnMode.OAUTH: 2,
     SignOnMode.PASSWORD: 3,
-    SignOnMode.NONE: 4,
 }
 _FEDERATED = {SignOnMode.SAML, SignOnMode.OIDC, SignOnMode.OAUTH}
 #: The identity provider behind a directory, in words ("via Entra ID").
@@ -107,6 +108,17 @@ def counted_usage():
 
 class MeasuredEvidence:
     """The ``portfolio.evidence`` provider backed by the discovery tables."""
+
+    def fingerprint_sql(self) -> list[str]:
+        """What identifies the evidence's state: imports, measured rows (a purge deletes some) and
+        the history of the discovered applications (matches and decisions)."""
+        quote = connection.ops.quote_name
+        history = DiscoveredApplication.history.model._meta.db_table
+        return [
+            f"SELECT MAX(id), MAX(imported_at) FROM {quote(IdentityImport._meta.db_table)}",
+            f"SELECT COUNT(*), NULL FROM {quote(MeasuredUsage._meta.db_table)}",
+            f"SELECT MAX(history_id), MAX(history_date) FROM {quote(history)}",
+        ]
 
     def measured_users(
         self, service_ids: Iterable[int] | None
@@ -236,7 +248,7 @@ def contradictions(services=None) -> list[Contradiction]:
       Connect or Google's sign-in: "registrerad med lokala konton, men 3 200 SAML-inloggningar via
       Entra ID i november";
     * registered behind single sign-on, but the identity provider uses password vaulting (not
-      federation) or has no single sign-on set up for it.
+      federation) for it (another provider of ``portfolio.evidence`` may also report "none").
     """
     services = Service.objects.all() if services is None else services
     rows = list(
@@ -537,7 +549,10 @@ class DiscoverySummary:
     discovered: int = attr(help="Upptäckta applikationer.")
     matched: int = attr(help="Kopplade till en registrerad tjänst.")
     suggested: int = attr(help="Med förslag att granska.")
-    unmatched: int = attr(help="Oregistrerade (skugg-IT) att granska.")
+    unmatched: int = attr(
+        help="Oregistrerade (skugg-IT) att granska; identitetsleverantörens egna ej medräknade."
+    )
+    first_party: int = attr(help="Oregistrerade som är identitetsleverantörens egna (Microsofts, Googles).")
     not_a_service: int = attr(help="Markerade som inte en tjänst.")
     contradictions: int = attr(help="Tjänster vars registrerade inloggning motsägs av evidensen.")
     dormant: int = attr(help="Tjänster i drift utan inloggningar på 90 dagar.")
@@ -546,11 +561,13 @@ class DiscoverySummary:
 def discovery_summary(*, today: datetime.date | None = None) -> DiscoverySummary:
     """How many applications were discovered and what became of them; a constant number of queries."""
     undecided = Q(decision=Decision.UNDECIDED)
+    unreviewed = undecided & Q(match=MatchState.UNMATCHED) & Q(service__isnull=True)
     counts = DiscoveredApplication.objects.aggregate(
         discovered=Count("pk"),
         matched=Count("pk", filter=~Q(decision=Decision.NOT_A_SERVICE) & Q(service__isnull=False)),
         suggested=Count("pk", filter=undecided & Q(match=MatchState.SUGGESTED) & Q(service__isnull=True)),
-        unmatched=Count("pk", filter=undecided & Q(match=MatchState.UNMATCHED) & Q(service__isnull=True)),
+        unmatched=Count("pk", filter=unreviewed & Q(first_party=False)),
+        first_party=Count("pk", filter=unreviewed & Q(first_party=True)),
         not_a_service=Count("pk", filter=Q(decision=Decision.NOT_A_SERVICE)),
     )
     return DiscoverySummary(
