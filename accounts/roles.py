@@ -26,7 +26,7 @@ ROLE_LABELS = {
     Role.READER: _("Läsare"),
 }
 
-DOMAIN_APPS = ("portfolio", "gdpr", "integrations", "stewardship")
+DOMAIN_APPS = ("portfolio", "gdpr", "integrations", "stewardship", "discovery")
 _ALL_ACTIONS = ("view", "add", "change", "delete")
 
 #: The technical inventory the IT department feeds from its own tools.
