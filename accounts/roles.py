@@ -26,7 +26,7 @@ ROLE_LABELS = {
     Role.READER: _("Läsare"),
 }
 
-DOMAIN_APPS = ("portfolio", "gdpr", "integrations", "stewardship", "discovery")
+DOMAIN_APPS = ("portfolio", "gdpr", "integrations", "stewardship", "discovery", "planning")
 _ALL_ACTIONS = ("view", "add", "change", "delete")
 
 #: The technical inventory the IT department feeds from its own tools.
@@ -45,10 +45,14 @@ ROLE_GROUPS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.STRATEGIST: [
         *[(app, "*", ("view",)) for app in DOMAIN_APPS],
         ("portfolio", "*", _ALL_ACTIONS),
+        # The färdplan: plans, effektmål and every action but the GDPR ones (below).
+        ("planning", "*", _ALL_ACTIONS),
     ],
     Role.DATA_PROTECTION: [
         *[(app, "*", ("view",)) for app in DOMAIN_APPS],
         ("gdpr", "*", _ALL_ACTIONS),
+        # The färdplan's processor agreements and DPIAs (planning.manage_gdpr_action).
+        ("planning", "action", ("manage_gdpr",)),
     ],
     Role.IT: [
         *[(app, "*", ("view",)) for app in DOMAIN_APPS],

@@ -20,6 +20,7 @@ QUERY_MIXINS = [
     "portfolio.graphql.catalogue.CatalogueQuery",
     "stewardship.graphql.CompletenessQuery",
     "discovery.graphql.DiscoveryQuery",
+    "planning.graphql.schema.PlanningQuery",
 ]
 
 MUTATION_MIXINS = [
@@ -27,6 +28,7 @@ MUTATION_MIXINS = [
     "portfolio.graphql.decisions.DecisionMutation",
     "portfolio.graphql.catalogue.CatalogueMutation",
     "gdpr.graphql.mutations.RecordMutation",
+    "planning.graphql.mutations.PlanningMutation",
 ]
 
 

@@ -17,6 +17,7 @@ from stewardship import services
 from stewardship.forms import RoundForm
 from stewardship.models import ItemStatus, ReviewItem, ReviewRound
 from stewardship.progress import result_frames, round_items, round_progress
+from stewardship.sections import round_sections
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -85,6 +86,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": round_progress(items),
         "overdue": round_.is_overdue(),
         "notifications": round_.notifications.select_related("person").order_by("-sent_at")[:50],
+        "sections": round_sections(round_),
     }
     return render(request, "stewardship/round_detail.html", context)
 

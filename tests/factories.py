@@ -282,3 +282,33 @@ class CatalogueProductFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Katalogprodukt {n}")
     source = "https://example.se/kalla"
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.Plan"
+
+    name = factory.Sequence(lambda n: f"Färdplan {n}")
+    horizon = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.Goal"
+
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"Effektmål {n}")
+    metric = "sso_coverage_users"
+    comparison = "gte"
+    target_value = Decimal("95")
+    target_date = factory.LazyAttribute(lambda goal: goal.plan.horizon)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.Action"
+
+    plan = factory.SubFactory(PlanFactory)
+    kind = "phase_out"
+    service = factory.SubFactory(ApplicationFactory)
+    planned_end = factory.LazyAttribute(lambda action: action.plan.horizon)

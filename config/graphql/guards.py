@@ -79,6 +79,11 @@ WORK = {
     "pm3Gaps": 1,
     "equityMatrix": 1,
     "ropa": 4,
+    # planning: the plan's actions applied, then the analyses its selection asks for (SSO, cost,
+    # GDPR gaps, equity, completeness); planGoals computes today's figures and the future's.
+    "futureState": 6,
+    "planGoals": 12,
+    "planFollowUp": 2,
 }
 #: ``asOf`` reads the history of the model and its relations as of a time (``ropa``: the whole
 #: record; a list: the model's history up to that time, whatever the page size).

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "stewardship",
     "discovery",
     "analysis_cache",
+    "planning",
     "insights",
 ]
 

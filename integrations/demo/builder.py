@@ -144,7 +144,16 @@ def build_demo(*, scale: int = 1, seed: int = 1, user=None, reviewer=None) -> De
         # to the seeding; their rows are written when they were reported, not back-dated.
         dated = [m for m in builder.writer.models if m._meta.label not in _DATED_BY_THEIR_FACTS]
         backdate(dated, now=builder.writer.now)
+        # Apps above integrations add their part of the demo here (the färdplan, which reads the
+        # planted defects): a seam, since integrations may not import them.
+        for extra in DEMO_EXTRAS:
+            extra(manifest, user=user, today=builder.today)
         return manifest
+
+
+#: Callables ``(manifest, *, user, today)`` run after the demo is built and back-dated, each
+#: adding an app's records (``planning`` registers its demo plan in ``PlanningConfig.ready()``).
+DEMO_EXTRAS: list = []
 
 
 _DATED_BY_THEIR_FACTS = frozenset({"gdpr.Breach", "gdpr.BreachProcessingActivity", "gdpr.BreachService"})

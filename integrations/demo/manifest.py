@@ -172,6 +172,11 @@ class DemoManifest:
     breaches_undocumented: list[str] = field(default_factory=list)
     #: Processing activities (names) with a breach (not a defect of theirs: no "activities_" prefix).
     breach_activity_names: list[str] = field(default_factory=list)
+    # --- Färdplan (issue 18), added by planning's demo extra ---
+    #: The decided plan, halfway through its horizon.
+    plan: str = ""
+    #: Its actions' names by what they show: "done", "running", "overdue", "planned".
+    plan_actions: dict[str, list[str]] = field(default_factory=dict)
     #: Processing activities carrying none of the defects above: complete, lawful, reviewed within
     #: the year, DPIA done where required, transfers with a mechanism (SCC with TIA), processors
     #: with agreements listing sub-processors. An analysis should report nothing about them.

@@ -180,6 +180,7 @@ def sso_coverage(
     learning_resources: QuerySet | None = None,
     *,
     today: datetime.date | None = None,
+    landscape: Landscape | None = None,
 ) -> SsoCoverage:
     """How much of the landscape is behind single sign-on, where it is not, and what claims too much.
 
@@ -187,9 +188,10 @@ def sso_coverage(
     organisation — the measured figure of a school where an identity provider gives one
     (``portfolio.evidence``) — and a service's observed sign-on decides whether it is behind SSO
     where an identity provider reports it. Eight queries whatever the size, and up to three more
-    for the evidence.
+    for the evidence. A caller that has loaded the ``landscape`` for another figure too (the
+    färdplan's future state reads its costs) passes it instead.
     """
-    landscape = Landscape(applications, learning_resources, today=today)
+    landscape = landscape or Landscape(applications, learning_resources, today=today)
     services = sorted(landscape.services.values(), key=lambda s: (s.name.casefold(), s.key))
     auth_labels = dict(AuthenticationMethod.choices)
     idp_labels = dict(IdentityProvider.choices)

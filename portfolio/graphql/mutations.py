@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import graphene
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 from graphene.utils.str_converters import to_camel_case, to_snake_case
@@ -183,8 +184,18 @@ def form_mutations(
     *,
     name: str | None = None,
     result_field: str | None = None,
+    saver: Callable = save_form,
+    deleter: Callable = delete_versioned,
+    permission_check: Callable | None = None,
 ) -> dict[str, graphene.Field]:
-    """``create<Name>``, ``update<Name>`` and ``delete<Name>`` for ``model``, validated by ``form_class``."""
+    """``create<Name>``, ``update<Name>`` and ``delete<Name>`` for ``model``, validated by ``form_class``.
+
+    ``saver`` and ``deleter`` are the app's write services when it has rules of its own on top of
+    ``save_form`` / ``delete_versioned`` (the färdplan's GDPR actions); a ``PermissionDenied`` they
+    raise is answered as an error. ``permission_check(info, model, action)`` replaces the model
+    permission check made before anything is read.
+    """
+    permission_check = permission_check or permission_error
     name = name or model.__name__
     result_field = result_field or name[:1].lower() + name[1:]
     verbose = str(model._meta.verbose_name)
@@ -215,20 +226,22 @@ def form_mutations(
         if not form.is_valid():
             return None, refuse(info, _errors(form))
         try:
-            saved = save_form(form, user=acting_user(info), expected_version=expected_version, reason=REASON)
+            saved = saver(form, user=acting_user(info), expected_version=expected_version, reason=REASON)
         except StaleEditError as error:
             return None, refuse(info, [FieldError(field="version", message=str(error))])
+        except PermissionDenied as error:
+            return None, refuse(info, [FieldError(field=None, message=str(error))])
         return saved, []
 
     def mutate_create(root, info, input):
-        denied = permission_error(info, model, "add")
+        denied = permission_check(info, model, "add")
         if denied:
             return create_payload(errors=refuse(info, denied))
         instance, errors = save(info, None, dict(input), None)
         return create_payload(**{result_field: instance, "errors": errors})
 
     def mutate_update(root, info, input):
-        denied = permission_error(info, model, "change")
+        denied = permission_check(info, model, "change")
         if denied:
             return update_payload(errors=refuse(info, denied))
         payload = dict(input)
@@ -240,16 +253,16 @@ def form_mutations(
         return update_payload(**{result_field: instance, "errors": errors})
 
     def mutate_delete(root, info, input):
-        denied = permission_error(info, model, "delete")
+        denied = permission_check(info, model, "delete")
         if denied:
             return delete_payload(errors=refuse(info, denied))
         instance = find_instance(model, input["id"])
         if instance is None:
             return delete_payload(errors=refuse(info, not_found()))
         try:
-            delete_versioned(
-                instance, user=acting_user(info), expected_version=input["version"], reason=REASON
-            )
+            deleter(instance, user=acting_user(info), expected_version=input["version"], reason=REASON)
+        except PermissionDenied as error:
+            return delete_payload(errors=refuse(info, [FieldError(field=None, message=str(error))]))
         except StaleEditError as error:
             return delete_payload(errors=refuse(info, [FieldError(field="version", message=str(error))]))
         except models.ProtectedError:

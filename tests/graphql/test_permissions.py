@@ -9,6 +9,7 @@ from graphql_relay import to_global_id
 
 from accounts.roles import Role
 from gdpr import models as gm
+from planning import models as planning
 from portfolio import models as pm
 from portfolio.analysis.duplicates import load_service_records
 from tests import factories as f
@@ -86,13 +87,37 @@ CASES = {
         lambda: {"name": "Ny katalogprodukt", "source": "Kommunens beslut"},
         {"create": {STRAT}, "update": {STRAT}, "delete": {STRAT}},
     ),
+    "Plan": (
+        f.PlanFactory,
+        lambda: {"name": "Ny färdplan", "horizon": "2028-06-30"},
+        {"create": {STRAT}, "update": {STRAT}, "delete": {STRAT}},
+    ),
+    "Goal": (
+        f.GoalFactory,
+        lambda: {
+            "plan": gid(f.PlanFactory()), "name": "SSO", "metric": "sso_coverage_users", "comparison": "gte",
+            "targetValue": "95", "targetDate": "2027-08-01",
+        },
+        {"create": {STRAT}, "update": {STRAT}, "delete": {STRAT}},
+    ),
+    # An action that is not a processor agreement or a DPIA (those are the dataskyddssamordnare's:
+    # tests/planning/test_graphql.py).
+    "Action": (
+        f.ActionFactory,
+        lambda: {
+            "plan": gid(f.PlanFactory()), "kind": "phase_out", "service": gid(f.ApplicationFactory()),
+            "plannedEnd": "2027-06-30",
+        },
+        {"create": {STRAT}, "update": {STRAT}, "delete": {STRAT}},
+    ),
 }
 
 MODELS = {
     "Application": pm.Application, "LearningResource": pm.LearningResource, "Vendor": pm.Vendor,
     "RoleAssignment": pm.RoleAssignment, "Cost": pm.Cost, "ProcessingActivity": gm.ProcessingActivity,
     "Transfer": gm.Transfer, "Dpia": gm.Dpia, "ProcessorSecurityReview": gm.ProcessorSecurityReview,
-    "CatalogueProduct": pm.CatalogueProduct,
+    "CatalogueProduct": pm.CatalogueProduct, "Plan": planning.Plan, "Goal": planning.Goal,
+    "Action": planning.Action,
 }
 
 MATRIX = [

@@ -34,16 +34,18 @@ def all_actions_on(app_label: str) -> set[str]:
     }
 
 
-def test_strategist_reads_everything_and_changes_the_portfolio_only():
+def test_strategist_reads_everything_and_changes_the_portfolio_and_the_fardplan_only():
     permissions = permissions_of(Role.STRATEGIST)
-    assert permissions == view_everything() | all_actions_on("portfolio")
+    assert permissions == view_everything() | all_actions_on("portfolio") | all_actions_on("planning")
     assert "portfolio.delete_application" in permissions
     assert "gdpr.change_processingactivity" not in permissions
+    # The färdplan's processor agreements and DPIAs are the dataskyddssamordnare's.
+    assert "planning.manage_gdpr_action" not in permissions
 
 
 def test_data_protection_coordinator_reads_everything_and_changes_gdpr_only():
     permissions = permissions_of(Role.DATA_PROTECTION)
-    assert permissions == view_everything() | all_actions_on("gdpr")
+    assert permissions == view_everything() | all_actions_on("gdpr") | {"planning.manage_gdpr_action"}
     assert "gdpr.add_transfer" in permissions
     assert "portfolio.change_application" not in permissions
 

@@ -30,8 +30,10 @@ IT_MAINTAINED = {
 EXPECTED = {
     # A läsare reads the register but not the breaches (what leaked, about whom).
     Role.READER: lambda: view_everything() - {"gdpr.view_breach", "gdpr.view_breachprocessingactivity"},
-    Role.STRATEGIST: lambda: view_everything() | all_actions_on("portfolio"),
-    Role.DATA_PROTECTION: lambda: view_everything() | all_actions_on("gdpr"),
+    Role.STRATEGIST: lambda: view_everything() | all_actions_on("portfolio") | all_actions_on("planning"),
+    Role.DATA_PROTECTION: lambda: (
+        view_everything() | all_actions_on("gdpr") | {"planning.manage_gdpr_action"}
+    ),
     Role.IT: lambda: view_everything() | IT_MAINTAINED,
 }
 

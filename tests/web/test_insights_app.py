@@ -177,11 +177,15 @@ MAY_IMPORT = {
     "stewardship": {"gdpr", "portfolio", "accounts", "analysis_cache"},
     "integrations": {"gdpr", "portfolio", "accounts", "analysis_cache"},
     "discovery": {"integrations", "gdpr", "portfolio", "accounts", "analysis_cache"},
+    "planning": {
+        "stewardship", "integrations", "discovery", "gdpr", "portfolio", "accounts", "analysis_cache",
+    },
     "insights": {
-        "discovery", "stewardship", "integrations", "gdpr", "portfolio", "accounts", "analysis_cache",
+        "planning", "discovery", "stewardship", "integrations", "gdpr", "portfolio", "accounts",
+        "analysis_cache",
     },
     "config": {
-        "insights", "discovery", "stewardship", "integrations", "gdpr", "portfolio", "accounts",
+        "insights", "planning", "discovery", "stewardship", "integrations", "gdpr", "portfolio", "accounts",
         "analysis_cache",
     },
 }

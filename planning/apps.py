@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanningConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "planning"
+    verbose_name = _("Färdplan")
+
+    def ready(self) -> None:
+        # The demo municipality gets its färdplan through the demo's seam (integrations may not
+        # import planning); registered once, here, whatever is imported first.
+        from integrations.demo.builder import DEMO_EXTRAS
+        from stewardship.sections import ROUND_SECTIONS
+
+        from .demo import add_demo_plan
+        from .review import plan_followup_section
+
+        if add_demo_plan not in DEMO_EXTRAS:
+            DEMO_EXTRAS.append(add_demo_plan)
+        # A plan's follow-up is part of the yearly review round.
+        if plan_followup_section not in ROUND_SECTIONS:
+            ROUND_SECTIONS.append(plan_followup_section)

@@ -1,0 +1,289 @@
+"""Following a plan up: what happened against what was planned, read from the register and its
+history.
+
+* :func:`action_followup` — an action marked klar whose service is still in use at the affected
+  schools after its planned end; an overdue action (planned end passed, neither klar nor
+  stoppad); an action whose finding has gone away on its own (the service is behind SSO already,
+  the GDPR gap no longer fires, the service is no longer in use) although the action is not done.
+* :func:`goal_series` — each effektmål month by month: at every month's end the register is put
+  back as it stood then (every tracked table from its own history, inside a transaction that is
+  rolled back, as :mod:`planning.future` does for the future) and read by the same analyses;
+  the running month is today's register. Past month-ends never change (history is only appended
+  to), so each is computed once per process and kept in Django's cache under the code that
+  computed it, as the completeness series does.
+* :func:`open_plans_followup` — the follow-up of every decided plan still running, the section
+  of the yearly review round (``stewardship.review_sections``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from analysis_cache import store
+from gdpr.gaps import find_gaps
+from portfolio.analysis.completeness import month_ends
+from portfolio.analysis.shapes import attr
+from portfolio.history import as_of, end_of_day
+from portfolio.models import SSO_CONDITION, Service, ServiceUsage
+
+from . import future
+from .choices import ActionKind, ActionStatus, FindingKind, PlanStatus
+from .goals import GoalValue, figures_for, metric_value
+from .models import Action, ActionSchool, Plan
+
+__all__ = [
+    "ActionFollowUp",
+    "FollowUpKind",
+    "PlanFollowUp",
+    "action_followup",
+    "goal_series",
+    "open_plans_followup",
+    "plan_followup",
+    "register_as_of",
+]
+
+#: The apps whose tables the analyses read; each tracked model of them is put back as of a day.
+HISTORY_APPS = ("portfolio", "gdpr")
+
+
+class FollowUpKind:
+    DONE_STILL_IN_USE = "done_still_in_use"
+    OVERDUE = "overdue"
+    FINDING_GONE = "finding_gone"
+
+
+@dataclass
+class ActionFollowUp:
+    action_id: int = attr(help="Åtgärdens primärnyckel.")
+    action: str = attr(help="Åtgärden i ord.")
+    kind: str = attr(help="done_still_in_use, overdue eller finding_gone.")
+    planned_end: datetime.date = attr(help="Åtgärdens planerade slut.")
+    explanation: str = attr(help="Vad uppföljningen visar, i ord.")
+
+
+@dataclass
+class PlanFollowUp:
+    plan_id: int = attr(help="Färdplanens primärnyckel.")
+    plan: str = attr(help="Färdplanens namn.")
+    actions: list[ActionFollowUp] = attr(help="Åtgärder som behöver uppmärksammas.", default_factory=list)
+    goals_not_met: list[str] = attr(
+        help="Effektmål vars måldatum passerat utan att målet nåtts.", default_factory=list
+    )
+
+
+#: The tables each group of figures reads (``planning.future.FIGURES``); the GDPR gap rules and
+#: completeness read most of the record, so for them every tracked table is put back.
+_LANDSCAPE = (
+    "portfolio.Service", "portfolio.ServiceUsage", "portfolio.ServiceCapability", "portfolio.Capability",
+    "portfolio.Organisation", "portfolio.Vendor",
+)
+FIGURE_MODELS = {
+    "sso": _LANDSCAPE,
+    "equity": _LANDSCAPE,
+    "cost": (*_LANDSCAPE, "portfolio.Cost", "portfolio.ManagementObject"),
+}
+
+
+def _tracked_models(include: Iterable[str] | None = None) -> list[type[models.Model]]:
+    """Concrete models of :data:`HISTORY_APPS` with history that the figures ``include`` read."""
+    include = set(include or ())
+    wanted = None
+    if include and include <= set(FIGURE_MODELS):
+        wanted = {label for group in include for label in FIGURE_MODELS[group]}
+    return [
+        model
+        for label in HISTORY_APPS
+        for model in apps.get_app_config(label).get_models()
+        if not model._meta.proxy
+        and hasattr(model._meta, "simple_history_manager_attribute")
+        and (wanted is None or model._meta.label in wanted)
+    ]
+
+
+@contextmanager
+def register_as_of(day: datetime.date, include: Iterable[str] | None = None) -> Iterator[None]:
+    """Inside the block the tracked tables hold their rows as they stood at the end of ``day``.
+
+    ``include`` (groups of figures) limits the tables to those the figures read; by default every
+    tracked table. Rows are deleted and the historical ones inserted raw (their own timestamps
+    kept, no signals, no history written), in a transaction that is always rolled back. Foreign
+    keys are checked at commit, which never comes.
+    """
+    when = end_of_day(day)
+    with transaction.atomic():
+        try:
+            for model in _tracked_models(include):
+                rows = list(as_of(model, when))
+                model._base_manager.all()._raw_delete(model._base_manager.db)
+                if rows:
+                    fields = [f for f in model._meta.concrete_fields]
+                    size = connection.ops.bulk_batch_size(fields, rows) or len(rows)
+                    for start in range(0, len(rows), size):
+                        model._base_manager._insert(rows[start : start + size], fields=fields, raw=True)
+            yield
+        finally:
+            transaction.set_rollback(True)
+
+
+def _code_state() -> str:
+    return store.source_digest(sys.modules[future.__name__], sys.modules[__name__])
+
+
+def _state_on(day: datetime.date, today: datetime.date, include: frozenset[str]) -> future.FutureState | None:
+    """The register's figures at the end of ``day``: today's register for today, else history.
+
+    A past month-end never changes (history is only appended to): it is computed once and kept in
+    ``analysis_cache`` (shared by every process, kept across restarts) under the code that
+    computed it, and in this process's cache.
+    """
+    if day >= today:
+        return future.today_state(today, include=include)
+    name = f"planning_month:{day.isoformat()}:{'+'.join(sorted(include))}"
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    code = _code_state()
+    key = f"planning:{language}:{name}:{code}"
+    state = cache.get(key)
+    if state is None:
+        stored = store.load([name], language).get(name)
+        state = stored.value() if stored is not None and stored.state == code else None
+    if state is None:
+        try:
+            with register_as_of(day, include):
+                state = future.state_of_register(day, include=include)
+        except IntegrityError:
+            # History older than a constraint added since cannot be put back; the point is left out.
+            return None
+        state.gaps = []  # not needed by any metric; keeps the stored value small
+        store.save({name: state}, language=language, state=code, computed_from=timezone.now())
+    cache.set(key, state, 24 * 60 * 60)
+    return state
+
+
+def goal_series(
+    plan: Plan, months: int = 12, today: datetime.date | None = None
+) -> dict[int, list[GoalValue]]:
+    """Each of the plan's goals at every month's end for ``months`` months up to today."""
+    today = today or timezone.localdate()
+    goals = list(plan.goals.all())
+    series: dict[int, list[GoalValue]] = {goal.pk: [] for goal in goals}
+    if not goals:
+        return series
+    include = figures_for(goals)
+    for day in month_ends(months, today):
+        state = _state_on(day, today, include)
+        for goal in goals:
+            series[goal.pk].append(GoalValue(day, metric_value(goal, state) if state is not None else None))
+    return series
+
+
+def _describe(action: Action) -> str:
+    return str(action)
+
+
+def action_followup(plan: Plan, today: datetime.date | None = None) -> list[ActionFollowUp]:
+    """The plan's actions that need attention; a fixed number of queries."""
+    today = today or timezone.localdate()
+    actions = list(plan.actions.select_related("service", "replacement").order_by("planned_end", "pk"))
+    schools: dict[int, set[int]] = {}
+    for action_id, organisation_id in ActionSchool.objects.filter(action__plan=plan).values_list(
+        "action_id", "organisation_id"
+    ):
+        schools.setdefault(action_id, set()).add(organisation_id)
+    service_ids = {a.service_id for a in actions if a.service_id}
+    in_use_at: dict[int, set[int]] = {}
+    for service_id, organisation_id in ServiceUsage.objects.filter(service_id__in=service_ids).values_list(
+        "service_id", "organisation_id"
+    ):
+        in_use_at.setdefault(service_id, set()).add(organisation_id)
+    services = Service.objects.filter(pk__in=service_ids)
+    live = set(services.in_use().values_list("pk", flat=True))
+    behind_sso = set(services.filter(SSO_CONDITION).values_list("pk", flat=True))
+    open_actions = [a for a in actions if a.status not in (ActionStatus.DONE, ActionStatus.STOPPED)]
+    gap_codes = {
+        a.finding_ref.split(":")[0]
+        for a in open_actions
+        if a.finding_kind == FindingKind.GDPR_GAP and a.finding_ref
+    }
+    gaps = find_gaps(codes=gap_codes) if gap_codes else []
+
+    found: list[ActionFollowUp] = []
+
+    def note(action: Action, kind: str, explanation: str) -> None:
+        found.append(ActionFollowUp(action.pk, _describe(action), kind, action.planned_end, explanation))
+
+    for action in actions:
+        if action.status == ActionStatus.DONE and action.kind in (ActionKind.PHASE_OUT, ActionKind.REPLACE):
+            still = in_use_at.get(action.service_id, set())
+            affected = schools.get(action.pk) or still
+            remaining = still & affected
+            if remaining and action.planned_end < today:
+                note(
+                    action, FollowUpKind.DONE_STILL_IN_USE,
+                    _(
+                        "Markerad klar, men %(service)s används fortfarande vid %(count)d skolor "
+                        "efter %(end)s."
+                    )
+                    % {"service": action.service, "count": len(remaining), "end": action.planned_end},
+                )
+        if action in open_actions and action.planned_end < today:
+            note(
+                action, FollowUpKind.OVERDUE,
+                _("Försenad: skulle ha varit klar %(end)s.") % {"end": action.planned_end},
+            )
+        if action in open_actions:
+            gone = _finding_gone(action, live, behind_sso, gaps)
+            if gone:
+                note(action, FollowUpKind.FINDING_GONE, gone)
+    return found
+
+
+def _finding_gone(action: Action, live: set[int], behind_sso: set[int], gaps: list) -> str:
+    """Why the finding behind an open action no longer holds, or "" while it does."""
+    if action.finding_kind == FindingKind.OUTSIDE_SSO and action.service_id in behind_sso:
+        return _("Fyndet finns inte längre: tjänsten ligger redan bakom SSO.")
+    if action.finding_kind == FindingKind.GDPR_GAP and action.finding_ref:
+        code, *target = action.finding_ref.split(":")
+        still = [g for g in gaps if g.code == code]
+        if len(target) == 2 and target[1].isdigit():
+            still = [g for g in still if g.target_type == target[0] and g.target_id == int(target[1])]
+        elif action.service_id:
+            still = [g for g in still if any(pk == action.service_id for _kind, pk in g.services)]
+        if not still:
+            return _("Fyndet finns inte längre: bristen %(code)s slår inte längre till.") % {"code": code}
+    if (
+        action.finding_kind
+        and action.kind != ActionKind.INTRODUCE
+        and action.service_id
+        and action.service_id not in live
+    ):
+        return _("Fyndet finns inte längre: tjänsten är inte längre i bruk.")
+    return ""
+
+
+def plan_followup(plan: Plan, today: datetime.date | None = None) -> PlanFollowUp:
+    """The plan's actions needing attention and the goals whose date has passed unmet (today's register)."""
+    today = today or timezone.localdate()
+    result = PlanFollowUp(plan.pk, plan.name, action_followup(plan, today))
+    due = [goal for goal in plan.goals.all() if goal.target_date <= today]
+    if due:
+        state = future.today_state(today, include=figures_for(due))
+        result.goals_not_met = [goal.name for goal in due if goal.is_met(metric_value(goal, state)) is False]
+    return result
+
+
+def open_plans_followup(today: datetime.date | None = None) -> list[PlanFollowUp]:
+    """The follow-up of every decided plan still running (beslutad or genomförs)."""
+    running = [PlanStatus.DECIDED, PlanStatus.IN_PROGRESS]
+    plans = Plan.objects.filter(status__in=running).order_by("name", "pk")
+    return [plan_followup(plan, today) for plan in plans]

@@ -1,0 +1,544 @@
+"""The register as it will be: a plan's actions applied to the register as it is, and today's
+analyses run over the result.
+
+``future_state(plan, on)`` applies the actions due by ``on`` (planned end on or before it, not
+stoppad) inside a transaction that is always rolled back, then computes the figures with the
+*same* functions the analysis pages use (``portfolio.analysis.sso``, ``equity``, the yearly cost
+of ``Landscape``, ``gdpr.gaps.find_gaps``, ``stewardship.completeness``). No figure has a second
+implementation: what differs between today and the plan's end is only the rows the analyses read.
+``today_state()`` is the same computation with nothing applied.
+
+Applying is done in bulk, grouped by kind (a fixed number of statements however many actions the
+plan has), with queryset ``update``/``bulk_update``/``bulk_create`` and raw deletes: none of them
+sends signals or writes history, and the whole transaction is rolled back, so nothing the
+future state does survives it (``tests/planning/test_future.py`` compares every table, history
+tables included, before and after).
+
+The analyses run as on ``on`` (contracts ending before it have ended, DPIAs due by it are due),
+except completeness: whether a record will have been reviewed by then is not the plan's doing, so
+completeness is judged as of today (or ``on``, when that is earlier).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gdpr.choices import DpiaStatus
+from gdpr.gaps import find_gaps
+from gdpr.gaps.dpia import DPIA_REQUIRED_PARTS
+from gdpr.models import Dpia, ProcessingActivityService
+from portfolio.analysis.completeness import total
+from portfolio.analysis.data import Landscape
+from portfolio.analysis.equity import EquityMatrix, equity_matrix
+from portfolio.analysis.shapes import attr, derived
+from portfolio.analysis.sso import CoverageGroup, SsoCoverage, sso_coverage
+from portfolio.choices import (
+    AuthenticationMethod,
+    Federation,
+    IdentityProvider,
+    LifecycleStatus,
+    Severity,
+)
+from portfolio.models import Contract, ContractService, ManagementObject, Service, ServiceUsage
+from stewardship.completeness import records_by_kind
+
+from .choices import ActionKind, ActionStatus
+from .models import Action, ActionSchool, Plan
+
+__all__ = [
+    "APPLY_ORDER",
+    "CapabilityCount",
+    "CostLine",
+    "EquitySummary",
+    "FIGURES",
+    "FutureState",
+    "PlannedAction",
+    "SeverityCount",
+    "due_actions",
+    "future_state",
+    "register_with",
+    "state_of_register",
+    "today_state",
+]
+
+#: The order kinds are applied in when several fall due by one date: what is introduced exists
+#: before schools move to it, and what is phased out goes last (after its schools have moved).
+#: Within a kind, actions apply in the order of their planned end.
+APPLY_ORDER = (
+    ActionKind.INTRODUCE,
+    ActionKind.REPLACE,
+    ActionKind.MOVE_BEHIND_SSO,
+    ActionKind.JOIN_SKOLFEDERATION,
+    ActionKind.PROCESSOR_AGREEMENT,
+    ActionKind.DPIA,
+    ActionKind.CONSOLIDATE_CONTRACTS,
+    ActionKind.PHASE_OUT,
+)
+
+#: Lifecycle statuses of a service in use (``ServiceQuerySet.in_use``).
+_IN_USE = {LifecycleStatus.IN_USE, LifecycleStatus.PHASING_OUT}
+#: Identity providers that do not make a login single sign-on (``SSO_CONDITION``).
+_UNTRUSTED_IDP = {"", IdentityProvider.VENDOR, IdentityProvider.NONE}
+
+
+@dataclass
+class PlannedAction:
+    """An action as the future state reads it: a plain row, loaded with the others in two queries."""
+
+    pk: int
+    kind: str
+    service_id: int | None
+    replacement_id: int | None
+    contract_id: int | None
+    planned_end: datetime.date
+    yearly_cost_effect: Decimal
+    schools: set[int] = field(default_factory=set)
+
+
+@dataclass
+class CapabilityCount:
+    capability_id: int = attr(help="Förmågans primärnyckel.")
+    name: str = attr(help="Förmågans namn (med överordnad förmåga).")
+    services: int = attr(help="Antal tjänster i bruk för förmågan.")
+
+
+@dataclass
+class CostLine:
+    management_object_id: int | None = attr(help="Förvaltningsobjektets primärnyckel; tomt för lärresurser.")
+    name: str = attr(help="Förvaltningsobjektets namn.")
+    amount: Decimal = attr(help="Årlig kostnad (kr).")
+
+
+@dataclass
+class SeverityCount:
+    severity: str = attr(help="Allvarlighetens kod (critical, high, medium, low).")
+    label: str = attr(help="Allvarligheten i ord.")
+    count: int = attr(help="Antal öppna brister.")
+
+
+@dataclass
+class EquitySummary:
+    schools: int = attr(help="Skolenheter i matrisen.")
+    columns: int = attr(help="Förmågor och ämnen i matrisen.")
+    lacking: int = attr(help="Fynd ”saknas”: en skola saknar det de flesta jämförbara skolor har.")
+    different: int = attr(help="Fynd ”annat system”: en skola använder något annat än de flesta.")
+
+
+@dataclass
+class FutureState:
+    """The register's figures on a day: today's, or at a plan's date with its due actions applied."""
+
+    on: datetime.date = attr(help="Dagen figurerna gäller.")
+    applied_actions: list[int] = attr(help="Primärnycklar för åtgärderna som tillämpats.")
+    sso: SsoCoverage = attr(help="", repr=False)
+    sso_by_school: list[CoverageGroup] = attr(help="SSO-täckning per skolenhet.")
+    yearly_cost: Decimal = attr(help="Årlig kostnad totalt (kr) för tjänsterna i bruk.")
+    yearly_cost_by_management_object: list[CostLine] = attr(help="Årlig kostnad per förvaltningsobjekt.")
+    planned_yearly_cost_effect: Decimal = attr(
+        help="Summan av de tillämpade åtgärdernas angivna årliga kostnadseffekt (kr; negativt = besparing)."
+    )
+    services_per_capability: list[CapabilityCount] = attr(help="Tjänster i bruk per förmåga.")
+    gdpr_gaps_by_severity: list[SeverityCount] = attr(help="Öppna dataskyddsbrister per allvarlighet.")
+    skolfederation_share: float = attr(help="Andel tjänster i bruk anslutna till Skolfederation, 0–1.")
+    equity: EquitySummary = attr(help="Likvärdighetsmatrisen i sammandrag.")
+    completeness: int = attr(help="Registrets fullständighet i procent.")
+    equity_matrix: EquityMatrix = attr(help="", repr=False, default_factory=EquityMatrix)
+    gaps: list = attr(help="", repr=False, default_factory=list)
+
+    @derived(float, help="SSO-täckning räknat på användare, 0–1.")
+    def sso_coverage_by_users(self) -> float:
+        return self.sso.share_users
+
+    @derived(float, help="SSO-täckning räknat på tjänster, 0–1.")
+    def sso_coverage_by_services(self) -> float:
+        return self.sso.share_services
+
+    def open_gaps(self, at_least: str) -> int:
+        """Open GDPR gaps of severity ``at_least`` or worse."""
+        limit = Severity.rank(at_least)
+        return sum(line.count for line in self.gdpr_gaps_by_severity if Severity.rank(line.severity) <= limit)
+
+    def services_for(self, capability_id: int) -> int:
+        return next((c.services for c in self.services_per_capability if c.capability_id == capability_id), 0)
+
+    def equity_share(self, capability_id: int, school_form: str) -> float | None:
+        """Share of active schools of ``school_form`` with a service in use for the capability, 0–1."""
+        matrix = self.equity_matrix
+        schools = {s.school_id for s in matrix.schools if s.school_form == school_form}
+        if not schools:
+            return None
+        column = f"capability:{capability_id}"
+        having = {c.school_id for c in matrix.cells if c.column_key == column and c.school_id in schools}
+        return len(having) / len(schools)
+
+
+def due_actions(plan: Plan, on: datetime.date) -> list[PlannedAction]:
+    """The plan's actions due by ``on`` (planned end on or before it) that are not stopped. Two queries."""
+    rows = (
+        Action.objects.filter(plan=plan, planned_end__lte=on)
+        .exclude(status=ActionStatus.STOPPED)
+        .order_by("planned_end", "pk")
+        .values_list(
+            "pk", "kind", "service_id", "replacement_id", "contract_id", "planned_end", "yearly_cost_effect"
+        )
+    )
+    actions = {row[0]: PlannedAction(*row) for row in rows}
+    if actions:
+        links = ActionSchool.objects.filter(action__plan=plan, action_id__in=list(actions))
+        for action_id, organisation_id in links.values_list("action_id", "organisation_id"):
+            actions[action_id].schools.add(organisation_id)
+    return list(actions.values())
+
+
+class _Register:
+    """The rows the actions touch, loaded once; actions change them in memory, ``write`` stores them."""
+
+    def __init__(self, actions: list[PlannedAction]):
+        ids = {a.service_id for a in actions} | {a.replacement_id for a in actions}
+        ids.discard(None)
+        self.services = {
+            row["pk"]: row
+            for row in Service.objects.filter(pk__in=ids).values(
+                "pk", "name", "vendor_id", "lifecycle_status", "retired_on", "authentication",
+                "identity_provider", "federation",
+            )
+        }
+        self.original_services = {pk: dict(row) for pk, row in self.services.items()}
+        #: (service, organisation) → [usage pk or None, users]
+        self.usage: dict[tuple[int, int], list] = {}
+        usages = ServiceUsage.objects.filter(service_id__in=ids)
+        for pk, service_id, organisation_id, users in usages.values_list(
+            "pk", "service_id", "organisation_id", "users"
+        ):
+            self.usage[(service_id, organisation_id)] = [pk, users]
+        self.original_usage = {key: list(value) for key, value in self.usage.items()}
+        self.contracts: dict[int, dict] = {}
+        self.contracts_of: dict[int, list[int]] = defaultdict(list)
+        for row in ContractService.objects.filter(service_id__in=ids).values(
+            "service_id", "contract_id", "contract__ends_on", "contract__dpa_signed_on", "contract__vendor_id"
+        ):
+            self.contracts_of[row["service_id"]].append(row["contract_id"])
+            self.contracts[row["contract_id"]] = {
+                "ends_on": row["contract__ends_on"],
+                "dpa_signed_on": row["contract__dpa_signed_on"],
+                "vendor_id": row["contract__vendor_id"],
+            }
+        self.original_contracts = {pk: dict(row) for pk, row in self.contracts.items()}
+        self.new_contracts: list[tuple[int, int, datetime.date]] = []  # (service, vendor, signed on)
+        wanted_dpia = {a.service_id for a in actions if a.kind == ActionKind.DPIA}
+        self.activities_of: dict[int, set[int]] = defaultdict(set)
+        if wanted_dpia:
+            for activity_id, service_id in ProcessingActivityService.objects.filter(
+                service_id__in=wanted_dpia
+            ).values_list("processing_activity_id", "service_id"):
+                self.activities_of[service_id].add(activity_id)
+        self.new_dpias: dict[int, datetime.date] = {}  # activity → completed on
+
+    def schools_using(self, service_id: int) -> set[int]:
+        return {org for (service, org), row in self.usage.items() if service == service_id and row}
+
+    def put_in_use(self, service_id: int | None) -> None:
+        service = self.services.get(service_id)
+        if service is not None and service["lifecycle_status"] not in _IN_USE:
+            service["lifecycle_status"] = LifecycleStatus.IN_USE
+            service["retired_on"] = None
+
+    def retire(self, service_id: int | None, on: datetime.date) -> None:
+        service = self.services.get(service_id)
+        if service is not None:
+            service["lifecycle_status"] = LifecycleStatus.RETIRED
+            service["retired_on"] = on
+
+    def drop_usage(self, service_id: int, organisation_id: int) -> int:
+        """Remove a service's use at a school; return the users it had."""
+        row = self.usage.get((service_id, organisation_id))
+        if row is None:
+            return 0
+        self.usage[(service_id, organisation_id)] = None
+        return row[1]
+
+    def add_usage(self, service_id: int, organisation_id: int, users: int) -> None:
+        row = self.usage.get((service_id, organisation_id))
+        if row is None:
+            self.usage[(service_id, organisation_id)] = [None, users]
+        else:
+            row[1] += users
+
+    # -- applying, one kind at a time ---------------------------------------------------------
+
+    def apply(self, action: PlannedAction) -> None:
+        getattr(self, f"_apply_{action.kind}")(action)
+
+    def _apply_introduce(self, action: PlannedAction) -> None:
+        self.put_in_use(action.service_id)
+        for school in action.schools:
+            if self.usage.get((action.service_id, school)) is None:
+                self.add_usage(action.service_id, school, 0)
+
+    def _apply_replace(self, action: PlannedAction) -> None:
+        a, b = action.service_id, action.replacement_id
+        if a is None or b is None:
+            return
+        schools = action.schools or self.schools_using(a)
+        for school in schools:
+            if self.usage.get((a, school)) is not None:
+                self.add_usage(b, school, self.drop_usage(a, school))
+        self.put_in_use(b)
+        if not self.schools_using(a):
+            self.retire(a, action.planned_end)
+
+    def _apply_move_behind_sso(self, action: PlannedAction) -> None:
+        service = self.services.get(action.service_id)
+        if service is None:
+            return
+        if service["authentication"] not in AuthenticationMethod.single_sign_on():
+            service["authentication"] = AuthenticationMethod.SAML
+        if service["identity_provider"] in _UNTRUSTED_IDP:
+            service["identity_provider"] = IdentityProvider.MUNICIPAL
+
+    def _apply_join_skolfederation(self, action: PlannedAction) -> None:
+        service = self.services.get(action.service_id)
+        if service is None:
+            return
+        if service["authentication"] not in AuthenticationMethod.single_sign_on():
+            service["authentication"] = AuthenticationMethod.SAML
+        service["identity_provider"] = IdentityProvider.SKOLFEDERATION
+        service["federation"] = Federation.SKOLFEDERATION
+
+    def _apply_processor_agreement(self, action: PlannedAction) -> None:
+        named = [action.contract_id] if action.contract_id else self.contracts_of.get(action.service_id, [])
+        contracts = [pk for pk in named if pk in self.contracts]
+        for pk in contracts:
+            if self.contracts[pk]["dpa_signed_on"] is None:
+                self.contracts[pk]["dpa_signed_on"] = action.planned_end
+        service = self.services.get(action.service_id)
+        if not contracts and service is not None and service["vendor_id"]:
+            # No contract to sign it in: the agreement is a contract of its own with the vendor.
+            self.new_contracts.append((service["pk"], service["vendor_id"], action.planned_end))
+
+    def _apply_dpia(self, action: PlannedAction) -> None:
+        for activity in self.activities_of.get(action.service_id, ()):
+            self.new_dpias.setdefault(activity, action.planned_end)
+
+    def _apply_consolidate_contracts(self, action: PlannedAction) -> None:
+        contracts = [pk for pk in self.contracts_of.get(action.service_id, []) if pk in self.contracts]
+        if len(contracts) < 2:
+            return
+        far = datetime.date.max
+        kept = action.contract_id if action.contract_id in contracts else max(
+            contracts, key=lambda pk: (self.contracts[pk]["ends_on"] or far, pk)
+        )
+        for pk in contracts:
+            ends = self.contracts[pk]["ends_on"]
+            if pk != kept and (ends is None or ends > action.planned_end):
+                self.contracts[pk]["ends_on"] = action.planned_end
+
+    def _apply_phase_out(self, action: PlannedAction) -> None:
+        if action.service_id is None:
+            return
+        for school in action.schools or self.schools_using(action.service_id):
+            self.drop_usage(action.service_id, school)
+        if not action.schools or not self.schools_using(action.service_id):
+            self.retire(action.service_id, action.planned_end)
+
+    # -- writing, a fixed number of statements ------------------------------------------------
+
+    def write(self) -> None:
+        """Store what changed with bulk statements: no signals, no history, nothing per action."""
+        service_fields = (
+            "lifecycle_status", "retired_on", "authentication", "identity_provider", "federation",
+        )
+        changed = [
+            Service(pk=pk, **{name: row[name] for name in service_fields})
+            for pk, row in self.services.items()
+            if any(row[name] != self.original_services[pk][name] for name in service_fields)
+        ]
+        if changed:
+            Service.objects.bulk_update(changed, service_fields)
+
+        deleted, updated, created = [], [], []
+        for key, row in self.usage.items():
+            before = self.original_usage.get(key)
+            if row is None:
+                if before is not None:
+                    deleted.append(before[0])
+            elif row[0] is None:
+                created.append(ServiceUsage(service_id=key[0], organisation_id=key[1], users=row[1]))
+            elif row[1] != before[1]:
+                updated.append(ServiceUsage(pk=row[0], users=row[1]))
+        if deleted:
+            # A raw delete: one statement, no per-row signals (which would write history rows).
+            ServiceUsage.objects.filter(pk__in=deleted)._raw_delete(ServiceUsage.objects.db)
+        if updated:
+            ServiceUsage.objects.bulk_update(updated, ["users"])
+        if created:
+            ServiceUsage.objects.bulk_create(created)
+
+        contract_fields = ("ends_on", "dpa_signed_on")
+        changed_contracts = [
+            Contract(pk=pk, **{name: row[name] for name in contract_fields})
+            for pk, row in self.contracts.items()
+            if any(row[name] != self.original_contracts[pk][name] for name in contract_fields)
+        ]
+        if changed_contracts:
+            Contract.objects.bulk_update(changed_contracts, contract_fields)
+        if self.new_contracts:
+            name = _("Personuppgiftsbiträdesavtal (planerat)")
+            contracts = Contract.objects.bulk_create(
+                [
+                    Contract(name=name, vendor_id=vendor, dpa_signed_on=day)
+                    for _service, vendor, day in self.new_contracts
+                ]
+            )
+            ContractService.objects.bulk_create(
+                [
+                    ContractService(contract_id=contract.pk, service_id=service)
+                    for contract, (service, _vendor, _day) in zip(contracts, self.new_contracts, strict=True)
+                ]
+            )
+        if self.new_dpias:
+            # A planned DPIA is taken to be done properly: every part Art. 35(7) asks for is there.
+            planned = _("Enligt färdplanen.")
+            parts = {name: planned for name, _label in DPIA_REQUIRED_PARTS}
+            Dpia.objects.bulk_create(
+                [
+                    Dpia(
+                        processing_activity_id=activity, status=DpiaStatus.COMPLETED, started_on=day,
+                        completed_on=day, **parts,
+                    )
+                    for activity, day in sorted(self.new_dpias.items())
+                ]
+            )
+
+
+def _apply(actions: Iterable[PlannedAction]) -> None:
+    actions = list(actions)
+    if not actions:
+        return
+    register = _Register(actions)
+    rank = {kind: index for index, kind in enumerate(APPLY_ORDER)}
+    for action in sorted(actions, key=lambda a: (rank.get(a.kind, len(rank)), a.planned_end, a.pk)):
+        register.apply(action)
+    register.write()
+
+
+@contextmanager
+def register_with(actions: Iterable[PlannedAction]) -> Iterator[None]:
+    """Inside the block the register has ``actions`` applied; afterwards nothing of it remains.
+
+    One transaction (a savepoint when called inside another) that is always rolled back, whether
+    the block ends normally or not. On SQLite it holds the write lock for its duration.
+    """
+    with transaction.atomic():
+        try:
+            _apply(actions)
+            yield
+        finally:
+            transaction.set_rollback(True)
+
+
+#: The groups of figures a state can hold, each computed by one analysis; compute what is asked.
+FIGURES = frozenset({"sso", "cost", "gaps", "equity", "completeness"})
+
+
+def state_of_register(
+    on: datetime.date, actions: list[PlannedAction] | None = None, *, include: Iterable[str] = FIGURES
+) -> FutureState:
+    """The figures of the register as it stands, read as on ``on``: the analyses' own functions.
+
+    The caller decides what the register holds (``register_with``); this only reads. ``include``
+    names the groups of :data:`FIGURES` to compute (the others are left empty): GraphQL computes
+    only what a query selects, since each group is a whole-register analysis.
+    """
+    actions = actions or []
+    include = set(include)
+    state = FutureState(
+        on=on,
+        applied_actions=[a.pk for a in actions],
+        sso=SsoCoverage(services=0, services_behind_sso=0, users=0, users_behind_sso=0),
+        sso_by_school=[],
+        yearly_cost=Decimal(0),
+        yearly_cost_by_management_object=[],
+        planned_yearly_cost_effect=sum((a.yearly_cost_effect for a in actions), Decimal(0)),
+        services_per_capability=[],
+        gdpr_gaps_by_severity=[],
+        skolfederation_share=0.0,
+        equity=EquitySummary(0, 0, 0, 0),
+        completeness=0,
+        equity_matrix=EquityMatrix(),
+    )
+    # One load of the landscape serves both the SSO figures and the yearly cost.
+    landscape = Landscape(today=on, load_costs="cost" in include) if include & {"sso", "cost"} else None
+    if "sso" in include:
+        sso = state.sso = sso_coverage(landscape=landscape)
+        state.sso_by_school = sso.by_school
+        state.services_per_capability = [
+            CapabilityCount(int(group.key), group.label, group.services) for group in sso.by_capability
+        ]
+        federated = next((g for g in sso.by_federation if g.key == Federation.SKOLFEDERATION), None)
+        if federated and sso.services:
+            state.skolfederation_share = federated.services / sso.services
+    if "cost" in include:
+        state.yearly_cost, state.yearly_cost_by_management_object = _yearly_cost(landscape)
+    if "gaps" in include:
+        state.gaps = find_gaps(today=on)
+        per_severity = Counter(finding.severity for finding in state.gaps)
+        state.gdpr_gaps_by_severity = [
+            SeverityCount(severity.value, str(severity.label), per_severity.get(severity.value, 0))
+            for severity in Severity
+        ]
+    if "equity" in include:
+        matrix = state.equity_matrix = equity_matrix(today=on)
+        kinds = Counter(finding.kind for finding in matrix.findings)
+        state.equity = EquitySummary(
+            schools=len(matrix.schools),
+            columns=len(matrix.columns),
+            lacking=kinds.get("saknas", 0),
+            different=kinds.get("annat system", 0),
+        )
+    if "completeness" in include:
+        records = records_by_kind(min(on, timezone.localdate()))
+        state.completeness = total([record for results in records.values() for record in results]).percent
+    return state
+
+
+def _yearly_cost(landscape: Landscape) -> tuple[Decimal, list[CostLine]]:
+    """The yearly cost of the services in use, as standardisation reads it (``ServiceRow.yearly_cost``)."""
+    year = landscape.latest_complete_year
+    by_object: dict[int | None, Decimal] = defaultdict(Decimal)
+    for service in landscape.services.values():
+        amount, _source = service.yearly_cost(year)
+        if amount is not None:
+            by_object[service.management_object_id] += amount
+    objects = ManagementObject.objects.filter(pk__in=[k for k in by_object if k])
+    names = dict(objects.values_list("pk", "name"))
+    without_object = _("Lärresurser och tjänster utan objekt")
+    lines = sorted(
+        (CostLine(pk, names.get(pk, without_object), amount) for pk, amount in by_object.items()),
+        key=lambda line: (-line.amount, line.name.casefold()),
+    )
+    return sum(by_object.values(), Decimal(0)), lines
+
+
+def future_state(
+    plan: Plan, on: datetime.date | None = None, *, include: Iterable[str] = FIGURES
+) -> FutureState:
+    """The register on ``on`` (default: the plan's horizon) with the plan's due actions applied."""
+    on = on or plan.horizon
+    actions = due_actions(plan, on)
+    with register_with(actions):
+        return state_of_register(on, actions, include=include)
+
+
+def today_state(today: datetime.date | None = None, *, include: Iterable[str] = FIGURES) -> FutureState:
+    """Today's figures, by the same computation as :func:`future_state` with nothing applied."""
+    return state_of_register(today or timezone.localdate(), include=include)
