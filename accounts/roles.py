@@ -26,7 +26,7 @@ ROLE_LABELS = {
     Role.READER: _("Läsare"),
 }
 
-DOMAIN_APPS = ("portfolio", "gdpr", "integrations", "stewardship")
+DOMAIN_APPS = ("portfolio", "gdpr", "integrations", "stewardship", "discovery")
 _ALL_ACTIONS = ("view", "add", "change", "delete")
 
 #: The technical inventory the IT department feeds from its own tools.
@@ -45,6 +45,8 @@ ROLE_GROUPS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.STRATEGIST: [
         *[(app, "*", ("view",)) for app in DOMAIN_APPS],
         ("portfolio", "*", _ALL_ACTIONS),
+        # decides what a discovered application is (register, merge, not a service)
+        ("discovery", "discoveredapplication", ("change",)),
     ],
     Role.DATA_PROTECTION: [
         *[(app, "*", ("view",)) for app in DOMAIN_APPS],
@@ -53,6 +55,9 @@ ROLE_GROUPS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.IT: [
         *[(app, "*", ("view",)) for app in DOMAIN_APPS],
         *[(label.split(".")[0], label.split(".")[1], ("add", "change")) for label in _IT_MAINTAINED],
+        # uploads identity-provider exports and decides what a discovered application is
+        ("discovery", "identityimport", ("add",)),
+        ("discovery", "discoveredapplication", ("change",)),
     ],
     Role.READER: [(app, "*", ("view",)) for app in DOMAIN_APPS],
 }
