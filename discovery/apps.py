@@ -8,3 +8,13 @@ class DiscoveryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "discovery"
     verbose_name = _("Upptäckt")
+
+    def ready(self) -> None:
+        # portfolio and gdpr read measured evidence through portfolio.evidence, never by importing
+        # this app (docs/architecture.md, "Where a lower app offers a seam"): plug the provider in
+        # here so it is in place whichever module asks first.
+        from portfolio.evidence import register_provider
+
+        from .evidence import PROVIDER
+
+        register_provider(PROVIDER)

@@ -571,6 +571,7 @@ CONTRACTS = KindSpec(
             kind=INTEGER,
         ),
         Column("annual_value", "Årligt värde (kr)", "Annual value", ("Årligt värde",), kind=DECIMAL),
+        Column("licensed_seats", "Antal licenser", "Licensed seats", ("Licenser", "Platser"), kind=INTEGER),
         Column(
             "dpa_signed_on",
             "PUB-avtal undertecknat",

@@ -315,7 +315,8 @@ class ContractForm(RegisterForm):
         model = Contract
         fields = [
             "name", "vendor", "applications", "learning_resources", "procurement_reference", "starts_on",
-            "ends_on", "notice_months", "annual_value", "dpa_signed_on", "dpa_reference", "subprocessors",
+            "ends_on", "notice_months", "annual_value", "licensed_seats",
+            "dpa_signed_on", "dpa_reference", "subprocessors",
             "external_id",
         ]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET, "dpa_signed_on": DATE_WIDGET}

@@ -357,7 +357,7 @@ class ContractDetail(RegisterDetailView):
     select_related = ("vendor",)
     fields = [
         "name", "vendor", "procurement_reference", "starts_on", "ends_on", "notice_months", "annual_value",
-        "dpa_signed_on", "subprocessors", "external_id", "updated",
+        "licensed_seats", "dpa_signed_on", "subprocessors", "external_id", "updated",
     ]
 
     def sections(self, obj):

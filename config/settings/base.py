@@ -276,6 +276,11 @@ MEASURED_USAGE_RETENTION_MONTHS = env.int("MEASURED_USAGE_RETENTION_MONTHS", def
 # People who have left (no current role, no activity, no login) are pseudonymised this many days
 # after their last role ended (gdpr.subject_rights.departed_people; Art. 5.1 e).
 PERSON_RETENTION_DAYS = env.int("PERSON_RETENTION_DAYS", default=730)
+# A processing activity is large scale for the DPIA rules (docs/gdpr.md) when an identity provider
+# measured more pupils than this using one of its services, or its services at more than this
+# share of the active school units, whatever its "storskalig" checkbox says.
+GDPR_LARGE_SCALE_PUPILS = env.int("GDPR_LARGE_SCALE_PUPILS", default=1000)
+GDPR_LARGE_SCALE_SCHOOL_SHARE = env.float("GDPR_LARGE_SCALE_SCHOOL_SHARE", default=0.5)
 
 # The opt-in page under the principle of public access (offentlighetsprincipen).
 PUBLIC_PAGE_ENABLED = env("PUBLIC_PAGE_ENABLED")

@@ -372,7 +372,8 @@ class ContractType(RegisterType):
         name = "Contract"
         fields = [
             *REGISTER_FIELDS, "name", "vendor", "procurement_reference", "starts_on", "ends_on",
-            "notice_months",            "annual_value", "dpa_signed_on", "subprocessors", "external_id",
+            "notice_months",            "annual_value", "licensed_seats", "dpa_signed_on", "subprocessors",
+            "external_id",
         ]
         filterset_class = filters.ContractFilterSet
 

@@ -176,8 +176,14 @@ MAY_IMPORT = {
     "gdpr": {"portfolio", "accounts", "analysis_cache"},
     "stewardship": {"gdpr", "portfolio", "accounts", "analysis_cache"},
     "integrations": {"gdpr", "portfolio", "accounts", "analysis_cache"},
-    "insights": {"stewardship", "integrations", "gdpr", "portfolio", "accounts", "analysis_cache"},
-    "config": {"insights", "stewardship", "integrations", "gdpr", "portfolio", "accounts", "analysis_cache"},
+    "discovery": {"integrations", "gdpr", "portfolio", "accounts", "analysis_cache"},
+    "insights": {
+        "discovery", "stewardship", "integrations", "gdpr", "portfolio", "accounts", "analysis_cache",
+    },
+    "config": {
+        "insights", "discovery", "stewardship", "integrations", "gdpr", "portfolio", "accounts",
+        "analysis_cache",
+    },
 }
 
 

@@ -4,6 +4,7 @@ import argparse
 import json
 
 import pandas as pd
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
 from gdpr.gaps import RULES, Severity, find_gaps
@@ -37,6 +38,13 @@ def rules_epilog() -> str:
     lines = ["Regler (kod, allvarlighetsgrad, artikel: rubrik):"]
     for code, rule in RULES.items():
         lines.append(f"  {code} [{rule.severity}] {rule.basis}: {rule.title}")
+    lines += [
+        "",
+        "Storskalig behandling (DPIA_REQUIRED_NOT_DONE): kryssrutan, eller uppmätt användning från "
+        "identitetsleverantören — fler än GDPR_LARGE_SCALE_PUPILS elever "
+        f"(nu {settings.GDPR_LARGE_SCALE_PUPILS}) i en av behandlingens tjänster, eller tjänsterna på mer än "
+        f"GDPR_LARGE_SCALE_SCHOOL_SHARE (nu {settings.GDPR_LARGE_SCALE_SCHOOL_SHARE:g}) av skolenheterna.",
+    ]
     return "\n".join(lines)
 
 
