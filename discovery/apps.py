@@ -16,5 +16,8 @@ class DiscoveryConfig(AppConfig):
         from portfolio.evidence import register_provider
 
         from .evidence import PROVIDER
+        from .hooks import register_detail_hooks
 
         register_provider(PROVIDER)
+        # The evidence on a service's page (detail-page hooks, as insights registers its own).
+        register_detail_hooks()

@@ -177,6 +177,11 @@ class DiscoveredApplication(RegisterModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("discovery:application", args=[self.pk])
+
     @property
     def url_list(self) -> list[str]:
         return split_lines(self.urls)

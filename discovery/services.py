@@ -1,9 +1,10 @@
 """Domain writes of discovery: a person's decision on a discovered application.
 
 Every write goes through a Form and ``portfolio.services.save_form`` (versioned, recorded with
-the user, docs/architecture.md "The write path"). A decision also moves the application's measured
-use onto the service it is (or back), so the service's page and the analyses count it at once
-rather than after the next import.
+the user, docs/architecture.md "The write path"). The application's measured use stays on the
+application: the evidence reads it as the service's through the decision
+(``discovery.evidence``), so undoing a decision gives it back, and the next import of a period
+counts it under the service directly.
 """
 
 from __future__ import annotations
@@ -17,19 +18,9 @@ from portfolio.services import save_form
 from .choices import Decision, MatchState
 from .forms import DecisionForm
 from .imports import rematch_applications
-from .models import DiscoveredApplication, MeasuredUsage
+from .models import DiscoveredApplication
 
 __all__ = ["decide", "register_service"]
-
-
-def _move_usage(application: DiscoveredApplication, service_id: int | None) -> None:
-    """Measured use counted for ``application`` now belongs to ``service_id`` (or back to the application).
-
-    ``MeasuredUsage`` is aggregate counts without history of its own (it is replaced whenever a
-    period is read again), so a queryset update is the right write here.
-    """
-    if service_id is not None:
-        MeasuredUsage.objects.filter(application=application).update(service_id=service_id, application=None)
 
 
 def decide(
@@ -51,7 +42,6 @@ def decide(
         if form.cleaned_data["decision"] == Decision.UNDECIDED:
             form.instance.match, form.instance.match_reason = MatchState.UNMATCHED, ""
         saved = save_form(form, user=user, expected_version=expected_version, reason=reason)
-        _move_usage(saved, saved.service_id)
         if saved.decision == Decision.UNDECIDED:
             rematch_applications([saved], user=user, reason=reason)
     return form, saved

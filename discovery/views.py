@@ -7,6 +7,7 @@ querysets of ``DiscoveredApplication`` and the evidence functions, the writes ar
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -26,11 +27,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import TemplateView
 
 from portfolio.history import changes
-from portfolio.models import Service
+from portfolio.models import Application, Contract, LearningResource, Service
 from portfolio.services import StaleEditError, version_from_request
-from portfolio.views_generic import detail_url
+from portfolio.views_generic import detail_url, page_url
 
 from .choices import Decision, Directory, MatchState
+from .evidence import DORMANT_DAYS, contradictions, dormant_services, seat_surplus
 from .forms import IdentityUploadForm, application_form_initial, registration_form_class
 from .models import DiscoveredApplication, IdentityImport, IdentityUpload, MeasuredUsage
 from .services import decide, register_service
@@ -125,6 +127,12 @@ class OverviewView(DiscoveryPage):
         return context
 
 
+def target_url(service_type: str, service_id: int) -> str | None:
+    """The page of a service named by (kind, id), as the analyses name it."""
+    model = LearningResource if service_type == "learning_resource" else Application
+    return page_url(model, service_id)
+
+
 def _bar(label: str, value: int, group: str, directory: str, tone: str = "default") -> dict[str, Any]:
     url = f"{reverse('discovery:applications')}?grupp={group}"
     if directory in Directory.values:
@@ -142,8 +150,28 @@ def _sign_on_modes(applications) -> list[tuple[str, int]]:
 
 
 def _evidence_context(request: HttpRequest) -> dict[str, Any]:
-    """Contradictions, dormant services and seat surplus, when the evidence analyses are installed."""
-    return {}
+    """Contradictions, dormant services and seat surplus (``discovery.evidence``), linked to their pages."""
+    found_contradictions = contradictions()
+    dormant = dormant_services(DORMANT_DAYS)
+    surplus = seat_surplus()
+    return {
+        "evidence": {
+            "contradictions": [
+                {"name": c.name, "text": c.explanation, "url": target_url(c.service_type, c.service_id)}
+                for c in found_contradictions
+            ],
+            "dormant": [
+                {"name": d.name, "text": d.explanation, "url": target_url(d.service_type, d.service_id)}
+                for d in dormant
+            ],
+            "dormant_days": DORMANT_DAYS,
+            "surplus": [
+                {"name": s.contract, "text": s.explanation, "url": page_url(Contract, s.contract_id)}
+                for s in surplus
+            ],
+            "surplus_sek": sum((s.unused_value or 0 for s in surplus), Decimal(0)),
+        }
+    }
 
 
 class ApplicationListView(DiscoveryPage):

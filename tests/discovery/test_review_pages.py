@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from discovery.choices import Decision, MatchState
 from discovery.models import DiscoveredApplication, MeasuredUsage
+from portfolio.evidence import measured_users_by_service
 from portfolio.choices import AuthenticationMethod, IdentityProvider
 from portfolio.models import Application, LearningResource, Vendor
 from tests.discovery.files import FIXTURES, entra_sign_ins_jsonl
@@ -110,7 +111,9 @@ def test_a_stale_decision_is_refused(client, discovered, strategist):
     assert quizlet.decision == Decision.UNDECIDED
 
 
-def test_merging_into_a_registered_service_links_it_and_moves_its_measured_use(client, discovered, it_user):
+def test_merging_into_a_registered_service_links_it_and_its_measured_use_counts_for_the_service(
+    client, discovered, it_user
+):
     client.force_login(it_user)
     quizlet = _app("Quizlet")
     target = ApplicationFactory(name="Quizlet för skolor")
@@ -123,8 +126,7 @@ def test_merging_into_a_registered_service_links_it_and_moves_its_measured_use(c
 
     quizlet.refresh_from_db()
     assert (quizlet.decision, quizlet.service_id) == (Decision.IS_SERVICE, target.pk)
-    assert not MeasuredUsage.objects.filter(application=quizlet).exists()
-    assert MeasuredUsage.objects.filter(service=target).count() == 1
+    assert measured_users_by_service([target.pk])[target.pk].users == 1
     assert quizlet.history.first().history_user == it_user
 
 
@@ -184,7 +186,7 @@ def test_registering_creates_the_service_and_its_vendor_and_links_the_applicatio
     quizlet.refresh_from_db()
     assert (quizlet.decision, quizlet.service_id) == (Decision.IS_SERVICE, service.pk)
     assert service.history.first().history_user == it_user
-    assert MeasuredUsage.objects.filter(service=service).exists()
+    assert measured_users_by_service([service.pk])[service.pk].users == 1
     assert response["Location"] == service.get_absolute_url()
 
 
