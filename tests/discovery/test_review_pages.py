@@ -11,8 +11,8 @@ from django.urls import reverse
 from accounts.roles import Role
 from discovery.choices import Decision, MatchState
 from discovery.models import DiscoveredApplication, MeasuredUsage
-from portfolio.evidence import measured_users_by_service
 from portfolio.choices import AuthenticationMethod, IdentityProvider
+from portfolio.evidence import measured_users_by_service
 from portfolio.models import Application, LearningResource, Vendor
 from tests.discovery.files import FIXTURES, entra_sign_ins_jsonl
 from tests.factories import ApplicationFactory, SchoolUnitFactory, UserFactory, VendorFactory
@@ -67,7 +67,9 @@ def test_the_discovery_page_lists_the_latest_imports_with_source_period_and_user
     ("role", "may_decide"),
     [(Role.STRATEGIST, True), (Role.IT, True), (Role.DATA_PROTECTION, False), (Role.READER, False)],
 )
-def test_only_the_strateg_and_it_decide_and_others_see_no_action_buttons(client, discovered, role, may_decide):
+def test_only_the_strateg_and_it_decide_and_others_see_no_action_buttons(
+    client, discovered, role, may_decide
+):
     client.force_login(UserFactory(role=role))
     queue = client.get(reverse("discovery:applications"))
     detail = client.get(reverse("discovery:application", args=[_app("Quizlet").pk]))
@@ -75,9 +77,12 @@ def test_only_the_strateg_and_it_decide_and_others_see_no_action_buttons(client,
         assert ("/beslut/" in page) == may_decide
         assert ("/registrera/" in page) == may_decide
     quizlet = _app("Quizlet")
-    assert client.get(reverse("discovery:register", args=[quizlet.pk])).status_code == (200 if may_decide else 403)
+    assert client.get(reverse("discovery:register", args=[quizlet.pk])).status_code == (
+        200 if may_decide else 403
+    )
     response = client.post(
-        reverse("discovery:decide", args=[quizlet.pk]), {"decision": "not_service", "version": quizlet.version}
+        reverse("discovery:decide", args=[quizlet.pk]),
+        {"decision": "not_service", "version": quizlet.version},
     )
     assert response.status_code == (302 if may_decide else 403)
 
@@ -158,9 +163,10 @@ def test_the_registration_form_is_prefilled_from_the_application(client, discove
     assert initial["name"] == "Mentimeter"
     assert initial["vendor"] == kahoot_vendor.pk
     assert initial["url"].startswith("https://")
-    assert initial["authentication"] == {"oidc": AuthenticationMethod.OIDC, "saml": AuthenticationMethod.SAML}[
-        mentimeter.sign_on_mode
-    ]
+    assert (
+        initial["authentication"]
+        == {"oidc": AuthenticationMethod.OIDC, "saml": AuthenticationMethod.SAML}[mentimeter.sign_on_mode]
+    )
     assert initial["identity_provider"] == IdentityProvider.ENTRA_ID
     narvaro = _app("Skolplattformen Närvaro")  # password vaulting: the vendor's own accounts
     initial = client.get(reverse("discovery:register", args=[narvaro.pk])).context["form"].initial
@@ -170,7 +176,9 @@ def test_the_registration_form_is_prefilled_from_the_application(client, discove
     )
 
 
-def test_registering_creates_the_service_and_its_vendor_and_links_the_application(client, discovered, it_user):
+def test_registering_creates_the_service_and_its_vendor_and_links_the_application(
+    client, discovered, it_user
+):
     client.force_login(it_user)
     quizlet = _app("Quizlet")
     form = client.get(reverse("discovery:register", args=[quizlet.pk])).context["form"]
@@ -214,7 +222,10 @@ def test_a_decided_application_is_not_registered_twice(client, discovered, strat
 
 def test_the_queue_filters_by_group_and_name(client, discovered, reader):
     client.force_login(reader)
-    names = lambda **q: [a.name for a in client.get(reverse("discovery:applications"), q).context["applications"]]  # noqa: E731
+
+    def names(**query) -> list[str]:
+        return [a.name for a in client.get(reverse("discovery:applications"), query).context["applications"]]
+
     assert names(grupp="oregistrerade") == ["Mentimeter", "Quizlet", "Skolplattformen Närvaro"]
     assert names(grupp="plattformens") == ["Microsoft Teams"]
     assert names(grupp="matchade") == ["Kahoot!"]

@@ -65,10 +65,7 @@ def _discovery_rows() -> dict[str, int]:
     ],
 )
 def test_only_the_it_department_and_the_admin_may_upload(client, role, allowed, upload_dir):
-    if role == "admin":
-        user = UserFactory(is_superuser=True, is_staff=True)
-    else:
-        user = UserFactory(role=role)
+    user = UserFactory(is_superuser=True, is_staff=True) if role == "admin" else UserFactory(role=role)
     client.force_login(user)
     assert client.get(UPLOAD).status_code == (200 if allowed else 403)
     response = _post(client, "entra-apps")
