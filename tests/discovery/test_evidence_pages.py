@@ -118,3 +118,16 @@ def test_the_discovered_application_page_shows_its_history(client, kahoot, reade
     client.force_login(reader)
     response = client.get(reverse("discovery:application", args=[app.pk]))
     assert response.status_code == 200 and response.context["changes"]
+
+
+def test_the_dashboard_and_the_sso_page_say_whether_the_sso_figures_are_measured_or_declared(
+    client, kahoot, strategist
+):
+    declared_only = ApplicationFactory(name="Skolwebben", lifecycle_status=LifecycleStatus.IN_USE)
+    ServiceUsage.objects.create(service=declared_only, organisation=kahoot[2], users=50)
+    client.force_login(strategist)
+    dashboard = client.get("/").content.decode()
+    assert 'id="sso-basis">SSO-status delvis uppmätt' in dashboard
+    assert "Användarsiffror: delvis uppmätt (321 av 371 konton" in dashboard
+    sso_page = client.get(reverse("analysis:sso_coverage")).content.decode()
+    assert "SSO-status delvis uppmätt" in sso_page and "antal delvis uppmätt" in sso_page
