@@ -98,10 +98,11 @@ def test_the_it_department_uploads_sign_ins_and_works_the_review_queue(
         assert "Mentimeter är markerad som inte en tjänst" in page.content()
         assert DiscoveredApplication.objects.get(name="Mentimeter").decision == Decision.NOT_A_SERVICE
 
+        teams = DiscoveredApplication.objects.get(name="Microsoft Teams")
         visited += [
             "/upptackt/",
             f"/upptackt/applikationer/{quizlet.pk}/",
-            f"/upptackt/applikationer/{DiscoveredApplication.objects.get(name='Microsoft Teams').pk}/registrera/",
+            f"/upptackt/applikationer/{teams.pk}/registrera/",
         ]
         blocking, too_wide = [], []
         for url in visited:
