@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -73,13 +74,13 @@ SEAT_SURPLUS_SHARE = 0.25
 SEAT_SURPLUS_MIN = 10
 
 #: The strongest evidence first: a service with a SAML and a password-vaulted application is
-#: reported as SAML.
+#: reported as SAML. An Entra application with no single sign-on set up (``notSupported``) is no
+#: evidence either way: the service may sign people in through Skolfederation or its own IdP.
 _MODE_RANK = {
     SignOnMode.SAML: 0,
     SignOnMode.OIDC: 1,
     SignOnMode.OAUTH: 2,
     SignOnMode.PASSWORD: 3,
-    SignOnMode.NONE: 4,
 }
 _FEDERATED = {SignOnMode.SAML, SignOnMode.OIDC, SignOnMode.OAUTH}
 #: The identity provider behind a directory, in words ("via Entra ID").
@@ -91,11 +92,11 @@ _PROVIDER_NAME = {
 _IN_USE = (LifecycleStatus.IN_USE, LifecycleStatus.PHASING_OUT)
 
 
-def _provider_name(directory: str) -> str:
+def provider_name(directory: str) -> str:
     return _PROVIDER_NAME.get(directory, directory)
 
 
-def _counted():
+def counted_usage():
     """MeasuredUsage rows that count for a service: its own, and those of an application a person
     later said is the service; never those of an application decided "not a service"."""
     return (
@@ -108,6 +109,17 @@ def _counted():
 class MeasuredEvidence:
     """The ``portfolio.evidence`` provider backed by the discovery tables."""
 
+    def fingerprint_sql(self) -> list[str]:
+        """What identifies the evidence's state: imports, measured rows (a purge deletes some) and
+        the history of the discovered applications (matches and decisions)."""
+        quote = connection.ops.quote_name
+        history = DiscoveredApplication.history.model._meta.db_table
+        return [
+            f"SELECT MAX(id), MAX(imported_at) FROM {quote(IdentityImport._meta.db_table)}",
+            f"SELECT COUNT(*), NULL FROM {quote(MeasuredUsage._meta.db_table)}",
+            f"SELECT MAX(history_id), MAX(history_date) FROM {quote(history)}",
+        ]
+
     def measured_users(
         self, service_ids: Iterable[int] | None
     ) -> dict[tuple[int, int | None], MeasuredUsers]:
@@ -116,7 +128,7 @@ class MeasuredEvidence:
         Pupils and staff often sign in through different directories (Google for pupils, Entra
         ID for staff), so the directories' figures are added. One query.
         """
-        rows = _counted()
+        rows = counted_usage()
         if service_ids is not None:
             rows = rows.filter(subject__in=list(service_ids))
         rows = rows.annotate(
@@ -138,7 +150,7 @@ class MeasuredEvidence:
                 part["pupils"] += row["users"]
             part["start"] = min(part["start"], row["period_start"])
             part["end"] = max(part["end"], row["period_end"])
-            name = _provider_name(row["directory"])
+            name = provider_name(row["directory"])
             if name not in part["dirs"]:
                 part["dirs"].append(name)
         return {
@@ -169,7 +181,7 @@ class MeasuredEvidence:
             return {}
         sign_ins: dict[tuple[int, str], dict] = {}
         usage = (
-            _counted()
+            counted_usage()
             .filter(subject__in=list(best))
             .annotate(latest=Window(Max("period_end"), partition_by=[F("subject"), F("directory")]))
             .filter(period_end=F("latest"))
@@ -187,7 +199,7 @@ class MeasuredEvidence:
             result[service_id] = ObservedSso(
                 federated=row["sign_on_mode"] in _FEDERATED,
                 mode=row["sign_on_mode"],
-                source=_provider_name(row["directory"]),
+                source=provider_name(row["directory"]),
                 observed_at=row["last_seen"] or counted.get("end"),
                 sign_ins=counted.get("sign_ins", 0),
                 period_start=counted.get("start"),
@@ -236,7 +248,7 @@ def contradictions(services=None) -> list[Contradiction]:
       Connect or Google's sign-in: "registrerad med lokala konton, men 3 200 SAML-inloggningar via
       Entra ID i november";
     * registered behind single sign-on, but the identity provider uses password vaulting (not
-      federation) or has no single sign-on set up for it.
+      federation) for it (another provider of ``portfolio.evidence`` may also report "none").
     """
     services = Service.objects.all() if services is None else services
     rows = list(
@@ -374,7 +386,7 @@ def dormant_services(
     if not known:
         return []
     recent = set(
-        _counted()
+        counted_usage()
         .filter(subject__in=list(known), period_end__gte=cutoff, sign_ins__gt=0)
         .values_list("subject", flat=True)
         .distinct()
@@ -392,7 +404,7 @@ def dormant_services(
     for service_id, entry in sorted(known.items(), key=lambda item: (item[1]["name"].casefold(), item[0])):
         if service_id in recent or (entry["last"] is not None and entry["last"] >= cutoff):
             continue
-        source = ", ".join(sorted({_provider_name(d) for d in entry["dirs"]}))
+        source = ", ".join(sorted({provider_name(d) for d in entry["dirs"]}))
         if entry["last"] is None:
             since = _("ingen inloggning i %(source)s:s loggar de senaste %(days)d dagarna") % {
                 "source": source,
@@ -537,7 +549,10 @@ class DiscoverySummary:
     discovered: int = attr(help="Upptäckta applikationer.")
     matched: int = attr(help="Kopplade till en registrerad tjänst.")
     suggested: int = attr(help="Med förslag att granska.")
-    unmatched: int = attr(help="Oregistrerade (skugg-IT) att granska.")
+    unmatched: int = attr(
+        help="Oregistrerade (skugg-IT) att granska; identitetsleverantörens egna ej medräknade."
+    )
+    first_party: int = attr(help="Oregistrerade som är identitetsleverantörens egna (Microsofts, Googles).")
     not_a_service: int = attr(help="Markerade som inte en tjänst.")
     contradictions: int = attr(help="Tjänster vars registrerade inloggning motsägs av evidensen.")
     dormant: int = attr(help="Tjänster i drift utan inloggningar på 90 dagar.")
@@ -546,11 +561,13 @@ class DiscoverySummary:
 def discovery_summary(*, today: datetime.date | None = None) -> DiscoverySummary:
     """How many applications were discovered and what became of them; a constant number of queries."""
     undecided = Q(decision=Decision.UNDECIDED)
+    unreviewed = undecided & Q(match=MatchState.UNMATCHED) & Q(service__isnull=True)
     counts = DiscoveredApplication.objects.aggregate(
         discovered=Count("pk"),
         matched=Count("pk", filter=~Q(decision=Decision.NOT_A_SERVICE) & Q(service__isnull=False)),
         suggested=Count("pk", filter=undecided & Q(match=MatchState.SUGGESTED) & Q(service__isnull=True)),
-        unmatched=Count("pk", filter=undecided & Q(match=MatchState.UNMATCHED) & Q(service__isnull=True)),
+        unmatched=Count("pk", filter=unreviewed & Q(first_party=False)),
+        first_party=Count("pk", filter=unreviewed & Q(first_party=True)),
         not_a_service=Count("pk", filter=Q(decision=Decision.NOT_A_SERVICE)),
     )
     return DiscoverySummary(

@@ -30,6 +30,7 @@ __all__ = [
     "MeasuredUsers",
     "ObservedSso",
     "effective_users",
+    "fingerprint_sql",
     "measured_users",
     "measured_users_by_service",
     "observed_sso",
@@ -154,6 +155,21 @@ def measured_users_by_service(
             pupils=before.pupils + value.pupils,
         )
     return totals
+
+
+def fingerprint_sql() -> list[str]:
+    """SQL selects (two columns each) whose answers change whenever the evidence changes.
+
+    The stored analyses are keyed by the register's state (``stewardship.analyses``: the newest
+    history row of every table); measured use keeps no history, so its providers say here what
+    identifies their state, and the same single query reads it.
+    """
+    selects: list[str] = []
+    for provider in _PROVIDERS:
+        method = getattr(provider, "fingerprint_sql", None)
+        if method is not None:
+            selects.extend(method())
+    return selects
 
 
 def observed_sso(service_ids: Iterable[int] | None = None) -> dict[int, ObservedSso]:

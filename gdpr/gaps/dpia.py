@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gdpr.choices import DpiaStatus, ResidualRisk, SpecialCategory
@@ -42,7 +42,7 @@ class MeasuredScale:
 
     def describe(self) -> str:
         """"uppmätt: 3 200 elever i Kahoot via Entra ID i november, på 12 av 20 skolor"."""
-        return gettext_now(
+        return gettext(
             "uppmätt: %(pupils)s elever i %(service)s via %(source)s %(period)s, "
             "på %(schools)d av %(total)d skolor"
         ) % {

@@ -15,6 +15,7 @@ from discovery.evidence import (
     dormant_services,
     seat_surplus,
 )
+from discovery.models import DiscoveredApplication
 from portfolio import evidence
 from portfolio.choices import AuthenticationMethod, IdentityProvider, LifecycleStatus
 from portfolio.models import ContractService, ServiceUsage
@@ -213,10 +214,14 @@ def test_the_summary_counts_what_became_of_the_discovered_applications():
     discovered(None, name="Skugg", match=MatchState.UNMATCHED)
     discovered(None, name="Kanske", match=MatchState.SUGGESTED)
     discovered(None, name="Teams", decision=Decision.NOT_A_SERVICE)
+    DiscoveredApplication.objects.create(
+        directory=Directory.ENTRA, key="graph", name="Graph", first_party=True
+    )
 
     summary = discovery_summary(today=TODAY)
 
-    assert (summary.discovered, summary.matched, summary.suggested, summary.unmatched) == (4, 1, 1, 1)
+    assert (summary.discovered, summary.matched, summary.suggested, summary.unmatched) == (5, 1, 1, 1)
+    assert summary.first_party == 1
     assert (summary.not_a_service, summary.contradictions, summary.dormant) == (1, 1, 0)
 
 
@@ -255,3 +260,33 @@ def test_evidence_and_findings_make_the_same_number_of_queries_at_any_size(
         assert seat_surplus(today=TODAY)
     with django_assert_max_num_queries(9):
         discovery_summary(today=TODAY)
+
+
+def test_licensed_seats_are_edited_on_the_contract_form_with_history():
+    from portfolio.forms import ContractForm
+    from portfolio.services import save_form
+
+    user = f.UserFactory()
+    contract = f.ContractFactory()
+    form = ContractForm(
+        data={
+            "name": contract.name, "vendor": contract.vendor_id, "notice_months": 3,
+            "annual_value": "200000", "licensed_seats": "1000",
+        },
+        instance=contract,
+    )  # fmt: skip
+    assert form.is_valid(), form.errors
+    save_form(form, user=user, expected_version=contract.version)
+
+    contract.refresh_from_db()
+    assert contract.licensed_seats == 1000
+    assert contract.history.first().history_user == user
+
+
+def test_the_stored_analyses_see_a_new_import_of_sign_ins_as_a_new_state():
+    from stewardship.analyses import register_fingerprint
+
+    service = f.ApplicationFactory()
+    before = register_fingerprint()
+    measured(service, f.SchoolUnitFactory(), 900)
+    assert register_fingerprint() != before
