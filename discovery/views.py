@@ -33,6 +33,7 @@ from portfolio.views_generic import detail_url, page_url
 
 from .choices import Decision, Directory, MatchState
 from .evidence import DORMANT_DAYS, contradictions, dormant_services, seat_surplus
+from .filters import DiscoveredApplicationFilterSet
 from .forms import IdentityUploadForm, application_form_initial, registration_form_class
 from .models import DiscoveredApplication, IdentityImport, IdentityUpload, MeasuredUsage
 from .services import decide, register_service
@@ -98,7 +99,7 @@ class OverviewView(DiscoveryPage):
         mode_bars = [{"label": label, "value": value} for label, value in _sign_on_modes(applications)]
         shadow = list(
             applications.filter(decision=Decision.UNDECIDED, match=MatchState.UNMATCHED, first_party=False)
-            .annotate(users=Sum("measured_usages__users"))
+            .annotate(users=_latest_users())
             .order_by("-users", "name", "pk")[:10]
         )
         context.update(
@@ -131,6 +132,12 @@ def target_url(service_type: str, service_id: int) -> str | None:
     """The page of a service named by (kind, id), as the analyses name it."""
     model = LearningResource if service_type == "learning_resource" else Application
     return page_url(model, service_id)
+
+
+def _latest_users() -> Sum:
+    """Users of an application in the latest measured period (user groups and schools added)."""
+    latest = MeasuredUsage.objects.aggregate(end=Max("period_end"))["end"]
+    return Sum("measured_usages__users", filter=Q(measured_usages__period_end=latest))
 
 
 def _bar(label: str, value: int, group: str, directory: str, tone: str = "default") -> dict[str, Any]:
@@ -185,16 +192,15 @@ class ApplicationListView(DiscoveryPage):
         group = self.request.GET.get("grupp") or "granska"
         if group not in GROUPS:
             group = "granska"
-        applications = _group(group).select_related("service")
         directory = self.request.GET.get("katalog", "")
-        if directory in Directory.values:
-            applications = applications.filter(directory=directory)
         query = (self.request.GET.get("q") or "").strip()
-        if query:
-            applications = applications.filter(Q(name__icontains=query) | Q(publisher__icontains=query))
-        applications = applications.annotate(users=Sum("measured_usages__users")).prefetch_related(
-            "suggested_services"
+        # The review queue's FilterSet (the same as the GraphQL connection's) narrows the group.
+        filterset = DiscoveredApplicationFilterSet(
+            {"q": query, "directory": [directory] if directory in Directory.values else []},
+            queryset=_group(group).select_related("service"),
         )
+        applications = filterset.qs
+        applications = applications.annotate(users=_latest_users()).prefetch_related("suggested_services")
         page = Paginator(applications.order_by("name", "pk"), self.paginate_by).get_page(
             self.request.GET.get("sida")
         )
