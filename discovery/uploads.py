@@ -47,8 +47,9 @@ __all__ = [
     "upload_paths",
 ]
 
-#: Progress is written at most once per this many bytes read.
+#: Progress is written at most once per this many bytes read, and the file read this much at a time.
 PROGRESS_EVERY = 4 << 20
+READ_BUFFER = 1 << 20
 
 
 def upload_dir() -> Path:
@@ -162,7 +163,7 @@ def _run(upload: IdentityUpload, *, dry_run: bool):
     with ExitStack() as stack:
         raw = stack.enter_context(open(path, "rb", buffering=0))  # noqa: SIM115 - closed by the stack
         counting = _CountingFile(raw, lambda done: _write_progress(upload, phase, done))
-        stream = stack.enter_context(io.BufferedReader(counting, buffer_size=1 << 20))
+        stream = stack.enter_context(io.BufferedReader(counting, buffer_size=READ_BUFFER))
         membership = None
         if upload.membership_name and members_path.exists():
             membership = stack.enter_context(open(members_path, "rb"))  # noqa: SIM115 - closed by the stack

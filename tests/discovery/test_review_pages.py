@@ -230,3 +230,22 @@ def test_the_queue_filters_by_group_and_name(client, discovered, reader):
     assert names(grupp="plattformens") == ["Microsoft Teams"]
     assert names(grupp="matchade") == ["Kahoot!"]
     assert names(grupp="alla", q="quiz") == ["Quizlet"]
+
+
+def test_a_link_made_on_the_page_survives_the_next_import_which_counts_under_the_service(
+    client, discovered, it_user, tmp_path
+):
+    client.force_login(it_user)
+    quizlet = _app("Quizlet")
+    target = ApplicationFactory(name="Quizlet för skolor")
+    client.post(
+        reverse("discovery:decide", args=[quizlet.pk]),
+        {"decision": Decision.IS_SERVICE, "service": target.pk, "version": quizlet.version},
+    )
+
+    _import(tmp_path, "again.jsonl", entra_sign_ins_jsonl(), "entra-signins")
+
+    quizlet.refresh_from_db()
+    assert (quizlet.decision, quizlet.service_id) == (Decision.IS_SERVICE, target.pk)
+    assert MeasuredUsage.objects.filter(service=target).exists()
+    assert not MeasuredUsage.objects.filter(application=quizlet).exists()

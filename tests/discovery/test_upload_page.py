@@ -181,3 +181,24 @@ def test_a_file_type_that_is_no_export_is_refused_before_it_is_stored(client, it
         UPLOAD, {"source": "entra-apps", "file": SimpleUploadedFile("apps.xlsx", b"PK\x03\x04")}
     )
     assert response.status_code == 400 and not IdentityUpload.objects.exists()
+
+
+def test_a_task_reading_a_file_reports_its_progress_in_bytes(client, it_user, register, monkeypatch):
+    import discovery.uploads as uploads
+
+    seen: list[tuple[str, int]] = []
+    write = uploads._write_progress
+    monkeypatch.setattr(uploads, "PROGRESS_EVERY", 512)
+    monkeypatch.setattr(uploads, "READ_BUFFER", 1024)
+    monkeypatch.setattr(
+        uploads,
+        "_write_progress",
+        lambda upload, phase, done: (seen.append((phase, done)), write(upload, phase, done)),
+    )
+    client.force_login(it_user)
+    _post(client, "entra-signins-csv")
+    upload = IdentityUpload.objects.get()
+    assert seen[0] == ("checking", 0) and len(seen) > 2
+    assert [done for _phase, done in seen] == sorted(done for _phase, done in seen)
+    assert seen[-1][1] <= upload.size
+    assert uploads.progress_of(upload) == {"phase": "waiting", "bytes": 0, "size": upload.size, "percent": 0}
