@@ -108,6 +108,30 @@ class DiscoveredApplicationQuerySet(models.QuerySet):
     def not_a_service(self) -> DiscoveredApplicationQuerySet:
         return self.filter(decision=Decision.NOT_A_SERVICE)
 
+    def group_counts(self) -> dict[str, int]:
+        """How many of these applications are in each group of the Upptäckt page; one query."""
+        undecided_unmatched = Q(decision=Decision.UNDECIDED, match=MatchState.UNMATCHED)
+        return self.aggregate(
+            discovered=models.Count("pk"),
+            registered=models.Count("pk", filter=Q(service__isnull=False)),
+            suggested=models.Count("pk", filter=Q(decision=Decision.UNDECIDED, match=MatchState.SUGGESTED)),
+            shadow_it=models.Count("pk", filter=undecided_unmatched & Q(first_party=False)),
+            platform_own=models.Count("pk", filter=undecided_unmatched & Q(first_party=True)),
+            not_a_service=models.Count("pk", filter=Q(decision=Decision.NOT_A_SERVICE)),
+        )
+
+    def sign_on_mode_counts(self) -> list[tuple[str, int]]:
+        """(label, applications) per sign-on mode that occurs, in the choices' order; one query."""
+        rows = dict(self.order_by().values_list("sign_on_mode").annotate(n=models.Count("pk")))
+        return [(label, rows[value]) for value, label in SignOnMode.choices if rows.get(value)]
+
+    def with_latest_users(self) -> DiscoveredApplicationQuerySet:
+        """``users``: people measured in the latest period (schools and user groups added), or None."""
+        latest = MeasuredUsage.objects.aggregate(end=models.Max("period_end"))["end"]
+        return self.annotate(
+            users=models.Sum("measured_usages__users", filter=Q(measured_usages__period_end=latest))
+        )
+
 
 class DiscoveredApplication(RegisterModel):
     """An application an identity provider knows, and which registered service it is.

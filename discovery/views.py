@@ -16,7 +16,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import F, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +31,7 @@ from portfolio.models import Application, Contract, LearningResource, Service
 from portfolio.services import StaleEditError, version_from_request
 from portfolio.views_generic import detail_url, page_url
 
-from .choices import Decision, Directory, MatchState
+from .choices import Decision, Directory
 from .evidence import DORMANT_DAYS, contradictions, dormant_services, seat_surplus
 from .filters import DiscoveredApplicationFilterSet
 from .forms import IdentityUploadForm, application_form_initial, registration_form_class
@@ -77,18 +77,7 @@ class OverviewView(DiscoveryPage):
         directory = self.request.GET.get("katalog", "")
         if directory in Directory.values:
             applications = applications.filter(directory=directory)
-        counts = applications.aggregate(
-            discovered=Count("pk"),
-            registered=Count("pk", filter=Q(service__isnull=False)),
-            suggested=Count("pk", filter=Q(decision=Decision.UNDECIDED, match=MatchState.SUGGESTED)),
-            shadow_it=Count(
-                "pk", filter=Q(decision=Decision.UNDECIDED, match=MatchState.UNMATCHED, first_party=False)
-            ),
-            platform_own=Count(
-                "pk", filter=Q(decision=Decision.UNDECIDED, match=MatchState.UNMATCHED, first_party=True)
-            ),
-            not_a_service=Count("pk", filter=Q(decision=Decision.NOT_A_SERVICE)),
-        )
+        counts = applications.group_counts()
         group_bars = [
             _bar(_("Registrerade tjänster"), counts["registered"], "matchade", directory),
             _bar(_("Förslag att granska"), counts["suggested"], "forslag", directory),
@@ -96,11 +85,11 @@ class OverviewView(DiscoveryPage):
             _bar(_("Inte en tjänst"), counts["not_a_service"], "inte-tjanst", directory),
             _bar(_("Identitetsleverantörens egna appar"), counts["platform_own"], "plattformens", directory),
         ]
-        mode_bars = [{"label": label, "value": value} for label, value in _sign_on_modes(applications)]
+        mode_bars = [{"label": label, "value": value} for label, value in applications.sign_on_mode_counts()]
         shadow = list(
-            applications.filter(decision=Decision.UNDECIDED, match=MatchState.UNMATCHED, first_party=False)
-            .annotate(users=_latest_users())
-            .order_by("-users", "name", "pk")[:10]
+            applications.shadow_it()
+            .with_latest_users()
+            .order_by(F("users").desc(nulls_last=True), "name", "pk")[:10]
         )
         context.update(
             {
@@ -134,26 +123,11 @@ def target_url(service_type: str, service_id: int) -> str | None:
     return page_url(model, service_id)
 
 
-def _latest_users() -> Sum:
-    """Users of an application in the latest measured period (user groups and schools added)."""
-    latest = MeasuredUsage.objects.aggregate(end=Max("period_end"))["end"]
-    return Sum("measured_usages__users", filter=Q(measured_usages__period_end=latest))
-
-
 def _bar(label: str, value: int, group: str, directory: str, tone: str = "default") -> dict[str, Any]:
     url = f"{reverse('discovery:applications')}?grupp={group}"
     if directory in Directory.values:
         url += f"&katalog={directory}"
     return {"label": label, "value": value, "url": url, "tone": tone}
-
-
-def _sign_on_modes(applications) -> list[tuple[str, int]]:
-    from .choices import SignOnMode
-
-    rows = dict(
-        applications.values_list("sign_on_mode").annotate(n=Count("pk")).values_list("sign_on_mode", "n")
-    )
-    return [(label, rows.get(value, 0)) for value, label in SignOnMode.choices if rows.get(value)]
 
 
 def _evidence_context(request: HttpRequest) -> dict[str, Any]:
@@ -200,7 +174,7 @@ class ApplicationListView(DiscoveryPage):
             queryset=_group(group).select_related("service"),
         )
         applications = filterset.qs
-        applications = applications.annotate(users=_latest_users()).prefetch_related("suggested_services")
+        applications = applications.with_latest_users().prefetch_related("suggested_services")
         page = Paginator(applications.order_by("name", "pk"), self.paginate_by).get_page(
             self.request.GET.get("sida")
         )
