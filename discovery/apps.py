@@ -28,10 +28,10 @@ class DiscoveryConfig(AppConfig):
         demo_built.connect(_import_demo_month, dispatch_uid="discovery.import_demo_month")
 
 
-def _import_demo_month(sender, *, user=None, seed: int = 1, **kwargs) -> str:
+def _import_demo_month(sender, *, user=None, reviewer=None, seed: int = 1, **kwargs) -> str:
     from .demo import import_demo_month
 
-    month = import_demo_month(user=user, seed=seed)
+    month = import_demo_month(user=user, reviewer=reviewer, seed=seed)
     return (
         f"Upptäckt: {month.sign_ins} inloggningar av {month.people} personer, "
         f"{len(month.matched)} matchade och {len(month.unregistered)} oregistrerade applikationer."

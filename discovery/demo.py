@@ -111,7 +111,13 @@ def _pick(services: list[Service], count: int, taken: set[int], predicate) -> li
 
 
 def import_demo_month(
-    *, user=None, seed: int = 1, today: datetime.date | None = None, people: int = 400, rows: int = 3000
+    *,
+    user=None,
+    reviewer=None,
+    seed: int = 1,
+    today: datetime.date | None = None,
+    people: int = 400,
+    rows: int = 3000,
 ) -> DemoDiscovery:
     """Import a discovered month into the demo register (see the module's docstring)."""
     today = today or timezone.localdate()
@@ -237,7 +243,7 @@ def import_demo_month(
         )
         result.sign_ins, result.people = report.records, report.people
         result.seat_surplus_contract = _plant_seat_surplus(matched, user=user, today=today)
-        result.activity = _processing_activity(user=user, today=today)
+        result.activity = _processing_activity(user=user, reviewer=reviewer or user, today=today)
     result.matched = [s.name for s in matched]
     result.contradiction = contradiction[0].name if contradiction else ""
     result.password_vaulted = vaulted[0].name if vaulted else ""
@@ -265,7 +271,7 @@ def _plant_seat_surplus(matched: list[Service], *, user, today: datetime.date) -
     return contract.name
 
 
-def _processing_activity(*, user, today: datetime.date) -> str:
+def _processing_activity(*, user, reviewer, today: datetime.date) -> str:
     """The register's own processing activity for discovery, as the other demo activities are kept."""
     controller = (
         Organisation.objects.filter(kind=OrganisationKind.BOARD, name__icontains="utbildning")
@@ -298,7 +304,8 @@ def _processing_activity(*, user, today: datetime.date) -> str:
         legal_basis=LegalBasis.PUBLIC_TASK,
         legal_basis_law="skollagen (2010:800) 2 kap. 8 §; lag (2018:218) 2 kap. 2 §",
         status=ActivityStatus.ACTIVE,
-        last_reviewed_on=today,
+        last_reviewed_on=today if reviewer is not None else None,
+        last_reviewed_by=reviewer,
         content_changed_on=today,
     )
     create_with_history([activity], user=user, reason=REASON)

@@ -2,7 +2,8 @@
 
 Apps above ``integrations`` add their part of the demo here without ``integrations`` importing
 them (docs/architecture.md, "Where a lower app offers a seam"): ``discovery`` imports a
-discovered month. Receivers get ``user`` (the acting user or None), ``scale`` and ``seed``, and
+discovered month. Receivers get ``user`` (the acting user or None), ``reviewer`` (who reviewed the reviewed
+records), ``scale`` and ``seed``, and
 return a line for the seed's report (or None).
 """
 

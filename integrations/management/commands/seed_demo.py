@@ -78,11 +78,11 @@ class Command(BaseCommand):
         if Organisation.objects.filter(name=MUNICIPALITY).exists():
             raise CommandError(f"{MUNICIPALITY} finns redan i registret: bygg demon i en tom databas.")
         started = time.perf_counter()
-        manifest = build_demo(scale=scale, seed=seed, user=acting, reviewer=acting or demo_reviewer())
+        reviewer = acting or demo_reviewer()
+        manifest = build_demo(scale=scale, seed=seed, user=acting, reviewer=reviewer)
         # Other apps' parts of the demo (discovery's month of sign-ins), through the real imports.
-        extra = [
-            line for _receiver, line in demo_built.send(Command, user=acting, scale=scale, seed=seed) if line
-        ]
+        answers = demo_built.send(Command, user=acting, reviewer=reviewer, scale=scale, seed=seed)
+        extra = [line for _receiver, line in answers if line]
         elapsed = time.perf_counter() - started
         if connection.vendor == "postgresql":
             # Planner statistics for tables just filled by bulk writes; autovacuum would take
