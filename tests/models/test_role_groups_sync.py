@@ -27,12 +27,16 @@ IT_MAINTAINED = {
     for action in ("add", "change")
 }
 
+#: Deciding what a discovered application is (strateg, IT); uploading identity-provider files (IT).
+DECIDES = {"discovery.change_discoveredapplication"}
+UPLOADS = {"discovery.add_identityimport"}
+
 EXPECTED = {
     # A läsare reads the register but not the breaches (what leaked, about whom).
     Role.READER: lambda: view_everything() - {"gdpr.view_breach", "gdpr.view_breachprocessingactivity"},
-    Role.STRATEGIST: lambda: view_everything() | all_actions_on("portfolio"),
+    Role.STRATEGIST: lambda: view_everything() | all_actions_on("portfolio") | DECIDES,
     Role.DATA_PROTECTION: lambda: view_everything() | all_actions_on("gdpr"),
-    Role.IT: lambda: view_everything() | IT_MAINTAINED,
+    Role.IT: lambda: view_everything() | IT_MAINTAINED | DECIDES | UPLOADS,
 }
 
 
