@@ -25,8 +25,10 @@ from portfolio.graphql.base import (
     cursor_at,
     decode_global_id,
     graphql_filterset,
+    snapshot_related,
 )
 from portfolio.graphql.types import REGISTER_FIELDS, ServiceInterface
+from portfolio.history import Snapshot
 from portfolio.models import Service, ServiceUsage
 
 from .choices import Decision, Directory, MeasuredUserGroup
@@ -82,7 +84,8 @@ class DiscoveredApplicationType(RegisterType):
     def resolve_matched_service(root, info):
         if root.service_id is None or root.decision == Decision.NOT_A_SERVICE:
             return None
-        return root.service.as_kind()
+        service = snapshot_related(root, "service")  # as it was, in an as-of answer
+        return service.as_kind() if service is not None else None
 
     @staticmethod
     def resolve_urls(root, info) -> list[str]:
@@ -151,6 +154,10 @@ class DiscoveryQuery(graphene.ObjectType):
         ),
         registered=graphene.Boolean(description="Kopplad till en registrerad tjänst."),
         first_party=graphene.Boolean(description="Identitetsleverantörens egen applikation."),
+        as_of=graphene.DateTime(
+            description="Applikationerna och besluten som de såg ut vid denna tidpunkt (ISO 8601), lästa ur "
+            "historiken."
+        ),
     )
     usage = graphene.List(
         graphene.NonNull(UsageFigureType),
@@ -167,10 +174,16 @@ class DiscoveryQuery(graphene.ObjectType):
     @staticmethod
     def resolve_discovered_applications(root, info, **kwargs):
         pagination = validate_pagination_args(**{name: kwargs.pop(name, None) for name in _PAGINATION})
+        when = kwargs.pop("as_of", None)
         queryset = DiscoveredApplication.objects.all()
         if not DiscoveredApplicationType.can_view(info):
             queryset = queryset.none()
         data = {name: value for name, value in kwargs.items() if value is not None}
+        if when is not None:
+            rows = _rows_as_of(when, queryset, data)
+            pagination["size"] = count = len(rows)
+            cut = calculate_queryset_slice(**pagination)
+            return _connection(rows[cut], cut, count)
         if data:
             filterset = graphql_filterset(DiscoveredApplicationFilterSet)(
                 data=data, queryset=queryset, request=info.context
@@ -181,24 +194,7 @@ class DiscoveryQuery(graphene.ObjectType):
         queryset = queryset.order_by("name", "pk")
         pagination["size"] = count = queryset.count()
         cut = calculate_queryset_slice(**pagination)
-        rows = list(queryset.select_related("service")[cut])
-        edges = [
-            DiscoveredApplicationConnection.Edge(node=row, cursor=cursor_at(cut.start + i))
-            for i, row in enumerate(rows)
-        ]
-        connection = connection_adapter(
-            cls=DiscoveredApplicationConnection,
-            edges=edges,
-            pageInfo=page_info_adapter(
-                startCursor=edges[0].cursor if edges else None,
-                endCursor=edges[-1].cursor if edges else None,
-                hasPreviousPage=cut.start > 0,
-                hasNextPage=cut.stop < count,
-            ),
-        )
-        connection.iterable = rows
-        connection.length = count
-        return connection
+        return _connection(list(queryset.select_related("service")[cut]), cut, count)
 
     @staticmethod
     def resolve_usage(root, info, service, period=None):
@@ -208,6 +204,57 @@ class DiscoveryQuery(graphene.ObjectType):
         if not str(pk).isdigit() or not Service.objects.filter(pk=pk).exists():
             raise GraphQLError(f"Okänd tjänst: {service!r}.")
         return usage_figures(int(pk), period)
+
+
+def _rows_as_of(when, visible, data: dict) -> list:
+    """The discovered applications as they stood at ``when`` (one history query), filtered on their
+    own columns; their matched service is read from the same snapshot."""
+    unsupported = set(data) - {"directory", "match", "decision", "registered", "first_party"}
+    if unsupported:
+        raise GraphQLError(
+            f"Filtren {', '.join(sorted(unsupported))} kan inte användas tillsammans med asOf: "
+            "filtrera på applikationens egna fält (directory, match, decision, registered, firstParty)."
+        )
+    if not visible.exists():
+        return []
+    snapshot = Snapshot(when)
+    decisions = {"" if code == "undecided" else code for code in data.get("decision", ())}
+    rows = []
+    for row in snapshot.all(DiscoveredApplication):
+        if "directory" in data and row.directory not in data["directory"]:
+            continue
+        if "match" in data and row.match not in data["match"]:
+            continue
+        if decisions and row.decision not in decisions:
+            continue
+        if "first_party" in data and row.first_party != data["first_party"]:
+            continue
+        registered = DiscoveredApplicationType.resolve_registered(row, None)
+        if "registered" in data and registered != data["registered"]:
+            continue
+        row._snapshot = snapshot
+        rows.append(row)
+    return sorted(rows, key=lambda row: (row.name.casefold(), row.pk))
+
+
+def _connection(rows: list, cut: slice, count: int) -> DiscoveredApplicationConnection:
+    edges = [
+        DiscoveredApplicationConnection.Edge(node=row, cursor=cursor_at(cut.start + i))
+        for i, row in enumerate(rows)
+    ]
+    connection = connection_adapter(
+        cls=DiscoveredApplicationConnection,
+        edges=edges,
+        pageInfo=page_info_adapter(
+            startCursor=edges[0].cursor if edges else None,
+            endCursor=edges[-1].cursor if edges else None,
+            hasPreviousPage=cut.start > 0,
+            hasNextPage=cut.stop < count,
+        ),
+    )
+    connection.iterable = rows
+    connection.length = count
+    return connection
 
 
 def usage_figures(service_id: int, period=None) -> list[UsageFigureType]:

@@ -207,3 +207,25 @@ def test_a_reader_token_reads_the_discovered_applications(client, reader, token_
     body = response.json()
     assert "errors" not in body
     assert body["data"]["discoveredApplications"]["totalCount"] == 4
+
+
+def test_discovered_applications_as_of_show_the_decision_and_service_of_then(run, reader):
+    from django.utils import timezone
+
+    service = ApplicationFactory(name="Kahoot Skola")
+    app = discovered(None, name="Kahoot!", match=MatchState.SUGGESTED)
+    then = timezone.now()
+    app.service, app.decision, app.match = service, Decision.IS_SERVICE, MatchState.MATCHED
+    app.save()
+    query = """query($when: DateTime) { discoveredApplications(asOf: $when) { totalCount
+        edges { node { name registered decision matchedService { name } } } } }"""
+
+    before = run(reader, query, {"when": then.isoformat()})
+    now = run(reader, query)
+
+    assert before.errors == [] and now.errors == []
+    assert before.data["discoveredApplications"]["edges"][0]["node"] == {
+        "name": "Kahoot!", "registered": False, "decision": "", "matchedService": None,
+    }  # fmt: skip
+    [edge] = now.data["discoveredApplications"]["edges"]
+    assert edge["node"]["matchedService"] == {"name": "Kahoot Skola"}

@@ -6,6 +6,7 @@ import json
 import pandas as pd
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+from django.utils.translation import ngettext
 
 from gdpr.gaps import RULES, Severity, find_gaps
 from gdpr.models import ProcessingActivity
@@ -87,7 +88,8 @@ class Command(BaseCommand):
             for f in findings:
                 mark = " (accepterad)" if f.acknowledged else ""
                 self.stdout.write(f"{f.severity:<8} {f.code:<34} {f.target_name}{mark}: {f.explanation}")
-            self.stdout.write(f"{len(findings)} avvikelser")
+            count = len(findings)
+            self.stdout.write(ngettext("%(n)s avvikelse", "%(n)s avvikelser", count) % {"n": count})
 
     def _controller(self, value: str) -> Organisation:
         boards = Organisation.objects.controllers()
