@@ -258,10 +258,21 @@ NIGHTLY_TASKS = [
     "integrations.tasks.purge_expired_uploads_task",
     "integrations.tasks.resume_queued_imports_task",
     "gdpr.tasks.erase_departed_people_task",
+    "discovery.tasks.purge_expired_identity_uploads_task",
+    "discovery.tasks.purge_measured_usage_task",
 ]
 #: A confirmed import of a file larger than this (bytes) is applied by a background task; smaller
 #: ones in the request. 256 KB is a few thousand rows of CSV, some ten thousand of a workbook.
 IMPORT_IN_BACKGROUND_ABOVE = env.int("IMPORT_IN_BACKGROUND_ABOVE", default=256 * 1024)
+
+# Identity-provider files uploaded on /upptackt/importera/ (sign-in logs: personal data) wait here,
+# under random names, only between their dry run and their import, and are deleted once read
+# (discovery.uploads). Keep it outside the backup and, with several servers, on a shared disk.
+DISCOVERY_UPLOAD_DIR = env.path("DISCOVERY_UPLOAD_DIR", default=BASE_DIR / "var" / "identity-uploads")
+DISCOVERY_UPLOAD_MAX_BYTES = env.int("DISCOVERY_UPLOAD_MAX_MB", default=4096) * 1024 * 1024
+# Measured use (counts per service, school, user group and period) older than this many months is
+# deleted by `manage.py purge_measured_usage` (nightly); README "What discovery keeps".
+MEASURED_USAGE_RETENTION_MONTHS = env.int("MEASURED_USAGE_RETENTION_MONTHS", default=24)
 
 # People who have left (no current role, no activity, no login) are pseudonymised this many days
 # after their last role ended (gdpr.subject_rights.departed_people; Art. 5.1 e).

@@ -154,8 +154,8 @@ def test_the_detail_page_hooks_are_registered_when_django_starts_before_any_view
     )
     hooks, views_loaded = result.stdout.strip().splitlines()
     assert hooks == (
-        "['insights.hooks.breaches_in_last_year', 'insights.hooks.service_findings', "
-        "'insights.hooks.vendor_transfers']"
+        "['discovery.hooks.service_evidence', 'insights.hooks.breaches_in_last_year', "
+        "'insights.hooks.service_findings', 'insights.hooks.vendor_transfers']"
     )
     assert views_loaded == "[]"
 
