@@ -26,7 +26,7 @@ ROLE_LABELS = {
     Role.READER: _("Läsare"),
 }
 
-DOMAIN_APPS = ("portfolio", "gdpr", "integrations", "stewardship", "planning")
+DOMAIN_APPS = ("portfolio", "gdpr", "integrations", "stewardship", "discovery", "planning")
 _ALL_ACTIONS = ("view", "add", "change", "delete")
 
 #: The technical inventory the IT department feeds from its own tools.
@@ -47,6 +47,8 @@ ROLE_GROUPS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("portfolio", "*", _ALL_ACTIONS),
         # The färdplan: plans, effektmål and every action but the GDPR ones (below).
         ("planning", "*", _ALL_ACTIONS),
+        # decides what a discovered application is (register, merge, not a service)
+        ("discovery", "discoveredapplication", ("change",)),
     ],
     Role.DATA_PROTECTION: [
         *[(app, "*", ("view",)) for app in DOMAIN_APPS],
@@ -57,6 +59,9 @@ ROLE_GROUPS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.IT: [
         *[(app, "*", ("view",)) for app in DOMAIN_APPS],
         *[(label.split(".")[0], label.split(".")[1], ("add", "change")) for label in _IT_MAINTAINED],
+        # uploads identity-provider exports and decides what a discovered application is
+        ("discovery", "identityimport", ("add",)),
+        ("discovery", "discoveredapplication", ("change",)),
     ],
     Role.READER: [(app, "*", ("view",)) for app in DOMAIN_APPS],
 }

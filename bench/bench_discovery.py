@@ -159,18 +159,16 @@ def _matching(scale: int) -> list[Measurement]:
 
     records = load_service_records()
     apps, catalogue = _discovered_applications(records, 2000)
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     matches = match_applications(apps, records, catalogue)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     matched = sum(1 for m in matches if m.kind == MatchKind.MATCHED)
+    note = f"against {len(records):,} registered services; {matched:,} matched (target ≤ 2 s at scale 30)"
     return [
-        Measurement(
-            AREA,
-            "matching 2,000 discovered applications",
-            elapsed,
-            "s",
-            f"against {len(records):,} registered services; {matched:,} matched (target ≤ 2 s at scale 30)",
-        )
+        Measurement(AREA, "matching 2,000 discovered applications", elapsed, "s", note),
+        # The CPU time of the first (cold) call: steady when the other core is busy, as it
+        # often is on a 2-core machine; wall time then doubles.
+        Measurement(AREA, "matching 2,000 discovered applications: CPU", cpu, "s", "first call, cold caches"),
     ]
 
 

@@ -19,6 +19,7 @@ QUERY_MIXINS = [
     "portfolio.graphql.decisions.DecisionQuery",
     "portfolio.graphql.catalogue.CatalogueQuery",
     "stewardship.graphql.CompletenessQuery",
+    "discovery.graphql.DiscoveryQuery",
     "planning.graphql.schema.PlanningQuery",
 ]
 

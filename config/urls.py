@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dataskydd/", include("gdpr.urls")),
     path("import/", include("integrations.urls")),
+    path("upptackt/", include("discovery.urls")),
     path("granskning/", include("stewardship.urls")),
     path("fardplan/", include("planning.urls")),
     path("offentlig/", stewardship_public.public_page, name="public"),

@@ -269,3 +269,10 @@ def _rematch(applications: list[DiscoveredApplication]) -> list[DiscoveredApplic
             )
             changed.append(application)
     return changed
+
+
+def rematch_applications(applications: list[DiscoveredApplication], *, user=None, reason: str = "") -> None:
+    """Match undecided applications again now (a decision was undone) and save what changed, with history."""
+    changed = _rematch([a for a in applications if a.decision == Decision.UNDECIDED])
+    if changed:
+        update_with_history(changed, user=user, reason=reason)

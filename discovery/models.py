@@ -7,6 +7,8 @@ is deleted once read; :class:`IdentityImport` says what was read, when and by wh
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -78,6 +80,59 @@ class IdentityImport(models.Model):
         return f"{self.get_source_display()} – {self.file_name}"
 
 
+class DiscoveredApplicationQuerySet(models.QuerySet):
+    """The groups the Upptäckt page counts and lists; each is one filter."""
+
+    def registered(self) -> DiscoveredApplicationQuerySet:
+        """Known to be a registered service: matched for sure, or linked by a person."""
+        return self.filter(service__isnull=False)
+
+    def undecided(self) -> DiscoveredApplicationQuerySet:
+        return self.filter(decision=Decision.UNDECIDED)
+
+    def to_review(self) -> DiscoveredApplicationQuerySet:
+        """The review queue: no person has decided and the matcher was not sure."""
+        return self.undecided().filter(match__in=[MatchState.SUGGESTED, MatchState.UNMATCHED])
+
+    def suggested(self) -> DiscoveredApplicationQuerySet:
+        return self.undecided().filter(match=MatchState.SUGGESTED)
+
+    def shadow_it(self) -> DiscoveredApplicationQuerySet:
+        """Unregistered ("skugg-IT"): nothing matched, nobody decided, not the platform's own app."""
+        return self.undecided().filter(match=MatchState.UNMATCHED, first_party=False)
+
+    def platform_own(self) -> DiscoveredApplicationQuerySet:
+        """The identity provider's own applications nobody has decided on yet (Teams, Graph…)."""
+        return self.undecided().filter(match=MatchState.UNMATCHED, first_party=True)
+
+    def not_a_service(self) -> DiscoveredApplicationQuerySet:
+        return self.filter(decision=Decision.NOT_A_SERVICE)
+
+    def group_counts(self) -> dict[str, int]:
+        """How many of these applications are in each group of the Upptäckt page; one query."""
+        undecided_unmatched = Q(decision=Decision.UNDECIDED, match=MatchState.UNMATCHED)
+        return self.aggregate(
+            discovered=models.Count("pk"),
+            registered=models.Count("pk", filter=Q(service__isnull=False)),
+            suggested=models.Count("pk", filter=Q(decision=Decision.UNDECIDED, match=MatchState.SUGGESTED)),
+            shadow_it=models.Count("pk", filter=undecided_unmatched & Q(first_party=False)),
+            platform_own=models.Count("pk", filter=undecided_unmatched & Q(first_party=True)),
+            not_a_service=models.Count("pk", filter=Q(decision=Decision.NOT_A_SERVICE)),
+        )
+
+    def sign_on_mode_counts(self) -> list[tuple[str, int]]:
+        """(label, applications) per sign-on mode that occurs, in the choices' order; one query."""
+        rows = dict(self.order_by().values_list("sign_on_mode").annotate(n=models.Count("pk")))
+        return [(label, rows[value]) for value, label in SignOnMode.choices if rows.get(value)]
+
+    def with_latest_users(self) -> DiscoveredApplicationQuerySet:
+        """``users``: people measured in the latest period (schools and user groups added), or None."""
+        latest = MeasuredUsage.objects.aggregate(end=models.Max("period_end"))["end"]
+        return self.annotate(
+            users=models.Sum("measured_usages__users", filter=Q(measured_usages__period_end=latest))
+        )
+
+
 class DiscoveredApplication(RegisterModel):
     """An application an identity provider knows, and which registered service it is.
 
@@ -128,6 +183,8 @@ class DiscoveredApplication(RegisterModel):
 
     history = HistoricalRecords()
 
+    objects = DiscoveredApplicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("upptäckt applikation")
         verbose_name_plural = _("upptäckta applikationer")
@@ -143,6 +200,11 @@ class DiscoveredApplication(RegisterModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("discovery:application", args=[self.pk])
 
     @property
     def url_list(self) -> list[str]:
@@ -236,3 +298,70 @@ class MeasuredUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service or self.application} – {self.organisation or '–'}: {self.users}"
+
+
+class IdentityUploadQuerySet(models.QuerySet):
+    def expired(self, now=None) -> IdentityUploadQuerySet:
+        """Uploads whose file waits for a confirmation that can no longer come (see ``CONFIRM_WITHIN``)."""
+        now = now or timezone.now()
+        return self.filter(
+            status=IdentityUpload.Status.CHECKED, created__lt=now - IdentityUpload.CONFIRM_WITHIN
+        )
+
+
+class IdentityUpload(models.Model):
+    """A file uploaded on the discovery import page, from its dry run to its import.
+
+    The file itself lies on disk under ``settings.DISCOVERY_UPLOAD_DIR`` with a random name
+    (``token``), never in the database and never under the name it was uploaded with: a sign-in
+    log is personal data, and the database is backed up. It is deleted once the import has read
+    it, when the file is refused, when the user cancels, and when a dry run is never confirmed
+    (``discovery.uploads.purge_expired_identity_uploads``). This row keeps only the outcome:
+    counts and a message.
+    """
+
+    CONFIRM_WITHIN = datetime.timedelta(hours=12)
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Provkörs")
+        CHECKED = "checked", _("Provkörd – väntar på bekräftelse")
+        IMPORTING = "importing", _("Importeras")
+        IMPORTED = "imported", _("Importerad")
+        REFUSED = "refused", _("Avvisad")
+        CANCELLED = "cancelled", _("Avbruten")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("användare"), on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.CharField(_("källa"), max_length=20, choices=IdentitySource.choices)
+    file_name = models.CharField(_("fil"), max_length=120)
+    membership_name = models.CharField(_("fil med skoltillhörighet"), max_length=120, blank=True)
+    token = models.CharField(_("lagringsnamn"), max_length=32, unique=True, editable=False)
+    size = models.PositiveBigIntegerField(_("storlek (byte)"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    message = models.TextField(_("meddelande"), blank=True)
+    report = models.JSONField(_("resultat"), default=dict, blank=True)
+    created = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+    finished = models.DateTimeField(_("klar"), null=True, blank=True)
+    identity_import = models.ForeignKey(
+        IdentityImport,
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = IdentityUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("uppladdad fil från identitetsleverantör")
+        verbose_name_plural = _("uppladdade filer från identitetsleverantörer")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def working(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)

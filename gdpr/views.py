@@ -23,9 +23,8 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
@@ -356,7 +355,7 @@ class ActivityEditView(ActivityUrlsMixin, RegisterEditView):
             for title, names in ARTICLE_30_SECTIONS
         ]
         if not obj:
-            context["title"] = _g("Ny behandling")
+            context["title"] = gettext("Ny behandling")
         return context
 
 
@@ -477,16 +476,16 @@ class ProcessorAgreementEditView(RegisterEditView):
         vendor = self.request.GET.get("leverantor", "")
         if obj is None and data is None and vendor.isdigit():
             form.initial["vendor"] = int(vendor)
-            form.initial["name"] = _g("Personuppgiftsbiträdesavtal")
+            form.initial["name"] = gettext("Personuppgiftsbiträdesavtal")
         return form
 
     def context(self, obj, form) -> dict[str, Any]:
         context = super().context(obj, form)
         vendor = self.request.GET.get("leverantor", "")
         context["title"] = (
-            _g("Personuppgiftsbiträdesavtal: %(contract)s") % {"contract": obj}
+            gettext("Personuppgiftsbiträdesavtal: %(contract)s") % {"contract": obj}
             if obj
-            else _g("Nytt personuppgiftsbiträdesavtal")
+            else gettext("Nytt personuppgiftsbiträdesavtal")
         )
         context["vendor_contracts"] = (
             list(Contract.objects.filter(vendor_id=int(vendor)).order_by("-starts_on", "name"))
@@ -578,13 +577,13 @@ def acknowledge_gap(request: HttpRequest) -> HttpResponse:
     back = _safe_next(request, reverse("gdpr:gap_list"))
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _g("Ange en motivering för att acceptera risken."))
+        messages.error(request, gettext("Ange en motivering för att acceptera risken."))
         return HttpResponseRedirect(back)
     data = form.cleaned_data
     key = (data["code"], data["target_type"], data["target_id"], data["activity_id"] or 0)
     finding = next((f for f in find_gaps(codes=[data["code"]]) if f.key == key), None)
     if finding is None:
-        messages.error(request, _g("Avvikelsen finns inte längre."))
+        messages.error(request, gettext("Avvikelsen finns inte längre."))
         return HttpResponseRedirect(back)
     try:
         acknowledge(finding, reason=data["reason"], user=request.user)
@@ -593,7 +592,7 @@ def acknowledge_gap(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _g("Risken är accepterad: %(title)s – %(target)s.")
+            gettext("Risken är accepterad: %(title)s – %(target)s.")
             % {"title": finding.title, "target": finding.target_name},
         )
     return HttpResponseRedirect(back)
@@ -605,7 +604,7 @@ def acknowledge_gap(request: HttpRequest) -> HttpResponse:
 def withdraw_gap_acknowledgement(request: HttpRequest, pk: int) -> HttpResponse:
     ack = get_object_or_404(GapAcknowledgement, pk=pk)
     withdraw_acknowledgement(ack, user=request.user)
-    messages.success(request, _g("Den accepterade risken är återkallad; avvikelsen är öppen igen."))
+    messages.success(request, gettext("Den accepterade risken är återkallad; avvikelsen är öppen igen."))
     return HttpResponseRedirect(_safe_next(request, reverse("gdpr:gap_list")))
 
 
@@ -685,7 +684,7 @@ def mark_activity_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     except StaleEditError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _g("%(name)s är markerad som granskad.") % {"name": activity.name})
+        messages.success(request, gettext("%(name)s är markerad som granskad.") % {"name": activity.name})
     return HttpResponseRedirect(_safe_next(request, reverse("gdpr:review_due")))
 
 
@@ -736,11 +735,13 @@ class QuestionnaireView(PermissionRequiredMixin, TemplateView):
                     data["learning_resource"], data["controller"], answers, user=request.user
                 )
             except (ValueError, StaleEditError) as error:
-                messages.error(request, _g("Behandlingen kunde inte sparas: %(reason)s") % {"reason": error})
+                messages.error(
+                    request, gettext("Behandlingen kunde inte sparas: %(reason)s") % {"reason": error}
+                )
             else:
                 messages.success(
                     request,
-                    _g("Utkastet %(name)s är sparat. Fyll i konsekvensbedömningen för det.")
+                    gettext("Utkastet %(name)s är sparat. Fyll i konsekvensbedömningen för det.")
                     % {"name": activity.name},
                 )
                 return HttpResponseRedirect(f"{reverse('gdpr:dpia_create')}?behandling={activity.pk}")
@@ -756,10 +757,14 @@ class QuestionnaireView(PermissionRequiredMixin, TemplateView):
                 )
             except (ValueError, StaleEditError) as error:
                 # The record could not be written (nothing was): say why instead of failing.
-                messages.error(request, _g("Behandlingen kunde inte sparas: %(reason)s") % {"reason": error})
+                messages.error(
+                    request, gettext("Behandlingen kunde inte sparas: %(reason)s") % {"reason": error}
+                )
                 result, activity = classify(answers), None
             if activity is not None:
-                messages.success(request, _g("Behandlingen %(name)s är sparad.") % {"name": activity.name})
+                messages.success(
+                    request, gettext("Behandlingen %(name)s är sparad.") % {"name": activity.name}
+                )
                 return HttpResponseRedirect(activity.get_absolute_url())
         else:
             result = classify(answers)
@@ -873,7 +878,7 @@ def subject_erase_view(request: HttpRequest) -> HttpResponse:
     email = request.POST.get("email", "").strip()
     if not email or request.POST.get("confirm") != "on":
         report = subject_report(email) if email else None
-        messages.error(request, _g("Bekräfta att personen ska raderas i hela registret."))
+        messages.error(request, gettext("Bekräfta att personen ska raderas i hela registret."))
         context = {"email": email, "report": report, "erasures": PersonErasure.objects.all()[:20]}
         return TemplateResponse(request, "gdpr/subject.html", context, status=400)
     try:

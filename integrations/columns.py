@@ -39,9 +39,24 @@ from portfolio.choices import (
     TimeClassification,
     UserGroup,
 )
-from portfolio.forms import ApplicationForm, ContractForm, CostForm, LearningResourceForm, PersonForm
+from portfolio.forms import (
+    ApplicationForm,
+    ContractForm,
+    CostForm,
+    LearningResourceForm,
+    PersonForm,
+    ServiceUsageForm,
+)
 from portfolio.forms_catalogue import CatalogueProductForm
-from portfolio.models import Application, CatalogueProduct, Contract, Cost, LearningResource, Person
+from portfolio.models import (
+    Application,
+    CatalogueProduct,
+    Contract,
+    Cost,
+    LearningResource,
+    Person,
+    ServiceUsage,
+)
 from portfolio.text import fold, strip_diacritics
 
 __all__ = ["KINDS", "Column", "KindSpec", "header_key"]
@@ -96,7 +111,7 @@ class KindSpec:
     ``match`` says how an existing record is found when the row has no known external id:
     "service" (normalised name and vendor), "activity" (name and controller), "contract"
     (name and vendor), "cost" (target, year, category, kind and PM3 part), "person" (e-mail,
-    else name), "catalogue" (name).
+    else name), "catalogue" (name), "usage" (service and school).
     """
 
     key: str
@@ -308,6 +323,58 @@ LEARNING_RESOURCES = KindSpec(
         Column("licence_model", "Licensmodell", "Licence model", kind=CHOICE, choices=LicenceModel),
         Column(
             "approval_status", "Godkännandestatus", "Approval status", kind=CHOICE, choices=ApprovalStatus
+        ),
+    ),
+)
+
+#: Users per school: one row per service and school. A sheet of its own rather than a column per
+#: school in the systems sheet, so that the systems and learning resources sheets keep their
+#: columns and a municipality with 60 schools does not get 60 columns that change every autumn.
+USAGE = KindSpec(
+    key="usage",
+    label=_("Användning"),
+    aliases=("användning", "anvandning", "usage", "användare per skola", "users per school"),
+    model=ServiceUsage,
+    form_class=ServiceUsageForm,
+    match="usage",
+    columns=(
+        Column(
+            "application",
+            "System",
+            "Application",
+            ("Systemnamn",),
+            kind=REF,
+            ref="application",
+            help=_("Systemets namn eller externa id; ange system eller lärresurs på varje rad."),
+        ),
+        Column(
+            "learning_resource",
+            "Lärresurs",
+            "Learning resource",
+            kind=REF,
+            ref="learning_resource",
+            help=_("Lärresursens namn eller externa id."),
+        ),
+        Column(
+            "organisation",
+            "Skola",
+            "School",
+            ("Skolenhet", "Skolenhetskod", "Organisation", "Enhet"),
+            kind=REF,
+            ref="organisation",
+            required=True,
+            help=_(
+                "Skolans eller enhetens namn, skolenhetskod eller externa id; den läggs till som användare."
+            ),
+        ),
+        Column(
+            "users",
+            "Användare",
+            "Users",
+            ("Antal användare", "Number of users"),
+            kind=INTEGER,
+            required=True,
+            help=_("Antal användare av tjänsten på skolan (angivet, inte mätt)."),
         ),
     ),
 )
@@ -571,6 +638,7 @@ CONTRACTS = KindSpec(
             kind=INTEGER,
         ),
         Column("annual_value", "Årligt värde (kr)", "Annual value", ("Årligt värde",), kind=DECIMAL),
+        Column("licensed_seats", "Antal licenser", "Licensed seats", ("Licenser", "Platser"), kind=INTEGER),
         Column(
             "dpa_signed_on",
             "PUB-avtal undertecknat",
@@ -680,7 +748,9 @@ CATALOGUE = KindSpec(
 #: Every kind, by key; the order is the order of the template workbook and the docs.
 KINDS: dict[str, KindSpec] = {
     spec.key: spec
-    for spec in (SYSTEMS, LEARNING_RESOURCES, PROCESSING_ACTIVITIES, PEOPLE, COSTS, CONTRACTS, CATALOGUE)
+    for spec in (
+        SYSTEMS, LEARNING_RESOURCES, USAGE, PROCESSING_ACTIVITIES, PEOPLE, COSTS, CONTRACTS, CATALOGUE
+    )
 }
 
 

@@ -74,6 +74,7 @@ from portfolio.models import (
     Organisation,
     Person,
     RoleAssignment,
+    ServiceUsage,
     Vendor,
     per_kind_ids,
 )
@@ -1162,6 +1163,12 @@ class RowImporter:
             match = self._by_external_id.get(external_id)
             if match is not None:
                 return match, ""
+        if spec.match == "usage":
+            service = values.get("application") or values.get("learning_resource")
+            if service is None or values.get("organisation") is None:
+                return None, ""  # the Form says which is missing
+            usage = ServiceUsage.objects.filter(service=service, organisation=values["organisation"])
+            return usage.first(), ""
         if spec.match == "cost":
             targets = {f: values.get(f) for f in ("management_object", "application", "learning_resource")}
             if not any(targets.values()):
@@ -1267,7 +1274,10 @@ class RowImporter:
             if cell.raw == "":
                 continue  # an empty cell leaves the field as it is
             values[cell.column.field] = self.convert(cell, errors, row_number)
-        label = raw_by_field["name"].raw if "name" in raw_by_field else ""
+        # A row is named by its record's name; a usage row, which has none, by its service and school.
+        usage = ("application", "learning_resource", "organisation")
+        named = usage if self.spec.match == "usage" else ("name",)
+        label = " – ".join(raw_by_field[f].raw for f in named if f in raw_by_field and raw_by_field[f].raw)
         result = RowResult(row=row_number, status=ERROR, label=label, errors=errors, notes=self.notes)
         for column in self.spec.required_columns:
             if column.field not in values:

@@ -155,27 +155,57 @@ def plan_report(plan: Plan, on: datetime.date | None = None, *, today: datetime.
 
 
 #: (sheet title, the report's list, [(column title, key in its rows)])
-_L = gettext_lazy
 _SHEETS = [
-    (_L("Effektmål"), "goals", [
-        (_L("Effektmål"), "name"), (_L("Mål"), "target_label"), (_L("Måldatum"), "target_date"),
-        (_L("Idag"), "today"), (_L("Vid planens slut"), "at_end"), (_L("Nås idag"), "met_today"),
-        (_L("Nås vid slutet"), "met_at_end"),
-    ]),
-    (_L("Åtgärder"), "actions", [
-        (_L("Åtgärd"), "name"), (_L("Typ"), "kind_label"), (_L("Tjänst"), "service"),
-        (_L("Ersätts av"), "replacement"), (_L("Skolor"), "schools"), (_L("Start"), "planned_start"),
-        (_L("Slut"), "planned_end"), (_L("Ansvarig"), "responsible"), (_L("Status"), "status_label"),
-        (_L("Engångskostnad (kr)"), "one_off_cost"), (_L("Årlig kostnadseffekt (kr)"), "yearly_cost_effect"),
-        (_L("Fynd"), "finding"),
-    ]),
-    (_L("Konflikter"), "conflicts", [
-        (_L("Tjänst"), "service"), (_L("Konflikt"), "kind"), (_L("Förklaring"), "explanation"),
-    ]),
-    (_L("Uppföljning"), "follow_up", [
-        (_L("Åtgärd"), "action"), (_L("Uppföljning"), "kind"), (_L("Planerat slut"), "planned_end"),
-        (_L("Förklaring"), "explanation"),
-    ]),
+    (
+        gettext_lazy("Effektmål"),
+        "goals",
+        [
+            (gettext_lazy("Effektmål"), "name"),
+            (gettext_lazy("Mål"), "target_label"),
+            (gettext_lazy("Måldatum"), "target_date"),
+            (gettext_lazy("Idag"), "today"),
+            (gettext_lazy("Vid planens slut"), "at_end"),
+            (gettext_lazy("Nås idag"), "met_today"),
+            (gettext_lazy("Nås vid slutet"), "met_at_end"),
+        ],
+    ),
+    (
+        gettext_lazy("Åtgärder"),
+        "actions",
+        [
+            (gettext_lazy("Åtgärd"), "name"),
+            (gettext_lazy("Typ"), "kind_label"),
+            (gettext_lazy("Tjänst"), "service"),
+            (gettext_lazy("Ersätts av"), "replacement"),
+            (gettext_lazy("Skolor"), "schools"),
+            (gettext_lazy("Start"), "planned_start"),
+            (gettext_lazy("Slut"), "planned_end"),
+            (gettext_lazy("Ansvarig"), "responsible"),
+            (gettext_lazy("Status"), "status_label"),
+            (gettext_lazy("Engångskostnad (kr)"), "one_off_cost"),
+            (gettext_lazy("Årlig kostnadseffekt (kr)"), "yearly_cost_effect"),
+            (gettext_lazy("Fynd"), "finding"),
+        ],
+    ),
+    (
+        gettext_lazy("Konflikter"),
+        "conflicts",
+        [
+            (gettext_lazy("Tjänst"), "service"),
+            (gettext_lazy("Konflikt"), "kind"),
+            (gettext_lazy("Förklaring"), "explanation"),
+        ],
+    ),
+    (
+        gettext_lazy("Uppföljning"),
+        "follow_up",
+        [
+            (gettext_lazy("Åtgärd"), "action"),
+            (gettext_lazy("Uppföljning"), "kind"),
+            (gettext_lazy("Planerat slut"), "planned_end"),
+            (gettext_lazy("Förklaring"), "explanation"),
+        ],
+    ),
 ]
 
 

@@ -217,6 +217,27 @@ class ServiceFilterSet(SearchFilterSet):
         return queryset.filter(pk__in=matching)
 
 
+#: The filters every service list has, in the order its form shows them (search first, the
+#: count of organisations last, a kind's own filters between).
+SERVICE_FILTER_FIELDS = (
+    "vendor",
+    "capability",
+    "organisation",
+    "lifecycle_status",
+    "authentication",
+    "identity_provider",
+    "federation",
+    "in_federation",
+    "sso",
+    "processes_personal_data",
+)
+
+
+def service_filter_fields(*own: str, after_q: tuple[str, ...] = ()) -> list[str]:
+    """A service FilterSet's ``Meta.fields``: the shared filters with a kind's ``own`` after them."""
+    return ["q", *after_q, *SERVICE_FILTER_FIELDS, *own, "min_organisations"]
+
+
 class ApplicationFilterSet(ServiceFilterSet):
     management_object = filters.ModelMultipleChoiceFilter(
         label=_("Förvaltningsobjekt"), queryset=ManagementObject.objects.all()
@@ -227,22 +248,7 @@ class ApplicationFilterSet(ServiceFilterSet):
 
     class Meta:
         model = Application
-        fields = [
-            "q",
-            "vendor",
-            "capability",
-            "organisation",
-            "lifecycle_status",
-            "authentication",
-            "identity_provider",
-            "federation",
-            "in_federation",
-            "sso",
-            "processes_personal_data",
-            "management_object",
-            "time_classification",
-            "min_organisations",
-        ]
+        fields = service_filter_fields("management_object", "time_classification")
 
 
 class AllServicesFilterSet(ServiceFilterSet):
@@ -252,21 +258,7 @@ class AllServicesFilterSet(ServiceFilterSet):
 
     class Meta:
         model = Service
-        fields = [
-            "q",
-            "kind",
-            "vendor",
-            "capability",
-            "organisation",
-            "lifecycle_status",
-            "authentication",
-            "identity_provider",
-            "federation",
-            "in_federation",
-            "sso",
-            "processes_personal_data",
-            "min_organisations",
-        ]
+        fields = service_filter_fields(after_q=("kind",))
 
 
 class LearningResourceFilterSet(ServiceFilterSet):
@@ -281,24 +273,7 @@ class LearningResourceFilterSet(ServiceFilterSet):
 
     class Meta:
         model = LearningResource
-        fields = [
-            "q",
-            "vendor",
-            "capability",
-            "organisation",
-            "lifecycle_status",
-            "authentication",
-            "identity_provider",
-            "federation",
-            "in_federation",
-            "sso",
-            "processes_personal_data",
-            "kind",
-            "approval_status",
-            "subject",
-            "school_year",
-            "min_organisations",
-        ]
+        fields = service_filter_fields("kind", "approval_status", "subject", "school_year")
 
     def filter_subject(self, queryset, name, value):
         value = fold(value)

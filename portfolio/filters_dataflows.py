@@ -13,11 +13,10 @@ __all__ = ["DataFlowFilterSet"]
 
 class DataFlowFilterSet(SearchFilterSet):
     application = filters.ModelMultipleChoiceFilter(
-        label=_("System (in eller ut)"), queryset=Application.objects.all(), method="filter_application"
+        label=_("System (in eller ut)"), queryset=Application.objects.all(), method="filter_service"
     )
     learning_resource = filters.ModelMultipleChoiceFilter(
-        label=_("Lärresurs (in eller ut)"), queryset=LearningResource.objects.all(),
-        method="filter_learning_resource",
+        label=_("Lärresurs (in eller ut)"), queryset=LearningResource.objects.all(), method="filter_service"
     )
     method = filters.MultipleChoiceFilter(label=_("Överföringssätt"), choices=DataFlowMethod.choices)
     frequency = filters.MultipleChoiceFilter(label=_("Frekvens"), choices=DataFlowFrequency.choices)
@@ -33,12 +32,8 @@ class DataFlowFilterSet(SearchFilterSet):
             "leaves_organisation", "operated_by",
         ]
 
-    def filter_application(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(Q(source_service__in=value) | Q(target_service__in=value))
-
-    def filter_learning_resource(self, queryset, name, value):
+    def filter_service(self, queryset, name, value):
+        # A flow in or out of any of the chosen services, of either kind (both ends are services).
         if not value:
             return queryset
         return queryset.filter(Q(source_service__in=value) | Q(target_service__in=value))

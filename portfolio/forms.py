@@ -35,6 +35,8 @@ __all__ = [
     "RegisterForm",
     "RoleAssignmentForm",
     "ServiceTargetMixin",
+    "ServiceUsageForm",
+    "ServiceUsersForm",
     "VendorForm",
     "service_links_of_kind",
 ]
@@ -162,6 +164,34 @@ def _service_choice(model: type, label) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(queryset=model.objects.all(), required=False, label=label)
 
 
+#: The kinds a form offers a service end in, one field each: (the field's suffix, the kind's model).
+SERVICE_KIND_FIELDS = (("application", Application), ("learning_resource", LearningResource))
+
+
+def service_ends(*ends: tuple[str, str, tuple]) -> type:
+    """A form base offering each service key of the model as one choice field per kind.
+
+    Each end is (the model's service key, the fields' prefix, one label per kind in
+    :data:`SERVICE_KIND_FIELDS` order): ``("service", "", (_("system"), _("lärresurs")))`` declares
+    ``application`` and ``learning_resource`` for the key ``service``. Forms, spreadsheets and
+    GraphQL mutations keep those per-kind names; the fields and their ``service_targets`` are
+    written here once instead of by hand in every form whose row points at a service.
+    """
+    declared: dict[str, forms.Field] = {}
+    targets: dict[str, tuple[str, type]] = {}
+    for key, prefix, labels in ends:
+        for (suffix, model), label in zip(SERVICE_KIND_FIELDS, labels, strict=True):
+            declared[prefix + suffix] = _service_choice(model, label)
+            targets[prefix + suffix] = (key, model)
+    # ``declared_fields`` is what Django's form metaclass collects from a base class.
+    attributes = {"declared_fields": declared, "service_targets": targets}
+    return type("ServiceEnds", (ServiceTargetMixin,), attributes)
+
+
+#: The one service a row is about (a role, a cost), offered as a system or a learning resource.
+ONE_SERVICE = ("service", "", (_("system"), _("lärresurs")))
+
+
 class OrganisationForm(RegisterForm):
     class Meta:
         model = Organisation
@@ -264,13 +294,7 @@ class PersonForm(RegisterForm):
         fields = ["name", "email", "title", "organisation", "active", "external_id"]
 
 
-class RoleAssignmentForm(ServiceTargetMixin, RegisterForm):
-    application = _service_choice(Application, _("system"))
-    learning_resource = _service_choice(LearningResource, _("lärresurs"))
-    service_targets = {
-        "application": ("service", Application),
-        "learning_resource": ("service", LearningResource),
-    }
+class RoleAssignmentForm(service_ends(ONE_SERVICE), RegisterForm):
 
     class Meta:
         model = RoleAssignment
@@ -281,13 +305,7 @@ class RoleAssignmentForm(ServiceTargetMixin, RegisterForm):
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
 
 
-class CostForm(ServiceTargetMixin, RegisterForm):
-    application = _service_choice(Application, _("system"))
-    learning_resource = _service_choice(LearningResource, _("lärresurs"))
-    service_targets = {
-        "application": ("service", Application),
-        "learning_resource": ("service", LearningResource),
-    }
+class CostForm(service_ends(ONE_SERVICE), RegisterForm):
 
     class Meta:
         model = Cost
@@ -303,6 +321,33 @@ class CostForm(ServiceTargetMixin, RegisterForm):
         return amount
 
 
+class ServiceUsageForm(service_ends(ONE_SERVICE), RegisterForm):
+    """That a school (an organisation) uses a service, and by how many users: a usage sheet's row."""
+
+    class Meta:
+        model = ServiceUsage
+        fields = ["application", "learning_resource", "organisation", "users"]
+
+
+class ServiceUsersForm(RegisterForm):
+    """The number of users of one school on the service's page: only ``users`` may change there.
+
+    ``version`` is the version of the row the page showed, so that a change someone else saved
+    in between is refused, not overwritten (``portfolio.services.save_changed_forms``).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = ServiceUsage
+        fields = ["users"]
+
+    def get_initial_for_field(self, field, field_name):
+        if field_name == "version" and field_name not in self.initial:
+            return self.instance.version
+        return super().get_initial_for_field(field, field_name)
+
+
 class ContractForm(RegisterForm):
     applications = service_links_of_kind(Application, _("system"))
     learning_resources = service_links_of_kind(LearningResource, _("lärresurser"))
@@ -315,7 +360,8 @@ class ContractForm(RegisterForm):
         model = Contract
         fields = [
             "name", "vendor", "applications", "learning_resources", "procurement_reference", "starts_on",
-            "ends_on", "notice_months", "annual_value", "dpa_signed_on", "dpa_reference", "subprocessors",
+            "ends_on", "notice_months", "annual_value", "licensed_seats",
+            "dpa_signed_on", "dpa_reference", "subprocessors",
             "external_id",
         ]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET, "dpa_signed_on": DATE_WIDGET}

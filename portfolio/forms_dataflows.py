@@ -2,23 +2,19 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.forms import RegisterForm, ServiceTargetMixin, _service_choice
-from portfolio.models import Application, DataFlow, LearningResource
+from portfolio.forms import RegisterForm, service_ends
+from portfolio.models import DataFlow
 
 __all__ = ["DataFlowForm"]
 
 
-class DataFlowForm(ServiceTargetMixin, RegisterForm):
-    source_application = _service_choice(Application, _("från system"))
-    source_learning_resource = _service_choice(LearningResource, _("från lärresurs"))
-    target_application = _service_choice(Application, _("till system"))
-    target_learning_resource = _service_choice(LearningResource, _("till lärresurs"))
-    service_targets = {
-        "source_application": ("source_service", Application),
-        "source_learning_resource": ("source_service", LearningResource),
-        "target_application": ("target_service", Application),
-        "target_learning_resource": ("target_service", LearningResource),
-    }
+class DataFlowForm(
+    service_ends(
+        ("source_service", "source_", (_("från system"), _("från lärresurs"))),
+        ("target_service", "target_", (_("till system"), _("till lärresurs"))),
+    ),
+    RegisterForm,
+):
 
     class Meta:
         model = DataFlow

@@ -19,6 +19,7 @@ __all__ = [
     "create_with_history",
     "update_with_history",
     "delete_versioned",
+    "save_changed_forms",
     "save_form",
     "set_links",
     "stamp_history",
@@ -113,6 +114,25 @@ def save_form(form, *, user=None, expected_version: int | None = None, reason: s
         instance.save()
         form.save_links(user=user, reason=reason)
     return instance
+
+
+def save_changed_forms(forms: Iterable, *, user=None, reason: str = "") -> int:
+    """Save every valid form whose own fields changed, all or none; return how many were saved.
+
+    For a page that edits several records at once (the users per school of a service): one
+    transaction, and each record versioned by the ``version`` field its form was read at, so a
+    record someone else changed in between refuses the whole set (``StaleEditError``). A form
+    whose only change is its version (the record was saved elsewhere, the user changed nothing
+    here) is left alone.
+    """
+    saved = 0
+    with transaction.atomic():
+        for form in forms:
+            if not set(form.changed_data) - {"version"}:
+                continue
+            save_form(form, user=user, expected_version=form.cleaned_data["version"], reason=reason)
+            saved += 1
+    return saved
 
 
 def delete_versioned(

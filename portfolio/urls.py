@@ -6,6 +6,7 @@ from django.urls import path
 from portfolio.views import REGISTERS
 from portfolio.views_catalogue import CatalogueView
 from portfolio.views_generic import register_urls
+from portfolio.views_usage import usage_urls
 
 app_name = "portfolio"
 
@@ -16,4 +17,5 @@ urlpatterns: list = [
         for prefix, model, list_view, detail_view, form_class in REGISTERS
         for pattern in register_urls(prefix, model, list_view, detail_view, form_class)
     ),
+    *usage_urls({model: prefix for prefix, model, *_views in REGISTERS}),
 ]

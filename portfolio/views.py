@@ -31,6 +31,7 @@ from portfolio.models import (
 )
 from portfolio.views_catalogue import CatalogueProductDetail, CatalogueProductList
 from portfolio.views_generic import Column, RegisterDetailView, RegisterListView, Section
+from portfolio.views_usage import service_users_url
 
 __all__ = ["REGISTERS"]
 
@@ -88,8 +89,11 @@ class LearningResourceList(RegisterListView):
     ]
 
 
-def _service_sections(obj) -> list[Section]:
-    """What a system and a learning resource share on their pages: one query per section."""
+def _service_sections(obj, users_url: str | None = None) -> list[Section]:
+    """What a system and a learning resource share on their pages: one query per section.
+
+    ``users_url`` is the page setting the users per school, for those who may change them.
+    """
     return [
         Section(
             _("Verksamhetsförmågor"),
@@ -120,6 +124,8 @@ def _service_sections(obj) -> list[Section]:
                 Column("users", _("Användare"), numeric=True),
             ],
             _("Ingen skola eller enhet registrerad."),
+            action_url=users_url,
+            action_label=_("Ändra antal användare per skola"),
         ),
         Section(
             _("Kostnader"),
@@ -163,7 +169,7 @@ class ApplicationDetail(RegisterDetailView):
     fields = [*SERVICE_FIELDS[:6], "management_object", "time_classification", *SERVICE_FIELDS[6:]]
 
     def sections(self, obj):
-        return _service_sections(obj)
+        return _service_sections(obj, service_users_url(self.request.user, obj))
 
     def more_context(self, obj):
         return {"show_dataflows": True}
@@ -179,7 +185,7 @@ class LearningResourceDetail(RegisterDetailView):
     ]
 
     def sections(self, obj):
-        return _service_sections(obj)
+        return _service_sections(obj, service_users_url(self.request.user, obj))
 
     def more_context(self, obj):
         return {"show_dataflows": True}
@@ -357,7 +363,7 @@ class ContractDetail(RegisterDetailView):
     select_related = ("vendor",)
     fields = [
         "name", "vendor", "procurement_reference", "starts_on", "ends_on", "notice_months", "annual_value",
-        "dpa_signed_on", "subprocessors", "external_id", "updated",
+        "licensed_seats", "dpa_signed_on", "subprocessors", "external_id", "updated",
     ]
 
     def sections(self, obj):

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -167,7 +167,7 @@ def display(value: Any, *, grouping: bool = True) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
-        return _g("Ja") if value else _g("Nej")
+        return gettext("Ja") if value else gettext("Nej")
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         if not grouping:
             return str(int(value)) if value == int(value) else str(value)
@@ -186,7 +186,7 @@ def spreadsheet_value(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, bool):
-        return _g("Ja") if value else _g("Nej")
+        return gettext("Ja") if value else gettext("Nej")
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, int | float | datetime.date):
@@ -409,6 +409,9 @@ class Section:
     rows: Iterable[Any]
     columns: list[Column]
     empty: str = ""
+    #: A page where the rows are changed (shown to those who may), and the link's text.
+    action_url: str | None = None
+    action_label: str = ""
 
     def table(self) -> list[list[dict]]:
         return [
@@ -469,7 +472,7 @@ class RegisterDetailView(RegisterMixin, TemplateView):
         except ValueError:  # well-formed but impossible, e.g. 2025-02-30
             as_of_date = None
         if as_of_text and as_of_date is None:
-            message = _g("Datumet %(date)s finns inte; ange ÅÅÅÅ-MM-DD.") % {"date": as_of_text}
+            message = gettext("Datumet %(date)s finns inte; ange ÅÅÅÅ-MM-DD.") % {"date": as_of_text}
             messages.error(self.request, message)
         as_of_row = None
         if as_of_date:
@@ -552,7 +555,7 @@ class RegisterEditView(RegisterMixin, TemplateView):
             except StaleEditError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _g("Ändringen är sparad."))
+                messages.success(request, gettext("Ändringen är sparad."))
                 return HttpResponseRedirect(detail_url(saved) or reverse(self.url_name("list")))
         return self.render_to_response(self.context(obj, form), status=400)
 
@@ -560,7 +563,7 @@ class RegisterEditView(RegisterMixin, TemplateView):
         return {
             "object": obj,
             "form": form,
-            "title": (_g("Ändra %(name)s") % {"name": obj}) if obj else new_title(self.model),
+            "title": (gettext("Ändra %(name)s") % {"name": obj}) if obj else new_title(self.model),
             "list_url": reverse(self.url_name("list")),
             "list_title": capfirst(self.model._meta.verbose_name_plural),
             "cancel_url": detail_url(obj) if obj else reverse(self.url_name("list")),

@@ -45,6 +45,7 @@ import portfolio.history
 import stewardship.completeness
 from analysis_cache import store
 from gdpr.gaps import find_gaps
+from portfolio import evidence
 from portfolio.analysis import equity_matrix, find_duplicates, pm3_gaps, sso_coverage, standardisation_report
 from stewardship.completeness import completeness_summary
 
@@ -73,7 +74,8 @@ def register_fingerprint() -> tuple:
     """What identifies the register's current state: the newest history row of every table.
 
     Every write goes through history (docs/architecture.md, principle 4), so any change moves the newest
-    history id and date of its table. One query, an index look-up per table.
+    history id and date of its table; measured evidence (``portfolio.evidence.fingerprint_sql``) adds
+    what identifies its own state. One query, an index look-up per table.
     """
     selects = []
     for model in apps.get_models():
@@ -81,6 +83,8 @@ def register_fingerprint() -> tuple:
             continue
         table = connection.ops.quote_name(model._meta.db_table)
         selects.append(f"SELECT MAX(history_id), MAX(history_date) FROM {table}")
+    # Measured evidence (sign-in logs) keeps no history: its provider says what identifies it.
+    selects.extend(evidence.fingerprint_sql())
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects))
         return tuple((row[0], str(row[1])) for row in cursor.fetchall())

@@ -258,14 +258,30 @@ NIGHTLY_TASKS = [
     "integrations.tasks.purge_expired_uploads_task",
     "integrations.tasks.resume_queued_imports_task",
     "gdpr.tasks.erase_departed_people_task",
+    "discovery.tasks.purge_expired_identity_uploads_task",
+    "discovery.tasks.purge_measured_usage_task",
 ]
 #: A confirmed import of a file larger than this (bytes) is applied by a background task; smaller
 #: ones in the request. 256 KB is a few thousand rows of CSV, some ten thousand of a workbook.
 IMPORT_IN_BACKGROUND_ABOVE = env.int("IMPORT_IN_BACKGROUND_ABOVE", default=256 * 1024)
 
+# Identity-provider files uploaded on /upptackt/importera/ (sign-in logs: personal data) wait here,
+# under random names, only between their dry run and their import, and are deleted once read
+# (discovery.uploads). Keep it outside the backup and, with several servers, on a shared disk.
+DISCOVERY_UPLOAD_DIR = env.path("DISCOVERY_UPLOAD_DIR", default=BASE_DIR / "var" / "identity-uploads")
+DISCOVERY_UPLOAD_MAX_BYTES = env.int("DISCOVERY_UPLOAD_MAX_MB", default=4096) * 1024 * 1024
+# Measured use (counts per service, school, user group and period) older than this many months is
+# deleted by `manage.py purge_measured_usage` (nightly); README "What discovery keeps".
+MEASURED_USAGE_RETENTION_MONTHS = env.int("MEASURED_USAGE_RETENTION_MONTHS", default=24)
+
 # People who have left (no current role, no activity, no login) are pseudonymised this many days
 # after their last role ended (gdpr.subject_rights.departed_people; Art. 5.1 e).
 PERSON_RETENTION_DAYS = env.int("PERSON_RETENTION_DAYS", default=730)
+# A processing activity is large scale for the DPIA rules (docs/gdpr.md) when an identity provider
+# measured more pupils than this using one of its services, or its services at more than this
+# share of the active school units, whatever its "storskalig" checkbox says.
+GDPR_LARGE_SCALE_PUPILS = env.int("GDPR_LARGE_SCALE_PUPILS", default=1000)
+GDPR_LARGE_SCALE_SCHOOL_SHARE = env.float("GDPR_LARGE_SCALE_SCHOOL_SHARE", default=0.5)
 
 # The opt-in page under the principle of public access (offentlighetsprincipen).
 PUBLIC_PAGE_ENABLED = env("PUBLIC_PAGE_ENABLED")

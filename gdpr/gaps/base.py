@@ -30,8 +30,13 @@ from gdpr.models import (
     Transfer,
     breach_service_keys,
 )
-from portfolio.choices import Severity  # one scale for PM3 and GDPR findings
-from portfolio.models import Application, Contract, LearningResource
+from portfolio import evidence
+from portfolio.choices import (
+    OrganisationKind,
+    Severity,  # one scale for PM3 and GDPR findings
+)
+from portfolio.evidence import MeasuredUsers
+from portfolio.models import Application, Contract, LearningResource, Organisation
 
 __all__ = [
     "ActivityRule",
@@ -196,6 +201,10 @@ class Context:
     open_breaches_by_vendor: dict[int, list[Breach]] = field(default_factory=dict)
     #: Results shared between rules (e.g. the processors in use), computed once per evaluation.
     cache: dict[str, object] = field(default_factory=dict)
+    #: service id → its measured use per school (``portfolio.evidence``), for large scale
+    measured: dict[int, dict[int | None, MeasuredUsers]] = field(default_factory=dict)
+    #: active school units in the register: the base of "used by most schools"
+    school_count: int = 0
 
     @classmethod
     def load(
@@ -256,6 +265,16 @@ class Context:
                 ctx.open_breaches_by_vendor.setdefault(breach.vendor_id, []).append(breach)
         if whole:
             ctx.breach_services = breach_service_keys()
+        if evidence.providers():
+            for (service_id, organisation_id), figure in evidence.measured_users(
+                pk for pks in (ctx.activity_applications, ctx.activity_learning_resources)
+                for ids in pks.values() for pk in ids
+            ).items():
+                ctx.measured.setdefault(service_id, {})[organisation_id] = figure
+            if ctx.measured:
+                ctx.school_count = Organisation.objects.filter(
+                    kind=OrganisationKind.SCHOOL_UNIT, active=True
+                ).count()
         return ctx
 
     def services_of(self, activity: ProcessingActivity) -> list[tuple[str, int, ServiceRow]]:

@@ -1,14 +1,111 @@
-"""Rules on high-risk processing: impact assessments, prior consultation, pupils' biometrics, Art. 22."""
+"""Rules on high-risk processing: impact assessments, prior consultation, pupils' biometrics, Art. 22.
 
+**Large scale** is the record's checkbox — or the evidence: when an identity provider measured
+more pupils than ``settings.GDPR_LARGE_SCALE_PUPILS`` using one of the activity's services, or its
+services at more than ``settings.GDPR_LARGE_SCALE_SCHOOL_SHARE`` of the active school units, the
+processing is large scale whatever the checkbox says, and the explanation names the figure. The
+evidence is read through ``portfolio.evidence`` (loaded once into the rules' context).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gdpr.choices import DpiaStatus, ResidualRisk, SpecialCategory
+from portfolio.evidence import period_in_words
+from portfolio.formats import whole_number
 
-from .base import FORM_DPIA, ActivityRule, Severity, is_pupil_activity, register
+from .base import FORM_DPIA, ActivityRule, Context, Severity, is_pupil_activity, register
 
 
-def dpia_criteria(activity) -> list[str]:
-    """The EDPB/IMY criteria (WP248 rev.01, IMY's list) the record meets; two or more → a DPIA."""
+@dataclass(frozen=True)
+class MeasuredScale:
+    """What the identity providers measured of an activity's services: its largest service, its schools."""
+
+    pupils: int
+    service_name: str
+    schools: int
+    school_count: int
+    source: str
+    period: str
+
+    @property
+    def large(self) -> bool:
+        if self.pupils > settings.GDPR_LARGE_SCALE_PUPILS:
+            return True
+        share = settings.GDPR_LARGE_SCALE_SCHOOL_SHARE
+        return bool(self.school_count) and self.schools > self.school_count * share
+
+    def describe(self) -> str:
+        """"uppmätt: 3 200 elever i Kahoot via Entra ID i november, på 12 av 20 skolor"."""
+        return gettext(
+            "uppmätt: %(pupils)s elever i %(service)s via %(source)s %(period)s, "
+            "på %(schools)d av %(total)d skolor"
+        ) % {
+            "pupils": whole_number(self.pupils),
+            "service": self.service_name,
+            "source": self.source,
+            "period": self.period,
+            "schools": self.schools,
+            "total": self.school_count,
+        }
+
+
+def measured_scale(activity, ctx: Context | None) -> MeasuredScale | None:
+    """The measured scale of ``activity``'s services, or None without evidence. No query."""
+    if ctx is None or not ctx.measured:
+        return None
+    memo = ctx.cache.setdefault("measured_scale", {})
+    if activity.pk in memo:
+        return memo[activity.pk]
+    best = None
+    schools: set[int] = set()
+    for _kind, pk, service in ctx.services_of(activity):
+        per_school = ctx.measured.get(pk)
+        if not per_school:
+            continue
+        schools.update(o for o, figure in per_school.items() if o is not None and figure.users)
+        pupils = sum(figure.pupils for figure in per_school.values())
+        if best is None or pupils > best[0]:
+            figures = list(per_school.values())
+            best = (
+                pupils,
+                service.name,
+                figures[0].source,
+                period_in_words(min(f.period_start for f in figures), max(f.period_end for f in figures)),
+            )
+    result = None
+    if best is not None:
+        pupils, name, source, period = best
+        result = MeasuredScale(pupils, name, len(schools), ctx.school_count, source, period)
+    memo[activity.pk] = result
+    return result
+
+
+def is_large_scale(activity, ctx: Context | None = None) -> bool:
+    """The checkbox, or (with the rules' context) the measured evidence."""
+    if activity.large_scale:
+        return True
+    scale = measured_scale(activity, ctx)
+    return scale is not None and scale.large
+
+
+def _large_scale_label(activity, ctx: Context | None) -> str:
+    scale = measured_scale(activity, ctx)
+    if not activity.large_scale and scale is not None and scale.large:
+        return str(_("storskalig behandling (%(measured)s)")) % {"measured": scale.describe()}
+    return str(_("storskalig behandling"))
+
+
+def dpia_criteria(activity, ctx: Context | None = None) -> list[str]:
+    """The EDPB/IMY criteria (WP248 rev.01, IMY's list) the record meets; two or more → a DPIA.
+
+    With the rules' context, large scale may come from measured use (see the module's docstring).
+    """
     met = []
     if activity.profiling:
         met.append(str(_("utvärdering eller poängsättning (profilering)")))
@@ -18,8 +115,8 @@ def dpia_criteria(activity) -> list[str]:
         met.append(str(_("systematisk övervakning")))
     if activity.special_categories or activity.criminal_offence_data:
         met.append(str(_("känsliga uppgifter eller uppgifter av mycket personlig karaktär")))
-    if activity.large_scale:
-        met.append(str(_("storskalig behandling")))
+    if is_large_scale(activity, ctx):
+        met.append(_large_scale_label(activity, ctx))
     if activity.combines_datasets:
         met.append(str(_("matchning eller samkörning av register")))
     if is_pupil_activity(activity):
@@ -29,21 +126,23 @@ def dpia_criteria(activity) -> list[str]:
     return met
 
 
-def article_35_3_cases(activity) -> list[str]:
+def article_35_3_cases(activity, ctx: Context | None = None) -> list[str]:
     """The cases Art. 35(3) names outright."""
     cases = []
+    large = is_large_scale(activity, ctx)
+    measured = "" if activity.large_scale or not large else f" ({measured_scale(activity, ctx).describe()})"
     if activity.profiling and activity.automated_decisions:
         cases.append(str(_("art. 35.3 a: systematisk bedömning med automatiserade beslut")))
-    if activity.large_scale and (activity.special_categories or activity.criminal_offence_data):
-        cases.append(str(_("art. 35.3 b: storskalig behandling av känsliga uppgifter")))
-    if activity.large_scale and activity.systematic_monitoring:
-        cases.append(str(_("art. 35.3 c: storskalig systematisk övervakning")))
+    if large and (activity.special_categories or activity.criminal_offence_data):
+        cases.append(str(_("art. 35.3 b: storskalig behandling av känsliga uppgifter")) + measured)
+    if large and activity.systematic_monitoring:
+        cases.append(str(_("art. 35.3 c: storskalig systematisk övervakning")) + measured)
     return cases
 
 
-def dpia_required(activity) -> bool:
+def dpia_required(activity, ctx: Context | None = None) -> bool:
     """Whether ``activity`` needs an impact assessment: an Art. 35(3) case or two or more criteria."""
-    return bool(article_35_3_cases(activity)) or len(dpia_criteria(activity)) >= 2
+    return bool(article_35_3_cases(activity, ctx)) or len(dpia_criteria(activity, ctx)) >= 2
 
 
 @register
@@ -59,11 +158,11 @@ class DpiaRequiredNotDone(ActivityRule):
     form = FORM_DPIA
 
     def applies(self, activity, ctx):
-        return dpia_required(activity) and not ctx.completed_dpia(activity)
+        return dpia_required(activity, ctx) and not ctx.completed_dpia(activity)
 
     def explain(self, activity, ctx):
-        cases = article_35_3_cases(activity)
-        reasons = cases or dpia_criteria(activity)
+        cases = article_35_3_cases(activity, ctx)
+        reasons = cases or dpia_criteria(activity, ctx)
         return _("Konsekvensbedömning krävs (%(reasons)s) men ingen är klar.") % {
             "reasons": "; ".join(reasons)
         }

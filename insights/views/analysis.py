@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from insights.links import list_url, target_url
@@ -49,7 +49,7 @@ class StandardisationView(AnalysisPage):
             return super().get(request, *args, **kwargs)
         context = self.get_context_data(**kwargs)
         if not context["candidates"]:
-            raise Http404(_g("Ingen sådan kandidat."))
+            raise Http404(gettext("Ingen sådan kandidat."))
         [item] = context["candidates"]
         return render(
             request,
@@ -209,7 +209,7 @@ class EquityView(AnalysisPage):
     def area_of(column) -> str:
         """A capability's area ("Undervisning › Prov" → "Undervisning"); subjects form one area."""
         if column.kind != "capability":
-            return _g("Ämnen")
+            return gettext("Ämnen")
         return column.name.split(" › ", 1)[0]
 
     def short_name(self, name: str) -> str:

@@ -10,9 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views import View
 
 from gdpr.services import move_processing_activity_links
@@ -146,7 +145,7 @@ class NotSameProductView(View):
                 keys, user=request.user, reason=request.POST.get("reason", "")
             )
         except DecisionError as error:
-            messages.error(request, _g("Beslutet kunde inte sparas: %(error)s") % {"error": error})
+            messages.error(request, gettext("Beslutet kunde inte sparas: %(error)s") % {"error": error})
             return HttpResponseRedirect(back)
         messages.success(
             request,
@@ -175,12 +174,12 @@ class UndoNotSameProductView(View):
         try:
             undone = undo_not_same_product(keys, user=request.user)
         except DecisionError as error:
-            messages.error(request, _g("Beslutet kunde inte ångras: %(error)s") % {"error": error})
+            messages.error(request, gettext("Beslutet kunde inte ångras: %(error)s") % {"error": error})
             return HttpResponseRedirect(back)
         if undone:
-            messages.success(request, _g("Beslutet är ångrat; paret kan visas som dubblett igen."))
+            messages.success(request, gettext("Beslutet är ångrat; paret kan visas som dubblett igen."))
         else:
-            messages.info(request, _g("Det fanns inget beslut att ångra."))
+            messages.info(request, gettext("Det fanns inget beslut att ångra."))
         return HttpResponseRedirect(back)
 
 
@@ -193,7 +192,7 @@ class MergeView(View):
         if model is None:
             if not request.user.has_perm("portfolio.change_application"):
                 raise PermissionDenied
-            messages.error(request, _g("Okänd typ av registrering."))
+            messages.error(request, gettext("Okänd typ av registrering."))
             return HttpResponseRedirect(reverse("analysis:duplicates"))
         name = model._meta.model_name
         # Merging deletes the duplicate, so it takes both the change and the delete permission.
@@ -208,12 +207,12 @@ class MergeView(View):
             )
         except (ValueError, model.DoesNotExist, MergeError) as error:
             messages.error(
-                request, _g("Registreringarna kunde inte slås samman: %(error)s") % {"error": error}
+                request, gettext("Registreringarna kunde inte slås samman: %(error)s") % {"error": error}
             )
             return HttpResponseRedirect(reverse("analysis:duplicates"))
         messages.success(
             request,
-            _g("%(removed)s är sammanslagen med %(kept)s.")
+            gettext("%(removed)s är sammanslagen med %(kept)s.")
             % {"removed": result.removed_name, "kept": result.kept},
         )
         return HttpResponseRedirect(detail_url(result.kept) or reverse("analysis:duplicates"))

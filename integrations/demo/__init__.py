@@ -3,5 +3,6 @@
 from .builder import CHANGE_REASON, build_demo
 from .manifest import DemoManifest
 from .reviewer import demo_reviewer
+from .signals import demo_built
 
-__all__ = ["CHANGE_REASON", "DemoManifest", "build_demo", "demo_reviewer"]
+__all__ = ["CHANGE_REASON", "DemoManifest", "build_demo", "demo_built", "demo_reviewer"]

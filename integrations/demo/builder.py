@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from stdnum import luhn
 from stdnum.se import orgnr
 
@@ -31,6 +31,7 @@ from gdpr.choices import (
     ActivityStatus,
     BreachRisk,
     BreachStatus,
+    DataSubjectCategory,
     DpiaStatus,
     LegalBasis,
     ResidualRisk,
@@ -97,6 +98,17 @@ EMAIL_DOMAIN = "mittkoping.se"
 APPLICATIONS_PER_COPY = 300
 LEARNING_RESOURCES_PER_COPY = 150
 PEOPLE_PER_COPY = 200
+
+
+def subject_labels(codes: tuple[str, ...] | list[str]) -> str:
+    """The data subjects as a reader writes them ("Elever och barn, Personal"), not their codes.
+
+    The description is free text a dataskyddssamordnare reads and exports; the codes belong in
+    ``data_subject_categories`` only. The demo is written in Swedish whatever language is active.
+    """
+    with translation.override("sv"):
+        return ", ".join(str(DataSubjectCategory(code).label) for code in codes)
+
 
 SUBPROCESSOR_LINES = (
     "Microsoft Ireland Operations Ltd (IE)",
@@ -1498,7 +1510,7 @@ class _Builder:
                     controller,
                     purposes=template.purpose,
                     data_subject_categories=list(template.subjects),
-                    data_subject_description=", ".join(template.subjects),
+                    data_subject_description=subject_labels(template.subjects),
                     personal_data_categories=template.data,
                     recipients=template.recipients,
                     legal_basis=template.basis,

@@ -300,3 +300,54 @@ def membership_rows(
     for person in range(people):
         group = "personal" if person % staff_every == 0 else "elever"
         yield f"person{person}@skola.example.se", schools[person % len(schools)], group
+
+
+#: The tenant that owns Microsoft's own first-party applications (Teams, Exchange Online…).
+MICROSOFT_TENANT_ID = "f8cdef31-a31e-4b4a-93e4-5f571e91255a"
+
+
+def service_principal(
+    app_id: str,
+    name: str,
+    *,
+    mode: str | None = "saml",
+    homepage: str | None = None,
+    publisher: str = "",
+    entity_id: str | None = None,
+    first_party: bool = False,
+    enabled: bool = True,
+) -> dict:
+    """A Microsoft Graph v1.0 ``servicePrincipal`` of an enterprise application, as Entra ID lists it."""
+    names = [app_id, *([entity_id] if entity_id else [])]
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"sp|{app_id}")),
+        "accountEnabled": enabled,
+        "appDisplayName": name,
+        "appId": app_id,
+        "appOwnerOrganizationId": MICROSOFT_TENANT_ID if first_party else TENANT_ID,
+        "displayName": name,
+        "homepage": homepage,
+        "loginUrl": None,
+        "preferredSingleSignOnMode": mode,
+        "publisherName": publisher or None,
+        "replyUrls": [f"{homepage.rstrip('/')}/saml/acs"] if homepage and mode == "saml" else [],
+        "samlMetadataUrl": None,
+        "servicePrincipalNames": names,
+        "servicePrincipalType": "Application",
+        "signInAudience": "AzureADMyOrg",
+        "tags": ["WindowsAzureActiveDirectoryIntegratedApp"],
+        "verifiedPublisher": {"displayName": None, "verifiedPublisherId": None, "addedDateTime": None},
+    }
+
+
+def write_service_principal_pages(stream: IO[str], principals: list[dict], *, page_size: int = 100) -> None:
+    """``GET /servicePrincipals`` pages one after another, each with ``@odata.nextLink`` but the last."""
+    context = "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals"
+    for start in range(0, max(len(principals), 1), page_size):
+        page: dict = {"@odata.context": context, "value": principals[start : start + page_size]}
+        if start + page_size < len(principals):
+            page["@odata.nextLink"] = (
+                f"https://graph.microsoft.com/v1.0/servicePrincipals?$skiptoken={start + page_size}"
+            )
+        json.dump(page, stream, ensure_ascii=False, indent=2)
+        stream.write("\n")

@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portfolio import evidence
 from portfolio.choices import LifecycleStatus, RoleChoices
 from portfolio.history import Snapshot
 from portfolio.models import (
@@ -294,6 +295,19 @@ def _service_annotations(today: datetime.date) -> dict:
     }
 
 
+def _measured_usage(rows: list[dict]) -> None:
+    """A service an identity provider measured at a school has using organisations, typed or not.
+
+    Reads ``portfolio.evidence`` (one query with the discovery provider, none without one).
+    """
+    if not rows or not evidence.providers():
+        return
+    used = {service_id for service_id, organisation_id in evidence.measured_users(r["pk"] for r in rows)
+            if organisation_id is not None}  # fmt: skip
+    for row in rows:
+        row["has_usage"] = row["has_usage"] or row["pk"] in used
+
+
 _SERVICE_VALUES = (
     "pk",
     "name",
@@ -337,6 +351,7 @@ def application_completeness(
         )
         .order_by("name", "pk")
     )
+    _measured_usage(rows)
     owners = _owners(RoleChoices.SYSTEM_OWNER, "service", (r["pk"] for r in rows), today)
     return [
         _result(
@@ -378,6 +393,7 @@ def learning_resource_completeness(
         )
         .order_by("name", "pk")
     )
+    _measured_usage(rows)
     owners = _owners(RoleChoices.SYSTEM_OWNER, "service", (r["pk"] for r in rows), today)
     return [
         _result("learning_resource", LEARNING_RESOURCE_FACTS, row, today, owners=owners.get(row["pk"], []))

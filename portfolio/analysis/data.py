@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portfolio import evidence
 from portfolio.choices import CostKind, OrganisationKind
 from portfolio.text import split_lines
 
@@ -65,6 +66,13 @@ class ServiceRow:
     capability_ids: set[int] = field(default_factory=set)
     outcome_by_year: dict[int, Decimal] = field(default_factory=dict)
     budget_by_year: dict[int, Decimal] = field(default_factory=dict)
+    #: Organisations whose figure in ``usage`` is measured by an identity provider, not typed.
+    measured_orgs: set[int] = field(default_factory=set)
+    #: ``behind_sso`` as registered; ``behind_sso`` itself follows the observed sign-on where known.
+    declared_behind_sso: bool = False
+    sso_observed: bool = False
+    sso_source: str = ""  # the identity provider that observed the sign-on, if any
+    sso_mode: str = ""  # the observed mode: saml, oidc, oauth, password, none
 
     @property
     def key(self) -> tuple[str, int]:
@@ -73,6 +81,15 @@ class ServiceRow:
     @property
     def users(self) -> int:
         return sum(self.usage.values())
+
+    @property
+    def users_measured(self) -> bool:
+        """Whether the users figure rests (at least partly) on measured use rather than typed figures."""
+        return bool(self.measured_orgs)
+
+    @property
+    def measured_users(self) -> int:
+        return sum(self.usage[o] for o in self.measured_orgs)
 
     def yearly_cost(self, year: int) -> tuple[Decimal | None, str]:
         """Outcome of ``year`` (the latest complete year), else the latest budget up to ``year + 1``."""
@@ -159,6 +176,7 @@ class Landscape:
         ):
             service = self.services[(row["service__kind"], row["service_id"])]
             service.usage[row["organisation_id"]] = row["users"]
+        self._apply_evidence()
         links = ServiceCapability.objects.filter(chosen)
         for row in links.values("service_id", "service__kind", "capability_id"):
             self.services[(row["service__kind"], row["service_id"])].capability_ids.add(row["capability_id"])
@@ -182,6 +200,32 @@ class Landscape:
                 )
                 target[row["year"]] = target.get(row["year"], Decimal(0)) + row["amount"]
 
+    def _apply_evidence(self) -> None:
+        """Measured use and observed sign-on where an identity provider gives them (portfolio.evidence).
+
+        A school's measured figure replaces the typed one, and a school the identity provider saw
+        using a service counts as using it even where nobody registered it; people not placed at
+        a school are left out, as usage is counted per organisation. An observed way of signing
+        in decides ``behind_sso`` (password vaulting is not single sign-on). Without a provider,
+        or without evidence, nothing changes. Three queries with the discovery provider.
+        """
+        if not evidence.providers() or not self.services:
+            return
+        by_pk = {service.pk: service for service in self.services.values()}
+        for (service_id, organisation_id), figure in evidence.measured_users(by_pk).items():
+            service = by_pk.get(service_id)
+            if service is None or organisation_id is None:
+                continue
+            service.usage[organisation_id] = figure.users
+            service.measured_orgs.add(organisation_id)
+        for service_id, observed in evidence.observed_sso(by_pk).items():
+            service = by_pk.get(service_id)
+            if service is not None:
+                service.behind_sso = observed.federated
+                service.sso_observed = True
+                service.sso_source = observed.source
+                service.sso_mode = observed.mode
+
     def _add(self, service_type: str, row: dict) -> None:
         self.services[(service_type, row["pk"])] = ServiceRow(
             service_type=service_type,
@@ -195,6 +239,7 @@ class Landscape:
             federation=row["federation"],
             entity_ids=split_lines(row["saml_entity_ids"]),
             behind_sso=bool(row["behind"]),
+            declared_behind_sso=bool(row["behind"]),
             planned_end=row["planned_end"],
             management_object_id=row.get("management_object_id"),
             approval_status=row.get("approval_status", ""),

@@ -1,7 +1,8 @@
 """Likvärdighet: do the schools of one school form have the same digital support?
 
 The matrix is skolenheter × capabilities (and learning-resource subjects). A school *has* a
-column when a service in use that serves it is registered as used by the school itself. Use
+column when a service in use that serves it is registered as used by the school itself, or an
+identity provider measured the school's people using it (``portfolio.evidence``). Use
 registered on the förvaltning is the förvaltning's own staff, not its schools: counting it for
 every school below would hide exactly the differences this analysis is for. Schools are compared
 with the other active schools of the same school form — a förskola is not expected to have the

@@ -5,6 +5,11 @@ OpenID Connect against the municipality's or a trusted identity provider) — th
 the register's lists and filters use, evaluated in the database. Coverage is given both as a
 share of services and weighted by users, because one SSO-less system used by 4 000 pupils
 matters more than ten used by one teacher each.
+
+Where an identity provider has evidence (``portfolio.evidence``, filled by the discovery app) it
+wins over what was typed: a school's measured users replace its registered figure, and the
+observed way of signing in decides whether a service is behind SSO (password vaulting is not).
+Every figure says whether it is measured ("uppmätt") or declared ("angiven").
 """
 
 from __future__ import annotations
@@ -64,6 +69,24 @@ class ServiceOutsideSso:
     organisations: int = attr(gettext_lazy("Organisationer"), "Antal organisationer som använder tjänsten.")
     explanation: str = attr(gettext_lazy("Förklaring"), "Varför tjänsten ligger utanför, i ord.")
     fix: str = attr(gettext_lazy("Åtgärd"), "Vad man bör göra.")
+    users_measured: bool = attr(
+        help="Sant om antalet användare är uppmätt av en identitetsleverantör (helt eller delvis), "
+        "falskt om det är angivet för hand.",
+        default=False,
+        export=False,
+    )
+    sso_source: str = attr(
+        help="Varifrån SSO-statusen kommer: identitetsleverantören som observerat inloggningen, "
+        "eller tomt när den är angiven för hand.",
+        default="",
+        export=False,
+    )
+
+    @derived(
+        str, gettext_lazy("Användarsiffra"), "”uppmätt” eller ”angiven”: varifrån antalet användare kommer."
+    )
+    def users_basis(self) -> str:
+        return basis_label(self.users_measured)
 
 
 @dataclass
@@ -105,6 +128,30 @@ class SsoCoverage:
         help="Federationsanslutning utan entity ID.", default_factory=list
     )
     summary: str = attr(help="Sammanfattning i ord.", default="")
+    measured_users: int = attr(
+        help="Av användarna: de som är uppmätta av en identitetsleverantör (resten är angivna).", default=0
+    )
+    services_sso_observed: int = attr(
+        help="Tjänster vars SSO-status är observerad hos en identitetsleverantör (resten är angivna).",
+        default=0,
+    )
+
+    @derived(str, help="Varifrån användarsiffrorna kommer: ”uppmätt”, ”angiven” eller ”delvis uppmätt”.")
+    def users_basis(self) -> str:
+        return basis_label(self.measured_users, self.users)
+
+    @derived(str, help="Varifrån SSO-statusen kommer: ”uppmätt”, ”angiven” eller ”delvis uppmätt”.")
+    def sso_basis(self) -> str:
+        return basis_label(self.services_sso_observed, self.services)
+
+
+def basis_label(measured: int | bool, total: int | None = None) -> str:
+    """"uppmätt" when every figure is measured, "angiven" when none is, else "delvis uppmätt"."""
+    if total is None:
+        return _("uppmätt") if measured else _("angiven")
+    if measured and measured >= total:
+        return _("uppmätt")
+    return _("delvis uppmätt") if measured else _("angiven")
 
 
 def _group(
@@ -138,8 +185,11 @@ def sso_coverage(
     """How much of the landscape is behind single sign-on, where it is not, and what claims too much.
 
     Services default to those in use. Users are the sum of the registered users per
-    organisation. Eight queries whatever the size. A caller that has loaded the ``landscape``
-    for another figure too (the färdplan's future state reads its costs) passes it instead.
+    organisation — the measured figure of a school where an identity provider gives one
+    (``portfolio.evidence``) — and a service's observed sign-on decides whether it is behind SSO
+    where an identity provider reports it. Eight queries whatever the size, and up to three more
+    for the evidence. A caller that has loaded the ``landscape`` for another figure too (the
+    färdplan's future state reads its costs) passes it instead.
     """
     landscape = landscape or Landscape(applications, learning_resources, today=today)
     services = sorted(landscape.services.values(), key=lambda s: (s.name.casefold(), s.key))
@@ -153,6 +203,8 @@ def sso_coverage(
         services_behind_sso=sum(1 for s in services if s.behind_sso),
         users=sum(s.users for s in services),
         users_behind_sso=sum(s.users for s in services if s.behind_sso),
+        measured_users=sum(s.measured_users for s in services),
+        services_sso_observed=sum(1 for s in services if s.sso_observed),
     )
     result.by_authentication_method = _group(
         services,
@@ -186,7 +238,17 @@ def sso_coverage(
             continue
         auth = str(auth_labels.get(service.authentication, _("ej angiven inloggning")))
         idp = str(idp_labels.get(service.identity_provider, _("ingen angiven identitetsleverantör")))
-        if service.authentication in AuthenticationMethod.single_sign_on():
+        if service.sso_observed:
+            why = (
+                _("loggar in med lösenordsvalv via %(source)s, som inte är federation")
+                if service.sso_mode == "password"
+                else _("har ingen single sign-on inställd i %(source)s")
+            ) % {"source": service.sso_source}
+            fix = _(
+                "Anslut tjänsten med SAML eller OpenID Connect i %(source)s; finns ingen sådan möjlighet, "
+                "ställ krav vid nästa avtalsförlängning."
+            ) % {"source": service.sso_source}
+        elif service.authentication in AuthenticationMethod.single_sign_on():
             why = _("loggar in med %(auth)s men mot %(idp)s, inte kommunens eller en betrodd IdP") % {
                 "auth": auth,
                 "idp": idp,
@@ -221,6 +283,8 @@ def sso_coverage(
                     "why": why,
                 },
                 fix=fix,
+                users_measured=service.users_measured,
+                sso_source=service.sso_source,
             )
         )
 

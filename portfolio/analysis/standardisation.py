@@ -24,7 +24,9 @@ Ranking score (all weights in :class:`StandardisationWeights`, documented in doc
             + per_breach_kept         × personal data breaches of the product kept in the last year
 
 Usage figures are **accounts**: ``ServiceUsage.users`` summed over organisations, so one
-person in two schools counts twice. Every face labels them "konton".
+person in two schools counts twice. Every face labels them "konton". Where an identity provider
+measured a school's use (``portfolio.evidence``) the measured figure replaces the typed one, so
+"keep the most used" ranks by measured use; ``accounts_measured`` / ``accounts_basis`` say which.
 
 Yearly cost is the outcome (``Cost`` of kind Utfall) of the latest complete year, else the latest
 budget. GDPR facts come from the caller as ``gdpr_facts`` (or only the open-gap counts as
@@ -179,6 +181,11 @@ class OverlapService:
     #: Personal data breaches touching the service in the last year (``gdpr_facts["breaches_last_year"]``).
     breaches_last_year: int = attr(
         help="Personuppgiftsincidenter det senaste året som rört tjänsten (via dess behandlingar).", default=0
+    )
+    accounts_measured: bool = attr(
+        help="Sant om kontona är uppmätta av en identitetsleverantör (helt eller delvis), falskt om de är "
+        "angivna för hand.",
+        default=False,
     )
     organisation_ids: tuple[int, ...] = field(default=(), repr=False)  # parallel to ``organisations``
     capability_ids: frozenset[int] = field(default=frozenset(), repr=False)
@@ -336,6 +343,19 @@ class StandardisationCandidate:
     score: float = attr(help="Poäng enligt vikterna; högst först.")
     why: str = attr(gettext_lazy("Motivering"), "Varför kandidaten hamnar på sin plats.")
     risk_removed: str = attr(help="Risken som tas bort, i ord.")
+
+    @derived(
+        str,
+        gettext_lazy("Kontosiffror"),
+        "Varifrån kontona kommer: ”uppmätt”, ”angiven” eller ”delvis uppmätt” (av identitetsleverantören).",
+    )
+    def accounts_basis(self) -> str:
+        registrations = [self.keep, *self.folded, *self.phase_out]
+        measured = sum(1 for r in registrations if r.accounts_measured)
+        if measured == len(registrations):
+            return _("uppmätt")
+        return _("delvis uppmätt") if measured else _("angiven")
+
     #: The option kept in this candidate's figures (the recommended one unless chosen otherwise).
     chosen: str = ""
 
@@ -405,6 +425,7 @@ def _overlap_service(
         serious_gdpr_gaps=int(facts.get("serious_gaps", 0)),
         without_processor_agreement=bool(facts.get("without_processor_agreement", False)),
         breaches_last_year=int(facts.get("breaches_last_year", 0)),
+        accounts_measured=service.users_measured,
         organisation_ids=tuple(pk for _name, pk in organisations),
         capability_ids=frozenset(service.capability_ids),
     )

@@ -27,6 +27,7 @@ from query_optimizer import DjangoConnectionField, DjangoObjectType
 from query_optimizer import fields as optimizer_fields
 from query_optimizer.filter_info import get_filter_info
 from query_optimizer.optimizer import QueryOptimizer
+from query_optimizer.settings import optimizer_settings
 from query_optimizer.utils import calculate_queryset_slice
 from query_optimizer.validators import validate_pagination_args
 
@@ -349,6 +350,15 @@ class RegisterConnectionField(DjangoConnectionField):
                 plan = plan_connection(info, self.underlying_type)
                 if plan is not None:
                     return self.load_connection(plan, root, info, kwargs)
+            prefetched = self.prefetched_page(root, info)
+            if prefetched is not None:
+                rows, total = prefetched
+                pagination = validate_pagination_args(
+                    **{name: kwargs.pop(name, None) for name in PAGINATION_ARGS}, max_limit=self.max_limit
+                )
+                pagination["size"] = total
+                page = (calculate_queryset_slice(**pagination), rows)
+                return self.list_connection(rows, pagination, count=total, page=page)
             return super().connection_resolver(root, info, **kwargs)
         pagination = validate_pagination_args(
             **{name: kwargs.pop(name, None) for name in PAGINATION_ARGS}, max_limit=self.max_limit
@@ -366,6 +376,26 @@ class RegisterConnectionField(DjangoConnectionField):
         else:
             rows = self.rows_as_of(when, info, kwargs)
         return self.list_connection(rows, pagination)
+
+    @staticmethod
+    def prefetched_page(root, info) -> tuple[list, int] | None:
+        """One page of a nested connection the optimizer prefetched into a list, with its total.
+
+        When the GraphQL field is named apart from the model's relation (a vendor's ``applications``
+        over its ``services``), the optimizer prefetches the page into a list (``to_attr``) and then
+        counts that list: ``totalCount`` said 30 (the page) for 47 systems, and ``hasNextPage`` and
+        the cursors of a ``last`` page followed. The prefetch query annotates each row with its
+        partition's full count (``_optimizer_count``, asked when the selection wants a total or a
+        page from the end); this reads it. Without that annotation the optimizer's own answer stands.
+        """
+        if not isinstance(root, models.Model):
+            return None
+        alias = getattr(info.field_nodes[0].alias, "value", None)
+        rows = root.__dict__.get(alias or to_snake_case(info.field_name))
+        if not isinstance(rows, list) or not rows:
+            return None
+        total = getattr(rows[0], optimizer_settings.PREFETCH_COUNT_KEY, None)
+        return None if total is None else (rows, total)
 
     def load_connection(self, plan: NodePlan, root, info, kwargs: dict):
         """A root connection read by ``portfolio.graphql.loader``: filtered and counted as the

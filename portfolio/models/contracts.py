@@ -49,6 +49,15 @@ class Contract(SearchableModel):
     annual_value = models.DecimalField(
         _("årligt värde (kr)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    licensed_seats = models.PositiveIntegerField(
+        _("antal licenser"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Antal användarlicenser (platser) som avtalet betalar för, när licensen är per användare; "
+            "årligt värde är då licenskostnaden. Jämförs med uppmätta användare."
+        ),
+    )
     dpa_signed_on = models.DateField(
         _("personuppgiftsbiträdesavtal undertecknat"),
         null=True,

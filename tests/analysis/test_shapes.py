@@ -33,7 +33,9 @@ from tests.factories import ApplicationFactory, ManagementObjectFactory
 
 #: The headers of each analysis page's Excel export: a contract with the people who read them.
 EXPORT_HEADERS = {
-    ServiceOutsideSso: ["Tjänst", "Typ", "Leverantör", "Konton", "Organisationer", "Förklaring", "Åtgärd"],
+    ServiceOutsideSso: [
+        "Tjänst", "Typ", "Leverantör", "Konton", "Organisationer", "Förklaring", "Åtgärd", "Användarsiffra",
+    ],
     Pm3Gap: ["Allvarlighet", "Brist", "Gäller", "Saknas", "Förklaring", "Åtgärd"],
     # One row per member: the members' columns sit in the cluster's row.
     DuplicateCluster: ["Nivå", "Registrering", "Typ", "Leverantör", "Roll", "Säkerhet", "Skäl"],
@@ -41,7 +43,7 @@ EXPORT_HEADERS = {
         "Rang", "Gäller", "Behåll", "Föreslås", "Räknas in i den som behålls", "Fasa ut",
         "Besparing per år (kr)", "Skolor som byter", "Konton som byter",
         "Tjänster utanför SSO som försvinner", "Dataskyddsbrister som försvinner",
-        "Den som behålls för med sig", "Motivering",
+        "Den som behålls för med sig", "Motivering", "Kontosiffror",
     ],
 }
 
@@ -56,7 +58,7 @@ COMMAND_COLUMNS = {
     ],
     StandardisationCandidate: [
         "rank", "score", "kind", "subject", "keep", "folded", "phase_out", "yearly_saving",
-        "accounts_moving", "schools_moving", "keep_risks", "risk_removed", "why",
+        "accounts_moving", "schools_moving", "keep_risks", "risk_removed", "why", "accounts_basis",
     ],
     EquityFinding: ["school", "school_form", "column", "kind", "peers_with", "peers", "explanation", "fix"],
 }

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from stdnum.se import orgnr
 
+from gdpr.choices import DataSubjectCategory
 from gdpr.models import (
     Dpia,
     ProcessingActivity,
@@ -171,3 +172,17 @@ def test_dates_are_relative_to_today(built):
     assert ProcessingActivity.objects.filter(
         last_reviewed_on__gte=today - datetime.timedelta(days=365)
     ).exists()
+
+
+@pytest.mark.django_db
+def test_data_subject_descriptions_name_the_subjects_by_label_not_by_code(built):
+    codes = set(DataSubjectCategory.values)
+    described = [
+        a.data_subject_description for a in ProcessingActivity.objects.exclude(data_subject_description="")
+    ]
+    assert described
+    for description in described:
+        words = {word.strip() for word in description.split(",")}
+        assert not words & codes, description
+    # "elever, personal" reads "Elever och barn, Personal".
+    assert "Elever och barn, Personal" in described

@@ -69,6 +69,7 @@ def test_no_serious_or_critical_wcag_violations_on_each_page_type(
             reverse("portfolio:application_list"),
             reverse("portfolio:application_detail", args=[system.pk]),
             reverse("portfolio:application_edit", args=[system.pk]),  # a form, or the 403 page
+            reverse("portfolio:application_users", args=[system.pk]),  # users per school, or 403
             reverse("gdpr:gap_list"),
             reverse("gdpr:activity_detail", args=[incomplete.pk]),
             reverse("analysis:equity"),

@@ -22,6 +22,9 @@ PAGES = [
     "/analys/dubbletter/",
     "/analys/inloggning/",
     "/analys/pm3/",
+    "/upptackt/",
+    "/upptackt/applikationer/",
+    "/upptackt/applikationer/?grupp=alla",
 ]
 GDPR_PAGES = ["/dataskydd/behandlingar/ny/", "/dataskydd/brister/", "/dataskydd/behandlingar/"]
 ANALYSIS_PAGES = [p for p in PAGES if p.startswith("/analys/")]

@@ -192,3 +192,20 @@ def test_the_nightly_task_erases_only_the_departed(db):
     here.refresh_from_db()
     assert here.name == "Nina Ny"
     assert PersonErasure.objects.get().reason.startswith("Gallring")
+
+
+def test_erase_person_command_counts_rows_in_the_singular_and_the_plural(db):
+    from django.utils import translation
+
+    lone = PersonFactory(name="Ensam Person", email="ensam@mittkoping.se")
+    out = StringIO()
+    with translation.override("sv"):
+        call_command("erase_person", lone.email, "--dry-run", stdout=out)
+    first = out.getvalue().splitlines()[0]
+    total = erase_person(lone.email, dry_run=True).total
+    assert first.endswith(f"skulle ändra {total} rad" if total == 1 else f"skulle ändra {total} rader")
+    out = StringIO()
+    with translation.override("sv"):
+        call_command("erase_person", lone.email, stdout=out)
+    done = out.getvalue().splitlines()[0]
+    assert done.endswith(f"ändrade {total} rad" if total == 1 else f"ändrade {total} rader")

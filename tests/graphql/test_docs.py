@@ -1,5 +1,6 @@
 """Every example in docs/graphql.md runs against the demo register, through the real endpoint."""
 
+import datetime
 import json
 import re
 from pathlib import Path
@@ -9,10 +10,27 @@ from django.conf import settings
 from graphql_relay import from_global_id, to_global_id
 
 from gdpr.models import ProcessingActivity
+from integrations.demo.backdate import DAYS
 from tests.graphql.conftest import post
 
 DOC = Path(settings.BASE_DIR) / "docs" / "graphql.md"
 BLOCKS = re.findall(r"```(graphql|json)\n(.*?)```", DOC.read_text(), flags=re.S)
+
+
+#: A documented ``asOf: "…"`` instant; the demo's history is relative to the day it is built.
+AS_OF = re.compile(r'asOf: "(\d{4}-\d\d-\d\d)(T[^"]*)?"')
+
+
+def within_the_demo_history(query: str) -> str:
+    """The query with each documented ``asOf`` date moved into the demo's back-dated history.
+
+    The demo spreads its history over the :data:`~integrations.demo.backdate.DAYS` days before
+    it is seeded, so a fixed date in the docs falls before the register once enough time has
+    passed. The test asks the middle of that window instead, keeping the time of day and zone the
+    docs show, so the example is run as documented and always has a register to answer from.
+    """
+    middle = datetime.date.today() - datetime.timedelta(days=DAYS // 2)
+    return AS_OF.sub(lambda m: f'asOf: "{middle.isoformat()}{m.group(2) or ""}"', query)
 
 
 def examples() -> list[tuple[str, dict | None]]:
@@ -24,7 +42,7 @@ def examples() -> list[tuple[str, dict | None]]:
         variables = None
         if index + 1 < len(BLOCKS) and BLOCKS[index + 1][0] == "json":
             variables = json.loads(BLOCKS[index + 1][1])
-        out.append((text, variables))
+        out.append((within_the_demo_history(text), variables))
     return out
 
 
@@ -48,3 +66,16 @@ def test_doc_example_runs(client, demo, it_user, data_protection_coordinator, qu
     if is_mutation:
         payload = next(iter(body["data"].values()))
         assert payload["errors"] == []
+    if AS_OF.search(query):
+        # An answer as of a past day has the register as it was then, not an empty one.
+        assert all(value["totalCount"] > 0 for value in body["data"].values()), body["data"]
+
+
+def test_documented_as_of_examples_are_moved_into_the_demo_history():
+    as_of = [query for query, _variables in examples() if "asOf:" in query]
+    assert as_of
+    earliest = datetime.date.today() - datetime.timedelta(days=DAYS)
+    for query in as_of:
+        dates = [datetime.date.fromisoformat(match.group(1)) for match in AS_OF.finditer(query)]
+        assert dates, query  # an asOf the pattern does not read would keep its fixed date
+        assert all(date > earliest for date in dates)

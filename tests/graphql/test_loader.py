@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from graphql_relay import offset_to_cursor
 
 from portfolio.models import Application
 from tests.factories import UserFactory
@@ -52,7 +53,7 @@ PLANNED = [
     ),
 ]
 
-#: A per-kind nested connection with a total: the loader answers it; the optimizer's fallback is wrong.
+#: A per-kind nested connection with a total: the optimizer prefetches its page into a list.
 PER_KIND_TOTAL = [
     (
         """{ capabilities(first: 40) { edges { node { name parent { name }
@@ -100,21 +101,31 @@ def test_loader_answers_exactly_as_the_optimizer(demo, it_user, settings):
         assert not windowed(statements), f"the optimizer answered: {query}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known defect since the one service table: the optimizer fallback counts a per-kind nested "
-        "connection (vendor.applications, read through the relation `services` filtered by kind) "
-        "after slicing it, so totalCount is the page size (30), not the total (47), and likewise for "
-        "capability.learningResources. The loader, "
-        "which plans this query, answers 47."
-    ),
-)
 def test_the_optimizer_counts_a_per_kind_nested_connection_like_the_loader(demo, it_user, settings):
     for query, variables in PER_KIND_TOTAL:
         expected, _sql = answer(it_user, query, variables, loader=False, settings=settings)
         loaded, _statements = answer(it_user, query, variables, loader=True, settings=settings)
         assert loaded == expected, query
+
+
+def test_the_optimizer_counts_a_per_kind_nested_connection_in_constant_queries(demo, it_user, settings):
+    query = """query($vendors: Int) { vendors(first: $vendors) { edges { node { name
+        applications(first: 30) { totalCount pageInfo { hasNextPage } edges { node { name } } }
+        learningresources(last: 2) { totalCount edges { cursor } } } } } }"""
+    answer(it_user, query, {"vendors": 1}, loader=False, settings=settings)  # the user's permissions read
+    few, few_sql = answer(it_user, query, {"vendors": 5}, loader=False, settings=settings)
+    many, many_sql = answer(it_user, query, {"vendors": 60}, loader=False, settings=settings)
+    assert len(few_sql) == len(many_sql) and windowed(many_sql)
+    nodes = [edge["node"] for edge in many["vendors"]["edges"]]
+    systems = {n["name"]: n["applications"]["totalCount"] for n in nodes}
+    assert systems == {name: Application.objects.filter(vendor__name=name).count() for name in systems}
+    assert max(systems.values()) > 30
+    for node in nodes:
+        assert node["applications"]["pageInfo"]["hasNextPage"] == (node["applications"]["totalCount"] > 30)
+        total = node["learningresources"]["totalCount"]
+        # The last page's cursors count from the start of the whole list, not of the page.
+        expected = [offset_to_cursor(offset) for offset in range(max(total - 2, 0), total)]
+        assert [edge["cursor"] for edge in node["learningresources"]["edges"]] == expected
 
 
 def test_the_loader_plans_a_per_kind_nested_connection_with_its_total(demo, it_user, settings):

@@ -36,8 +36,11 @@ def all_actions_on(app_label: str) -> set[str]:
 
 def test_strategist_reads_everything_and_changes_the_portfolio_and_the_fardplan_only():
     permissions = permissions_of(Role.STRATEGIST)
-    assert permissions == view_everything() | all_actions_on("portfolio") | all_actions_on("planning")
+    decides = {"discovery.change_discoveredapplication"}
+    plans = all_actions_on("planning")
+    assert permissions == view_everything() | all_actions_on("portfolio") | plans | decides
     assert "portfolio.delete_application" in permissions
+    assert "discovery.add_identityimport" not in permissions  # uploads are the IT department's
     assert "gdpr.change_processingactivity" not in permissions
     # The färdplan's processor agreements and DPIAs are the dataskyddssamordnare's.
     assert "planning.manage_gdpr_action" not in permissions
@@ -61,6 +64,7 @@ def test_it_department_reads_everything_and_adds_and_changes_the_technical_inven
         "servicecapability",
     ]
     expected = view_everything() | {f"portfolio.{a}_{m}" for m in inventory for a in ("add", "change")}
+    expected |= {"discovery.add_identityimport", "discovery.change_discoveredapplication"}
     permissions = permissions_of(Role.IT)
     assert permissions == expected
     assert not any(p.split(".")[1].startswith("delete_") for p in permissions)

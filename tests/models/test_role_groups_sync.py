@@ -27,14 +27,20 @@ IT_MAINTAINED = {
     for action in ("add", "change")
 }
 
+#: Deciding what a discovered application is (strateg, IT); uploading identity-provider files (IT).
+DECIDES = {"discovery.change_discoveredapplication"}
+UPLOADS = {"discovery.add_identityimport"}
+
 EXPECTED = {
     # A läsare reads the register but not the breaches (what leaked, about whom).
     Role.READER: lambda: view_everything() - {"gdpr.view_breach", "gdpr.view_breachprocessingactivity"},
-    Role.STRATEGIST: lambda: view_everything() | all_actions_on("portfolio") | all_actions_on("planning"),
+    Role.STRATEGIST: lambda: (
+        view_everything() | all_actions_on("portfolio") | all_actions_on("planning") | DECIDES
+    ),
     Role.DATA_PROTECTION: lambda: (
         view_everything() | all_actions_on("gdpr") | {"planning.manage_gdpr_action"}
     ),
-    Role.IT: lambda: view_everything() | IT_MAINTAINED,
+    Role.IT: lambda: view_everything() | IT_MAINTAINED | DECIDES | UPLOADS,
 }
 
 

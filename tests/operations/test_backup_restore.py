@@ -170,7 +170,7 @@ def test_a_backup_in_todays_format_with_uploads_still_restores_without_them(tmp_
 
     assert _register_rows() == before
     assert not ImportUpload.objects.exists()
-    assert "1 rader av integrations.importupload lämnades utanför" in capsys.readouterr().out
+    assert "1 rad av integrations.importupload lämnades utanför" in capsys.readouterr().out
 
 
 def test_restore_reports_what_it_wrote_not_what_the_file_claims(tmp_path, capsys):
@@ -184,7 +184,7 @@ def test_restore_reports_what_it_wrote_not_what_the_file_claims(tmp_path, capsys
     capsys.readouterr()
     call_command("import_register", str(backup))
     written = sum(model._default_manager.count() for model in backup_models())
-    assert f"{written} poster i " in capsys.readouterr().out
+    assert f"{written} poster återlästa från " in capsys.readouterr().out
     assert written < 999999
 
 

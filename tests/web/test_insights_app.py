@@ -154,8 +154,8 @@ def test_the_detail_page_hooks_are_registered_when_django_starts_before_any_view
     )
     hooks, views_loaded = result.stdout.strip().splitlines()
     assert hooks == (
-        "['insights.hooks.breaches_in_last_year', 'insights.hooks.service_findings', "
-        "'insights.hooks.vendor_transfers']"
+        "['discovery.hooks.service_evidence', 'insights.hooks.breaches_in_last_year', "
+        "'insights.hooks.service_findings', 'insights.hooks.vendor_transfers']"
     )
     assert views_loaded == "[]"
 
@@ -176,14 +176,16 @@ MAY_IMPORT = {
     "gdpr": {"portfolio", "accounts", "analysis_cache"},
     "stewardship": {"gdpr", "portfolio", "accounts", "analysis_cache"},
     "integrations": {"gdpr", "portfolio", "accounts", "analysis_cache"},
+    "discovery": {"integrations", "gdpr", "portfolio", "accounts", "analysis_cache"},
     "planning": {
         "stewardship", "integrations", "discovery", "gdpr", "portfolio", "accounts", "analysis_cache",
     },
     "insights": {
-        "planning", "stewardship", "integrations", "gdpr", "portfolio", "accounts", "analysis_cache",
+        "planning", "discovery", "stewardship", "integrations", "gdpr", "portfolio", "accounts",
+        "analysis_cache",
     },
     "config": {
-        "insights", "planning", "stewardship", "integrations", "gdpr", "portfolio", "accounts",
+        "insights", "planning", "discovery", "stewardship", "integrations", "gdpr", "portfolio", "accounts",
         "analysis_cache",
     },
 }

@@ -1,6 +1,7 @@
 """``manage.py erase_person EMAIL [--dry-run]``: pseudonymise one person everywhere (Art. 17)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from gdpr.subject_rights import departed_people, erase_person
 from portfolio.models import Person
@@ -27,8 +28,14 @@ class Command(BaseCommand):
                 result = erase_person(email, reason=options["reason"], dry_run=options["dry_run"])
             except Person.DoesNotExist as error:
                 raise CommandError(str(error)) from error
-            verb = "skulle ändra" if result.dry_run else "ändrade"
-            self.stdout.write(f"{result.pseudonym}: {verb} {result.total} rader")
+            # One whole message per outcome and number ("1 rad", "2 rader"), never a sentence of parts.
+            if result.dry_run:
+                line = ngettext(
+                    "%(who)s: skulle ändra %(n)s rad", "%(who)s: skulle ändra %(n)s rader", result.total
+                )
+            else:
+                line = ngettext("%(who)s: ändrade %(n)s rad", "%(who)s: ändrade %(n)s rader", result.total)
+            self.stdout.write(line % {"who": result.pseudonym, "n": result.total})
             for table, count in sorted(result.changed.items()):
                 self.stdout.write(f"  {table}: {count}")
         if not emails:

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from gdpr.breach_register import breach_rows, breach_workbook
 from portfolio.spreadsheets import write_xlsx
@@ -39,4 +40,11 @@ class Command(BaseCommand):
         output = options["output"] or f"personuppgiftsincidenter-{day.isoformat()}.xlsx"
         rows = breach_rows(as_of=as_of)
         write_xlsx(breach_workbook(rows, on=day), output)
-        self.stderr.write(f"{len(rows)} personuppgiftsincidenter skrivna till {output}")
+        self.stderr.write(
+            ngettext(
+                "%(n)s personuppgiftsincident skriven till %(output)s",
+                "%(n)s personuppgiftsincidenter skrivna till %(output)s",
+                len(rows),
+            )
+            % {"n": len(rows), "output": output}
+        )

@@ -4,7 +4,9 @@ import argparse
 import json
 
 import pandas as pd
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+from django.utils.translation import ngettext
 
 from gdpr.gaps import RULES, Severity, find_gaps
 from gdpr.models import ProcessingActivity
@@ -37,6 +39,13 @@ def rules_epilog() -> str:
     lines = ["Regler (kod, allvarlighetsgrad, artikel: rubrik):"]
     for code, rule in RULES.items():
         lines.append(f"  {code} [{rule.severity}] {rule.basis}: {rule.title}")
+    lines += [
+        "",
+        "Storskalig behandling (DPIA_REQUIRED_NOT_DONE): kryssrutan, eller uppmätt användning från "
+        "identitetsleverantören — fler än GDPR_LARGE_SCALE_PUPILS elever "
+        f"(nu {settings.GDPR_LARGE_SCALE_PUPILS}) i en av behandlingens tjänster, eller tjänsterna på mer än "
+        f"GDPR_LARGE_SCALE_SCHOOL_SHARE (nu {settings.GDPR_LARGE_SCALE_SCHOOL_SHARE:g}) av skolenheterna.",
+    ]
     return "\n".join(lines)
 
 
@@ -79,7 +88,8 @@ class Command(BaseCommand):
             for f in findings:
                 mark = " (accepterad)" if f.acknowledged else ""
                 self.stdout.write(f"{f.severity:<8} {f.code:<34} {f.target_name}{mark}: {f.explanation}")
-            self.stdout.write(f"{len(findings)} avvikelser")
+            count = len(findings)
+            self.stdout.write(ngettext("%(n)s avvikelse", "%(n)s avvikelser", count) % {"n": count})
 
     def _controller(self, value: str) -> Organisation:
         boards = Organisation.objects.controllers()

@@ -1,6 +1,7 @@
 """``manage.py export_register FILE``: the whole register, history included, in one file (the backup)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from integrations.backup import export_register
 
@@ -14,4 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, **options):
         counts = export_register(file)
         total = sum(counts.values())
-        self.stdout.write(self.style.SUCCESS(f"{total} poster i {len(counts)} tabeller skrivna till {file}"))
+        message = ngettext(
+            "%(n)s post skriven till %(file)s (tabeller: %(tables)s)",
+            "%(n)s poster skrivna till %(file)s (tabeller: %(tables)s)",
+            total,
+        ) % {"n": total, "file": file, "tables": len(counts)}
+        self.stdout.write(self.style.SUCCESS(message))

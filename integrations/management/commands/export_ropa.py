@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from integrations.ropa import FORMATS, export_ropa
 from portfolio.models import Organisation
@@ -55,4 +56,11 @@ class Command(BaseCommand):
             target, fmt=fmt, controller=controller, as_of=as_of, processor=options["processor"]
         )
         if output != "-":
-            self.stderr.write(f"{count} behandlingar skrivna till {output}")
+            self.stderr.write(
+                ngettext(
+                    "%(n)s behandling skriven till %(output)s",
+                    "%(n)s behandlingar skrivna till %(output)s",
+                    count,
+                )
+                % {"n": count, "output": output}
+            )

@@ -1,6 +1,7 @@
 """``manage.py import_register FILE``: restore a backup into an empty database, whole or not at all."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from integrations.backup import RestoreError, import_register
 
@@ -20,9 +21,17 @@ class Command(BaseCommand):
             for label, count in sorted(result.written.items()):
                 self.stdout.write(f"{label}: {count}")
         for label, count in sorted(result.skipped.items()):
-            self.stdout.write(f"{count} rader av {label} lämnades utanför (ingår inte i säkerhetskopior).")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{result.total} poster i {len(result.written)} tabeller återlästa från {file}"
+            self.stdout.write(
+                ngettext(
+                    "%(n)s rad av %(label)s lämnades utanför (ingår inte i säkerhetskopior).",
+                    "%(n)s rader av %(label)s lämnades utanför (ingår inte i säkerhetskopior).",
+                    count,
+                )
+                % {"n": count, "label": label}
             )
-        )
+        message = ngettext(
+            "%(n)s post återläst från %(file)s (tabeller: %(tables)s)",
+            "%(n)s poster återlästa från %(file)s (tabeller: %(tables)s)",
+            result.total,
+        ) % {"n": result.total, "file": file, "tables": len(result.written)}
+        self.stdout.write(self.style.SUCCESS(message))

@@ -7,6 +7,7 @@ where no task worker runs.
 """
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from integrations.uploads import purge_expired_uploads
 
@@ -17,4 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         purged = purge_expired_uploads()
         if options["verbosity"] >= 1:
-            self.stdout.write(f"{purged} utgångna uppladdningar borttagna.")
+            self.stdout.write(
+                ngettext(
+                    "%(n)s utgången uppladdning borttagen.", "%(n)s utgångna uppladdningar borttagna.", purged
+                )
+                % {"n": purged}
+            )

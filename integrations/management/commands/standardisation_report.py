@@ -9,6 +9,7 @@ registrations of the product kept, which are neither phased out nor moving.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from gdpr.gaps import gdpr_facts_by_service
 from portfolio.analysis import StandardisationCandidate, standardisation_report
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             command_rows(StandardisationCandidate, report.candidates),
             command_columns(StandardisationCandidate),
             full=report,
-            summary=f"{len(report.candidates)} kandidater, {len(report.overlaps)} överlappande förmågor",
+            summary=gettext("Kandidater: %(candidates)s, överlappande förmågor: %(overlaps)s")
+            % {"candidates": len(report.candidates), "overlaps": len(report.overlaps)},
             table_columns=TABLE_COLUMNS,
         )

@@ -1,6 +1,7 @@
 """``manage.py equity_report``: schools that lack what their peers have, or run something else."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from portfolio.analysis import EquityFinding, equity_matrix
 from portfolio.analysis.output import add_format_argument, render
@@ -23,6 +24,11 @@ class Command(BaseCommand):
             command_rows(EquityFinding, matrix.findings),
             command_columns(EquityFinding),
             full=matrix,
-            summary=f"{len(matrix.findings)} skillnader mellan {len(matrix.schools)} skolenheter",
+            summary=ngettext(
+                "%(n)s skillnad mellan skolenheterna (skolenheter: %(schools)s)",
+                "%(n)s skillnader mellan skolenheterna (skolenheter: %(schools)s)",
+                len(matrix.findings),
+            )
+            % {"n": len(matrix.findings), "schools": len(matrix.schools)},
             table_columns=["school", "kind", "column", "peers_with", "peers"],
         )

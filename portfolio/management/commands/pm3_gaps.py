@@ -3,6 +3,7 @@
 import argparse
 
 from django.core.management.base import BaseCommand, DjangoHelpFormatter
+from django.utils.translation import ngettext
 
 from portfolio.analysis import Pm3Gap, Severity, pm3_gaps
 from portfolio.analysis.output import add_format_argument, render
@@ -47,6 +48,6 @@ class Command(BaseCommand):
             command_rows(Pm3Gap, gaps),
             command_columns(Pm3Gap),
             full=gaps,
-            summary=f"{len(gaps)} brister",
+            summary=ngettext("%(n)s brist", "%(n)s brister", len(gaps)) % {"n": len(gaps)},
             table_columns=["severity", "code", "target_name", "missing"],
         )

@@ -7,6 +7,7 @@ once per round, person and kind, however often the command runs.
 import datetime
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import ngettext
 
 from stewardship.notifications import send_due_notifications
 
@@ -28,4 +29,5 @@ class Command(BaseCommand):
     def handle(self, *args, date: datetime.date | None = None, **options) -> None:
         sent = send_due_notifications(today=date)
         if options["verbosity"] >= 1:
-            self.stdout.write(f"{sent} utskick skickade.")
+            message = ngettext("%(n)s utskick skickat.", "%(n)s utskick skickade.", sent)
+            self.stdout.write(message % {"n": sent})
