@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
@@ -88,11 +88,11 @@ class CapabilityMapView(PermissionRequiredMixin, TemplateView):
         if plan_id and plans:
             plan = next((p for p in plans if str(p.pk) == plan_id), None)
             if plan is None:
-                error = _g("Färdplanen finns inte.")
+                error = gettext("Färdplanen finns inte.")
             else:
                 on = _parse_day(self.request.GET.get("on")) or plan.horizon
                 if self.request.GET.get("on") and _parse_day(self.request.GET.get("on")) is None:
-                    error = _g("Ange datumet som ÅÅÅÅ-MM-DD.")
+                    error = gettext("Ange datumet som ÅÅÅÅ-MM-DD.")
         cmap = (
             diagrams.capability_map_at(plan, on, dimension)
             if plan
@@ -206,7 +206,7 @@ class PlanningEditView(RegisterEditView):
             except StaleEditError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _g("Ändringen är sparad."))
+                messages.success(request, gettext("Ändringen är sparad."))
                 return HttpResponseRedirect(self.success_url(saved))
         return self.render_to_response(self.context(obj, form), status=400)
 
@@ -218,9 +218,9 @@ class PlanningEditView(RegisterEditView):
         return {
             "object": obj,
             "form": form,
-            "title": (_g("Ändra %(name)s") % {"name": obj}) if obj else new_title(self.model),
+            "title": (gettext("Ändra %(name)s") % {"name": obj}) if obj else new_title(self.model),
             "list_url": reverse("planning:plan_list"),
-            "list_title": _g("Färdplaner"),
+            "list_title": gettext("Färdplaner"),
             "cancel_url": obj.get_absolute_url() if isinstance(obj, Plan) else reverse("planning:plan_list"),
             "version": getattr(obj, "version", None),
         }
@@ -272,7 +272,7 @@ class GoalEditView(PlanningEditView):
         context = super().context(obj, form)
         context["cancel_url"] = self.plan.get_absolute_url()
         if obj is None:
-            context["title"] = _g("Nytt effektmål i %(plan)s") % {"plan": self.plan}
+            context["title"] = gettext("Nytt effektmål i %(plan)s") % {"plan": self.plan}
         return context
 
 
