@@ -36,6 +36,7 @@ from gdpr.choices import DpiaStatus
 from gdpr.gaps import find_gaps
 from gdpr.gaps.dpia import DPIA_REQUIRED_PARTS
 from gdpr.models import Dpia, ProcessingActivityService
+from portfolio import evidence
 from portfolio.analysis.completeness import total
 from portfolio.analysis.data import Landscape
 from portfolio.analysis.equity import EquityMatrix, equity_matrix
@@ -220,6 +221,11 @@ class _Register:
             "pk", "service_id", "organisation_id", "users"
         ):
             self.usage[(service_id, organisation_id)] = [pk, users]
+        # A school's use moves with its measured figure where an identity provider gives one: the
+        # figure today's analyses read for that row (portfolio.evidence), not only the typed one.
+        for key, figure in evidence.measured_users(ids).items():
+            if key in self.usage:
+                self.usage[key][1] = figure.users
         self.original_usage = {key: list(value) for key, value in self.usage.items()}
         self.contracts: dict[int, dict] = {}
         self.contracts_of: dict[int, list[int]] = defaultdict(list)
@@ -352,6 +358,19 @@ class _Register:
 
     # -- writing, a fixed number of statements ------------------------------------------------
 
+    def changed_evidence(self) -> tuple[set[int], set[tuple[int, int]]]:
+        """The services whose sign-on the actions change, and the (service, school) uses they
+        move or end: for these the identity providers' evidence of today no longer describes the
+        register, so the analyses read the planned figures instead (``evidence.set_aside``)."""
+        sso_fields = ("authentication", "identity_provider", "federation")
+        sso = {
+            pk
+            for pk, row in self.services.items()
+            if any(row[name] != self.original_services[pk][name] for name in sso_fields)
+        }
+        usage = {key for key, row in self.usage.items() if row != self.original_usage.get(key)}
+        return sso, usage
+
     def write(self) -> None:
         """Store what changed with bulk statements: no signals, no history, nothing per action."""
         service_fields = (
@@ -420,15 +439,17 @@ class _Register:
             )
 
 
-def _apply(actions: Iterable[PlannedAction]) -> None:
+def _apply(actions: Iterable[PlannedAction]) -> tuple[set[int], set[tuple[int, int]]]:
+    """Apply ``actions`` and return the evidence they make stale (:meth:`_Register.changed_evidence`)."""
     actions = list(actions)
     if not actions:
-        return
+        return set(), set()
     register = _Register(actions)
     rank = {kind: index for index, kind in enumerate(APPLY_ORDER)}
     for action in sorted(actions, key=lambda a: (rank.get(a.kind, len(rank)), a.planned_end, a.pk)):
         register.apply(action)
     register.write()
+    return register.changed_evidence()
 
 
 @contextmanager
@@ -440,8 +461,9 @@ def register_with(actions: Iterable[PlannedAction]) -> Iterator[None]:
     """
     with transaction.atomic():
         try:
-            _apply(actions)
-            yield
+            stale_sso, stale_usage = _apply(actions)
+            with evidence.set_aside(sso_of=stale_sso, users_at=stale_usage):
+                yield
         finally:
             transaction.set_rollback(True)
 

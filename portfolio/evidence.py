@@ -16,7 +16,9 @@ of services asked about.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
@@ -37,6 +39,7 @@ __all__ = [
     "period_in_words",
     "providers",
     "register_provider",
+    "set_aside",
     "unregister_provider",
 ]
 
@@ -109,6 +112,31 @@ def providers() -> list[EvidenceProvider]:
     return list(_PROVIDERS)
 
 
+#: Evidence the caller has set aside: (service ids whose observed sign-on is not to be used,
+#: (service id, organisation id) pairs whose measured users are not to be used).
+_SET_ASIDE: ContextVar[tuple[frozenset[int], frozenset[tuple[int, int | None]]]] = ContextVar(
+    "evidence_set_aside", default=(frozenset(), frozenset())
+)
+
+
+@contextmanager
+def set_aside(
+    sso_of: Iterable[int] = (), users_at: Iterable[tuple[int, int | None]] = ()
+) -> Iterator[None]:
+    """Inside the block the evidence about these services and schools is not used.
+
+    The färdplan's future state changes a service's sign-on or moves its schools to another
+    service; the identity providers' logs describe the register as it is today, so for what the
+    plan changes the register's own (planned) figures must answer instead. Nested blocks add up.
+    """
+    sso_before, users_before = _SET_ASIDE.get()
+    token = _SET_ASIDE.set((sso_before | frozenset(sso_of), users_before | frozenset(users_at)))
+    try:
+        yield
+    finally:
+        _SET_ASIDE.reset(token)
+
+
 def _ids(service_ids: Iterable[int] | None) -> list[int] | None:
     return None if service_ids is None else sorted({int(pk) for pk in service_ids})
 
@@ -125,9 +153,11 @@ def measured_users(
     if ids == []:
         return {}
     found: dict[tuple[int, int | None], MeasuredUsers] = {}
+    _sso, users_aside = _SET_ASIDE.get()
     for provider in _PROVIDERS:
         for key, value in provider.measured_users(ids).items():
-            found.setdefault(key, value)
+            if key not in users_aside:
+                found.setdefault(key, value)
     return found
 
 
@@ -178,9 +208,11 @@ def observed_sso(service_ids: Iterable[int] | None = None) -> dict[int, Observed
     if ids == []:
         return {}
     found: dict[int, ObservedSso] = {}
+    sso_aside, _users = _SET_ASIDE.get()
     for provider in _PROVIDERS:
         for key, value in provider.observed_sso(ids).items():
-            found.setdefault(key, value)
+            if key not in sso_aside:
+                found.setdefault(key, value)
     return found
 
 
