@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import IO, Any
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .conflicts import plan_conflicts
 from .followup import action_followup
@@ -22,7 +20,7 @@ from .future import FutureState, future_state, today_state
 from .goals import goal_progress
 from .models import Action, ActionSchool, Plan
 
-__all__ = ["find_plan", "plan_report", "write_xlsx"]
+__all__ = ["find_plan", "plan_report"]
 
 
 def find_plan(reference: str) -> Plan | None:
@@ -153,96 +151,3 @@ def plan_report(plan: Plan, on: datetime.date | None = None, *, today: datetime.
         ],
     }
 
-
-#: (sheet title, the report's list, [(column title, key in its rows)])
-_SHEETS = [
-    (
-        gettext_lazy("Effektmål"),
-        "goals",
-        [
-            (gettext_lazy("Effektmål"), "name"),
-            (gettext_lazy("Mål"), "target_label"),
-            (gettext_lazy("Måldatum"), "target_date"),
-            (gettext_lazy("Idag"), "today"),
-            (gettext_lazy("Vid planens slut"), "at_end"),
-            (gettext_lazy("Nås idag"), "met_today"),
-            (gettext_lazy("Nås vid slutet"), "met_at_end"),
-        ],
-    ),
-    (
-        gettext_lazy("Åtgärder"),
-        "actions",
-        [
-            (gettext_lazy("Åtgärd"), "name"),
-            (gettext_lazy("Typ"), "kind_label"),
-            (gettext_lazy("Tjänst"), "service"),
-            (gettext_lazy("Ersätts av"), "replacement"),
-            (gettext_lazy("Skolor"), "schools"),
-            (gettext_lazy("Start"), "planned_start"),
-            (gettext_lazy("Slut"), "planned_end"),
-            (gettext_lazy("Ansvarig"), "responsible"),
-            (gettext_lazy("Status"), "status_label"),
-            (gettext_lazy("Engångskostnad (kr)"), "one_off_cost"),
-            (gettext_lazy("Årlig kostnadseffekt (kr)"), "yearly_cost_effect"),
-            (gettext_lazy("Fynd"), "finding"),
-        ],
-    ),
-    (
-        gettext_lazy("Konflikter"),
-        "conflicts",
-        [
-            (gettext_lazy("Tjänst"), "service"),
-            (gettext_lazy("Konflikt"), "kind"),
-            (gettext_lazy("Förklaring"), "explanation"),
-        ],
-    ),
-    (
-        gettext_lazy("Uppföljning"),
-        "follow_up",
-        [
-            (gettext_lazy("Åtgärd"), "action"),
-            (gettext_lazy("Uppföljning"), "kind"),
-            (gettext_lazy("Planerat slut"), "planned_end"),
-            (gettext_lazy("Förklaring"), "explanation"),
-        ],
-    ),
-]
-
-
-def write_xlsx(report: dict, stream: IO[bytes]) -> None:
-    """The report as a workbook: the plan and its figures, then one sheet per list."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Färdplan")
-    plan = report["plan"]
-    for label, value in (
-        (_("Färdplan"), plan["name"]),
-        (_("Status"), plan["status_label"]),
-        (_("Beslutad av"), plan["decided_by_label"]),
-        (_("Beslutsdatum"), plan["decided_on"]),
-        (_("Diarienummer"), plan["diarienummer"]),
-        (_("Planens slut"), plan["horizon"]),
-        (_("Ägare"), plan["owner"]),
-        (_("Målbild"), plan["target_state"]),
-        (_("Läget per"), report["on"]),
-    ):
-        sheet.append([label, value])
-    sheet.append([])
-    sheet.append([_("Nyckeltal"), _("Idag"), _("Vid planens slut")])
-    today, at_end = report["figures"]["today"], report["figures"]["at_end"]
-    for key in today:
-        if key == "on":
-            continue
-        left, right = today[key], at_end[key]
-        if isinstance(left, dict):
-            left, right = sum(left.values()), sum(right.values())
-        sheet.append([key, left, right])
-    for title, rows, columns in _SHEETS:
-        page = book.create_sheet(str(title))
-        page.append([str(label) for label, _key in columns])
-        for row in report[rows]:
-            values = [row.get(key) for _label, key in columns]
-            page.append([", ".join(v) if isinstance(v, list) else v for v in values])
-    book.save(stream)

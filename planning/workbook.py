@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portfolio.analysis.shapes import export_headers, export_rows
 from portfolio.spreadsheets import xlsx_bytes
 
 from .models import Action, ActionSchool, Goal, Plan
@@ -143,7 +144,7 @@ def _met(value: bool | None) -> str:
 
 
 def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
-    """The workbook's sheets as tables: Målbild, Effektmål, Åtgärder, Underlag."""
+    """The workbook's sheets as tables: Målbild, Effektmål, Åtgärder, Underlag, Konflikter, Uppföljning."""
     plan = summary.plan
     facts = [
         (_("Färdplan"), plan.name),
@@ -228,11 +229,23 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
         columns=[_("Åtgärd"), _("Fynd"), _("Beskrivning"), _("Referens")],
         dtype=object,
     )
+    from .conflicts import Conflict
+    from .followup import ActionFollowUp
+
+    # Conflicts and follow-up are analysis shapes: their columns come from the dataclasses.
+    conflicts = pd.DataFrame(
+        export_rows(Conflict, summary.conflicts), columns=export_headers(Conflict), dtype=object
+    )
+    followup = pd.DataFrame(
+        export_rows(ActionFollowUp, summary.followup), columns=export_headers(ActionFollowUp), dtype=object
+    )
     return {
         _("Målbild"): target_state,
         _("Effektmål"): goals,
         _("Åtgärder"): actions,
         _("Underlag"): findings,
+        _("Konflikter"): conflicts,
+        _("Uppföljning"): followup,
     }
 
 

@@ -60,9 +60,9 @@ def _sheets(data: bytes) -> dict[str, list[tuple]]:
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
 
 
-def test_the_workbook_has_the_four_parts_of_the_beslutsunderlag(plan):
+def test_the_workbook_has_the_parts_of_the_beslutsunderlag_and_the_follow_up(plan):
     sheets = _sheets(plan_workbook(plan))
-    assert list(sheets) == ["Målbild", "Effektmål", "Åtgärder", "Underlag"]
+    assert list(sheets) == ["Målbild", "Effektmål", "Åtgärder", "Underlag", "Konflikter", "Uppföljning"]
     facts = dict(sheets["Målbild"][1:])
     assert facts["Färdplan"] == "Färdplan 2027"
     assert facts["Diarienummer"] == "BUN 2026/123"

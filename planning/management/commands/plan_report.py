@@ -6,7 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from planning.report import find_plan, plan_report, write_xlsx
+from planning.report import find_plan, plan_report
+from planning.workbook import plan_workbook
 
 
 class Command(BaseCommand):
@@ -32,8 +33,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         elif options["format"] == "xlsx":
             path = options["output"] or f"fardplan-{plan.pk}.xlsx"
+            # The same beslutsunderlag the plan's page downloads: one workbook, one writer.
             with open(path, "wb") as stream:
-                write_xlsx(report, stream)
+                stream.write(plan_workbook(plan, options["on"]))
             self.stdout.write(path)
         else:
             self._table(report)
