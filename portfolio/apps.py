@@ -10,3 +10,7 @@ class PortfolioConfig(AppConfig):
         from portfolio import countries, lookups  # noqa: F401 - lookups registers the overflow-safe integer ``in``
 
         countries.install()  # country names in Swedish alphabetical order, in every list of countries
+
+        from portfolio.graphql import optimizer_aliases
+
+        optimizer_aliases.install()  # aliased per-kind connections read their own prefetch

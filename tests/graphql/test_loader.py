@@ -183,3 +183,34 @@ def test_a_nested_total_count_counts_every_row_even_past_the_page(demo, it_user,
     for node in nodes:
         assert node["contracts"]["totalCount"] == node["allContracts"]["totalCount"]
         assert len(node["contracts"]["edges"]) == max(0, min(5, node["allContracts"]["totalCount"] - 1))
+
+
+def test_an_aliased_per_kind_nested_connection_answers_like_the_unaliased_one(demo, it_user, settings):
+    """``tail: learningresources(last: 2)`` on the optimizer's path: the prefetched page is filed
+    under the field's name, and the alias must find it there (it raised "no attribute 'tail'")."""
+    plain = """{ vendors(first: 8) { edges { node { name
+        applications(first: 3) { totalCount edges { node { name } } }
+        learningresources(last: 2) { totalCount edges { cursor node { name } } } } } } }"""
+    aliased = """{ vendors(first: 8) { edges { node { name
+        head: applications(first: 3) { totalCount edges { node { name } } }
+        tail: learningresources(last: 2) { totalCount edges { cursor node { name } } } } } } }"""
+    for loader in (False, True):
+        expected, _sql = answer(it_user, plain, None, loader=loader, settings=settings)
+        got, _sql = answer(it_user, aliased, None, loader=loader, settings=settings)
+        for before, after in zip(expected["vendors"]["edges"], got["vendors"]["edges"], strict=True):
+            assert after["node"]["head"] == before["node"]["applications"], loader
+            assert after["node"]["tail"] == before["node"]["learningresources"], loader
+
+
+def test_two_aliases_of_one_per_kind_connection_get_their_own_pages(demo, it_user, settings):
+    settings.GRAPHQL_LOADER = False
+    query = """{ vendors(first: 8) { edges { node {
+        two: applications(first: 2) { totalCount edges { node { name } } }
+        five: applications(first: 5) { totalCount edges { node { name } } } } } } }"""
+    got, _sql = answer(it_user, query, None, loader=False, settings=settings)
+    for edge in got["vendors"]["edges"]:
+        two, five = edge["node"]["two"], edge["node"]["five"]
+        assert two["totalCount"] == five["totalCount"]
+        assert len(two["edges"]) == min(2, two["totalCount"])
+        assert len(five["edges"]) == min(5, five["totalCount"])
+        assert two["edges"] == five["edges"][: len(two["edges"])]
