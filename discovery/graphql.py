@@ -13,7 +13,6 @@ The derived SSO status of a service is ``ssoEvidence`` on the ``Service`` interf
 from __future__ import annotations
 
 import graphene
-from graphene.relay.connection import connection_adapter, page_info_adapter
 from graphql import GraphQLError
 from graphql_relay import to_global_id
 from query_optimizer.utils import calculate_queryset_slice
@@ -22,9 +21,9 @@ from query_optimizer.validators import validate_pagination_args
 from portfolio.graphql.base import (
     CountedConnection,
     RegisterType,
-    cursor_at,
     decode_global_id,
-    graphql_filterset,
+    filtered_by,
+    page_connection,
     snapshot_related,
 )
 from portfolio.graphql.types import REGISTER_FIELDS, ServiceInterface
@@ -185,12 +184,7 @@ class DiscoveryQuery(graphene.ObjectType):
             cut = calculate_queryset_slice(**pagination)
             return _connection(rows[cut], cut, count)
         if data:
-            filterset = graphql_filterset(DiscoveredApplicationFilterSet)(
-                data=data, queryset=queryset, request=info.context
-            )
-            if not filterset.is_valid():
-                raise GraphQLError(f"Ogiltigt filter: {filterset.errors.as_text()}")
-            queryset = filterset.qs
+            queryset = filtered_by(DiscoveredApplicationFilterSet, queryset, data, info)
         queryset = queryset.order_by("name", "pk")
         pagination["size"] = count = queryset.count()
         cut = calculate_queryset_slice(**pagination)
@@ -238,23 +232,7 @@ def _rows_as_of(when, visible, data: dict) -> list:
 
 
 def _connection(rows: list, cut: slice, count: int) -> DiscoveredApplicationConnection:
-    edges = [
-        DiscoveredApplicationConnection.Edge(node=row, cursor=cursor_at(cut.start + i))
-        for i, row in enumerate(rows)
-    ]
-    connection = connection_adapter(
-        cls=DiscoveredApplicationConnection,
-        edges=edges,
-        pageInfo=page_info_adapter(
-            startCursor=edges[0].cursor if edges else None,
-            endCursor=edges[-1].cursor if edges else None,
-            hasPreviousPage=cut.start > 0,
-            hasNextPage=cut.stop < count,
-        ),
-    )
-    connection.iterable = rows
-    connection.length = count
-    return connection
+    return page_connection(DiscoveredApplicationConnection, rows, cut, count)
 
 
 def usage_figures(service_id: int, period=None) -> list[UsageFigureType]:

@@ -463,20 +463,33 @@ class RegisterConnectionField(DjangoConnectionField):
             page_rows = rows[cut]
         else:
             cut, page_rows = page
-        edge = self.connection_type.Edge
-        edges = [
-            edge(node=row, cursor=cursor_at(cut.start + index)) for index, row in enumerate(page_rows)
-        ]
-        connection = connection_adapter(
-            cls=self.connection_type,
-            edges=edges,
-            pageInfo=page_info_adapter(
-                startCursor=edges[0].cursor if edges else None,
-                endCursor=edges[-1].cursor if edges else None,
-                hasPreviousPage=cut.start > 0,
-                hasNextPage=cut.stop < count,
-            ),
-        )
-        connection.iterable = rows
-        connection.length = count
-        return connection
+        return page_connection(self.connection_type, page_rows, cut, count, iterable=rows)
+
+
+def page_connection(connection_type, page_rows: list, cut: slice, count: int, *, iterable=None):
+    """A Relay connection of ``connection_type`` over one page (``page_rows``, the ``cut`` of a
+    list of ``count`` rows): edges with cursors counted from the start of the whole list."""
+    edge = connection_type.Edge
+    edges = [edge(node=row, cursor=cursor_at(cut.start + index)) for index, row in enumerate(page_rows)]
+    connection = connection_adapter(
+        cls=connection_type,
+        edges=edges,
+        pageInfo=page_info_adapter(
+            startCursor=edges[0].cursor if edges else None,
+            endCursor=edges[-1].cursor if edges else None,
+            hasPreviousPage=cut.start > 0,
+            hasNextPage=cut.stop < count,
+        ),
+    )
+    connection.iterable = page_rows if iterable is None else iterable
+    connection.length = count
+    return connection
+
+
+def filtered_by(filterset_class, queryset, data: dict, info):
+    """``queryset`` filtered by the GraphQL arguments ``data`` through the model's FilterSet, or a
+    GraphQL error naming what is wrong with them."""
+    filterset = graphql_filterset(filterset_class)(data=data, queryset=queryset, request=info.context)
+    if not filterset.is_valid():
+        raise GraphQLError(f"Ogiltigt filter: {filterset.errors.as_text()}")
+    return filterset.qs

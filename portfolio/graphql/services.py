@@ -7,13 +7,12 @@ table"); this connection reads that table once, filtered by the same FilterSet a
 """
 
 import graphene
-from graphene.relay.connection import connection_adapter, page_info_adapter
 from graphql import GraphQLError
 from query_optimizer.utils import calculate_queryset_slice
 from query_optimizer.validators import validate_pagination_args
 
 from portfolio.filters import AllServicesFilterSet
-from portfolio.graphql.base import CountedConnection, cursor_at, graphql_filterset
+from portfolio.graphql.base import CountedConnection, filtered_by, page_connection
 from portfolio.graphql.types import ServiceInterface
 from portfolio.history import Snapshot
 from portfolio.models import Service
@@ -57,12 +56,7 @@ def resolve_services(root, info, **kwargs):
         cut = calculate_queryset_slice(**pagination)
         return _connection(rows[cut], cut, count)
     if data:
-        filterset = graphql_filterset(AllServicesFilterSet)(
-            data=data, queryset=queryset, request=info.context
-        )
-        if not filterset.is_valid():
-            raise GraphQLError(f"Ogiltigt filter: {filterset.errors.as_text()}")
-        queryset = filterset.qs
+        queryset = filtered_by(AllServicesFilterSet, queryset, data, info)
     queryset = queryset.order_by("name", "pk")
     pagination["size"] = count = queryset.count()
     cut = calculate_queryset_slice(**pagination)
@@ -95,17 +89,4 @@ def _rows_as_of(when, visible, data: dict) -> list:
 
 
 def _connection(rows: list, cut: slice, count: int) -> ServiceConnection:
-    edges = [ServiceConnection.Edge(node=row, cursor=cursor_at(cut.start + i)) for i, row in enumerate(rows)]
-    connection = connection_adapter(
-        cls=ServiceConnection,
-        edges=edges,
-        pageInfo=page_info_adapter(
-            startCursor=edges[0].cursor if edges else None,
-            endCursor=edges[-1].cursor if edges else None,
-            hasPreviousPage=cut.start > 0,
-            hasNextPage=cut.stop < count,
-        ),
-    )
-    connection.iterable = rows
-    connection.length = count
-    return connection
+    return page_connection(ServiceConnection, rows, cut, count)
