@@ -234,3 +234,36 @@ def test_a_goals_follow_up_line_shows_its_target_and_draws_nothing_without_histo
     assert svg.get("role") == "img" and "mål ≥ 95" in "".join(t.text or "" for t in svg.iter(f"{SVG}text"))
     assert len(list(svg.iter(f"{SVG}circle"))) == 11
     assert render_goal_line(GoalRow(goal, None, None, None, None, []), "g") == ""
+
+
+@pytest.mark.django_db
+def test_todays_map_facts_are_kept_until_the_register_changes(monkeypatch):
+    """The map's facts take seconds at scale 30: computed once per register state, then read back."""
+    from planning import diagrams
+
+    capability = CapabilityFactory(name="Närvaro", parent=CapabilityFactory(name="Elevadministration"))
+    first = ApplicationFactory(name="Närvaro A")
+    ServiceCapability.objects.create(service=first, capability=capability)
+    computed = []
+    compute = diagrams.service_facts_today
+
+    def counting(*args, **kwargs):
+        computed.append(1)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(diagrams, "service_facts_today", counting)
+
+    before = capability_map_today("sso", TODAY)
+    again = capability_map_today("sso", TODAY)
+    assert len(computed) == 1
+    assert [t.name for a in again.areas for c in a.capabilities for t in c.tiles] == ["Närvaro A"]
+    assert before == again
+
+    second = ApplicationFactory(name="Närvaro B")  # a change to the register: its history moves on
+    ServiceCapability.objects.create(service=second, capability=capability)
+    after = capability_map_today("sso", TODAY)
+    assert len(computed) == 2
+    names = sorted(t.name for a in after.areas for c in a.capabilities for t in c.tiles)
+    assert names == ["Närvaro A", "Närvaro B"]
+    capability_map_today("gdpr", TODAY)  # another dimension is another stored result
+    assert len(computed) == 3
