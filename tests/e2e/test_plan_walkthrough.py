@@ -122,7 +122,7 @@ def test_from_a_standardisation_candidate_to_a_decided_plan_and_its_follow_up(pa
     path = tmp_path / "underlag.xlsx"
     download.value.save_as(path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Målbild", "Effektmål", "Åtgärder", "Underlag"]
+    assert book.sheetnames == ["Målbild", "Effektmål", "Åtgärder", "Underlag", "Konflikter", "Uppföljning"]
     actions = [row for row in book["Åtgärder"].iter_rows(values_only=True)]
     assert any(
         "Skolplus\nVklass" in (cell or "") for row in actions[1:] for cell in row if isinstance(cell, str)
