@@ -52,19 +52,21 @@ def figures_selected(info) -> set[str]:
 
 
 def _plan(info, plan_id: str) -> Plan:
-    """The plan a Relay id (or primary key) names, if the user may read plans."""
+    """The plan a Relay id, a primary key or its name names (as ``plan_report PLAN`` takes), if
+    the user may read plans. A name is stable across databases where ids are not."""
+    from planning.report import find_plan
+
     user = getattr(info.context, "user", None)
     if user is None or not user.is_active or not user.has_perm("planning.view_plan"):
         raise GraphQLError("Behörighet saknas: din roll får inte läsa färdplaner.")
-    pk = str(plan_id)
-    if not pk.isdigit():
-        try:
-            type_name, pk = from_global_id(pk)
-        except Exception:
-            type_name = ""
-        if type_name != "Plan":
-            raise GraphQLError(f"Okänt id för en färdplan: {plan_id!r}.")
-    plan = Plan.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    reference = str(plan_id)
+    try:
+        type_name, pk = from_global_id(reference)
+    except Exception:
+        type_name, pk = "", ""
+    plan = Plan.objects.filter(pk=pk).first() if type_name == "Plan" and str(pk).isdigit() else None
+    if plan is None:
+        plan = find_plan(reference)
     if plan is None:
         raise GraphQLError(f"Färdplanen {plan_id!r} finns inte.")
     return plan
