@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Window
+from django.db.models import BooleanField, ExpressionWrapper, F, Max, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,7 +49,7 @@ from portfolio.formats import kronor, whole_number
 from portfolio.models import SSO_CONDITION, ContractService, Service
 from portfolio.periods import valid_on_q
 
-from .choices import Decision, Directory, MatchState, MeasuredUserGroup, SignOnMode
+from .choices import Decision, Directory, MeasuredUserGroup, SignOnMode
 from .models import DiscoveredApplication, IdentityImport, MeasuredUsage
 
 __all__ = [
@@ -559,19 +559,19 @@ class DiscoverySummary:
 
 
 def discovery_summary(*, today: datetime.date | None = None) -> DiscoverySummary:
-    """How many applications were discovered and what became of them; a constant number of queries."""
-    undecided = Q(decision=Decision.UNDECIDED)
-    unreviewed = undecided & Q(match=MatchState.UNMATCHED) & Q(service__isnull=True)
-    counts = DiscoveredApplication.objects.aggregate(
-        discovered=Count("pk"),
-        matched=Count("pk", filter=~Q(decision=Decision.NOT_A_SERVICE) & Q(service__isnull=False)),
-        suggested=Count("pk", filter=undecided & Q(match=MatchState.SUGGESTED) & Q(service__isnull=True)),
-        unmatched=Count("pk", filter=unreviewed & Q(first_party=False)),
-        first_party=Count("pk", filter=unreviewed & Q(first_party=True)),
-        not_a_service=Count("pk", filter=Q(decision=Decision.NOT_A_SERVICE)),
-    )
+    """How many applications were discovered and what became of them; a constant number of queries.
+
+    The groups are the Upptäckt page's own (``DiscoveredApplicationQuerySet.group_counts``): one
+    definition of "registered", "shadow IT" and the rest for the page, the summary and the tests.
+    """
+    counts = DiscoveredApplication.objects.group_counts()
     return DiscoverySummary(
-        **counts,
+        discovered=counts["discovered"],
+        matched=counts["registered"],
+        suggested=counts["suggested"],
+        unmatched=counts["shadow_it"],
+        first_party=counts["platform_own"],
+        not_a_service=counts["not_a_service"],
         contradictions=len(contradictions()),
         dormant=len(dormant_services(today=today)),
     )
