@@ -91,4 +91,37 @@ def run(scale: int) -> list[Measurement]:
             )
         )
         transaction.set_rollback(True)
+    rows += _demo_plan_page()
+    return rows
+
+
+def _demo_plan_page() -> list[Measurement]:
+    """The demo municipality's plan page, whole request: the first view after a change computes
+    today's and the plan's figures for its goals (the goal lines' months go to a background task,
+    which the bench settings' database backend only enqueues); a repeat view reads them back."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from accounts.roles import Role, sync_role_groups
+    from planning.demo import DEMO_PLAN_NAME
+    from planning.models import Plan
+
+    plan = Plan.objects.filter(name=DEMO_PLAN_NAME).first()
+    if plan is None:
+        return []
+    user, _created = get_user_model().objects.get_or_create(username="bench-strateg-planning")
+    user.groups.add(sync_role_groups()[Role.STRATEGIST])
+    client = Client()
+    client.force_login(user)
+    rows = []
+    for label in ("first view", "repeat view"):
+        seconds, cpu, queries, response = measure(lambda: client.get(plan.get_absolute_url()))
+        if response.status_code != 200:
+            raise RuntimeError(f"The demo plan page answered {response.status_code}")
+        goals = plan.goals.count()
+        rows.append(
+            Measurement(
+                "planning", f"demo plan page, {label} CPU", cpu, "s", f"{goals} goals; {queries} queries"
+            )
+        )
     return rows

@@ -32,11 +32,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from analysis_cache import store
-from gdpr.gaps import find_gaps
 from portfolio.analysis.completeness import month_ends
 from portfolio.analysis.shapes import attr
 from portfolio.history import as_of, end_of_day
 from portfolio.models import SSO_CONDITION, Service, ServiceUsage
+from stewardship.analyses import Analyses
 
 from . import future
 from .choices import ActionKind, ActionStatus, FindingKind
@@ -285,7 +285,9 @@ def action_followup(plan: Plan, today: datetime.date | None = None) -> list[Acti
         for a in open_actions
         if a.finding_kind == FindingKind.GDPR_GAP and a.finding_ref
     }
-    gaps = find_gaps(codes=gap_codes) if gap_codes else []
+    # Today's findings as the analysis pages have them (kept until the register changes), not the
+    # GDPR rules run again over the whole record on every view of the plan.
+    gaps = [g for g in Analyses().get("find_gaps") if g.code in gap_codes] if gap_codes else []
 
     found: list[ActionFollowUp] = []
 
