@@ -934,6 +934,22 @@ def _findings_if_stored(day: datetime.date, suite_state: str, language: str | No
         return analyses.get("find_gaps") if analyses.state == suite_state else None
 
 
+#: Facts unpickled in this process, by stored name: (state, computed at, facts). A repeat view
+#: still reads the row, but does not unpickle every service again: at scale 30 that, and the
+#: garbage collection its 40,000 new objects set off, were most of the overview's time.
+_UNPICKLED: dict[str, tuple[str, datetime.datetime, list[ServiceFacts]]] = {}
+
+
+def _unpickled(stored) -> list[ServiceFacts] | None:
+    kept = _UNPICKLED.get(stored.name)
+    if kept is not None and kept[:2] == (stored.state, stored.computed_at):
+        return kept[2]
+    facts = stored.value()
+    if facts is not None:
+        _UNPICKLED[stored.name] = (stored.state, stored.computed_at, facts)
+    return facts
+
+
 def facts_today(dimension: str, today: datetime.date | None = None) -> MapFacts:
     """Today's facts for ``dimension``, last known: as the dashboard reads its analyses.
 
@@ -951,7 +967,7 @@ def facts_today(dimension: str, today: datetime.date | None = None) -> MapFacts:
     state = _facts_state(suite)
     name = _facts_name(dimension)
     stored = store.load([name], STORE_LANGUAGE).get(name)
-    facts = stored.value() if stored is not None else None
+    facts = _unpickled(stored) if stored is not None else None
     if facts is not None:
         return MapFacts(facts, stored.state == state, stored.computed_from, suite)
     started = timezone.now()
@@ -1208,7 +1224,7 @@ def facts_at(plan, on: datetime.date, dimension: str) -> MapFacts:
     state = _facts_state(suite, planning_fingerprint(), on.isoformat())
     name = f"planning.capability_map_at.{plan.pk}.{dimension}"
     stored = store.load([name], STORE_LANGUAGE).get(name)
-    facts = stored.value() if stored is not None and stored.state == state else None
+    facts = _unpickled(stored) if stored is not None and stored.state == state else None
     if facts is not None:
         return MapFacts(facts, True, stored.computed_from, suite)
     started = timezone.now()
