@@ -18,6 +18,7 @@ history.
 from __future__ import annotations
 
 import datetime
+import logging
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -38,7 +39,8 @@ from portfolio.history import as_of, end_of_day
 from portfolio.models import SSO_CONDITION, Service, ServiceUsage
 
 from . import future
-from .choices import ActionKind, ActionStatus, FindingKind, PlanStatus
+from .choices import ActionKind, ActionStatus, FindingKind
+from .figures import stored_today_state
 from .goals import GoalValue, figures_for, metric_value
 from .models import Action, ActionSchool, Plan
 
@@ -47,11 +49,16 @@ __all__ = [
     "FollowUpKind",
     "PlanFollowUp",
     "action_followup",
+    "compute_months",
     "goal_series",
     "open_plans_followup",
+    "pending_months",
     "plan_followup",
     "register_as_of",
+    "schedule_months",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: The apps whose tables the analyses read; each tracked model of them is put back as of a day.
 HISTORY_APPS = ("portfolio", "gdpr")
@@ -140,17 +147,28 @@ def _code_state() -> str:
     return store.source_digest(sys.modules[future.__name__], sys.modules[__name__])
 
 
-def _state_on(day: datetime.date, today: datetime.date, include: frozenset[str]) -> future.FutureState | None:
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _month_name(day: datetime.date, include: frozenset[str]) -> str:
+    return f"planning_month:{day.isoformat()}:{'+'.join(sorted(include))}"
+
+
+def _state_on(
+    day: datetime.date, today: datetime.date, include: frozenset[str], *, compute: bool = True
+) -> future.FutureState | None:
     """The register's figures at the end of ``day``: today's register for today, else history.
 
     A past month-end never changes (history is only appended to): it is computed once and kept in
     ``analysis_cache`` (shared by every process, kept across restarts) under the code that
-    computed it, and in this process's cache.
+    computed it, and in this process's cache. With ``compute`` false a month-end not computed yet
+    is None (the plan page: :func:`schedule_months` computes it in the background).
     """
     if day >= today:
-        return future.today_state(today, include=include)
-    name = f"planning_month:{day.isoformat()}:{'+'.join(sorted(include))}"
-    language = translation.get_language() or settings.LANGUAGE_CODE
+        return stored_today_state(today, include=include)
+    name = _month_name(day, include)
+    language = _language()
     code = _code_state()
     key = f"planning:{language}:{name}:{code}"
     state = cache.get(key)
@@ -158,6 +176,8 @@ def _state_on(day: datetime.date, today: datetime.date, include: frozenset[str])
         stored = store.load([name], language).get(name)
         state = stored.value() if stored is not None and stored.state == code else None
     if state is None:
+        if not compute:
+            return None
         try:
             with register_as_of(day, include):
                 state = future.state_of_register(day, include=include)
@@ -170,10 +190,60 @@ def _state_on(day: datetime.date, today: datetime.date, include: frozenset[str])
     return state
 
 
+def compute_months(days: Iterable[datetime.date], include: Iterable[str], today: datetime.date) -> int:
+    """Compute and keep the figures of each past month-end of ``days`` not kept yet; returns how many."""
+    include = frozenset(include)
+    pending = set(pending_months(days, include, today))
+    for day in sorted(pending):
+        _state_on(day, today, include)
+    return len(pending)
+
+
+def pending_months(
+    days: Iterable[datetime.date], include: Iterable[str], today: datetime.date
+) -> list[datetime.date]:
+    """The past month-ends of ``days`` whose figures are not kept yet (one query)."""
+    include = frozenset(include)
+    past = [day for day in days if day < today]
+    if not past:
+        return []
+    code = _code_state()
+    kept = store.states([_month_name(day, include) for day in past], _language())
+    return [day for day in past if kept.get(_month_name(day, include)) != code]
+
+
+def schedule_months(days: list[datetime.date], include: Iterable[str], today: datetime.date) -> bool:
+    """Compute the month-ends ``days`` off the request path (``planning.tasks``); true when they
+    were computed already (the immediate backend of the tests runs the task at once).
+
+    A page read many times while a worker computes enqueues the task once (per process) per quarter
+    of an hour: the months take seconds each at scale, and a lost task is enqueued again after that.
+    """
+    from .tasks import compute_goal_months_task
+
+    include = sorted(frozenset(include))
+    key = f"planning:months-enqueued:{_language()}:{'+'.join(include)}:{days[0]}:{days[-1]}"
+    if not cache.add(key, True, 15 * 60):
+        return False
+    try:
+        result = compute_goal_months_task.enqueue(
+            [day.isoformat() for day in days], include, today.isoformat(), _language()
+        )
+    except Exception:
+        cache.delete(key)
+        logger.exception("Could not enqueue the goal months %s–%s", days[0], days[-1])
+        return False
+    return result.is_finished
+
+
 def goal_series(
-    plan: Plan, months: int = 12, today: datetime.date | None = None
+    plan: Plan, months: int = 12, today: datetime.date | None = None, *, wait: bool = True
 ) -> dict[int, list[GoalValue]]:
-    """Each of the plan's goals at every month's end for ``months`` months up to today."""
+    """Each of the plan's goals at every month's end for ``months`` months up to today.
+
+    With ``wait`` false, a month-end not computed yet has the value None (its computation is the
+    caller's to schedule, :func:`schedule_months`), so a page never waits for history to be put back.
+    """
     today = today or timezone.localdate()
     goals = list(plan.goals.all())
     series: dict[int, list[GoalValue]] = {goal.pk: [] for goal in goals}
@@ -181,7 +251,7 @@ def goal_series(
         return series
     include = figures_for(goals)
     for day in month_ends(months, today):
-        state = _state_on(day, today, include)
+        state = _state_on(day, today, include, compute=wait)
         for goal in goals:
             series[goal.pk].append(GoalValue(day, metric_value(goal, state) if state is not None else None))
     return series
@@ -277,13 +347,12 @@ def plan_followup(plan: Plan, today: datetime.date | None = None) -> PlanFollowU
     result = PlanFollowUp(plan.pk, plan.name, action_followup(plan, today))
     due = [goal for goal in plan.goals.all() if goal.target_date <= today]
     if due:
-        state = future.today_state(today, include=figures_for(due))
+        state = stored_today_state(today, include=figures_for(due))
         result.goals_not_met = [goal.name for goal in due if goal.is_met(metric_value(goal, state)) is False]
     return result
 
 
 def open_plans_followup(today: datetime.date | None = None) -> list[PlanFollowUp]:
     """The follow-up of every decided plan still running (beslutad or genomförs)."""
-    running = [PlanStatus.DECIDED, PlanStatus.IN_PROGRESS]
-    plans = Plan.objects.filter(status__in=running).order_by("name", "pk")
+    plans = Plan.objects.running().order_by("name", "pk")
     return [plan_followup(plan, today) for plan in plans]

@@ -457,9 +457,11 @@ def register_with(actions: Iterable[PlannedAction]) -> Iterator[None]:
     """Inside the block the register has ``actions`` applied; afterwards nothing of it remains.
 
     One transaction (a savepoint when called inside another) that is always rolled back, whether
-    the block ends normally or not. On SQLite it holds the write lock for its duration.
+    the block ends normally or not. On SQLite it holds the write lock for its duration. The plan
+    changes the register, never the identity providers' evidence, so the evidence is read once
+    for the block (``evidence.snapshot``).
     """
-    with transaction.atomic():
+    with transaction.atomic(), evidence.snapshot():
         try:
             stale_sso, stale_usage = _apply(actions)
             with evidence.set_aside(sso_of=stale_sso, users_at=stale_usage):

@@ -30,6 +30,12 @@ from .choices import (
 __all__ = ["Action", "ActionSchool", "Goal", "Plan"]
 
 
+class PlanQuerySet(models.QuerySet):
+    def running(self) -> "PlanQuerySet":
+        """Plans decided and not yet closed: those the follow-up and the review round look at."""
+        return self.filter(status__in=[PlanStatus.DECIDED, PlanStatus.IN_PROGRESS])
+
+
 class Plan(RegisterModel):
     """A färdplan: a målbild, who decided it and when, and the horizon it runs to."""
 
@@ -52,6 +58,8 @@ class Plan(RegisterModel):
     target_state = models.TextField(_("målbild"), blank=True)
 
     history = HistoricalRecords()
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("färdplan")

@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .conflicts import plan_conflicts
+from .figures import stored_future_state, stored_today_state
 from .followup import action_followup
-from .future import FutureState, future_state, today_state
+from .future import FutureState
 from .goals import goal_progress
 from .models import Action, ActionSchool, Plan
 
@@ -87,7 +88,7 @@ def plan_report(plan: Plan, on: datetime.date | None = None, *, today: datetime.
     """Everything the nämnd is shown about ``plan``, at ``on`` (default: its horizon)."""
     on = on or plan.horizon
     today = today or timezone.localdate()
-    now, then = today_state(today), future_state(plan, on)
+    now, then = stored_today_state(today), stored_future_state(plan, on)
     goals = list(plan.goals.select_related("capability"))
     actions = list(
         plan.actions.select_related("service", "replacement", "responsible").order_by("planned_end", "pk")

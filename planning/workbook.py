@@ -59,6 +59,8 @@ class PlanSummary:
     actions: list[ActionRow]
     conflicts: list[Any] = field(default_factory=list)
     followup: list[Any] = field(default_factory=list)
+    #: Month-ends of the goal lines still being computed in the background (the plan page says so).
+    pending_months: list[datetime.date] = field(default_factory=list)
 
     @property
     def one_off_total(self) -> Decimal:
@@ -124,12 +126,14 @@ def plan_summary(
     on = on or plan.horizon
     goals = list(plan.goals.select_related("capability__parent").order_by("target_date", "name", "pk"))
     actions = [_action_row(action, today) for action in _actions(plan)]
+    goal_rows, pending = _goal_rows(plan, goals, today, on, series=series)
     return PlanSummary(
         plan=plan,
         today=today,
         on=on,
-        goals=_goal_rows(plan, goals, today, on, series=series),
+        goals=goal_rows,
         actions=actions,
+        pending_months=pending,
         conflicts=_conflicts(plan),
         followup=_followup(plan, today),
     )
@@ -256,20 +260,32 @@ def plan_workbook(plan: Plan, on: datetime.date | None = None) -> bytes:
 
 def _goal_rows(
     plan: Plan, goals: list[Goal], today: datetime.date, on: datetime.date, *, series: bool
-) -> list[GoalRow]:
+) -> tuple[list[GoalRow], list[datetime.date]]:
     """Each effektmål today and at ``on`` (``planning.goals``: the same analyses over the register
-    as it is and as it will be), with its month-by-month line from history when ``series``."""
+    as it is and as it will be), with its month-by-month line from history when ``series``; and
+    the month-ends of that line still being computed in the background."""
     if not goals:
-        return []
-    from .followup import goal_series
-    from .future import future_state, today_state
+        return [], []
+    from portfolio.analysis.completeness import month_ends
+
+    from .figures import stored_future_state, stored_today_state
+    from .followup import goal_series, pending_months, schedule_months
     from .goals import figures_for, goal_progress
 
     include = figures_for(goals)  # only the whole-register figures the goals read
-    now, then = today_state(today, include=include), future_state(plan, on, include=include)
+    now = stored_today_state(today, include=include)
+    then = stored_future_state(plan, on, include=include)
     progress = {p.goal_id: p for p in goal_progress(goals, now, then)}
-    lines = goal_series(plan, months=GOAL_SERIES_MONTHS, today=today) if series else {}
-    return [
+    lines, pending = {}, []
+    if series:
+        # History is put back month by month (seconds each at scale): months not computed yet
+        # are computed by a background task, and the page shows the line so far meanwhile.
+        days = month_ends(GOAL_SERIES_MONTHS, today)
+        pending = pending_months(days, include, today)
+        if pending and schedule_months(pending, include, today):
+            pending = []
+        lines = goal_series(plan, months=GOAL_SERIES_MONTHS, today=today, wait=False)
+    rows = [
         GoalRow(
             goal=goal,
             today=progress[goal.pk].today,
@@ -280,6 +296,7 @@ def _goal_rows(
         )
         for goal in goals
     ]
+    return rows, pending
 
 
 #: How many months back a goal's follow-up line reaches.

@@ -40,6 +40,7 @@ __all__ = [
     "providers",
     "register_provider",
     "set_aside",
+    "snapshot",
     "unregister_provider",
 ]
 
@@ -141,6 +142,53 @@ def _ids(service_ids: Iterable[int] | None) -> list[int] | None:
     return None if service_ids is None else sorted({int(pk) for pk in service_ids})
 
 
+#: Above this many services, a provider is asked about every service and the answer narrowed here:
+#: an ``IN`` list of thousands of ids (the whole register, at scale) costs more to build and bind
+#: than reading the few evidence rows the ids would have left out.
+WHOLE_REGISTER_ABOVE = 500
+
+#: Inside :func:`snapshot`: the providers' answers already read, by (provider, method, ids or None).
+_SNAPSHOT: ContextVar[dict | None] = ContextVar("evidence_snapshot", default=None)
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Inside the block each provider is asked each question once; later asks reuse the answer.
+
+    The färdplan's future state reads the same evidence three times (the actions' moves, the
+    landscape, the GDPR rules' large-scale test) inside one rolled-back transaction that changes
+    the register but never the evidence, and the goal series reads it once per month put back
+    from history, which keeps no evidence of its own. Only for such blocks: outside one, every
+    call reads afresh. What is set aside (:func:`set_aside`) is still applied per call.
+    """
+    token = _SNAPSHOT.set({})
+    try:
+        yield
+    finally:
+        _SNAPSHOT.reset(token)
+
+
+def _ask(provider: EvidenceProvider, method: str, ids: list[int] | None) -> dict:
+    """One provider's answer about ``ids`` (None: every service), narrowed to ``ids`` here when
+    the provider was asked about every service (a long list, or an answer kept by :func:`snapshot`)."""
+    asked = None if ids is not None and len(ids) > WHOLE_REGISTER_ABOVE else ids
+    memo = _SNAPSHOT.get()
+    whole = (id(provider), method, None)
+    question = whole if asked is None else (id(provider), method, tuple(asked))
+    if memo is not None and (whole in memo or question in memo):
+        answer = memo[whole] if whole in memo else memo[question]
+    else:
+        answer = getattr(provider, method)(asked)
+        if memo is not None:
+            memo[question] = answer
+    if ids is None:
+        return answer
+    wanted = set(ids)
+    if method == "measured_users":
+        return {key: value for key, value in answer.items() if key[0] in wanted}
+    return {key: value for key, value in answer.items() if key in wanted}
+
+
 def measured_users(
     service_ids: Iterable[int] | None = None,
 ) -> dict[tuple[int, int | None], MeasuredUsers]:
@@ -155,7 +203,7 @@ def measured_users(
     found: dict[tuple[int, int | None], MeasuredUsers] = {}
     _sso, users_aside = _SET_ASIDE.get()
     for provider in _PROVIDERS:
-        for key, value in provider.measured_users(ids).items():
+        for key, value in _ask(provider, "measured_users", ids).items():
             if key not in users_aside:
                 found.setdefault(key, value)
     return found
@@ -210,7 +258,7 @@ def observed_sso(service_ids: Iterable[int] | None = None) -> dict[int, Observed
     found: dict[int, ObservedSso] = {}
     sso_aside, _users = _SET_ASIDE.get()
     for provider in _PROVIDERS:
-        for key, value in provider.observed_sso(ids).items():
+        for key, value in _ask(provider, "observed_sso", ids).items():
             if key not in sso_aside:
                 found.setdefault(key, value)
     return found

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gdpr.choices import BreachStatus, DataSubjectCategory, DpiaStatus
@@ -318,21 +319,37 @@ class Rule:
     def check(self, ctx: Context) -> Iterator[GapFinding]:
         raise NotImplementedError
 
+    def texts(self) -> tuple[str, str, str]:
+        """(title, basis, fix) in the active language, translated once per language.
+
+        Every finding of a rule carries the same three texts; at scale a run makes thousands of
+        findings, and translating the lazy strings anew for each was a tenth of the rules' time.
+        """
+        language = get_language()
+        texts = self._texts.get(language)
+        if texts is None:
+            texts = self._texts[language] = (str(self.title), str(self.basis), str(self.fix))
+        return texts
+
+    def __init__(self) -> None:
+        self._texts: dict[str | None, tuple[str, str, str]] = {}
+
     def finding(
         self, *, target_type: str, target_id: int, target_name: str, explanation: str, **extra
     ) -> GapFinding:
         extra.setdefault("field", self.field)
         extra.setdefault("form", self.form)
+        title, basis, fix = self.texts()
         return GapFinding(
             code=self.code,
-            title=str(self.title),
+            title=title,
             severity=str(self.severity),
-            basis=str(self.basis),
+            basis=basis,
             target_type=str(target_type),
             target_id=target_id,
             target_name=target_name,
-            explanation=str(explanation),
-            fix=str(self.fix),
+            explanation=explanation if type(explanation) is str else str(explanation),
+            fix=fix,
             **extra,
         )
 
@@ -358,7 +375,7 @@ class ActivityRule(Rule):
         raise NotImplementedError
 
     def explain(self, activity: ProcessingActivity, ctx: Context) -> str:
-        return str(self.title)
+        return self.texts()[0]
 
     def field_for(self, activity: ProcessingActivity) -> str:
         return self.field

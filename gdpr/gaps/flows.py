@@ -65,18 +65,21 @@ class ExternalFlowNotInRecipients(Rule):
         lr_ids = {pk for pks in ctx.activity_learning_resources.values() for pk in pks}
         if not app_ids and not lr_ids:
             return
-        flows = list(
-            DataFlow.objects.carrying_personal_data()
-            .leaving_organisation()
-            .filter(source_service__in=app_ids | lr_ids)
-            .order_by("name", "pk")
-        )
+        flows = DataFlow.objects.carrying_personal_data().leaving_organisation().order_by("name", "pk")
+        if not ctx.whole_register:
+            # Over the whole register nearly every service is in some record: a list of them all
+            # would cost more to send than the few flows it leaves out.
+            flows = flows.filter(source_service__in=app_ids | lr_ids)
+        # Each record meets only the flows of its own services, in the flows' order.
+        flows_of: dict[int, list[tuple[int, DataFlow]]] = {}
+        for index, flow in enumerate(flows):
+            flows_of.setdefault(flow.source_service_id, []).append((index, flow))
         for activity in ctx.activities:
             apps = set(ctx.activity_applications.get(activity.pk, []))
             lrs = set(ctx.activity_learning_resources.get(activity.pk, []))
-            for flow in flows:
-                if flow.source_service_id not in apps | lrs:
-                    continue
+            for _index, flow in sorted(
+                (pair for pk in apps | lrs for pair in flows_of.get(pk, ())), key=lambda pair: pair[0]
+            ):
                 if names_recipient(activity.recipients, flow.target_external):
                     continue
                 service = ctx.applications.get(flow.source_service_id) or ctx.learning_resources.get(

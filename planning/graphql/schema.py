@@ -8,8 +8,9 @@ from graphql import GraphQLError
 from graphql_relay import from_global_id
 
 from planning.conflicts import plan_conflicts
+from planning.figures import stored_future_state, stored_today_state
 from planning.followup import action_followup
-from planning.future import FIGURES, future_state, today_state
+from planning.future import FIGURES
 from planning.goals import figures_for, goal_progress
 from planning.graphql import types
 from planning.models import Plan
@@ -110,7 +111,7 @@ class PlanningQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_future_state(root, info, plan, on: datetime.date):
-        return future_state(_plan(info, plan), on, include=figures_selected(info))
+        return stored_future_state(_plan(info, plan), on, include=figures_selected(info))
 
     @staticmethod
     def resolve_plan_goals(root, info, plan, on: datetime.date | None = None):
@@ -118,7 +119,9 @@ class PlanningQuery(graphene.ObjectType):
         goals = list(found.goals.all())
         include = figures_for(goals)
         return goal_progress(
-            goals, today_state(include=include), future_state(found, on or found.horizon, include=include)
+            goals,
+            stored_today_state(include=include),
+            stored_future_state(found, on or found.horizon, include=include),
         )
 
     @staticmethod

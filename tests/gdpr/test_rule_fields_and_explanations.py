@@ -97,3 +97,21 @@ def test_automated_decisions_about_pupils_without_an_assessment_says_so():
     assert only("AUTOMATED_DECISION_NO_ASSESSMENT").explanation == (
         "Elever profileras eller blir föremål för automatiserade beslut utan dokumenterad bedömning."
     )
+
+
+def test_a_rules_texts_follow_the_active_language_after_another_was_used():
+    from django.utils import translation
+
+    from gdpr.gaps import find_gaps
+    from gdpr.gaps.base import RULES
+    from tests.factories import ProcessingActivityFactory
+
+    ProcessingActivityFactory(legal_basis="")
+    with translation.override("sv"):
+        swedish = {f.code: (f.title, f.fix) for f in find_gaps()}
+    with translation.override("en"):
+        english = {f.code: (f.title, f.fix) for f in find_gaps()}
+        expected = {code: (str(RULES[code].title), str(RULES[code].fix)) for code in english}
+    assert english == expected
+    assert set(swedish) == set(english)
+    assert any(swedish[code] != english[code] for code in english)

@@ -1,0 +1,48 @@
+"""Background tasks of the färdplan (Django's Tasks API, on the backend ``settings.TASKS`` names).
+
+A goal's month-by-month line puts the register back as it stood at each month's end (seconds per
+month at scale); the plan page never waits for that, it enqueues the months it lacks here.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone, translation
+from django_tasks import task
+
+from .followup import compute_months, month_ends
+from .goals import figures_for
+from .models import Plan
+from .workbook import GOAL_SERIES_MONTHS
+
+__all__ = ["compute_goal_months_task", "compute_running_plans_months_task"]
+
+
+@task()
+def compute_goal_months_task(days: list[str], include: list[str], today: str, language: str) -> int:
+    """Compute and keep the figures of the month-ends ``days`` (ISO dates) for the figure groups
+    ``include``; months kept already are skipped. Returns how many were computed."""
+    with translation.override(language):
+        return compute_months(
+            [datetime.date.fromisoformat(day) for day in days], include, datetime.date.fromisoformat(today)
+        )
+
+
+@task()
+def compute_running_plans_months_task() -> int:
+    """Nightly: every running plan's goal lines up to date (a new month-end appears once a month),
+    so the first reader of a plan page after the turn of the month sees the whole line."""
+    from django.conf import settings
+
+    today = timezone.localdate()
+    days = month_ends(GOAL_SERIES_MONTHS, today)
+    computed = 0
+    for plan in Plan.objects.running().prefetch_related("goals"):
+        goals = list(plan.goals.all())
+        if not goals:
+            continue
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                computed += compute_months(days, figures_for(goals), today)
+    return computed

@@ -1,0 +1,156 @@
+"""The färdplan's figures are kept until what they are computed from changes, and a goal's
+month-by-month line is computed off the request path."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from analysis_cache.models import AnalysisResult
+from planning.choices import ActionKind, Metric, PlanStatus
+from planning.figures import stored_future_state, stored_today_state
+from planning.followup import goal_series, pending_months
+from planning.models import Plan
+from portfolio.analysis.completeness import month_ends
+from portfolio.choices import AuthenticationMethod, IdentityProvider
+from portfolio.models import Service, ServiceUsage
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def outside_sso_plan():
+    """A plan that moves the one service in use (40 users, outside SSO) behind single sign-on."""
+    school = factories.SchoolUnitFactory()
+    service = factories.ApplicationFactory(authentication=AuthenticationMethod.LOCAL, identity_provider="")
+    ServiceUsage.objects.create(service=service, organisation=school, users=40)
+    plan = factories.PlanFactory()
+    factories.GoalFactory(plan=plan, metric=Metric.SSO_COVERAGE_USERS, target_value=Decimal("95"))
+    return plan, service
+
+
+def _queries(function):
+    with CaptureQueriesContext(connection) as queries:
+        result = function()
+    return result, len(queries)
+
+
+def test_a_plans_future_figures_are_read_back_until_the_plan_changes(outside_sso_plan):
+    plan, service = outside_sso_plan
+    first, computing = _queries(lambda: stored_future_state(plan, include={"sso"}))
+    again, reading = _queries(lambda: stored_future_state(plan, include={"sso"}))
+    assert first.sso_coverage_by_users == again.sso_coverage_by_users == 0.0
+    assert reading < computing and reading <= 4  # the two fingerprints and one load
+
+    factories.ActionFactory(plan=plan, kind=ActionKind.MOVE_BEHIND_SSO, service=service)
+
+    assert stored_future_state(plan, include={"sso"}).sso_coverage_by_users == 1.0
+
+
+def test_todays_figures_are_read_back_until_the_register_changes(outside_sso_plan):
+    _plan, service = outside_sso_plan
+    assert stored_today_state(include={"sso"}).sso_coverage_by_users == 0.0
+    _state, reading = _queries(lambda: stored_today_state(include={"sso"}))
+    assert reading <= 3
+
+    service.authentication, service.identity_provider = AuthenticationMethod.SAML, IdentityProvider.MUNICIPAL
+    service.save()
+
+    assert stored_today_state(include={"sso"}).sso_coverage_by_users == 1.0
+
+
+def test_each_plan_date_and_figure_group_is_kept_on_its_own(outside_sso_plan):
+    plan, _service = outside_sso_plan
+    other = factories.PlanFactory()
+    stored_future_state(plan, include={"sso"})
+    stored_future_state(plan, plan.horizon - datetime.timedelta(days=30), include={"sso"})
+    stored_future_state(other, include={"sso", "cost"})
+    assert AnalysisResult.objects.filter(name__startswith="planning.future:").count() == 3
+
+
+def test_the_kept_figures_hold_no_gdpr_findings():
+    factories.ProcessingActivityFactory()
+    plan = factories.PlanFactory()
+    state = stored_future_state(plan, include={"gaps"})
+    assert state.gaps == [] and sum(line.count for line in state.gdpr_gaps_by_severity) > 0
+
+
+def _back_dated_sso_history():
+    """A service outside SSO for months, put behind SSO today; its history back-dated 70 days."""
+    school = factories.SchoolUnitFactory()
+    service = factories.ApplicationFactory(authentication=AuthenticationMethod.LOCAL, identity_provider="")
+    ServiceUsage.objects.create(service=service, organisation=school, users=10)
+    long_ago = timezone.now() - datetime.timedelta(days=70)
+    Service.history.update(history_date=long_ago)
+    ServiceUsage.history.update(history_date=long_ago)
+    service.authentication, service.identity_provider = AuthenticationMethod.SAML, IdentityProvider.MUNICIPAL
+    service.save()
+    plan = factories.PlanFactory(
+        status=PlanStatus.IN_PROGRESS, decided_by="namnd", decided_on=timezone.localdate()
+    )
+    goal = factories.GoalFactory(plan=plan, metric=Metric.SSO_COVERAGE_USERS, target_value=Decimal("95"))
+    return plan, goal
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_the_plan_page_does_not_wait_for_the_goal_months_and_says_they_are_being_computed(client, strategist):
+    plan, goal = _back_dated_sso_history()
+    client.force_login(strategist)
+
+    page = client.get(plan.get_absolute_url()).content.decode()
+
+    assert 'id="goal-months-pending"' in page
+    assert "räknas fram ur historiken i bakgrunden" in page
+    today = timezone.localdate()
+    series = goal_series(plan, months=3, today=today, wait=False)[goal.pk]
+    assert [point.value for point in series] == [None, None, Decimal("100.0")]
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_the_enqueued_task_computes_the_months_and_the_page_then_shows_the_whole_line(client, strategist):
+    from planning.tasks import compute_goal_months_task
+    from planning.workbook import GOAL_SERIES_MONTHS
+
+    plan, goal = _back_dated_sso_history()
+    today = timezone.localdate()
+    days = month_ends(GOAL_SERIES_MONTHS, today)
+    assert pending_months(days, {"sso"}, today) == days[:-1]
+
+    computed = compute_goal_months_task.call([d.isoformat() for d in days], ["sso"], today.isoformat(), "sv")
+
+    assert computed == len(days) - 1 and pending_months(days, {"sso"}, today) == []
+    series = goal_series(plan, months=3, today=today, wait=False)[goal.pk]
+    assert [point.value for point in series] == [Decimal("0.0"), Decimal("0.0"), Decimal("100.0")]
+    client.force_login(strategist)
+    assert 'id="goal-months-pending"' not in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_with_a_worker_at_hand_the_plan_page_shows_the_whole_line_at_once(client, strategist):
+    """The tests' immediate task backend stands for a worker that is done before the page is."""
+    plan, _goal = _back_dated_sso_history()
+    client.force_login(strategist)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert 'id="goal-months-pending"' not in page
+
+
+def test_the_nightly_task_brings_every_running_plans_lines_up_to_date():
+    from planning.followup import compute_months  # noqa: F401 - the task's own step
+    from planning.tasks import compute_running_plans_months_task
+    from planning.workbook import GOAL_SERIES_MONTHS
+
+    plan, _goal = _back_dated_sso_history()
+    factories.GoalFactory(plan=factories.PlanFactory(status=PlanStatus.DRAFT), metric=Metric.YEARLY_COST)
+    today = timezone.localdate()
+    days = month_ends(GOAL_SERIES_MONTHS, today)
+
+    compute_running_plans_months_task.call()
+
+    assert pending_months(days, {"sso"}, today) == []
+    assert pending_months(days, {"cost"}, today) == days[:-1]  # a draft is nobody's follow-up yet
+    assert Plan.objects.running().get() == plan
