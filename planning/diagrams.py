@@ -680,7 +680,9 @@ def render_capability_overview(
                 )
                 x += w
             row = text + "".join(segments)
-            inner.append(f'<a href="{escape(url)}">{row}</a>' if url else row)
+            # A row leads to its capability's box on the area's map (same chart id there).
+            target = f"{url}#{chart_id}-c{capability.pk}" if url and capability.pk is not None else url
+            inner.append(f'<a href="{escape(target)}">{row}</a>' if target else row)
             y += row_h
         y += pad
         parts.append(
@@ -745,9 +747,11 @@ def render_capability_map(cmap: CapabilityMap, chart_id: str = "capability-map")
                 lines = (len(capability.tiles) + tile_cols - 1) // tile_cols
                 box_h = head + lines * (tile_h + 4) + pad
                 row_h = max(row_h, box_h)
+                # The box's id is where the overview's row of this capability leads.
+                box_id = f' id="{chart_id}-c{capability.pk}"' if capability.pk is not None else ""
                 inner.append(
-                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{box_w:.1f}" height="{box_h:.1f}" fill="#ffffff" '
-                    f'stroke="{MUTED}" stroke-width="1" rx="3"/>'
+                    f'<rect{box_id} x="{x:.1f}" y="{y:.1f}" width="{box_w:.1f}" height="{box_h:.1f}" '
+                    f'fill="#ffffff" stroke="{MUTED}" stroke-width="1" rx="3"/>'
                     f'<text x="{x + 6:.1f}" y="{y + 15:.1f}" font-size="12" font-weight="700" fill="{TEXT}">'
                     f"{escape(_short(capability.name, 44))} ({len(capability.tiles)})</text>"
                 )

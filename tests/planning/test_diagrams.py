@@ -337,7 +337,10 @@ def test_the_overview_links_each_area_to_its_map_and_carries_markers():
     svg = ET.fromstring(markup)
     assert svg.get("role") == "figure" and svg.find(f"{SVG}title").text == "Översikt"
     assert "capability-overview" in svg.get("class")
-    assert {a.get("href") for a in svg.iter(f"{SVG}a")} == {"?omrade=1"}
+    # the area's heading leads to its map, each capability's row to its box there
+    assert {a.get("href") for a in svg.iter(f"{SVG}a")} == {"?omrade=1", "?omrade=1#ov-c2"}
+    area_map = render_capability_map(capability_map(facts, CAPABILITIES, "sso", "Karta", area=1), "ov")
+    assert 'id="ov-c2"' in area_map
     titles = [t.text for t in svg.iter(f"{SVG}title")]
     assert "Närvaro: 1 Bakom SSO" in titles and "Närvaro: 1 Utanför SSO" in titles
     texts = [t.text for t in svg.iter(f"{SVG}text")]
@@ -369,3 +372,41 @@ def test_an_area_is_chosen_by_its_id_a_capability_below_it_or_utan():
     for unknown in ("99", "x", "1.5"):
         with pytest.raises(LookupError):
             resolve_area(unknown, CAPABILITIES)
+
+
+@pytest.mark.django_db
+def test_the_analyses_refresh_brings_the_maps_facts_up_to_date_through_its_hook(settings):
+    """stewardship may not import planning: planning's refresh runs through REFRESH_HOOKS, after
+    the suite, from the background task and from ``manage.py refresh_analyses`` alike."""
+    from django.core.management import call_command
+
+    from analysis_cache.models import AnalysisResult
+    from planning import diagrams
+    from stewardship.analyses import REFRESH_HOOKS
+    from stewardship.tasks import refresh_analyses_task
+
+    assert diagrams.refresh_facts_today in REFRESH_HOOKS  # registered in PlanningConfig.ready()
+    ApplicationFactory(name="Skolplus")
+    call_command("refresh_analyses", language=["sv"], verbosity=0)
+    names = {f"planning.capability_map.{d}" for d in diagrams.ALL_DIMENSIONS}
+    assert set(AnalysisResult.objects.filter(name__in=names).values_list("name", flat=True)) == names
+    assert facts_today("sso").current
+
+    ApplicationFactory(name="Ny")
+    assert not facts_today("sso").current
+    refresh_analyses_task.enqueue("sv")  # the immediate backend in the tests: runs here
+    fresh = facts_today("sso")
+    assert fresh.current and {"Skolplus", "Ny"} <= {f.name for f in fresh.facts}
+
+
+def test_a_failing_refresh_hook_is_logged_and_stops_no_other(monkeypatch, caplog):
+    from stewardship import analyses
+
+    ran = []
+
+    def broken(language):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(analyses, "REFRESH_HOOKS", [broken, ran.append])
+    analyses.run_refresh_hooks("sv")
+    assert ran == ["sv"] and "Refresh hook" in caplog.text
