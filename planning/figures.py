@@ -36,9 +36,10 @@ from stewardship.analyses import analysis_state, register_fingerprint
 
 from . import future
 from .future import FIGURES, FutureState
-from .models import Plan
+from .goals import GoalProgress, figures_for, goal_progress
+from .models import Goal, Plan
 
-__all__ = ["planning_fingerprint", "stored_future_state", "stored_today_state"]
+__all__ = ["goals_today_and_at", "planning_fingerprint", "stored_future_state", "stored_today_state"]
 
 
 def planning_fingerprint() -> tuple:
@@ -103,3 +104,17 @@ def stored_future_state(
     state = _state(analysis_state(register_fingerprint(), today), planning_fingerprint(), _code())
     name = f"planning.future:{plan.pk}:{on.isoformat()}:{_include_key(include)}"
     return _kept(name, state, lambda: future.future_state(plan, on, include=include))
+
+
+def goals_today_and_at(
+    plan: Plan, goals: list[Goal], on: datetime.date | None = None, today: datetime.date | None = None
+) -> list[GoalProgress]:
+    """Each of ``goals`` today and at ``on`` with ``plan`` carried out ("idag → vid planens slut"),
+    from the kept figures, computing only the figure groups the goals read: what the plan page,
+    the beslutsunderlag and GraphQL's ``planGoals`` show."""
+    if not goals:
+        return []
+    include = figures_for(goals)
+    return goal_progress(
+        goals, stored_today_state(today, include=include), stored_future_state(plan, on, include=include)
+    )

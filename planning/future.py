@@ -500,8 +500,9 @@ def state_of_register(
         completeness=0,
         equity_matrix=EquityMatrix(),
     )
-    # One load of the landscape serves both the SSO figures and the yearly cost.
-    landscape = Landscape(today=on, load_costs="cost" in include) if include & {"sso", "cost"} else None
+    # One load of the landscape serves the SSO figures, the yearly cost and the equity matrix.
+    wanted = include & {"sso", "cost", "equity"}
+    landscape = Landscape(today=on, load_costs="cost" in include) if wanted else None
     if "sso" in include:
         sso = state.sso = sso_coverage(landscape=landscape)
         state.sso_by_school = sso.by_school
@@ -521,7 +522,7 @@ def state_of_register(
             for severity in Severity
         ]
     if "equity" in include:
-        matrix = state.equity_matrix = equity_matrix(today=on)
+        matrix = state.equity_matrix = equity_matrix(today=on, landscape=landscape)
         kinds = Counter(finding.kind for finding in matrix.findings)
         state.equity = EquitySummary(
             schools=len(matrix.schools),

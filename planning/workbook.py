@@ -268,14 +268,12 @@ def _goal_rows(
         return [], []
     from portfolio.analysis.completeness import month_ends
 
-    from .figures import stored_future_state, stored_today_state
+    from .figures import goals_today_and_at
     from .followup import goal_series, pending_months, schedule_months
-    from .goals import figures_for, goal_progress
+    from .goals import figures_for
 
     include = figures_for(goals)  # only the whole-register figures the goals read
-    now = stored_today_state(today, include=include)
-    then = stored_future_state(plan, on, include=include)
-    progress = {p.goal_id: p for p in goal_progress(goals, now, then)}
+    progress = {p.goal_id: p for p in goals_today_and_at(plan, goals, on, today)}
     lines, pending = {}, []
     if series:
         # History is put back month by month (seconds each at scale): months not computed yet

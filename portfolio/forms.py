@@ -2,6 +2,7 @@
 the spreadsheet row alike (docs/architecture.md, principle 1)."""
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.choices import ServiceKind
@@ -40,6 +41,14 @@ __all__ = [
     "VendorForm",
     "service_links_of_kind",
 ]
+
+
+def https_urls(field: models.Field, **kwargs):
+    """Form fields of the model's fields, a web address typed without a scheme taken as https
+    (Django 6's default, and the only sane one today; the admin does the same)."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
 
 
 class RegisterForm(forms.ModelForm):
@@ -205,6 +214,7 @@ class VendorForm(RegisterForm):
     class Meta:
         model = Vendor
         fields = ["name", "organisation_number", "country", "dpf_listed", "website", "external_id", "notes"]
+        formfield_callback = https_urls
 
 
 class CapabilityForm(RegisterForm):
@@ -236,6 +246,7 @@ class ApplicationForm(RegisterForm):
     class Meta:
         model = Application
         fields = [*SERVICE_FIELDS, "management_object", "time_classification"]
+        formfield_callback = https_urls
         widgets = {"in_use_from": DATE_WIDGET, "planned_end": DATE_WIDGET, "retired_on": DATE_WIDGET}
 
 
@@ -254,6 +265,7 @@ class LearningResourceForm(RegisterForm):
             "approval_status",
         ]
         widgets = {"in_use_from": DATE_WIDGET, "planned_end": DATE_WIDGET, "retired_on": DATE_WIDGET}
+        formfield_callback = https_urls
 
     # A learning resource's type is the column ``resource_type`` (``kind`` now says which kind of
     # service a row is); forms, spreadsheets and GraphQL keep calling it ``kind``.

@@ -8,10 +8,9 @@ from graphql import GraphQLError
 from graphql_relay import from_global_id
 
 from planning.conflicts import plan_conflicts
-from planning.figures import stored_future_state, stored_today_state
+from planning.figures import goals_today_and_at, stored_future_state
 from planning.followup import action_followup
 from planning.future import FIGURES
-from planning.goals import figures_for, goal_progress
 from planning.graphql import types
 from planning.models import Plan
 from portfolio.graphql.base import RegisterConnectionField
@@ -116,13 +115,7 @@ class PlanningQuery(graphene.ObjectType):
     @staticmethod
     def resolve_plan_goals(root, info, plan, on: datetime.date | None = None):
         found = _plan(info, plan)
-        goals = list(found.goals.all())
-        include = figures_for(goals)
-        return goal_progress(
-            goals,
-            stored_today_state(include=include),
-            stored_future_state(found, on or found.horizon, include=include),
-        )
+        return goals_today_and_at(found, list(found.goals.all()), on or found.horizon)
 
     @staticmethod
     def resolve_plan_conflicts(root, info, plan):

@@ -87,12 +87,15 @@ def equity_matrix(
     *,
     include_subjects: bool = True,
     today: datetime.date | None = None,
+    landscape: Landscape | None = None,
 ) -> EquityMatrix:
     """The school × capability/subject matrix and where schools differ from their peers.
 
-    ``schools`` defaults to every active skolenhet; services to those in use. Eight queries.
+    ``schools`` defaults to every active skolenhet; services to those in use. Eight queries, none
+    when the caller passes the ``landscape`` it has loaded already (the färdplan's future state
+    reads SSO, cost and equity off one).
     """
-    landscape = Landscape(applications, learning_resources, today=today)
+    landscape = landscape or Landscape(applications, learning_resources, today=today)
     if schools is None:
         school_rows = landscape.school_units()
     else:
