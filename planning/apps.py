@@ -11,9 +11,11 @@ class PlanningConfig(AppConfig):
         # The demo municipality gets its färdplan through the demo's seam (integrations may not
         # import planning); registered once, here, whatever is imported first.
         from integrations.demo.builder import DEMO_EXTRAS
+        from stewardship.analyses import REFRESH_HOOKS
         from stewardship.sections import ROUND_SECTIONS
 
         from .demo import add_demo_plan
+        from .diagrams import refresh_facts_today
         from .review import plan_followup_section
 
         if add_demo_plan not in DEMO_EXTRAS:
@@ -21,3 +23,7 @@ class PlanningConfig(AppConfig):
         # A plan's follow-up is part of the yearly review round.
         if plan_followup_section not in ROUND_SECTIONS:
             ROUND_SECTIONS.append(plan_followup_section)
+        # Today's capability map is read last known, like the dashboard: the analyses' background
+        # refresh brings its stored facts up to date too.
+        if refresh_facts_today not in REFRESH_HOOKS:
+            REFRESH_HOOKS.append(refresh_facts_today)

@@ -14,6 +14,8 @@ beside the picture as its text alternative.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,25 +24,41 @@ from html import escape
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 __all__ = [
     "DIMENSIONS",
+    "MAP_TILE_LIMIT",
+    "NO_CAPABILITY",
     "CapabilityMap",
+    "CapabilityOverview",
     "LegendEntry",
     "MapArea",
     "MapCapability",
+    "MapFacts",
+    "MapPicture",
     "MapTile",
+    "OverviewArea",
+    "OverviewCapability",
     "Roadmap",
     "RoadmapBar",
     "ServiceFacts",
+    "area_choices",
     "capability_map",
+    "capability_overview",
+    "facts_at",
+    "facts_today",
+    "map_picture",
+    "refresh_facts_today",
     "render_capability_map",
+    "render_capability_overview",
     "render_roadmap",
+    "resolve_area",
     "service_facts_today",
+    "tile_count",
 ]
 
 TEXT = "#1b1f24"
@@ -414,29 +432,93 @@ def _categorise(dimension: str, facts: ServiceFacts, labels: Mapping[str, str]) 
     return key, labels.get(key, key)
 
 
+#: The area choice of the services that serve no capability (``?omrade=utan``).
+NO_CAPABILITY = "utan"
+
+#: Above this many tiles (a service once in every capability it serves) the page opens on the
+#: overview and draws one area at a time: a map that large is unreadable, and its SVG runs to
+#: megabytes (demo scale 30: 13,400 tiles, 6 MB). Demo scale 1 has 447 tiles and a municipality
+#: of a few hundred services stays below too, so they see the whole map at once.
+MAP_TILE_LIMIT = 1500
+
+#: An area as the page chooses it: a capability's pk (an area has no parent) or NO_CAPABILITY.
+AreaKey = int | str
+
+
+def tile_count(facts: Iterable[ServiceFacts]) -> int:
+    """How many tiles the whole map would draw: each service once per capability (or once, alone)."""
+    return sum(len(service.capability_ids) or 1 for service in facts)
+
+
+def area_choices(capabilities: Iterable[tuple[int, str, int | None]]) -> list[tuple[AreaKey, str]]:
+    """The areas (capabilities without a parent) by name, then "Utan förmåga": the page's choice."""
+    areas = sorted(
+        ((pk, name) for pk, name, parent in capabilities if parent is None), key=lambda a: a[1].casefold()
+    )
+    return [*areas, (NO_CAPABILITY, _("Utan förmåga"))]
+
+
+def resolve_area(value: str | None, capabilities: Iterable[tuple[int, str, int | None]]) -> AreaKey | None:
+    """The area ``value`` (the ``omrade`` parameter) names; a capability below an area names its area.
+
+    ``None`` for no choice; raises ``LookupError`` for a value that names no capability.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value == NO_CAPABILITY:
+        return NO_CAPABILITY
+    parent_of = {pk: parent for pk, _name, parent in capabilities}
+    try:
+        pk = int(value)
+    except ValueError:
+        raise LookupError(value) from None
+    if pk not in parent_of:
+        raise LookupError(value)
+    return parent_of[pk] or pk
+
+
+def _places(service: ServiceFacts, area: AreaKey | None, area_of: Mapping[int, int]) -> Iterable[int | None]:
+    """The capabilities a service's tile sits in on a map of ``area`` (``None``: the whole map)."""
+    if not service.capability_ids:
+        return (None,) if area is None or area == NO_CAPABILITY else ()
+    if area is None:
+        return service.capability_ids
+    return [pk for pk in service.capability_ids if area_of.get(pk, pk) == area]
+
+
+def _area_of(capabilities: list[tuple[int, str, int | None]]) -> dict[int, int]:
+    return {pk: parent or pk for pk, _name, parent in capabilities}
+
+
 def capability_map(
     facts: Iterable[ServiceFacts],
     capabilities: Iterable[tuple[int, str, int | None]],
     dimension: str,
     title: str,
     urls: Mapping[tuple[str, int], str] | None = None,
+    area: AreaKey | None = None,
 ) -> CapabilityMap:
     """Place each service in every capability it serves, under its area, coloured by ``dimension``.
 
     ``capabilities`` are ``(pk, name, parent_pk)``; areas (no parent) hold their capabilities, a
     service linked to an area itself sits in a box named after the area. Services with no
-    capability sit in an area of their own, last.
+    capability sit in an area of their own, last. With ``area`` only that area is built (its
+    tiles alone: a large register's map is drawn one area at a time).
     """
     legend = _dimension_legends()[dimension]
     labels = {entry.key: entry.label for entry in legend}
     capabilities = list(capabilities)
     names = {pk: name for pk, name, _parent in capabilities}
-    parent_of = {pk: parent for pk, _name, parent in capabilities}
+    area_of = _area_of(capabilities)
     tiles: dict[int | None, list[MapTile]] = defaultdict(list)
     for service in facts:
+        places = _places(service, area, area_of)
+        if not places:
+            continue
         category, detail = _categorise(dimension, service, labels)
         tile = MapTile(service.name, (urls or {}).get(service.key), category, detail)
-        for capability_id in service.capability_ids or {None}:
+        for capability_id in places:
             tiles[capability_id].append(tile)
     by_area: dict[int | None, list[MapCapability]] = defaultdict(list)
     for capability_id, its_tiles in tiles.items():
@@ -444,8 +526,9 @@ def capability_map(
         if capability_id is None:
             by_area[None].append(MapCapability(None, _("Utan förmåga"), its_tiles))
             continue
-        area = parent_of.get(capability_id) or capability_id
-        by_area[area].append(MapCapability(capability_id, names.get(capability_id, "?"), its_tiles))
+        by_area[area_of.get(capability_id, capability_id)].append(
+            MapCapability(capability_id, names.get(capability_id, "?"), its_tiles)
+        )
     areas = []
     for area_id, caps in by_area.items():
         caps.sort(key=lambda c: (c.pk != area_id, c.name.casefold()))
@@ -453,6 +536,179 @@ def capability_map(
     areas.sort(key=lambda a: (a.name == _("Utan förmåga"), a.name.casefold()))
     order = {entry.key: i for i, entry in enumerate(legend)}
     return CapabilityMap(title, dimension, areas, [e for e in legend if e.key in order])
+
+
+@dataclass
+class OverviewCapability:
+    """One capability of the overview: how many services it holds in each category."""
+
+    pk: int | None
+    name: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class OverviewArea:
+    key: AreaKey
+    name: str
+    services: int  # distinct services in the area (one serving two of its capabilities counts once)
+    capabilities: list[OverviewCapability]
+
+
+@dataclass
+class CapabilityOverview:
+    """A large register's map in figures: per area, per capability, services per category."""
+
+    title: str
+    dimension: str
+    areas: list[OverviewArea]
+    legend: list[LegendEntry]
+
+    def counts(self) -> list[tuple[str, str, dict[str, int]]]:
+        """(area, capability, {category: services}) — the same table as :meth:`CapabilityMap.counts`."""
+        return [(a.name, c.name, c.counts) for a in self.areas for c in a.capabilities]
+
+
+def capability_overview(
+    facts: Iterable[ServiceFacts],
+    capabilities: Iterable[tuple[int, str, int | None]],
+    dimension: str,
+    title: str,
+) -> CapabilityOverview:
+    """Counts only, no tiles: each capability's services per category of ``dimension``, by area.
+
+    The same places and categories as :func:`capability_map`, so an area's counts here are the
+    counts of its detailed map.
+    """
+    legend = _dimension_legends()[dimension]
+    labels = {entry.key: entry.label for entry in legend}
+    capabilities = list(capabilities)
+    names = {pk: name for pk, name, _parent in capabilities}
+    area_of = _area_of(capabilities)
+    counts: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    members: dict[AreaKey, set[tuple[str, int]]] = defaultdict(set)
+    for service in facts:
+        category = _categorise(dimension, service, labels)[0]
+        for capability_id in _places(service, None, area_of):
+            counts[capability_id][category] += 1
+            area = NO_CAPABILITY if capability_id is None else area_of.get(capability_id, capability_id)
+            members[area].add(service.key)
+    by_area: dict[AreaKey, list[OverviewCapability]] = defaultdict(list)
+    for capability_id, its_counts in counts.items():
+        if capability_id is None:
+            by_area[NO_CAPABILITY].append(OverviewCapability(None, _("Utan förmåga"), dict(its_counts)))
+        else:
+            by_area[area_of.get(capability_id, capability_id)].append(
+                OverviewCapability(capability_id, names.get(capability_id, "?"), dict(its_counts))
+            )
+    areas = []
+    for key, caps in by_area.items():
+        caps.sort(key=lambda c: (c.pk != key, c.name.casefold()))
+        name = _("Utan förmåga") if key == NO_CAPABILITY else names.get(key, "?")
+        areas.append(OverviewArea(key, name, len(members[key]), caps))
+    areas.sort(key=lambda a: (a.key == NO_CAPABILITY, a.name.casefold()))
+    return CapabilityOverview(title, dimension, areas, legend)
+
+
+def render_capability_overview(
+    overview: CapabilityOverview,
+    area_urls: Mapping[AreaKey, str] | None = None,
+    chart_id: str = "capability-map",
+) -> str:
+    """Each area a box; each capability in it a row with its service count and a bar split by
+    category (in proportion to the largest capability, so rows compare), linking to the area's map.
+
+    A segment carries its category by pattern and marker as well as colour (the marker where the
+    segment is wide enough to hold it; the legend and the table beside the picture name them all).
+    """
+    width, pad, row_h, head = 1000.0, 8.0, 24.0, 30.0
+    label_w, count_w = 330.0, 60.0
+    bar_x = pad + label_w + count_w + 10
+    bar_w = width - bar_x - pad * 2
+    styles = {entry.key: entry.style for entry in overview.legend}
+    labels = {entry.key: entry.label for entry in overview.legend}
+    order = [entry.key for entry in overview.legend]
+    largest = max((c.total for a in overview.areas for c in a.capabilities), default=0) or 1
+    urls = area_urls or {}
+    parts: list[str] = []
+    y = 0.0
+    for area in overview.areas:
+        top = y
+        url = urls.get(area.key)
+        heading = (
+            f'<text x="{pad * 2:.0f}" y="{y + 20:.1f}" font-size="14" font-weight="700" fill="{TEXT}">'
+            f"{escape(area.name)}</text>"
+            f'<text x="{width - pad * 2:.0f}" y="{y + 20:.1f}" font-size="12" text-anchor="end" '
+            f'fill="{MUTED}">'
+            + escape(
+                ngettext("%(count)s tjänst", "%(count)s tjänster", area.services) % {"count": area.services}
+            )
+            + (f" · {escape(_('Visa varje tjänst'))} ›" if url else "")
+            + "</text>"
+        )
+        inner = [f'<a href="{escape(url)}">{heading}</a>' if url else heading]
+        y += head
+        for capability in area.capabilities:
+            text = (
+                f'<text x="{pad * 2:.0f}" y="{y + 16:.1f}" font-size="12" fill="{TEXT}">'
+                f"{escape(_short(capability.name, 46))}</text>"
+                f'<text x="{pad + label_w + count_w:.0f}" y="{y + 16:.1f}" font-size="12" text-anchor="end" '
+                f'font-weight="700" fill="{TEXT}">{capability.total}</text>'
+            )
+            segments, x = [], bar_x
+            for key in [*order, *sorted(k for k in capability.counts if k not in styles)]:
+                count = capability.counts.get(key, 0)
+                if not count:
+                    continue
+                style = styles.get(key, FALLBACK_STYLE)
+                w = bar_w * count / largest
+                title = f"{capability.name}: {count} {labels.get(key, key)}"
+                marker = (
+                    f'<text x="{x + w / 2:.1f}" y="{y + 16:.1f}" font-size="11" font-weight="700" '
+                    f'text-anchor="middle" fill="{style.text}">{escape(style.marker)}</text>'
+                    if w >= 16
+                    else ""
+                )
+                segments.append(
+                    f"<g><title>{escape(title)}</title>"
+                    f'<rect x="{x:.1f}" y="{y + 4:.1f}" width="{w:.1f}" height="{row_h - 8:.0f}" '
+                    f'fill="{_paint(chart_id, style)}" stroke="{TEXT}" stroke-width="0.5"/>{marker}</g>'
+                )
+                x += w
+            row = text + "".join(segments)
+            # A row leads to its capability's box on the area's map (same chart id there).
+            target = f"{url}#{chart_id}-c{capability.pk}" if url and capability.pk is not None else url
+            inner.append(f'<a href="{escape(target)}">{row}</a>' if target else row)
+            y += row_h
+        y += pad
+        parts.append(
+            f'<rect x="0" y="{top:.1f}" width="{width:.0f}" height="{y - top:.1f}" fill="{SOFT}" '
+            f'stroke="{BORDER}" rx="4"/>'
+        )
+        parts.extend(inner)
+        y += pad
+    if not parts:
+        return ""
+    legend, legend_h = _legend_svg(chart_id, overview.legend, y + 4, width)
+    height = y + 4 + legend_h
+    # With links inside, a picture is a figure (an image may hold no interactive content).
+    role = "figure" if any(urls.get(a.key) for a in overview.areas) else "img"
+    return "".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'width="{width:.0f}" height="{height:.0f}" role="{role}" aria-labelledby="{chart_id}-title" '
+            f'class="diagram capability-map capability-overview" id="{chart_id}">',
+            f'<title id="{chart_id}-title">{escape(overview.title)}</title>',
+            _pattern_defs(chart_id, [e.style for e in overview.legend] + [FALLBACK_STYLE]),
+            *parts,
+            legend,
+            "</svg>",
+        ]
+    )
 
 
 def render_capability_map(cmap: CapabilityMap, chart_id: str = "capability-map") -> str:
@@ -491,9 +747,11 @@ def render_capability_map(cmap: CapabilityMap, chart_id: str = "capability-map")
                 lines = (len(capability.tiles) + tile_cols - 1) // tile_cols
                 box_h = head + lines * (tile_h + 4) + pad
                 row_h = max(row_h, box_h)
+                # The box's id is where the overview's row of this capability leads.
+                box_id = f' id="{chart_id}-c{capability.pk}"' if capability.pk is not None else ""
                 inner.append(
-                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{box_w:.1f}" height="{box_h:.1f}" fill="#ffffff" '
-                    f'stroke="{MUTED}" stroke-width="1" rx="3"/>'
+                    f'<rect{box_id} x="{x:.1f}" y="{y:.1f}" width="{box_w:.1f}" height="{box_h:.1f}" '
+                    f'fill="#ffffff" stroke="{MUTED}" stroke-width="1" rx="3"/>'
                     f'<text x="{x + 6:.1f}" y="{y + 15:.1f}" font-size="12" font-weight="700" fill="{TEXT}">'
                     f"{escape(_short(capability.name, 44))} ({len(capability.tiles)})</text>"
                 )
@@ -574,6 +832,7 @@ def service_facts_today(
     *,
     retired_since: datetime.date | None = None,
     dimensions: Iterable[str] = ALL_DIMENSIONS,
+    findings: Iterable | None = None,
 ) -> list[ServiceFacts]:
     """The map's facts of every service not retired, from today's register: a constant number of queries.
 
@@ -581,7 +840,10 @@ def service_facts_today(
     (the slowest part, over the whole record) for ``gdpr``, costs for ``cost``, the TIME
     classification for ``time``. The GDPR side comes as gdpr's plain mapping of open findings
     (docs/architecture.md, principle 3): the most severe open finding touching each service.
+    ``findings`` are those findings when the caller has them already (the analysis suite's
+    ``find_gaps`` of the same register state): the rules are then not run again.
     """
+    dimensions = set(dimensions)
     from gdpr.gaps.base import find_gaps
     from portfolio.analysis.data import Landscape
     from portfolio.choices import LifecycleStatus
@@ -605,7 +867,9 @@ def service_facts_today(
         if "time" in dimensions
         else {}
     )
-    severity = worst_gap_by_service(find_gaps(today=landscape.today)) if "gdpr" in dimensions else {}
+    severity = {}
+    if "gdpr" in dimensions:
+        severity = worst_gap_by_service(find_gaps(today=landscape.today) if findings is None else findings)
     facts = []
     for row in landscape.services.values():
         cost = row.yearly_cost(landscape.latest_complete_year)[0] if "cost" in dimensions else None
@@ -640,44 +904,205 @@ def worst_gap_by_service(findings: Iterable) -> dict[tuple[str, int], str]:
     return worst
 
 
-def stored_facts_today(dimension: str, today: datetime.date | None = None) -> list[ServiceFacts]:
-    """:func:`service_facts_today` for one dimension, kept in the analysis store until the register
-    changes (the dashboard's analyses use the same key: the newest history row of every table, the
-    measured evidence, the day and the code). At scale 30 the facts take seconds to compute (the
-    whole landscape, and the GDPR rules for ``gdpr``); read back they take a few milliseconds.
-    """
-    from analysis_cache import store
-    from stewardship.analyses import analysis_state, register_fingerprint
-
-    day = today or timezone.localdate()
-    name = f"planning.capability_map.{dimension}"
-    state = analysis_state(register_fingerprint(), day)
-    stored = store.load([name], STORE_LANGUAGE).get(name)
-    if stored is not None and stored.state == state:
-        facts = stored.value()
-        if facts is not None:
-            return facts
-    started = timezone.now()
-    facts = service_facts_today(day, dimensions=(dimension,))
-    store.save({name: facts}, language=STORE_LANGUAGE, state=state, computed_from=started)
-    return facts
-
-
 #: The facts hold names and codes, no translated text: one stored copy serves every language.
 STORE_LANGUAGE = "-"
 
 
-def capability_map_today(dimension: str, today: datetime.date | None = None) -> CapabilityMap:
-    """Today's register as a capability map coloured by ``dimension``."""
-    facts = stored_facts_today(dimension, today)
-    label = dict(DIMENSIONS)[dimension]
-    return capability_map(
-        facts,
-        capability_rows(),
-        dimension,
-        _("Förmågekarta idag, färgad efter %(dimension)s") % {"dimension": str(label).lower()},
-        service_urls(f.key for f in facts),
+@dataclass
+class MapFacts:
+    """The facts a map is drawn from, and which state of the register they describe.
+
+    ``current`` is false when they are the last ones computed and the register has changed since
+    (the page says so, from ``computed_from``, and a refresh is scheduled for ``register_state``,
+    the analysis suite's state of the register now: ``stewardship.analyses.schedule_refresh``).
+    """
+
+    facts: list[ServiceFacts]
+    current: bool = True
+    computed_from: datetime.datetime | None = None
+    register_state: str = ""
+
+
+def _facts_name(dimension: str) -> str:
+    return f"planning.capability_map.{dimension}"
+
+
+def _facts_state(suite_state: str, *more: object) -> str:
+    """The state stored facts are keyed by: the suite's (register, day, analysis code) and this
+    module's code, which computes the facts and decides what they hold."""
+    from analysis_cache import store
+
+    code = store.source_digest(sys.modules[__name__])
+    return hashlib.sha256(repr((suite_state, code, *more)).encode()).hexdigest()[:32]
+
+
+def _suite_state(day: datetime.date) -> str:
+    from stewardship.analyses import analysis_state, register_fingerprint
+
+    return analysis_state(register_fingerprint(), day)
+
+
+def _findings_if_stored(day: datetime.date, suite_state: str, language: str | None = None):
+    """The analysis suite's GDPR findings when they describe this state of the register (read, or
+    computed and kept for the suite too); ``None`` for another day, when the caller runs the rules."""
+    if day != timezone.localdate():
+        return None
+    from stewardship.analyses import Analyses
+
+    with translation.override(language or translation.get_language()):
+        analyses = Analyses()
+        return analyses.get("find_gaps") if analyses.state == suite_state else None
+
+
+#: Facts unpickled in this process, by stored name: (state, computed at, facts). A repeat view
+#: still reads the row, but does not unpickle every service again: at scale 30 that, and the
+#: garbage collection its 40,000 new objects set off, were most of the overview's time.
+_UNPICKLED: dict[str, tuple[str, datetime.datetime, list[ServiceFacts]]] = {}
+
+
+def _unpickled(stored) -> list[ServiceFacts] | None:
+    kept = _UNPICKLED.get(stored.name)
+    if kept is not None and kept[:2] == (stored.state, stored.computed_at):
+        return kept[2]
+    facts = stored.value()
+    if facts is not None:
+        _UNPICKLED[stored.name] = (stored.state, stored.computed_at, facts)
+    return facts
+
+
+def facts_today(dimension: str, today: datetime.date | None = None) -> MapFacts:
+    """Today's facts for ``dimension``, last known: as the dashboard reads its analyses.
+
+    The stored facts are returned whatever state of the register they describe (marked not
+    ``current`` when it has changed since; the caller schedules the refresh that brings them up to
+    date, :func:`refresh_facts_today`, run off the request path). Only when none were ever stored
+    (or they cannot be read) are they computed here, for this one dimension. At scale 30 computing
+    takes over a second (the whole landscape; the GDPR rules for ``gdpr``), reading a few
+    milliseconds. A fixed number of queries either way.
+    """
+    from analysis_cache import store
+
+    day = today or timezone.localdate()
+    suite = _suite_state(day)
+    state = _facts_state(suite)
+    name = _facts_name(dimension)
+    stored = store.load([name], STORE_LANGUAGE).get(name)
+    facts = _unpickled(stored) if stored is not None else None
+    if facts is not None:
+        return MapFacts(facts, stored.state == state, stored.computed_from, suite)
+    started = timezone.now()
+    findings = _findings_if_stored(day, suite) if dimension == "gdpr" else None
+    facts = service_facts_today(day, dimensions=(dimension,), findings=findings)
+    store.save({name: facts}, language=STORE_LANGUAGE, state=state, computed_from=started)
+    return MapFacts(facts, True, started, suite)
+
+
+def refresh_facts_today(language: str | None = None, today: datetime.date | None = None) -> list[str]:
+    """Bring today's stored facts of every dimension up to the register as it is now; the
+    dimensions it computed (none when they were current).
+
+    Registered in ``stewardship.analyses.REFRESH_HOOKS`` (``PlanningConfig.ready``): the analyses'
+    background refresh runs it after the suite, so the ``gdpr`` dimension reads the suite's GDPR
+    findings of this very state rather than running the rules again, and the first view of the
+    map after a change, or in the morning, reads instead of computing. One landscape load serves
+    every dimension.
+    """
+    from analysis_cache import store
+
+    day = today or timezone.localdate()
+    suite = _suite_state(day)
+    state = _facts_state(suite)
+    names = {dimension: _facts_name(dimension) for dimension in ALL_DIMENSIONS}
+    stored = store.states(names.values(), STORE_LANGUAGE)
+    stale = [dimension for dimension, name in names.items() if stored.get(name) != state]
+    if not stale:
+        return []
+    started = timezone.now()
+    findings = _findings_if_stored(day, suite, language) if "gdpr" in stale else None
+    facts = service_facts_today(day, dimensions=stale, findings=findings)
+    store.save(
+        {names[dimension]: facts for dimension in stale},
+        language=STORE_LANGUAGE,
+        state=state,
+        computed_from=started,
     )
+    return stale
+
+
+def capability_map_today(
+    dimension: str, today: datetime.date | None = None, area: AreaKey | None = None
+) -> CapabilityMap:
+    """Today's register (last known) as a capability map coloured by ``dimension``, one area or all."""
+    capabilities = capability_rows()
+    return map_picture(
+        facts_today(dimension, today).facts,
+        capabilities,
+        dimension,
+        map_title(dimension, area, capabilities),
+        area,
+        force_map=True,
+    ).cmap
+
+
+def map_title(
+    dimension: str,
+    area: AreaKey | None,
+    capabilities: Iterable[tuple[int, str, int | None]],
+    plan=None,
+    on: datetime.date | None = None,
+) -> str:
+    """The picture's title: when (today, or a plan's date), which area, coloured by what."""
+    label = str(dict(DIMENSIONS)[dimension]).lower()
+    where = dict(area_choices(capabilities)).get(area) if area is not None else None
+    if plan is not None:
+        values = {"day": on.isoformat(), "plan": plan.name, "dimension": label, "area": where}
+        if where:
+            return _("Förmågekarta den %(day)s med %(plan)s: %(area)s, färgad efter %(dimension)s") % values
+        return _("Förmågekarta den %(day)s med %(plan)s, färgad efter %(dimension)s") % values
+    if where:
+        return _("Förmågekarta idag: %(area)s, färgad efter %(dimension)s") % {
+            "area": where,
+            "dimension": label,
+        }
+    return _("Förmågekarta idag, färgad efter %(dimension)s") % {"dimension": label}
+
+
+@dataclass
+class MapPicture:
+    """What the map page shows: the picture and the table beside it (area, capability, counts).
+
+    ``cmap`` is the detailed map (tiles) or ``None`` when ``overview`` (counts only) is shown.
+    """
+
+    title: str
+    legend: list[LegendEntry]
+    svg: str
+    rows: list[tuple[str, str, dict[str, int]]]
+    overview: CapabilityOverview | None = None
+    cmap: CapabilityMap | None = None
+
+
+def map_picture(
+    facts: list[ServiceFacts],
+    capabilities: list[tuple[int, str, int | None]],
+    dimension: str,
+    title: str,
+    area: AreaKey | None = None,
+    area_urls: Mapping[AreaKey, str] | None = None,
+    *,
+    force_map: bool = False,
+) -> MapPicture:
+    """The map of ``area``, or of everything when it fits :data:`MAP_TILE_LIMIT` (or ``force_map``);
+    else the overview. Only what is shown is built: the chosen area's tiles and links, or counts."""
+    if area is None and not force_map and tile_count(facts) > MAP_TILE_LIMIT:
+        overview = capability_overview(facts, capabilities, dimension, title)
+        svg = render_capability_overview(overview, area_urls)
+        return MapPicture(title, overview.legend, svg, overview.counts(), overview=overview)
+    area_of = _area_of(capabilities)
+    shown = facts if area is None else [f for f in facts if _places(f, area, area_of)]
+    cmap = capability_map(shown, capabilities, dimension, title, service_urls(f.key for f in shown), area)
+    svg = render_capability_map(cmap) if cmap.areas else ""
+    return MapPicture(title, cmap.legend, svg, cmap.counts(), cmap=cmap)
 
 
 def dimension_or_default(value: str | None) -> str:
@@ -786,18 +1211,55 @@ def render_goal_line(row, chart_id: str) -> str:
     )
 
 
-def capability_map_at(plan, on: datetime.date, dimension: str) -> CapabilityMap:
-    """The register as it will be on ``on`` if ``plan`` is carried out, as a capability map."""
+def planning_fingerprint() -> tuple:
+    """What identifies the färdplan's state: the newest history row of each of planning's tables
+    (``stewardship.analyses.register_fingerprint`` covers the register, not the plans). One query."""
+    from django.apps import apps
+    from django.db import connection
+
+    selects = []
+    for model in apps.get_app_config("planning").get_models():
+        if model.__name__.startswith("Historical"):
+            table = connection.ops.quote_name(model._meta.db_table)
+            selects.append(f"SELECT MAX(history_id), MAX(history_date) FROM {table}")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects))
+        return tuple((row[0], str(row[1])) for row in cursor.fetchall())
+
+
+def facts_at(plan, on: datetime.date, dimension: str) -> MapFacts:
+    """:func:`service_facts_at`, kept in the analysis store: a repeat view is a read.
+
+    Exact, unlike today's facts: computed here when none are stored for this plan, date and
+    dimension under the register's and the plans' state as they are now (a first view, or after
+    a change; at a municipality's scale that takes milliseconds, at demo scale 30 a few seconds).
+    One stored result per plan and dimension, the last date asked for: dates are open-ended, so
+    keeping every one asked for would grow without bound, and precomputing them in the
+    background would be guesswork about which date someone will ask for next.
+    """
+    from analysis_cache import store
+
+    day = timezone.localdate()
+    suite = _suite_state(day)
+    state = _facts_state(suite, planning_fingerprint(), on.isoformat())
+    name = f"planning.capability_map_at.{plan.pk}.{dimension}"
+    stored = store.load([name], STORE_LANGUAGE).get(name)
+    facts = _unpickled(stored) if stored is not None and stored.state == state else None
+    if facts is not None:
+        return MapFacts(facts, True, stored.computed_from, suite)
+    started = timezone.now()
     facts = service_facts_at(plan, on, dimension)
-    label = dict(DIMENSIONS)[dimension]
-    return capability_map(
-        facts,
-        capability_rows(),
-        dimension,
-        _("Förmågekarta den %(day)s med %(plan)s, färgad efter %(dimension)s")
-        % {"day": on.isoformat(), "plan": plan.name, "dimension": str(label).lower()},
-        service_urls(f.key for f in facts),
-    )
+    store.save({name: facts}, language=STORE_LANGUAGE, state=state, computed_from=started)
+    return MapFacts(facts, True, started, suite)
+
+
+def capability_map_at(plan, on: datetime.date, dimension: str, area: AreaKey | None = None) -> CapabilityMap:
+    """The register as it will be on ``on`` if ``plan`` is carried out, as a capability map."""
+    capabilities = capability_rows()
+    title = map_title(dimension, area, capabilities, plan, on)
+    return map_picture(
+        facts_at(plan, on, dimension).facts, capabilities, dimension, title, area, force_map=True
+    ).cmap
 
 
 def service_facts_at(plan, on: datetime.date, dimension: str) -> list[ServiceFacts]:

@@ -17,7 +17,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
@@ -35,6 +35,7 @@ from portfolio.views_generic import (
     new_title,
     optimise_choice_fields,
 )
+from stewardship.analyses import schedule_refresh
 
 from . import diagrams
 from .filters import PlanFilterSet
@@ -71,32 +72,61 @@ def _parse_day(text: str | None) -> datetime.date | None:
 
 class CapabilityMapView(PermissionRequiredMixin, TemplateView):
     """The förmågekarta today, or at a plan's date (``?plan=<id>&on=<date>``: the register as it
-    will be, from ``planning.future``)."""
+    will be, from ``planning.future``); one area (``?omrade=``) or all of them.
+
+    Today's map is read last known, like the dashboard: after a change to the register it shows
+    the facts last computed, says from when, and has them refreshed once the page is rendered. A
+    register too large to draw whole opens on the overview (``diagrams.MAP_TILE_LIMIT``).
+    """
 
     template_name = "planning/capability_map.html"
     permission_required = ("portfolio.view_application", "portfolio.view_learningresource")
     raise_exception = True
+    stale: diagrams.MapFacts | None = None
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.stale is not None:
+            language, state = translation.get_language(), self.stale.register_state
+            # Once the page is rendered, so the refresh does not compete with the render.
+            response.add_post_render_callback(lambda _response: schedule_refresh(language, state))
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        dimension = diagrams.dimension_or_default(self.request.GET.get("dimension"))
+        query = self.request.GET
+        dimension = diagrams.dimension_or_default(query.get("dimension"))
         plans = (
             list(Plan.objects.only("pk", "name", "horizon")) if self.request.user.has_perm(VIEW_PLAN) else []
         )
-        plan, on, error = None, None, ""
-        plan_id = self.request.GET.get("plan", "")
+        plan, on, errors = None, None, []
+        plan_id = query.get("plan", "")
         if plan_id and plans:
             plan = next((p for p in plans if str(p.pk) == plan_id), None)
             if plan is None:
-                error = gettext("Färdplanen finns inte.")
+                errors.append(gettext("Färdplanen finns inte."))
             else:
-                on = _parse_day(self.request.GET.get("on")) or plan.horizon
-                if self.request.GET.get("on") and _parse_day(self.request.GET.get("on")) is None:
-                    error = gettext("Ange datumet som ÅÅÅÅ-MM-DD.")
-        cmap = (
-            diagrams.capability_map_at(plan, on, dimension)
-            if plan
-            else diagrams.capability_map_today(dimension)
+                on = _parse_day(query.get("on")) or plan.horizon
+                if query.get("on") and _parse_day(query.get("on")) is None:
+                    errors.append(gettext("Ange datumet som ÅÅÅÅ-MM-DD."))
+        capabilities = diagrams.capability_rows()
+        try:
+            area = diagrams.resolve_area(query.get("omrade"), capabilities)
+        except LookupError:
+            area = None
+            errors.append(gettext("Området finns inte; kartan visar alla områden."))
+        facts = diagrams.facts_at(plan, on, dimension) if plan else diagrams.facts_today(dimension)
+        if not facts.current:
+            self.stale = facts
+        base = {"dimension": dimension, **({"plan": plan.pk, "on": on.isoformat()} if plan else {})}
+        area_choices = diagrams.area_choices(capabilities)
+        picture = diagrams.map_picture(
+            facts.facts,
+            capabilities,
+            dimension,
+            diagrams.map_title(dimension, area, capabilities, plan, on),
+            area,
+            {key: f"?{urlencode({**base, 'omrade': key})}" for key, _name in area_choices},
         )
         context.update(
             {
@@ -105,12 +135,22 @@ class CapabilityMapView(PermissionRequiredMixin, TemplateView):
                 "plans": plans,
                 "plan": plan,
                 "on": on,
-                "error": error,
-                "cmap": cmap,
-                "svg": mark_safe(diagrams.render_capability_map(cmap)),  # escaped while built
+                "errors": errors,
+                "area": area,
+                "areas": [(str(key), name) for key, name in area_choices],
+                "area_value": "" if area is None else str(area),
+                "whole_map_url": f"?{urlencode(base)}",
+                "facts": facts,
+                "facts_computed_today": (
+                    facts.computed_from is not None
+                    and timezone.localdate(facts.computed_from) == timezone.localdate()
+                ),
+                "picture": picture,
+                "cmap": picture.cmap,
+                "svg": mark_safe(picture.svg),  # escaped while built
                 "table": [
-                    (area, capability, [counts.get(entry.key, 0) for entry in cmap.legend])
-                    for area, capability, counts in cmap.counts()
+                    (area_name, capability, [counts.get(entry.key, 0) for entry in picture.legend])
+                    for area_name, capability, counts in picture.rows
                 ],
             }
         )

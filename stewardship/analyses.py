@@ -51,6 +51,7 @@ from stewardship.completeness import completeness_summary
 
 __all__ = [
     "REFRESHED",
+    "REFRESH_HOOKS",
     "SUITE",
     "Analyses",
     "RefreshResult",
@@ -59,6 +60,7 @@ __all__ = [
     "dashboard_analyses",
     "refresh_analyses",
     "register_fingerprint",
+    "run_refresh_hooks",
     "schedule_refresh",
 ]
 
@@ -302,6 +304,24 @@ def refresh_analyses(language: str | None = None, *, names: Iterable[str] | None
         finally:
             if lease is not None:
                 store.release_lease(language, lease)
+
+
+#: What other apps keep in the store beside the suite (planning's capability map facts): callables
+#: ``(language) -> Any`` that bring their own results up to the register as it is now and do
+#: nothing when they are current. The background refresh and ``manage.py refresh_analyses`` run
+#: them after the suite, so they may read the suite's results of the same state (``Analyses.get``)
+#: instead of computing them again. A seam (docs/architecture.md): the apps above stewardship
+#: register in their ``AppConfig.ready()``.
+REFRESH_HOOKS: list[Callable[[str], Any]] = []
+
+
+def run_refresh_hooks(language: str) -> None:
+    """Run :data:`REFRESH_HOOKS` for ``language``; one that fails is logged and stops no other."""
+    for hook in REFRESH_HOOKS:
+        try:
+            hook(language)
+        except Exception:
+            logger.exception("Refresh hook %s failed (%s)", getattr(hook, "__qualname__", hook), language)
 
 
 #: When this process last enqueued a refresh, by (language, state): a page rendered many times

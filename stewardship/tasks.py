@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django_tasks import default_task_backend, task
 
 from analysis_cache import store
-from stewardship.analyses import refresh_analyses
+from stewardship.analyses import refresh_analyses, run_refresh_hooks
 from stewardship.models import ReviewRound
 from stewardship.notifications import send_due_notifications
 
@@ -38,10 +38,13 @@ def refresh_analyses_task(language: str) -> str:
 
     When another worker holds the lease ("busy"), the task comes back when that lease would expire:
     a holder that finishes leaves the results current and the retry does nothing; a holder that was
-    killed mid-refresh leaves an expired lease, and the retry takes it and computes.
+    killed mid-refresh leaves an expired lease, and the retry takes it and computes. Once the suite
+    is current, the other apps' stored results follow (``REFRESH_HOOKS``: the capability map's facts).
     """
     result = refresh_analyses(language)
-    if result.reason == "busy":
+    if result.reason != "busy":
+        run_refresh_hooks(language)
+    else:
         expires = store.lease_expires(language)
         if expires is not None and default_task_backend.supports_defer:
             retry_at = max(expires, timezone.now()) + RETRY_MARGIN

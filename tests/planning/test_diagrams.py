@@ -10,14 +10,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from planning.diagrams import (
+    NO_CAPABILITY,
     Roadmap,
     RoadmapBar,
     ServiceFacts,
     capability_map,
     capability_map_today,
+    capability_overview,
+    capability_rows,
+    facts_today,
+    refresh_facts_today,
     render_capability_map,
+    render_capability_overview,
     render_roadmap,
+    resolve_area,
     service_facts_today,
+    service_urls,
+    tile_count,
 )
 from portfolio.choices import (
     AuthenticationMethod,
@@ -193,11 +202,12 @@ def test_service_facts_are_read_in_a_constant_number_of_queries():
 
     add(2)
     with CaptureQueriesContext(connection) as few:
-        capability_map_today("sso", TODAY)
+        service_facts_today(TODAY)
     add(6)
     with CaptureQueriesContext(connection) as many:
-        cmap = capability_map_today("sso", TODAY)
+        facts = service_facts_today(TODAY)
     assert len(few) == len(many)
+    cmap = capability_map(facts, capability_rows(), "sso", "K", service_urls(f.key for f in facts))
     tiles = [t for a in cmap.areas for c in a.capabilities for t in c.tiles]
     assert len(tiles) == 16
     assert all(t.url for t in tiles)
@@ -237,8 +247,9 @@ def test_a_goals_follow_up_line_shows_its_target_and_draws_nothing_without_histo
 
 
 @pytest.mark.django_db
-def test_todays_map_facts_are_kept_until_the_register_changes(monkeypatch):
-    """The map's facts take seconds at scale 30: computed once per register state, then read back."""
+def test_todays_map_facts_are_kept_and_read_last_known_until_a_refresh(monkeypatch):
+    """The map's facts take seconds at scale 30: computed once, then read back, also after a change
+    (marked not current) until the refresh the page schedules brings them up to date."""
     from planning import diagrams
 
     capability = CapabilityFactory(name="Närvaro", parent=CapabilityFactory(name="Elevadministration"))
@@ -248,7 +259,7 @@ def test_todays_map_facts_are_kept_until_the_register_changes(monkeypatch):
     compute = diagrams.service_facts_today
 
     def counting(*args, **kwargs):
-        computed.append(1)
+        computed.append(sorted(kwargs.get("dimensions", ())))
         return compute(*args, **kwargs)
 
     monkeypatch.setattr(diagrams, "service_facts_today", counting)
@@ -261,9 +272,141 @@ def test_todays_map_facts_are_kept_until_the_register_changes(monkeypatch):
 
     second = ApplicationFactory(name="Närvaro B")  # a change to the register: its history moves on
     ServiceCapability.objects.create(service=second, capability=capability)
-    after = capability_map_today("sso", TODAY)
+    stale = facts_today("sso", TODAY)
+    assert len(computed) == 1  # not computed on the request
+    assert not stale.current and stale.computed_from is not None and stale.register_state
+    assert [f.name for f in stale.facts] == ["Närvaro A"]
+
+    assert sorted(refresh_facts_today("sv", TODAY)) == sorted(diagrams.ALL_DIMENSIONS)
+    assert len(computed) == 2  # every dimension in one pass
+    fresh = facts_today("sso", TODAY)
+    assert fresh.current and sorted(f.name for f in fresh.facts) == ["Närvaro A", "Närvaro B"]
+    assert refresh_facts_today("sv", TODAY) == [] and len(computed) == 2  # current: nothing to do
+    facts_today("gdpr", TODAY)  # stored by the refresh too
     assert len(computed) == 2
-    names = sorted(t.name for a in after.areas for c in a.capabilities for t in c.tiles)
-    assert names == ["Närvaro A", "Närvaro B"]
-    capability_map_today("gdpr", TODAY)  # another dimension is another stored result
-    assert len(computed) == 3
+
+
+@pytest.mark.django_db
+def test_the_gdpr_dimension_reuses_the_analysis_suites_findings_of_the_same_state(monkeypatch):
+    from django.utils import timezone
+
+    from planning import diagrams
+    from stewardship import analyses
+
+    today = timezone.localdate()
+    ApplicationFactory(name="Skolplus")
+    findings = analyses.Analyses().get("find_gaps")  # the suite's, stored for this state of the register
+    ran = []
+    monkeypatch.setattr("gdpr.gaps.base.find_gaps", lambda **kw: ran.append(1) or [])
+    facts_today("gdpr", today)
+    assert ran == []  # the rules were not run again
+    worst = diagrams.worst_gap_by_service(findings)
+    assert {f.key: f.gap_severity for f in facts_today("gdpr", today).facts if f.gap_severity} == worst
+    ApplicationFactory(name="Ny")  # another state: the stored findings do not describe it
+    monkeypatch.setitem(analyses.SUITE, "find_gaps", lambda run: ran.append("suite") or [])
+    refresh_facts_today("sv", today)
+    assert ran == ["suite"]  # computed once, by the suite's own definition, and kept for it
+
+
+def test_the_overview_counts_services_per_capability_and_category_without_tiles():
+    facts = [
+        _facts(1, "Skolplus", {2, 3}, behind_sso=True),
+        _facts(2, "Närvaro24", {2}),
+        _facts(3, "Ensam", set()),
+        _facts(4, "Lär", {4}, behind_sso=True),
+    ]
+    overview = capability_overview(facts, CAPABILITIES, "sso", "Översikt")
+    assert tile_count(facts) == 5
+    areas = {a.name: a for a in overview.areas}
+    assert [a.name for a in overview.areas] == ["Elevadministration", "Undervisning", "Utan förmåga"]
+    assert areas["Elevadministration"].services == 2  # Skolplus once, though in two capabilities
+    assert {c.name: c.counts for c in areas["Elevadministration"].capabilities} == {
+        "Betyg": {"sso": 1},
+        "Närvaro": {"sso": 1, "outside": 1},
+    }
+    assert areas["Utan förmåga"].key == NO_CAPABILITY
+    # the table beside it: the same rows as the whole map's
+    whole = capability_map(facts, CAPABILITIES, "sso", "Karta")
+    assert sorted(overview.counts()) == sorted(whole.counts())
+
+
+def test_the_overview_links_each_area_to_its_map_and_carries_markers():
+    facts = [_facts(1, "Skolplus", {2}, behind_sso=True), _facts(2, "Närvaro24", {2})]
+    overview = capability_overview(facts, CAPABILITIES, "sso", "Översikt")
+    markup = render_capability_overview(overview, {1: "?omrade=1"}, "ov")
+    svg = ET.fromstring(markup)
+    assert svg.get("role") == "figure" and svg.find(f"{SVG}title").text == "Översikt"
+    assert "capability-overview" in svg.get("class")
+    # the area's heading leads to its map, each capability's row to its box there
+    assert {a.get("href") for a in svg.iter(f"{SVG}a")} == {"?omrade=1", "?omrade=1#ov-c2"}
+    area_map = render_capability_map(capability_map(facts, CAPABILITIES, "sso", "Karta", area=1), "ov")
+    assert 'id="ov-c2"' in area_map
+    titles = [t.text for t in svg.iter(f"{SVG}title")]
+    assert "Närvaro: 1 Bakom SSO" in titles and "Närvaro: 1 Utanför SSO" in titles
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert "✓" in texts and "×" in texts  # markers on the bar, not colour alone
+    assert "url(#ov-cross-f2c4c4)" in markup  # and the pattern
+    assert ET.fromstring(render_capability_overview(overview)).get("role") == "img"  # no links
+
+
+def test_an_areas_map_holds_only_that_areas_tiles():
+    facts = [
+        _facts(1, "Skolplus", {2, 4}),
+        _facts(2, "Närvaro24", {3}),
+        _facts(3, "Ensam", set()),
+        _facts(4, "Lär", {4}),
+    ]
+    cmap = capability_map(facts, CAPABILITIES, "sso", "Karta", area=1)
+    assert [(a.name, [(c.name, [t.name for t in c.tiles]) for c in a.capabilities]) for a in cmap.areas] == [
+        ("Elevadministration", [("Betyg", ["Närvaro24"]), ("Närvaro", ["Skolplus"])])
+    ]
+    alone = capability_map(facts, CAPABILITIES, "sso", "Karta", area=NO_CAPABILITY)
+    assert [t.name for a in alone.areas for c in a.capabilities for t in c.tiles] == ["Ensam"]
+
+
+def test_an_area_is_chosen_by_its_id_a_capability_below_it_or_utan():
+    assert resolve_area("", CAPABILITIES) is None
+    assert resolve_area("1", CAPABILITIES) == 1
+    assert resolve_area("2", CAPABILITIES) == 1  # Närvaro is in Elevadministration
+    assert resolve_area("utan", CAPABILITIES) == NO_CAPABILITY
+    for unknown in ("99", "x", "1.5"):
+        with pytest.raises(LookupError):
+            resolve_area(unknown, CAPABILITIES)
+
+
+@pytest.mark.django_db
+def test_the_analyses_refresh_brings_the_maps_facts_up_to_date_through_its_hook(settings):
+    """stewardship may not import planning: planning's refresh runs through REFRESH_HOOKS, after
+    the suite, from the background task and from ``manage.py refresh_analyses`` alike."""
+    from django.core.management import call_command
+
+    from analysis_cache.models import AnalysisResult
+    from planning import diagrams
+    from stewardship.analyses import REFRESH_HOOKS
+    from stewardship.tasks import refresh_analyses_task
+
+    assert diagrams.refresh_facts_today in REFRESH_HOOKS  # registered in PlanningConfig.ready()
+    ApplicationFactory(name="Skolplus")
+    call_command("refresh_analyses", language=["sv"], verbosity=0)
+    names = {f"planning.capability_map.{d}" for d in diagrams.ALL_DIMENSIONS}
+    assert set(AnalysisResult.objects.filter(name__in=names).values_list("name", flat=True)) == names
+    assert facts_today("sso").current
+
+    ApplicationFactory(name="Ny")
+    assert not facts_today("sso").current
+    refresh_analyses_task.enqueue("sv")  # the immediate backend in the tests: runs here
+    fresh = facts_today("sso")
+    assert fresh.current and {"Skolplus", "Ny"} <= {f.name for f in fresh.facts}
+
+
+def test_a_failing_refresh_hook_is_logged_and_stops_no_other(monkeypatch, caplog):
+    from stewardship import analyses
+
+    ran = []
+
+    def broken(language):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(analyses, "REFRESH_HOOKS", [broken, ran.append])
+    analyses.run_refresh_hooks("sv")
+    assert ran == ["sv"] and "Refresh hook" in caplog.text

@@ -7,9 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from planning.diagrams import refresh_facts_today
 from planning.models import Action, Goal, Plan
-from portfolio.models import ServiceCapability
+from portfolio.models import Application, ServiceCapability
 from tests.factories import (
     ActionFactory,
     ApplicationFactory,
@@ -304,3 +306,175 @@ def test_the_capability_map_at_a_plans_end_shows_the_register_as_it_will_be(clie
     today = _page(client, strategist, f"{reverse('planning:capability_map')}?dimension=lifecycle")
     tiles = [t for a in today.context["cmap"].areas for c in a.capabilities for t in c.tiles]
     assert [(t.name, t.category) for t in tiles] == [("Skolplus", "i_drift")]
+
+
+def _landscape():
+    """Two areas, one capability each, and a service with no capability: four tiles in all."""
+    teaching = CapabilityFactory(name="Undervisning")
+    administration = CapabilityFactory(name="Elevadministration")
+    attendance = CapabilityFactory(name="Närvaro", parent=administration)
+    materials = CapabilityFactory(name="Läromedel", parent=teaching)
+    for name, capability in (("Skolplus", attendance), ("Närvaro24", attendance), ("Lärpaket", materials)):
+        ServiceCapability.objects.create(service=ApplicationFactory(name=name), capability=capability)
+    ApplicationFactory(name="Ensam")
+    return administration, teaching
+
+
+def _tiles(response):
+    return sorted(t.name for a in response.context["cmap"].areas for c in a.capabilities for t in c.tiles)
+
+
+def test_a_large_register_opens_on_an_overview_of_its_areas(client, reader, monkeypatch):
+    administration, teaching = _landscape()
+    monkeypatch.setattr("planning.diagrams.MAP_TILE_LIMIT", 3)  # four tiles: above the limit
+    response = _page(client, reader, f"{reverse('planning:capability_map')}?dimension=sso")
+    page = response.content.decode()
+    assert response.context["cmap"] is None  # no tiles built
+    overview = response.context["picture"].overview
+    assert [(a.name, a.services) for a in overview.areas] == [
+        ("Elevadministration", 2),
+        ("Undervisning", 1),
+        ("Utan förmåga", 1),
+    ]
+    assert 'class="diagram capability-map capability-overview"' in page and "Skolplus" not in page
+    assert "Registret är stort" in page
+    assert f'href="?dimension=sso&amp;omrade={administration.pk}"' in page
+    assert 'href="?dimension=sso&amp;omrade=utan"' in page
+    assert [row[:2] for row in response.context["table"]] == [
+        ("Elevadministration", "Närvaro"),
+        ("Undervisning", "Läromedel"),
+        ("Utan förmåga", "Utan förmåga"),
+    ]
+    monkeypatch.setattr("planning.diagrams.MAP_TILE_LIMIT", 4)  # at the limit: the whole map
+    whole = _page(client, reader, reverse("planning:capability_map"))
+    assert whole.context["picture"].overview is None
+    assert _tiles(whole) == ["Ensam", "Lärpaket", "Närvaro24", "Skolplus"]
+
+
+def test_an_areas_map_shows_only_that_areas_services_and_table_rows(client, reader, monkeypatch):
+    administration, teaching = _landscape()
+    monkeypatch.setattr("planning.diagrams.MAP_TILE_LIMIT", 3)
+    url = reverse("planning:capability_map")
+    response = _page(client, reader, f"{url}?dimension=lifecycle&omrade={administration.pk}")
+    assert _tiles(response) == ["Närvaro24", "Skolplus"]
+    assert [row[:2] for row in response.context["table"]] == [("Elevadministration", "Närvaro")]
+    page = response.content.decode()
+    assert "Förmågekarta idag: Elevadministration" in page and "Lärpaket" not in page
+    assert f'<option value="{administration.pk}" selected>' in page
+    alone = _page(client, reader, f"{url}?omrade=utan")
+    assert _tiles(alone) == ["Ensam"]
+
+
+def test_an_unknown_area_says_so_and_shows_every_area(client, reader):
+    _landscape()
+    for value in ("999999", "nonsense"):
+        response = _page(client, reader, f"{reverse('planning:capability_map')}?omrade={value}")
+        assert "Området finns inte" in response.content.decode()
+        assert _tiles(response) == ["Ensam", "Lärpaket", "Närvaro24", "Skolplus"]
+
+
+STALE_MAP = "Kartan avser registret"
+
+
+def test_after_a_change_the_map_shows_its_last_facts_labelled(client, reader, settings):
+    settings.ANALYSES_REFRESH = "command"  # nothing refreshes but the command: the stale state stays
+    administration, _teaching = _landscape()
+    url = reverse("planning:capability_map")
+    first = _page(client, reader, url)
+    assert STALE_MAP not in first.content.decode() and first.context["facts"].current
+    ServiceCapability.objects.create(
+        service=ApplicationFactory(name="Ny närvaro"), capability=administration.children.get()
+    )
+    stale = _page(client, reader, url)
+    page = stale.content.decode()
+    assert not stale.context["facts"].current
+    assert "Ny närvaro" not in page  # what was computed, not recomputed on the request
+    assert STALE_MAP in page and "den räknas om nu" in page
+    assert f"kl. {timezone.localtime(stale.context['facts'].computed_from):%H:%M}" in page
+
+
+def test_the_render_that_finds_the_map_out_of_date_schedules_its_refresh(client, reader, monkeypatch):
+    administration, _teaching = _landscape()
+    url = reverse("planning:capability_map")
+    _page(client, reader, url)
+    scheduled = []
+    from planning import views
+
+    schedule = views.schedule_refresh
+    monkeypatch.setattr(views, "schedule_refresh", lambda *a: scheduled.append(a) or schedule(*a))
+    ServiceCapability.objects.create(
+        service=ApplicationFactory(name="Ny närvaro"), capability=administration.children.get()
+    )
+    stale = _page(client, reader, url)  # shows the old facts, then the refresh task runs (immediate)
+    assert "Ny närvaro" not in _tiles(stale) and len(scheduled) == 1
+    fresh = _page(client, reader, url)
+    assert fresh.context["facts"].current and "Ny närvaro" in _tiles(fresh)
+    assert len(scheduled) == 1  # nothing more to schedule
+    assert STALE_MAP not in fresh.content.decode()
+
+
+def test_the_map_at_a_plan_date_is_kept_until_the_plan_or_register_changes(
+    client, plan, strategist, monkeypatch
+):
+    from planning import diagrams
+
+    administration, _teaching = _landscape()
+    skolplus = Application.objects.get(name="Skolplus")
+    action = ActionFactory(
+        plan=plan, kind="phase_out", service=skolplus, planned_end=datetime.date(2027, 6, 30)
+    )
+    computed = []
+    compute = diagrams.service_facts_at
+    monkeypatch.setattr(diagrams, "service_facts_at", lambda *a: computed.append(a) or compute(*a))
+    url = f"{reverse('planning:capability_map')}?dimension=lifecycle&plan={plan.pk}&on=2027-07-01"
+    first = _page(client, strategist, url)
+    again = _page(client, strategist, url)
+    assert len(computed) == 1 and again.context["facts"].current
+    assert (
+        dict(
+            (t.name, t.category) for a in again.context["cmap"].areas for c in a.capabilities for t in c.tiles
+        )["Skolplus"]
+        == "avvecklad"
+    )
+    assert _tiles(first) == _tiles(again)
+    _page(client, strategist, url.replace("2027-07-01", "2027-06-01"))  # another date
+    assert len(computed) == 2
+    action.planned_end = datetime.date(2027, 9, 30)  # the plan changes (with history)
+    action.save()
+    moved = _page(client, strategist, url)
+    assert len(computed) == 3
+    assert ("Skolplus", "i_drift") in [
+        (t.name, t.category) for a in moved.context["cmap"].areas for c in a.capabilities for t in c.tiles
+    ]
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_map_pages_read_the_same_queries_at_two_sizes_current_or_out_of_date(
+    client, reader, settings, monkeypatch
+):
+    settings.ANALYSES_REFRESH = "command"
+    monkeypatch.setattr("planning.diagrams.MAP_TILE_LIMIT", 3)
+    client.force_login(reader)
+    administration, _teaching = _landscape()
+    base = reverse("planning:capability_map")
+    urls = [f"{base}?dimension=sso", f"{base}?dimension=cost&omrade={administration.pk}"]
+    for url in urls:
+        client.get(url)  # computed once, stored
+    counts = []
+    for size in (2, 12):
+        refresh_facts_today("sv")
+        current = [_count(client, url) for url in urls]
+        for i in range(size):
+            ServiceCapability.objects.create(
+                service=ApplicationFactory(name=f"Tillägg {size}-{i}"),
+                capability=administration.children.get(),
+            )
+        stale = [_count(client, url) for url in urls]
+        counts.append((current, stale))
+    assert counts[0] == counts[1]
+    assert counts[0][0] == counts[0][1]  # out-of-date facts cost no more to show than current ones

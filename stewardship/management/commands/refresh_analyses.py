@@ -8,7 +8,7 @@ several hosts at once (a lease lets one compute; the others report that a refres
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from stewardship.analyses import refresh_analyses
+from stewardship.analyses import refresh_analyses, run_refresh_hooks
 
 
 class Command(BaseCommand):
@@ -33,6 +33,8 @@ class Command(BaseCommand):
             raise CommandError(f"Okänt språk: {', '.join(unknown)} (kända: {', '.join(known)}).")
         for code in languages:
             result = refresh_analyses(code)
+            if result.reason != "busy":
+                run_refresh_hooks(code)  # what other apps keep beside the suite (the capability map)
             if options["verbosity"] < 1:
                 continue
             if result.reason == "current":
