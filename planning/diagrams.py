@@ -1211,22 +1211,6 @@ def render_goal_line(row, chart_id: str) -> str:
     )
 
 
-def planning_fingerprint() -> tuple:
-    """What identifies the färdplan's state: the newest history row of each of planning's tables
-    (``stewardship.analyses.register_fingerprint`` covers the register, not the plans). One query."""
-    from django.apps import apps
-    from django.db import connection
-
-    selects = []
-    for model in apps.get_app_config("planning").get_models():
-        if model.__name__.startswith("Historical"):
-            table = connection.ops.quote_name(model._meta.db_table)
-            selects.append(f"SELECT MAX(history_id), MAX(history_date) FROM {table}")
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects))
-        return tuple((row[0], str(row[1])) for row in cursor.fetchall())
-
-
 def facts_at(plan, on: datetime.date, dimension: str) -> MapFacts:
     """:func:`service_facts_at`, kept in the analysis store: a repeat view is a read.
 
@@ -1241,6 +1225,8 @@ def facts_at(plan, on: datetime.date, dimension: str) -> MapFacts:
 
     day = timezone.localdate()
     suite = _suite_state(day)
+    from planning.figures import planning_fingerprint
+
     state = _facts_state(suite, planning_fingerprint(), on.isoformat())
     name = f"planning.capability_map_at.{plan.pk}.{dimension}"
     stored = store.load([name], STORE_LANGUAGE).get(name)
