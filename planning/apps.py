@@ -16,6 +16,7 @@ class PlanningConfig(AppConfig):
 
         from .demo import add_demo_plan
         from .diagrams import refresh_facts_today
+        from .figures import refresh_plan_figures
         from .review import plan_followup_section
 
         if add_demo_plan not in DEMO_EXTRAS:
@@ -27,3 +28,6 @@ class PlanningConfig(AppConfig):
         # refresh brings its stored facts up to date too.
         if refresh_facts_today not in REFRESH_HOOKS:
             REFRESH_HOOKS.append(refresh_facts_today)
+        # So are the plans' figures (today's and at each plan's end, for its goals).
+        if refresh_plan_figures not in REFRESH_HOOKS:
+            REFRESH_HOOKS.append(refresh_plan_figures)

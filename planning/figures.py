@@ -41,7 +41,13 @@ from .future import FIGURES, FutureState
 from .goals import GoalProgress, figures_for, goal_progress
 from .models import Goal, Plan
 
-__all__ = ["goals_today_and_at", "planning_fingerprint", "stored_future_state", "stored_today_state"]
+__all__ = [
+    "goals_today_and_at",
+    "planning_fingerprint",
+    "refresh_plan_figures",
+    "stored_future_state",
+    "stored_today_state",
+]
 
 
 def planning_fingerprint() -> tuple:
@@ -70,6 +76,12 @@ def _include_key(include: Iterable[str]) -> str:
 _RECENT: OrderedDict[tuple[str, str, str], FutureState] = OrderedDict()
 _RECENT_SIZE = 16
 _RECENT_LOCK = threading.Lock()
+
+
+def forget() -> None:
+    """Empty this process's copies (the stored figures stay): a new process, for tests and benches."""
+    with _RECENT_LOCK:
+        _RECENT.clear()
 
 
 def _kept(name: str, state: str, compute: Callable[[], FutureState]) -> FutureState:
@@ -136,3 +148,25 @@ def goals_today_and_at(
     return goal_progress(
         goals, stored_today_state(today, include=include), stored_future_state(plan, on, include=include)
     )
+
+
+def refresh_plan_figures(language: str | None = None) -> int:
+    """Bring the figures of every plan not closed — today's and at its horizon, for the figure
+    groups its goals read — up to the register as it is now; how many plans were looked at.
+
+    Registered in ``stewardship.analyses.REFRESH_HOOKS`` (``PlanningConfig.ready``): the analyses'
+    background refresh (after a change the dashboard or the map noticed, and nightly) runs it, so
+    the first view of a plan page reads its figures instead of computing them. Figures already
+    current are only read.
+    """
+    from .choices import PlanStatus
+
+    plans = Plan.objects.exclude(status=PlanStatus.CLOSED).prefetch_related("goals").order_by("pk")
+    looked_at = 0
+    with translation.override(language or translation.get_language()):
+        for plan in plans:
+            goals = list(plan.goals.all())
+            if goals:
+                goals_today_and_at(plan, goals)
+                looked_at += 1
+    return looked_at

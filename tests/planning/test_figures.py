@@ -154,3 +154,24 @@ def test_the_nightly_task_brings_every_running_plans_lines_up_to_date():
     assert pending_months(days, {"sso"}, today) == []
     assert pending_months(days, {"cost"}, today) == days[:-1]  # a draft is nobody's follow-up yet
     assert Plan.objects.running().get() == plan
+
+
+def test_the_background_refresh_brings_every_open_plans_figures_up_to_date(outside_sso_plan):
+    from planning.figures import forget
+    from stewardship.tasks import refresh_analyses_task
+
+    plan, service = outside_sso_plan
+    factories.ActionFactory(plan=plan, kind=ActionKind.MOVE_BEHIND_SSO, service=service)
+    closed = factories.PlanFactory(
+        status=PlanStatus.CLOSED, decided_by="namnd", decided_on=timezone.localdate()
+    )
+    factories.GoalFactory(plan=closed, metric=Metric.YEARLY_COST)
+
+    refresh_analyses_task.call("sv")
+
+    names = set(AnalysisResult.objects.filter(name__startswith="planning.").values_list("name", flat=True))
+    assert f"planning.future:{plan.pk}:{plan.horizon.isoformat()}:sso" in names
+    assert not any(name.startswith(f"planning.future:{closed.pk}:") for name in names)
+    forget()  # a web process: nothing kept in its memory, only the stored figures
+    state, queries = _queries(lambda: stored_future_state(plan, include={"sso"}))
+    assert state.sso_coverage_by_users == 1.0 and queries <= 4
