@@ -15,7 +15,7 @@ class PlanningConfig(AppConfig):
         from stewardship.sections import ROUND_SECTIONS
 
         from .demo import add_demo_plan
-        from .diagrams import refresh_facts_today
+        from .diagrams import refresh_facts_today, refresh_plan_maps
         from .figures import refresh_plan_figures
         from .review import plan_followup_section
 
@@ -31,3 +31,6 @@ class PlanningConfig(AppConfig):
         # So are the plans' figures (today's and at each plan's end, for its goals).
         if refresh_plan_figures not in REFRESH_HOOKS:
             REFRESH_HOOKS.append(refresh_plan_figures)
+        # And the map each open plan opens with: at its end, coloured by sign-on.
+        if refresh_plan_maps not in REFRESH_HOOKS:
+            REFRESH_HOOKS.append(refresh_plan_maps)

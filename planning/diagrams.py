@@ -1222,11 +1222,10 @@ def facts_at(plan, on: datetime.date, dimension: str) -> MapFacts:
     background would be guesswork about which date someone will ask for next.
     """
     from analysis_cache import store
+    from planning.figures import planning_fingerprint
 
     day = timezone.localdate()
     suite = _suite_state(day)
-    from planning.figures import planning_fingerprint
-
     state = _facts_state(suite, planning_fingerprint(), on.isoformat())
     name = f"planning.capability_map_at.{plan.pk}.{dimension}"
     stored = store.load([name], STORE_LANGUAGE).get(name)
@@ -1237,6 +1236,22 @@ def facts_at(plan, on: datetime.date, dimension: str) -> MapFacts:
     facts = service_facts_at(plan, on, dimension)
     store.save({name: facts}, language=STORE_LANGUAGE, state=state, computed_from=started)
     return MapFacts(facts, True, started, suite)
+
+
+def refresh_plan_maps(language: str | None = None) -> int:
+    """Bring the map every open plan opens with — at its end, coloured by sign-on, the page's
+    defaults — up to the register and the plan as they are now; how many plans were looked at.
+
+    Registered in ``stewardship.analyses.REFRESH_HOOKS`` beside :func:`refresh_facts_today`: the
+    one date worth guessing is the plan's end, which the page shows when no date is chosen.
+    """
+    from planning.choices import PlanStatus
+    from planning.models import Plan
+
+    plans = list(Plan.objects.exclude(status=PlanStatus.CLOSED).order_by("pk"))
+    for plan in plans:
+        facts_at(plan, plan.horizon, "sso")
+    return len(plans)
 
 
 def capability_map_at(plan, on: datetime.date, dimension: str, area: AreaKey | None = None) -> CapabilityMap:

@@ -175,3 +175,17 @@ def test_the_background_refresh_brings_every_open_plans_figures_up_to_date(outsi
     forget()  # a web process: nothing kept in its memory, only the stored figures
     state, queries = _queries(lambda: stored_future_state(plan, include={"sso"}))
     assert state.sso_coverage_by_users == 1.0 and queries <= 4
+
+
+def test_the_background_refresh_keeps_the_map_each_open_plan_opens_with(outside_sso_plan):
+    from planning.diagrams import facts_at
+    from stewardship.tasks import refresh_analyses_task
+
+    plan, service = outside_sso_plan
+    factories.ActionFactory(plan=plan, kind=ActionKind.MOVE_BEHIND_SSO, service=service)
+
+    refresh_analyses_task.call("sv")
+
+    map_facts, queries = _queries(lambda: facts_at(plan, plan.horizon, "sso"))
+    assert queries <= 5  # read back: nothing applied, nothing computed
+    assert [fact.behind_sso for fact in map_facts.facts if fact.pk == service.pk] == [True]
