@@ -181,6 +181,12 @@ def ropa_rows(
     for dpia in reader.all(Dpia):
         dpias[dpia.processing_activity_id].append(dpia)
 
+    # Whether a record without a DPIA needs one weighs the identity providers' measured scale, as
+    # the DPIA rule does (a pupils' record used by 3,000 pupils is large scale whatever its
+    # checkbox says). Measured use keeps no history, so a register as of a past day has the
+    # checkboxes only.
+    evidence_context = _evidence_context() if as_of is None else None
+
     agreement_texts: dict[int, str] = {}
 
     def agreement_text(vendor: Vendor) -> str:
@@ -273,7 +279,7 @@ def ropa_rows(
                     for v in processor_vendors
                 ),
                 "processor_agreements": _lines(agreement_text(v) for v in processor_vendors),
-                "dpia": _dpia_text(dpias[activity.pk], activity),
+                "dpia": _dpia_text(dpias[activity.pk], activity, evidence_context),
                 "last_reviewed_on": _date(activity.last_reviewed_on),
                 "status": _label(ActivityStatus, activity.status),
                 "on_behalf_of": activity.on_behalf_of,
@@ -333,12 +339,22 @@ def _monitoring_text(activity) -> str:
     )
 
 
-def _dpia_text(dpias: list[Dpia], activity) -> str:
+def _evidence_context():
+    """The GDPR rules' context of today's register when an identity provider gives measured use
+    (``portfolio.evidence``), else None: what ``dpia_required`` reads the measured scale from."""
+    from gdpr.gaps.base import Context
+    from portfolio import evidence
+
+    return Context.load() if evidence.providers() else None
+
+
+def _dpia_text(dpias: list[Dpia], activity, context=None) -> str:
     if not dpias:
-        # "Saknas" only where one is required (the same test as the DPIA_REQUIRED_NOT_DONE rule).
+        # "Saknas" only where one is required (the same test as the DPIA_REQUIRED_NOT_DONE rule,
+        # the measured scale included when ``context`` has it).
         from gdpr.gaps.dpia import dpia_required
 
-        return str(_("Saknas")) if dpia_required(activity) else str(_("Krävs inte"))
+        return str(_("Saknas")) if dpia_required(activity, context) else str(_("Krävs inte"))
     latest = max(dpias, key=lambda d: (d.started_on or datetime.date.min, d.pk))
     text = _label(DpiaStatus, latest.status)
     if latest.status == DpiaStatus.COMPLETED:

@@ -115,3 +115,19 @@ def test_gdpr_gaps_help_names_the_large_scale_thresholds_and_the_prior_consultat
     text = rules_epilog()
     assert "GDPR_LARGE_SCALE_PUPILS elever (nu 1200)" in text and "GDPR_LARGE_SCALE_SCHOOL_SHARE" in text
     assert "DPIA_HIGH_RISK_NO_CONSULTATION [high] Art. 36" in text
+
+
+def test_the_article_30_register_says_a_dpia_is_missing_where_the_measured_scale_requires_one():
+    from gdpr.ropa import ropa_rows
+
+    schools = [SchoolUnitFactory() for _ in range(4)]
+    service = ApplicationFactory(name="Kahoot")
+    activity = pupils_activity(service)
+
+    def dpia_column():
+        return next(row["dpia"] for row in ropa_rows() if row["name"] == activity.name)
+
+    assert dpia_column() == "Krävs inte"  # one criterion on the checkboxes: pupils
+    measured(service, schools[0], 2000, group="elever")
+    measured(service, schools[1], 1200, group="elever")
+    assert dpia_column() == "Saknas"  # 3,200 measured pupils: large scale, the second criterion
