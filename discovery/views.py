@@ -29,6 +29,7 @@ from django.views.generic import TemplateView
 from portfolio.history import changes
 from portfolio.models import Application, Contract, LearningResource, Service
 from portfolio.services import StaleEditError, version_from_request
+from portfolio.text import fold
 from portfolio.views_generic import detail_url, page_url
 
 from .choices import Decision, Directory
@@ -194,22 +195,42 @@ class ApplicationListView(DiscoveryPage):
         return context
 
 
-def _merge_choices(application: DiscoveredApplication) -> list[tuple[str, list[tuple[int, str]]]]:
-    """The services to merge into, suggested ones first (as option groups)."""
+#: Above this many registered services the merge list offers all of them only on a search: a real
+#: municipality has a few hundred (one select is fine), a register of thousands would send every
+#: name with each page.
+MERGE_LIST_LIMIT = 500
+#: How many services a search offers at most.
+MERGE_SEARCH_LIMIT = 50
+
+
+def _merge_choices(
+    application: DiscoveredApplication, query: str = ""
+) -> tuple[list[tuple[str, list[tuple[int, str]]]], int]:
+    """The services to merge into (option groups, suggested ones first), and how many registered
+    services there are: every one when few, else those matching ``query`` (the words of the
+    folded search column, as the register's lists search)."""
     suggested = list(application.suggested_services.order_by("name", "pk").values_list("pk", "name"))
     if application.service_id and application.service_id not in {pk for pk, _n in suggested}:
         suggested.insert(0, (application.service_id, application.service.name))
     chosen = {pk for pk, _n in suggested}
-    others = [
-        (pk, name)
-        for pk, name in Service.objects.order_by("name", "pk").values_list("pk", "name")
-        if pk not in chosen
-    ]
+    services = Service.objects.order_by("name", "pk")
+    total = services.count()
+    words = fold(query).split()
+    if words:
+        for word in words:
+            services = services.filter(search_text__contains=word)
+        services = services[: MERGE_SEARCH_LIMIT + len(chosen)]
+    elif total > MERGE_LIST_LIMIT:
+        services = services.none()
+    others = [(pk, name) for pk, name in services.values_list("pk", "name") if pk not in chosen]
     groups = []
     if suggested:
         groups.append((_("Föreslagna"), suggested))
-    groups.append((_("Alla tjänster"), others))
-    return groups
+    if words:
+        groups.append((_("Sökträffar"), others[:MERGE_SEARCH_LIMIT]))
+    elif others:
+        groups.append((_("Alla tjänster"), others))
+    return groups, total
 
 
 class ApplicationDetailView(DiscoveryPage):
@@ -230,6 +251,8 @@ class ApplicationDetailView(DiscoveryPage):
             if application.service_id
             else MeasuredUsage.objects.filter(application=application)
         )
+        merge_query = (self.request.GET.get("tjanst") or "").strip()
+        merge_choices, services_total = _merge_choices(application, merge_query)
         context.update(
             {
                 "application": application,
@@ -244,7 +267,10 @@ class ApplicationDetailView(DiscoveryPage):
                     self.request.user.has_perm("portfolio.add_application")
                     or self.request.user.has_perm("portfolio.add_learningresource")
                 ),
-                "merge_choices": _merge_choices(application),
+                "merge_choices": merge_choices,
+                "merge_query": merge_query,
+                "merge_needs_search": services_total > MERGE_LIST_LIMIT,
+                "services_total": services_total,
                 "decisions": {d.name: d.value for d in Decision},
             }
         )

@@ -249,3 +249,28 @@ def test_a_link_made_on_the_page_survives_the_next_import_which_counts_under_the
     assert (quizlet.decision, quizlet.service_id) == (Decision.IS_SERVICE, target.pk)
     assert MeasuredUsage.objects.filter(service=target).exists()
     assert not MeasuredUsage.objects.filter(application=quizlet).exists()
+
+
+def test_a_large_register_offers_the_services_to_merge_into_on_a_search(
+    client, discovered, strategist, monkeypatch
+):
+    from discovery import views
+
+    monkeypatch.setattr(views, "MERGE_LIST_LIMIT", 1)
+    client.force_login(strategist)
+    mentimeter = _app("Mentimeter")
+    suggestion = ApplicationFactory(name="Zeta Mentimeter-licens")
+    mentimeter.suggested_services.add(suggestion)
+    wanted = ApplicationFactory(name="Mentimeter Pro för skolor")
+    ApplicationFactory(name="Kahoot!")
+    url = reverse("discovery:application", args=[mentimeter.pk])
+
+    unsearched = client.get(url)
+    searched = client.get(url, {"tjanst": "mentimeter PRO"})
+
+    assert [heading for heading, _options in unsearched.context["merge_choices"]] == ["Föreslagna"]
+    assert "sök på namn, produkt eller alias" in unsearched.content.decode()
+    assert searched.context["merge_choices"] == [
+        ("Föreslagna", [(suggestion.pk, suggestion.name)]),
+        ("Sökträffar", [(wanted.pk, wanted.name)]),
+    ]
