@@ -88,7 +88,8 @@ class ServiceInterface(graphene.Interface):
         fields=SSO_COLUMNS,
         required=True,
         description="SSO-status härledd ur identitetsleverantörernas inloggningar där de finns "
-        "(uppmätt), annars ur den angivna inloggningsmetoden (angiven).",
+        "(uppmätt), annars ur den angivna inloggningsmetoden (angiven). Med asOf alltid den "
+        "angivna: inloggningarna har ingen historik.",
     )
 
     @classmethod
@@ -247,7 +248,10 @@ class ServiceFields:
 
     @staticmethod
     def resolve_sso_evidence(root, info) -> SsoEvidenceType:
-        return sso_evidence(root, _observed_sso(info))
+        # Measured evidence keeps no history: a row of an as-of answer shows the sign-on as it
+        # was registered then, never today's sign-ins passed off as the past's.
+        observed = {} if getattr(root, "_snapshot", None) is not None else _observed_sso(info)
+        return sso_evidence(root, observed)
 
     @staticmethod
     def resolve_data_location(root, info) -> str:

@@ -229,3 +229,24 @@ def test_discovered_applications_as_of_show_the_decision_and_service_of_then(run
     }  # fmt: skip
     [edge] = now.data["discoveredApplications"]["edges"]
     assert edge["node"]["matchedService"] == {"name": "Kahoot Skola"}
+
+
+def test_sso_evidence_as_of_a_past_moment_is_the_sign_on_registered_then(run, reader):
+    from django.utils import timezone
+
+    local = ApplicationFactory(
+        name="A lokal", authentication=AuthenticationMethod.LOCAL, identity_provider=""
+    )
+    then = timezone.now()
+    discovered(local, mode=SignOnMode.SAML)  # seen signing in through SAML today
+    query = """query($when: DateTime) { applications(asOf: $when) { edges { node {
+        name ssoEvidence { status measured source } } } } }"""
+
+    past = run(reader, query, {"when": then.isoformat()})
+    today = run(reader, query)
+
+    assert past.errors == [] and today.errors == []
+    assert past.data["applications"]["edges"][0]["node"]["ssoEvidence"] == {
+        "status": "no_sso", "measured": False, "source": "angiven",
+    }  # fmt: skip
+    assert today.data["applications"]["edges"][0]["node"]["ssoEvidence"]["measured"] is True
