@@ -65,6 +65,7 @@ __all__ = [
     "FutureState",
     "PlannedAction",
     "SeverityCount",
+    "cost_year_at",
     "due_actions",
     "future_state",
     "register_with",
@@ -491,8 +492,11 @@ def state_of_register(
     *,
     include: Iterable[str] = FIGURES,
     suite: Callable[[str], Any] | None = None,
+    cost_year: int | None = None,
 ) -> FutureState:
     """The figures of the register as it stands, read as on ``on``: the analyses' own functions.
+
+    ``cost_year`` is the year whose outcome the yearly cost reads (:func:`cost_year_at` by default).
 
     The caller decides what the register holds (``register_with``); this only reads. ``include``
     names the groups of :data:`FIGURES` to compute (the others are left empty): GraphQL computes
@@ -534,7 +538,8 @@ def state_of_register(
         if federated and sso.services:
             state.skolfederation_share = federated.services / sso.services
     if "cost" in include:
-        state.yearly_cost, state.yearly_cost_by_management_object = _yearly_cost(landscape)
+        year = cost_year or cost_year_at(on)
+        state.yearly_cost, state.yearly_cost_by_management_object = _yearly_cost(landscape, year)
     if "gaps" in include:
         state.gaps = analysis("gaps", lambda: find_gaps(today=on))
         per_severity = Counter(finding.severity for finding in state.gaps)
@@ -567,9 +572,16 @@ def _completeness(day: datetime.date) -> int:
     return total([record for results in records_by_kind(day).values() for record in results]).percent
 
 
-def _yearly_cost(landscape: Landscape) -> tuple[Decimal, list[CostLine]]:
+def cost_year_at(on: datetime.date) -> int:
+    """The year whose outcome the yearly cost reads for a state as on ``on``: the year before it
+    for today and the past (what was known then), and today's for a day to come. Years to come have
+    no outcome yet: reading the year before the plan's end would weigh next year's empty outcome
+    against this year's full one, and the cost would seem to fall whatever the plan does."""
+    return min(on, timezone.localdate()).year - 1
+
+
+def _yearly_cost(landscape: Landscape, year: int) -> tuple[Decimal, list[CostLine]]:
     """The yearly cost of the services in use, as standardisation reads it (``ServiceRow.yearly_cost``)."""
-    year = landscape.latest_complete_year
     by_object: dict[int | None, Decimal] = defaultdict(Decimal)
     for service in landscape.services.values():
         amount, _source = service.yearly_cost(year)
@@ -603,4 +615,5 @@ def today_state(
 ) -> FutureState:
     """Today's figures, by the same computation as :func:`future_state` with nothing applied;
     ``suite`` as for :func:`state_of_register`."""
-    return state_of_register(today or timezone.localdate(), include=include, suite=suite)
+    today = today or timezone.localdate()
+    return state_of_register(today, include=include, suite=suite, cost_year=today.year - 1)
