@@ -18,7 +18,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portfolio.analysis.shapes import export_headers, export_rows
 from portfolio.spreadsheets import xlsx_bytes
 
 from .models import Action, ActionSchool, Goal, Plan
@@ -69,6 +68,23 @@ class PlanSummary:
     @property
     def yearly_total(self) -> Decimal:
         return sum((row.action.yearly_cost_effect for row in self.actions), Decimal(0))
+
+    @property
+    def conflicts_with_actions(self) -> list[tuple[Any, list[tuple[int, str, bool]]]]:
+        """Each conflict with its actions as (id, name, whether in this plan): what the page links."""
+        mine = {row.action.pk for row in self.actions}
+        return [
+            (conflict, [
+                (pk, name, pk in mine)
+                for pk, name in zip(conflict.action_ids, self.action_names(conflict.action_ids), strict=True)
+            ])
+            for conflict in self.conflicts
+        ]
+
+    def action_names(self, action_ids: list[int]) -> list[str]:
+        """The names of the actions ``action_ids`` (another plan's by their id: not in this summary)."""
+        names = {row.action.pk: str(row.action) for row in self.actions}
+        return [names.get(pk, _("åtgärd %(id)s i en annan färdplan") % {"id": pk}) for pk in action_ids]
 
     @property
     def findings(self) -> list[ActionRow]:
@@ -233,15 +249,29 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
         columns=[_("Åtgärd"), _("Fynd"), _("Beskrivning"), _("Referens")],
         dtype=object,
     )
-    from .conflicts import Conflict
-    from .followup import ActionFollowUp
-
-    # Conflicts and follow-up are analysis shapes: their columns come from the dataclasses.
     conflicts = pd.DataFrame(
-        export_rows(Conflict, summary.conflicts), columns=export_headers(Conflict), dtype=object
+        [
+            {
+                _("Tjänst"): conflict.service,
+                _("Åtgärder"): "\n".join(summary.action_names(conflict.action_ids)),
+                _("Konflikt"): conflict.explanation,
+            }
+            for conflict in summary.conflicts
+        ],
+        columns=[_("Tjänst"), _("Åtgärder"), _("Konflikt")],
+        dtype=object,
     )
     followup = pd.DataFrame(
-        export_rows(ActionFollowUp, summary.followup), columns=export_headers(ActionFollowUp), dtype=object
+        [
+            {
+                _("Åtgärd"): finding.action,
+                _("Planerat slut"): finding.planned_end,
+                _("Uppföljning"): finding.explanation,
+            }
+            for finding in summary.followup
+        ],
+        columns=[_("Åtgärd"), _("Planerat slut"), _("Uppföljning")],
+        dtype=object,
     )
     return {
         _("Målbild"): target_state,
