@@ -81,6 +81,13 @@ class PlanSummary:
             for conflict in self.conflicts
         ]
 
+    @property
+    def at_label(self) -> str:
+        """The heading of the figures at ``on``: "Vid planens slut" at the horizon, else the day."""
+        if self.on == self.plan.horizon:
+            return _("Vid planens slut")
+        return _("Den %(day)s") % {"day": self.on.isoformat()}
+
     def action_names(self, action_ids: list[int]) -> list[str]:
         """The names of the actions ``action_ids`` (another plan's by their id: not in this summary)."""
         names = {row.action.pk: str(row.action) for row in self.actions}
@@ -178,8 +185,14 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
         (_("Engångskostnad totalt (kr)"), float(summary.one_off_total)),
         (_("Årlig kostnadseffekt totalt (kr)"), float(summary.yearly_total)),
         (_("Underlaget avser"), summary.today),
+        (_("Jämförs med registret den"), summary.on),
     ]
     target_state = pd.DataFrame(facts, columns=[_("Uppgift"), _("Värde")], dtype=object)
+    at_label = summary.at_label
+    if summary.on == plan.horizon:
+        reached_label = _("Uppnått vid planens slut")
+    else:
+        reached_label = _("Uppnått den %(day)s") % {"day": summary.on.isoformat()}
     goals = pd.DataFrame(
         [
             {
@@ -189,8 +202,8 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
                 _("Måldatum"): row.goal.target_date,
                 _("Idag"): _figure(row.today),
                 _("Uppnått idag"): _met(row.met_today),
-                _("Vid planens slut"): _figure(row.at_end),
-                _("Uppnått vid planens slut"): _met(row.met_at_end),
+                at_label: _figure(row.at_end),
+                reached_label: _met(row.met_at_end),
             }
             for row in summary.goals
         ],
@@ -201,8 +214,8 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
             _("Måldatum"),
             _("Idag"),
             _("Uppnått idag"),
-            _("Vid planens slut"),
-            _("Uppnått vid planens slut"),
+            at_label,
+            reached_label,
         ],
         dtype=object,
     )

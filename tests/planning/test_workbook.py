@@ -148,3 +148,15 @@ def test_the_plan_page_links_each_conflict_to_its_actions(client, plan, reader):
     page = client.get(plan.get_absolute_url()).content.decode()
     assert f'<a href="#action-{replaced.pk}">Byt närvarosystem</a>' in page
     assert f'<a href="#action-{phase_out.pk}">{phase_out}</a>' in page
+
+
+def test_figures_at_a_chosen_day_are_headed_by_that_day_not_the_plans_end(plan, client, reader):
+    day = datetime.date(2027, 3, 1)
+    header, *_rows = _sheets(plan_workbook(plan, day))["Effektmål"]
+    assert "Den 2027-03-01" in header and "Vid planens slut" not in header
+    facts = dict(_sheets(plan_workbook(plan, day))["Målbild"][1:])
+    assert facts["Jämförs med registret den"] == datetime.datetime(2027, 3, 1)
+    client.force_login(reader)
+    page = client.get(reverse("planning:plan_print", args=[plan.pk]), {"on": "2027-03-01"}).content.decode()
+    assert "Den 2027-03-01" in page
+    assert "Vid planens slut" in _sheets(plan_workbook(plan))["Effektmål"][0]
