@@ -46,6 +46,7 @@ __all__ = [
     "planning_fingerprint",
     "refresh_plan_figures",
     "stored_future_state",
+    "stored_state_without_plan",
     "stored_today_state",
 ]
 
@@ -139,17 +140,35 @@ def stored_future_state(
     return _kept(name, state, lambda: future.future_state(plan, on, include=include))
 
 
+def stored_state_without_plan(
+    on: datetime.date, *, include: Iterable[str] = FIGURES
+) -> FutureState:
+    """The register as on ``on`` with no plan carried out — what time alone changes (reviews grown
+    old, contracts run out, DPIAs due) — kept until the register, the day or the code changes. The
+    same for every plan with that date: the baseline a plan's own effect is read against."""
+    include = frozenset(include)
+    today = timezone.localdate()
+    state = _state(analysis_state(register_fingerprint(), today), _code(), "without plan")
+    name = f"planning.without_plan:{on.isoformat()}:{_include_key(include)}"
+    return _kept(name, state, lambda: future.state_of_register(on, [], include=include))
+
+
 def goals_today_and_at(
     plan: Plan, goals: list[Goal], on: datetime.date | None = None, today: datetime.date | None = None
 ) -> list[GoalProgress]:
     """Each of ``goals`` today and at ``on`` with ``plan`` carried out ("idag → vid planens slut"),
-    from the kept figures, computing only the figure groups the goals read: what the plan page,
-    the beslutsunderlag and GraphQL's ``planGoals`` show."""
+    and at ``on`` without it (what time alone changes), from the kept figures, computing only the
+    figure groups the goals read: what the plan page, the beslutsunderlag and GraphQL's
+    ``planGoals`` show."""
     if not goals:
         return []
     include = figures_for(goals)
+    on = on or plan.horizon
     return goal_progress(
-        goals, stored_today_state(today, include=include), stored_future_state(plan, on, include=include)
+        goals,
+        stored_today_state(today, include=include),
+        stored_future_state(plan, on, include=include),
+        stored_state_without_plan(on, include=include),
     )
 
 

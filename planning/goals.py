@@ -91,10 +91,18 @@ class GoalProgress:
     at_end: Decimal | None = attr(help="Värdet vid planens slut, med åtgärderna tillämpade.")
     met_today: bool | None = attr(help="Om målet är nått idag.")
     met_at_end: bool | None = attr(help="Om målet nås vid planens slut.")
+    without_plan: Decimal | None = attr(
+        help="Värdet samma dag utan planens åtgärder: det som ändras ändå (granskningar som hinner bli "
+        "gamla, avtal som löper ut). Skillnaden mot at_end är planens egen effekt.",
+        default=None,
+    )
 
 
-def goal_progress(goals: Iterable[Goal], today: FutureState, at_end: FutureState) -> list[GoalProgress]:
-    """Each goal's value today and in the future state, and whether it meets its target."""
+def goal_progress(
+    goals: Iterable[Goal], today: FutureState, at_end: FutureState, without_plan: FutureState | None = None
+) -> list[GoalProgress]:
+    """Each goal's value today and in the future state, and whether it meets its target; with
+    ``without_plan`` (the same day with no action applied) also the value the plan is weighed against."""
     progress = []
     for goal in goals:
         now, then = metric_value(goal, today), metric_value(goal, at_end)
@@ -111,6 +119,7 @@ def goal_progress(goals: Iterable[Goal], today: FutureState, at_end: FutureState
                 at_end=then,
                 met_today=goal.is_met(now),
                 met_at_end=goal.is_met(then),
+                without_plan=metric_value(goal, without_plan) if without_plan is not None else None,
             )
         )
     return progress

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .conflicts import plan_conflicts
-from .figures import stored_future_state, stored_today_state
+from .figures import stored_future_state, stored_state_without_plan, stored_today_state
 from .followup import action_followup
 from .future import FutureState
 from .goals import goal_progress
@@ -89,6 +89,7 @@ def plan_report(plan: Plan, on: datetime.date | None = None, *, today: datetime.
     on = on or plan.horizon
     today = today or timezone.localdate()
     now, then = stored_today_state(today), stored_future_state(plan, on)
+    without = stored_state_without_plan(on)
     goals = list(plan.goals.select_related("capability"))
     actions = list(
         plan.actions.select_related("service", "replacement", "responsible").order_by("planned_end", "pk")
@@ -127,15 +128,16 @@ def plan_report(plan: Plan, on: datetime.date | None = None, *, today: datetime.
                 "at_end": _number(progress.at_end),
                 "met_today": progress.met_today,
                 "met_at_end": progress.met_at_end,
+                "without_plan": _number(progress.without_plan),
             }
-            for progress in goal_progress(goals, now, then)
+            for progress in goal_progress(goals, now, then, without)
         ],
         "actions": [_action(action, schools.get(action.pk, [])) for action in actions],
         "totals": {
             "one_off_cost": _number(sum((a.one_off_cost for a in actions), Decimal(0))),
             "yearly_cost_effect": _number(sum((a.yearly_cost_effect for a in actions), Decimal(0))),
         },
-        "figures": {"today": _figures(now), "at_end": _figures(then)},
+        "figures": {"today": _figures(now), "at_end": _figures(then), "without_plan": _figures(without)},
         "conflicts": [
             {"kind": c.kind, "service": c.service, "action_ids": c.action_ids, "explanation": c.explanation}
             for c in plan_conflicts(plan)

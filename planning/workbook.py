@@ -37,6 +37,8 @@ class GoalRow:
     #: (first day of the month, the figure then) from history, oldest first.
     series: list[tuple[datetime.date, Decimal | None]] = field(default_factory=list)
     unit: str = ""
+    #: The figure at the same day with no action applied: what time alone changes.
+    without_plan: Decimal | None = None
 
 
 @dataclass
@@ -189,6 +191,7 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
     ]
     target_state = pd.DataFrame(facts, columns=[_("Uppgift"), _("Värde")], dtype=object)
     at_label = summary.at_label
+    without_label = _("Samma dag utan planen")
     if summary.on == plan.horizon:
         reached_label = _("Uppnått vid planens slut")
     else:
@@ -204,6 +207,7 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
                 _("Uppnått idag"): _met(row.met_today),
                 at_label: _figure(row.at_end),
                 reached_label: _met(row.met_at_end),
+                without_label: _figure(row.without_plan),
             }
             for row in summary.goals
         ],
@@ -216,6 +220,7 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
             _("Uppnått idag"),
             at_label,
             reached_label,
+            without_label,
         ],
         dtype=object,
     )
@@ -333,6 +338,7 @@ def _goal_rows(
             at_end=progress[goal.pk].at_end,
             met_today=progress[goal.pk].met_today,
             met_at_end=progress[goal.pk].met_at_end,
+            without_plan=progress[goal.pk].without_plan,
             series=[(point.day, point.value) for point in lines.get(goal.pk, [])],
         )
         for goal in goals

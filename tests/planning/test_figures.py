@@ -205,3 +205,25 @@ def test_todays_figures_taken_from_the_kept_analysis_suite_equal_those_computed(
     ):  # fmt: skip
         assert getattr(kept, figure) == getattr(computed, figure), figure
     assert computed.completeness > 0 and sum(line.count for line in computed.gdpr_gaps_by_severity) > 0
+
+
+def test_each_goal_shows_the_same_day_without_the_plan_so_time_alone_is_not_credited_to_it(outside_sso_plan):
+    """A record's review grows old by the plan's end whatever the plan does: the gap count at the
+    end rises for an empty plan too, and the column without the plan shows that it is time."""
+    from planning.figures import goals_today_and_at
+
+    plan, service = outside_sso_plan
+    factories.ActionFactory(plan=plan, kind=ActionKind.MOVE_BEHIND_SSO, service=service)
+    gaps_goal = factories.GoalFactory(
+        plan=plan, metric=Metric.OPEN_GDPR_GAPS, severity="low", comparison="lte"
+    )
+    activity = factories.ProcessingActivityFactory(last_reviewed_on=timezone.localdate())
+    assert activity.pk
+
+    progress = {p.goal_id: p for p in goals_today_and_at(plan, list(plan.goals.all()))}
+
+    sso = next(p for p in progress.values() if p.metric == Metric.SSO_COVERAGE_USERS)
+    assert (sso.today, sso.at_end, sso.without_plan) == (Decimal("0.0"), Decimal("100.0"), Decimal("0.0"))
+    gaps = progress[gaps_goal.pk]
+    assert gaps.without_plan == gaps.at_end  # the plan moves nothing the gap rules read
+    assert gaps.at_end >= gaps.today

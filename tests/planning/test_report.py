@@ -46,7 +46,7 @@ def test_the_json_report_has_goals_today_and_at_the_end_and_actions_with_their_f
         {
             "name": "SSO minst 95 %", "metric": "sso_coverage_users", "target": 95.0, "target_label": "≥ 95",
             "target_date": "2027-12-31", "today": 0.0, "at_end": 100.0, "met_today": False,
-            "met_at_end": True,
+            "met_at_end": True, "without_plan": 0.0,
         }
     ]
     (action,) = report["actions"]
