@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +51,7 @@ from portfolio.choices import (
     Severity,
 )
 from portfolio.models import Contract, ContractService, ManagementObject, Service, ServiceUsage
+from portfolio.periods import valid_on
 from stewardship.completeness import records_by_kind
 
 from .choices import ActionKind, ActionStatus
@@ -71,9 +73,11 @@ __all__ = [
     "today_state",
 ]
 
-#: The order kinds are applied in when several fall due by one date: what is introduced exists
-#: before schools move to it, and what is phased out goes last (after its schools have moved).
-#: Within a kind, actions apply in the order of their planned end.
+#: Actions apply in the order of their planned end, as the plan's dates say they happen: a
+#: service phased out in March and introduced again in June is in use at the end, and a school
+#: that left a service in March is not moved by a replacement of it in June. On one day the kinds
+#: apply in this order: what is introduced exists before schools move to it, and what is phased
+#: out goes last (after its schools have moved).
 APPLY_ORDER = (
     ActionKind.INTRODUCE,
     ActionKind.REPLACE,
@@ -102,6 +106,7 @@ class PlannedAction:
     contract_id: int | None
     planned_end: datetime.date
     yearly_cost_effect: Decimal
+    status: str = ActionStatus.PLANNED
     schools: set[int] = field(default_factory=set)
 
 
@@ -189,7 +194,8 @@ def due_actions(plan: Plan, on: datetime.date) -> list[PlannedAction]:
         .exclude(status=ActionStatus.STOPPED)
         .order_by("planned_end", "pk")
         .values_list(
-            "pk", "kind", "service_id", "replacement_id", "contract_id", "planned_end", "yearly_cost_effect"
+            "pk", "kind", "service_id", "replacement_id", "contract_id", "planned_end", "yearly_cost_effect",
+            "status",
         )
     )
     actions = {row[0]: PlannedAction(*row) for row in rows}
@@ -230,10 +236,12 @@ class _Register:
         self.contracts: dict[int, dict] = {}
         self.contracts_of: dict[int, list[int]] = defaultdict(list)
         for row in ContractService.objects.filter(service_id__in=ids).values(
-            "service_id", "contract_id", "contract__ends_on", "contract__dpa_signed_on", "contract__vendor_id"
+            "service_id", "contract_id", "contract__starts_on", "contract__ends_on",
+            "contract__dpa_signed_on", "contract__vendor_id",
         ):
             self.contracts_of[row["service_id"]].append(row["contract_id"])
             self.contracts[row["contract_id"]] = {
+                "starts_on": row["contract__starts_on"],
                 "ends_on": row["contract__ends_on"],
                 "dpa_signed_on": row["contract__dpa_signed_on"],
                 "vendor_id": row["contract__vendor_id"],
@@ -242,11 +250,20 @@ class _Register:
         self.new_contracts: list[tuple[int, int, datetime.date]] = []  # (service, vendor, signed on)
         wanted_dpia = {a.service_id for a in actions if a.kind == ActionKind.DPIA}
         self.activities_of: dict[int, set[int]] = defaultdict(set)
+        #: Activities with a completed DPIA in the register: a done DPIA action is that one.
+        self.assessed: set[int] = set()
         if wanted_dpia:
-            for activity_id, service_id in ProcessingActivityService.objects.filter(
-                service_id__in=wanted_dpia
-            ).values_list("processing_activity_id", "service_id"):
+            completed = Dpia.objects.filter(
+                processing_activity=OuterRef("processing_activity_id"), status=DpiaStatus.COMPLETED
+            )
+            for activity_id, service_id, assessed in (
+                ProcessingActivityService.objects.filter(service_id__in=wanted_dpia)
+                .annotate(assessed=Exists(completed))
+                .values_list("processing_activity_id", "service_id", "assessed")
+            ):
                 self.activities_of[service_id].add(activity_id)
+                if assessed:
+                    self.assessed.add(activity_id)
         self.new_dpias: dict[int, datetime.date] = {}  # activity → completed on
 
     def schools_using(self, service_id: int) -> set[int]:
@@ -259,8 +276,10 @@ class _Register:
             service["retired_on"] = None
 
     def retire(self, service_id: int | None, on: datetime.date) -> None:
+        """Retire the service on ``on``; one retired already keeps the day it was retired (a done
+        action applied again, or a second phase-out, does not move the date)."""
         service = self.services.get(service_id)
-        if service is not None:
+        if service is not None and service["lifecycle_status"] != LifecycleStatus.RETIRED:
             service["lifecycle_status"] = LifecycleStatus.RETIRED
             service["retired_on"] = on
 
@@ -273,11 +292,22 @@ class _Register:
         return row[1]
 
     def add_usage(self, service_id: int, organisation_id: int, users: int) -> None:
-        row = self.usage.get((service_id, organisation_id))
+        """Let ``users`` people of a school use the service.
+
+        Where the school uses it already, its figure becomes the larger of the two, not their
+        sum: the people of one school on two services for one need are taken to be the same
+        people (as merging two registrations keeps the larger count, ``portfolio.merge``), so
+        nobody is counted twice — nor when a done replacement is applied again to a register
+        that shows it half-recorded.
+        """
+        key = (service_id, organisation_id)
+        row = self.usage.get(key)
         if row is None:
-            self.usage[(service_id, organisation_id)] = [None, users]
+            # A use an earlier action ended comes back in the row it had (one row per pair).
+            before = self.original_usage.get(key)
+            self.usage[key] = [before[0] if before else None, users]
         else:
-            row[1] += users
+            row[1] = max(row[1], users)
 
     # -- applying, one kind at a time ---------------------------------------------------------
 
@@ -321,8 +351,14 @@ class _Register:
         service["federation"] = Federation.SKOLFEDERATION
 
     def _apply_processor_agreement(self, action: PlannedAction) -> None:
+        """Sign the agreement in the action's contract, else in every contract of the service,
+        that is in force on the planned end; with none in force (none at all, or every one ended),
+        the agreement is a contract of its own with the vendor — an agreement written into an
+        ended contract would bind nobody, and the gap rule rightly does not count it."""
         named = [action.contract_id] if action.contract_id else self.contracts_of.get(action.service_id, [])
-        contracts = [pk for pk in named if pk in self.contracts]
+        contracts = [
+            pk for pk in named if pk in self.contracts and valid_on(self.contracts[pk], action.planned_end)
+        ]
         for pk in contracts:
             if self.contracts[pk]["dpa_signed_on"] is None:
                 self.contracts[pk]["dpa_signed_on"] = action.planned_end
@@ -332,7 +368,12 @@ class _Register:
             self.new_contracts.append((service["pk"], service["vendor_id"], action.planned_end))
 
     def _apply_dpia(self, action: PlannedAction) -> None:
+        """A completed DPIA for each processing activity of the service (none for a service in no
+        activity: there is no processing to assess). A done action whose activity has a completed
+        DPIA in the register adds none: the one made is that one, with whatever it lacks."""
         for activity in self.activities_of.get(action.service_id, ()):
+            if action.status == ActionStatus.DONE and activity in self.assessed:
+                continue
             self.new_dpias.setdefault(activity, action.planned_end)
 
     def _apply_consolidate_contracts(self, action: PlannedAction) -> None:
@@ -446,7 +487,7 @@ def _apply(actions: Iterable[PlannedAction]) -> tuple[set[int], set[tuple[int, i
         return set(), set()
     register = _Register(actions)
     rank = {kind: index for index, kind in enumerate(APPLY_ORDER)}
-    for action in sorted(actions, key=lambda a: (rank.get(a.kind, len(rank)), a.planned_end, a.pk)):
+    for action in sorted(actions, key=lambda a: (a.planned_end, rank.get(a.kind, len(rank)), a.pk)):
         register.apply(action)
     register.write()
     return register.changed_evidence()
