@@ -577,3 +577,55 @@ def test_the_planned_cost_effect_sums_only_the_actions_applied(plan, schools):
     assert future_state(plan, SUMMER).planned_yearly_cost_effect == Decimal("-30000")
     assert future_state(plan).planned_yearly_cost_effect == Decimal("-25000")
     assert today_state().planned_yearly_cost_effect == 0
+
+
+# -- services with no registered use, and use only the identity provider saw -------------------
+
+
+def test_phasing_out_at_a_school_a_service_with_no_registered_use_keeps_it_in_use(plan, schools):
+    """A central system nobody registered per school is not retired by leaving one school."""
+    service = factories.ApplicationFactory()
+    action(plan, ActionKind.PHASE_OUT, service, schools=schools[:1])
+
+    _usage, services, _c, _d = register_on(plan)
+
+    assert services[service.pk]["lifecycle_status"] == LifecycleStatus.IN_USE
+
+
+def test_replacing_at_a_school_a_service_with_no_registered_use_keeps_it_in_use(plan, schools):
+    old, new = factories.ApplicationFactory(), factories.ApplicationFactory()
+    action(plan, ActionKind.REPLACE, old, replacement=new, schools=schools[:1])
+
+    _usage, services, _c, _d = register_on(plan)
+
+    assert services[old.pk]["lifecycle_status"] == LifecycleStatus.IN_USE
+
+
+def test_a_replacement_moves_the_users_an_identity_provider_saw_at_an_unregistered_school(plan, schools):
+    from tests.discovery.evidence_data import measured
+
+    local = factories.ApplicationFactory(authentication=AuthenticationMethod.LOCAL, identity_provider="")
+    federated = factories.ApplicationFactory()
+    used_by(local, schools[0], users=100)
+    measured(local, schools[1], 40)  # seen signing in, never registered
+    action(plan, ActionKind.REPLACE, local, replacement=federated)
+
+    today, future = today_state(), future_state(plan)
+
+    assert today.sso.users == 140
+    assert future.sso.users == 140
+    assert future.sso_coverage_by_users == 1
+    assert not ServiceUsage.objects.filter(service=federated).exists()
+
+
+def test_phasing_out_at_a_school_ends_the_use_an_identity_provider_saw_there(plan, schools):
+    from tests.discovery.evidence_data import measured
+
+    service = factories.ApplicationFactory()
+    used_by(service, schools[0], users=100)
+    measured(service, schools[1], 40)
+    action(plan, ActionKind.PHASE_OUT, service, schools=schools[1:2])
+
+    assert today_state().sso.users == 140
+    assert future_state(plan).sso.users == 100
+    assert {g.label for g in future_state(plan).sso_by_school} == {schools[0].name}
