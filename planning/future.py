@@ -229,9 +229,13 @@ class _Register:
             self.usage[(service_id, organisation_id)] = [pk, users]
         # A school's use moves with its measured figure where an identity provider gives one: the
         # figure today's analyses read for that row (portfolio.evidence), not only the typed one.
+        # A school the identity provider saw using a service counts as using it though nobody
+        # registered it (``Landscape``), so the plan moves and ends that use too.
         for key, figure in evidence.measured_users(ids).items():
             if key in self.usage:
                 self.usage[key][1] = figure.users
+            elif key[1] is not None:
+                self.usage[key] = [None, figure.users]
         self.original_usage = {key: list(value) for key, value in self.usage.items()}
         self.contracts: dict[int, dict] = {}
         self.contracts_of: dict[int, list[int]] = defaultdict(list)
@@ -324,13 +328,19 @@ class _Register:
         a, b = action.service_id, action.replacement_id
         if a is None or b is None:
             return
-        schools = action.schools or self.schools_using(a)
-        for school in schools:
+        using = self.schools_using(a)
+        for school in action.schools or using:
             if self.usage.get((a, school)) is not None:
                 self.add_usage(b, school, self.drop_usage(a, school))
         self.put_in_use(b)
-        if not self.schools_using(a):
+        if self._left_everywhere(a, action, using):
             self.retire(a, action.planned_end)
+
+    def _left_everywhere(self, service_id: int, action: PlannedAction, using: set[int]) -> bool:
+        """Whether ``action`` took ``service_id`` out of use: it named no schools (every school),
+        or it ended the last use of the service. A service with no registered use (a central
+        system nobody registers per school) is not retired by leaving a school it was not at."""
+        return not action.schools or (bool(using) and not self.schools_using(service_id))
 
     def _apply_move_behind_sso(self, action: PlannedAction) -> None:
         service = self.services.get(action.service_id)
@@ -392,9 +402,10 @@ class _Register:
     def _apply_phase_out(self, action: PlannedAction) -> None:
         if action.service_id is None:
             return
-        for school in action.schools or self.schools_using(action.service_id):
+        using = self.schools_using(action.service_id)
+        for school in action.schools or using:
             self.drop_usage(action.service_id, school)
-        if not action.schools or not self.schools_using(action.service_id):
+        if self._left_everywhere(action.service_id, action, using):
             self.retire(action.service_id, action.planned_end)
 
     # -- writing, a fixed number of statements ------------------------------------------------
@@ -428,12 +439,14 @@ class _Register:
         deleted, updated, created = [], [], []
         for key, row in self.usage.items():
             before = self.original_usage.get(key)
+            if row == before:
+                continue
             if row is None:
-                if before is not None:
+                if before[0] is not None:  # a use only measured has no row to delete
                     deleted.append(before[0])
             elif row[0] is None:
                 created.append(ServiceUsage(service_id=key[0], organisation_id=key[1], users=row[1]))
-            elif row[1] != before[1]:
+            else:
                 updated.append(ServiceUsage(pk=row[0], users=row[1]))
         if deleted:
             # A raw delete: one statement, no per-row signals (which would write history rows).
