@@ -629,3 +629,45 @@ def test_phasing_out_at_a_school_ends_the_use_an_identity_provider_saw_there(pla
     assert today_state().sso.users == 140
     assert future_state(plan).sso.users == 100
     assert {g.label for g in future_state(plan).sso_by_school} == {schools[0].name}
+
+
+# -- more GDPR and register edges -------------------------------------------------------------
+
+
+def test_a_processor_agreement_is_signed_with_the_service_s_vendor_not_in_its_other_contracts(plan, schools):
+    """The vendor has two contracts and one covers the service; a reseller's contract covers it
+    too. The agreement is with the processor — the service's vendor — in the contract covering it."""
+    service, (covering,) = processor(schools, contracts=1)
+    unrelated = factories.ContractFactory(vendor=service.vendor, dpa_signed_on=None)
+    reseller = factories.ContractFactory(dpa_signed_on=None)
+    ContractService.objects.create(contract=reseller, service=service)
+    action(plan, ActionKind.PROCESSOR_AGREEMENT, service)
+
+    _usage, _services, in_future, _d = register_on(plan)
+
+    assert in_future[covering.pk]["dpa_signed_on"] == HORIZON
+    assert in_future[unrelated.pk]["dpa_signed_on"] is None
+    assert in_future[reseller.pk]["dpa_signed_on"] is None
+    assert "PROCESSOR_NO_DPA" not in gap_codes(future_state(plan))
+
+
+def test_a_processor_agreement_for_a_service_bought_only_through_a_reseller_closes_the_gap(plan, schools):
+    service, _none = processor(schools, contracts=0)
+    reseller = factories.ContractFactory(dpa_signed_on=None)
+    ContractService.objects.create(contract=reseller, service=service)
+    action(plan, ActionKind.PROCESSOR_AGREEMENT, service)
+
+    assert "PROCESSOR_NO_DPA" in gap_codes(today_state())
+    assert "PROCESSOR_NO_DPA" not in gap_codes(future_state(plan))
+
+
+def test_introducing_a_service_deleted_since_the_action_was_planned_applies_nothing(plan, schools):
+    """A merge of two registrations deletes one; an action on it keeps no service (SET_NULL)."""
+    service = factories.ApplicationFactory()
+    made = action(plan, ActionKind.INTRODUCE, service, schools=schools)
+    Service.objects.filter(pk=service.pk).delete()
+
+    future = future_state(plan)
+
+    assert future.applied_actions == [made.pk]
+    assert future.sso.users == 0
