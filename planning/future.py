@@ -319,6 +319,8 @@ class _Register:
         getattr(self, f"_apply_{action.kind}")(action)
 
     def _apply_introduce(self, action: PlannedAction) -> None:
+        if action.service_id is None:  # deleted since (merged into another registration)
+            return
         self.put_in_use(action.service_id)
         for school in action.schools:
             if self.usage.get((action.service_id, school)) is None:
@@ -361,18 +363,24 @@ class _Register:
         service["federation"] = Federation.SKOLFEDERATION
 
     def _apply_processor_agreement(self, action: PlannedAction) -> None:
-        """Sign the agreement in the action's contract, else in every contract of the service,
-        that is in force on the planned end; with none in force (none at all, or every one ended),
-        the agreement is a contract of its own with the vendor — an agreement written into an
-        ended contract would bind nobody, and the gap rule rightly does not count it."""
-        named = [action.contract_id] if action.contract_id else self.contracts_of.get(action.service_id, [])
+        """Sign the agreement in the action's contract if it is in force on the planned end, else
+        in every contract of the service in force then with the service's vendor — the processor;
+        a reseller's contract covering the service is not where the processor signs. With none
+        such (none at all, every one ended, only a reseller's), the agreement is a contract of
+        its own with the vendor — an agreement written into an ended contract, or with someone
+        else, leaves the processor without one, and the gap rule rightly does not count it."""
+        service = self.services.get(action.service_id)
+        vendor = service["vendor_id"] if service is not None else None
+        named = [action.contract_id] if action.contract_id else [
+            pk for pk in self.contracts_of.get(action.service_id, [])
+            if vendor is None or self.contracts[pk]["vendor_id"] == vendor
+        ]
         contracts = [
             pk for pk in named if pk in self.contracts and valid_on(self.contracts[pk], action.planned_end)
         ]
         for pk in contracts:
             if self.contracts[pk]["dpa_signed_on"] is None:
                 self.contracts[pk]["dpa_signed_on"] = action.planned_end
-        service = self.services.get(action.service_id)
         if not contracts and service is not None and service["vendor_id"]:
             # No contract to sign it in: the agreement is a contract of its own with the vendor.
             self.new_contracts.append((service["pk"], service["vendor_id"], action.planned_end))
