@@ -254,6 +254,39 @@ def test_on_one_day_schools_move_before_the_replaced_service_is_phased_out(plan,
     assert services[old.pk]["lifecycle_status"] == LifecycleStatus.RETIRED
 
 
+@pytest.mark.parametrize(("first", "second"), [("A→B", "B→C"), ("B→C", "A→B")])
+def test_a_chain_of_replacements_follows_the_plan_s_dates(plan, schools, first, second):
+    a, b, c = (factories.ApplicationFactory() for _ in range(3))
+    used_by(a, schools[0], users=300)
+    used_by(b, schools[1], users=200)
+    steps = {"A→B": (a, b), "B→C": (b, c)}
+    for label, end in ((first, SPRING), (second, HORIZON)):
+        old, new = steps[label]
+        action(plan, ActionKind.REPLACE, old, replacement=new, end=end)
+
+    usage, services, _c, _d = register_on(plan)
+
+    if first == "A→B":  # A's school moves to B in spring and on to C with B's own school
+        assert users_of(usage, c) == {schools[0].pk: 300, schools[1].pk: 200}
+        assert services[b.pk]["lifecycle_status"] == LifecycleStatus.RETIRED
+    else:  # B's school moves to C in spring; A's school moves to B, which comes back, at the end
+        assert users_of(usage, c) == {schools[1].pk: 200}
+        assert users_of(usage, b) == {schools[0].pk: 300}
+        assert services[b.pk]["lifecycle_status"] == LifecycleStatus.IN_USE
+
+
+@pytest.mark.parametrize("sso_first", [True, False])
+def test_moving_behind_sso_and_joining_skolfederation_end_federated_in_either_order(plan, schools, sso_first):
+    service = factories.ApplicationFactory(authentication=AuthenticationMethod.LOCAL, identity_provider="")
+    action(plan, ActionKind.MOVE_BEHIND_SSO, service, end=SPRING if sso_first else HORIZON)
+    action(plan, ActionKind.JOIN_SKOLFEDERATION, service, end=HORIZON if sso_first else SPRING)
+
+    _usage, services, _c, _d = register_on(plan)
+
+    assert services[service.pk]["identity_provider"] == IdentityProvider.SKOLFEDERATION
+    assert services[service.pk]["federation"] == Federation.SKOLFEDERATION
+
+
 # -- dates and statuses -----------------------------------------------------------------------
 
 
