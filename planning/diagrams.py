@@ -833,8 +833,12 @@ def service_facts_today(
     retired_since: datetime.date | None = None,
     dimensions: Iterable[str] = ALL_DIMENSIONS,
     findings: Iterable | None = None,
+    cost_year: int | None = None,
 ) -> list[ServiceFacts]:
     """The map's facts of every service not retired, from today's register: a constant number of queries.
+
+    ``cost_year`` is the year whose outcome the ``cost`` dimension reads (by default the year
+    before ``today``); the map at a plan's date reads today's, since years to come have none.
 
     Only what ``dimensions`` colour by is read beyond the services themselves: the GDPR rules
     (the slowest part, over the whole record) for ``gdpr``, costs for ``cost``, the TIME
@@ -872,7 +876,8 @@ def service_facts_today(
         severity = worst_gap_by_service(find_gaps(today=landscape.today) if findings is None else findings)
     facts = []
     for row in landscape.services.values():
-        cost = row.yearly_cost(landscape.latest_complete_year)[0] if "cost" in dimensions else None
+        year = cost_year or landscape.latest_complete_year
+        cost = row.yearly_cost(year)[0] if "cost" in dimensions else None
         facts.append(
             ServiceFacts(
                 service_type=row.service_type,
@@ -1267,7 +1272,9 @@ def service_facts_at(plan, on: datetime.date, dimension: str) -> list[ServiceFac
     """The map's facts on ``on`` with ``plan``'s due actions applied: the same reading as today's,
     inside ``planning.future.register_with`` (rolled back, nothing of it remains). Services the
     plan retires stay on the map, marked by their lifecycle, so the picture shows what goes."""
-    from planning.future import due_actions, register_with
+    from planning.future import cost_year_at, due_actions, register_with
 
     with register_with(due_actions(plan, on)):
-        return service_facts_today(on, retired_since=timezone.localdate(), dimensions=(dimension,))
+        return service_facts_today(
+            on, retired_since=timezone.localdate(), dimensions=(dimension,), cost_year=cost_year_at(on)
+        )

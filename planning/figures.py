@@ -34,7 +34,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from analysis_cache import store
-from stewardship.analyses import analysis_state, register_fingerprint
+from stewardship.analyses import Analyses, analysis_state, register_fingerprint
 
 from . import future
 from .future import FIGURES, FutureState
@@ -119,7 +119,10 @@ def stored_today_state(
     include = frozenset(include)
     state = _state(analysis_state(register_fingerprint(), today), _code())
     name = f"planning.today:{_include_key(include)}"
-    return _kept(name, state, lambda: future.today_state(today, include=include))
+    # Today's SSO, gaps, equity and completeness are the analysis suite's results, which the
+    # dashboard keeps for the register as it is now: taken from there rather than computed again.
+    suite = Analyses().get if today == timezone.localdate() else None
+    return _kept(name, state, lambda: future.today_state(today, include=include, suite=suite))
 
 
 def stored_future_state(

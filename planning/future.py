@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -66,6 +67,7 @@ __all__ = [
     "FutureState",
     "PlannedAction",
     "SeverityCount",
+    "cost_year_at",
     "due_actions",
     "future_state",
     "register_with",
@@ -536,17 +538,40 @@ def register_with(actions: Iterable[PlannedAction]) -> Iterator[None]:
 FIGURES = frozenset({"sso", "cost", "gaps", "equity", "completeness"})
 
 
+#: The analysis suite's names (``stewardship.analyses.SUITE``) of the results a state of today can
+#: take as they are kept, instead of running the same function again.
+SUITE_RESULTS = {
+    "sso": "sso_coverage",
+    "gaps": "find_gaps",
+    "equity": "equity_matrix",
+    "completeness": "completeness_overview:12",
+}
+
+
 def state_of_register(
-    on: datetime.date, actions: list[PlannedAction] | None = None, *, include: Iterable[str] = FIGURES
+    on: datetime.date,
+    actions: list[PlannedAction] | None = None,
+    *,
+    include: Iterable[str] = FIGURES,
+    suite: Callable[[str], Any] | None = None,
+    cost_year: int | None = None,
 ) -> FutureState:
     """The figures of the register as it stands, read as on ``on``: the analyses' own functions.
 
+    ``cost_year`` is the year whose outcome the yearly cost reads (:func:`cost_year_at` by default).
+
     The caller decides what the register holds (``register_with``); this only reads. ``include``
     names the groups of :data:`FIGURES` to compute (the others are left empty): GraphQL computes
-    only what a query selects, since each group is a whole-register analysis.
+    only what a query selects, since each group is a whole-register analysis. ``suite`` (today's
+    figures only) gives the analysis suite's kept results by name (``Analyses.get``): the same
+    functions' results for the register as it is now, which the dashboard keeps anyway.
     """
     actions = actions or []
     include = set(include)
+
+    def analysis(group: str, compute: Callable[[], Any], read: Callable[[Any], Any] = lambda kept: kept):
+        return read(suite(SUITE_RESULTS[group])) if suite is not None else compute()
+
     state = FutureState(
         on=on,
         applied_actions=[a.pk for a in actions],
@@ -563,10 +588,10 @@ def state_of_register(
         equity_matrix=EquityMatrix(),
     )
     # One load of the landscape serves the SSO figures, the yearly cost and the equity matrix.
-    wanted = include & {"sso", "cost", "equity"}
+    wanted = include & ({"cost"} if suite is not None else {"sso", "cost", "equity"})
     landscape = Landscape(today=on, load_costs="cost" in include) if wanted else None
     if "sso" in include:
-        sso = state.sso = sso_coverage(landscape=landscape)
+        sso = state.sso = analysis("sso", lambda: sso_coverage(landscape=landscape))
         state.sso_by_school = sso.by_school
         state.services_per_capability = [
             CapabilityCount(int(group.key), group.label, group.services) for group in sso.by_capability
@@ -575,16 +600,19 @@ def state_of_register(
         if federated and sso.services:
             state.skolfederation_share = federated.services / sso.services
     if "cost" in include:
-        state.yearly_cost, state.yearly_cost_by_management_object = _yearly_cost(landscape)
+        year = cost_year or cost_year_at(on)
+        state.yearly_cost, state.yearly_cost_by_management_object = _yearly_cost(landscape, year)
     if "gaps" in include:
-        state.gaps = find_gaps(today=on)
+        state.gaps = analysis("gaps", lambda: find_gaps(today=on))
         per_severity = Counter(finding.severity for finding in state.gaps)
         state.gdpr_gaps_by_severity = [
             SeverityCount(severity.value, str(severity.label), per_severity.get(severity.value, 0))
             for severity in Severity
         ]
     if "equity" in include:
-        matrix = state.equity_matrix = equity_matrix(today=on, landscape=landscape)
+        matrix = state.equity_matrix = analysis(
+            "equity", lambda: equity_matrix(today=on, landscape=landscape)
+        )
         kinds = Counter(finding.kind for finding in matrix.findings)
         state.equity = EquitySummary(
             schools=len(matrix.schools),
@@ -593,14 +621,29 @@ def state_of_register(
             different=kinds.get("annat system", 0),
         )
     if "completeness" in include:
-        records = records_by_kind(min(on, timezone.localdate()))
-        state.completeness = total([record for results in records.values() for record in results]).percent
+        state.completeness = analysis(
+            "completeness",
+            lambda: _completeness(min(on, timezone.localdate())),
+            read=lambda overview: overview.overall.percent,  # the dashboard's overview: the same total
+        )
     return state
 
 
-def _yearly_cost(landscape: Landscape) -> tuple[Decimal, list[CostLine]]:
+def _completeness(day: datetime.date) -> int:
+    """The register's completeness in percent, every record of every kind as one total."""
+    return total([record for results in records_by_kind(day).values() for record in results]).percent
+
+
+def cost_year_at(on: datetime.date) -> int:
+    """The year whose outcome the yearly cost reads for a state as on ``on``: the year before it
+    for today and the past (what was known then), and today's for a day to come. Years to come have
+    no outcome yet: reading the year before the plan's end would weigh next year's empty outcome
+    against this year's full one, and the cost would seem to fall whatever the plan does."""
+    return min(on, timezone.localdate()).year - 1
+
+
+def _yearly_cost(landscape: Landscape, year: int) -> tuple[Decimal, list[CostLine]]:
     """The yearly cost of the services in use, as standardisation reads it (``ServiceRow.yearly_cost``)."""
-    year = landscape.latest_complete_year
     by_object: dict[int | None, Decimal] = defaultdict(Decimal)
     for service in landscape.services.values():
         amount, _source = service.yearly_cost(year)
@@ -626,6 +669,13 @@ def future_state(
         return state_of_register(on, actions, include=include)
 
 
-def today_state(today: datetime.date | None = None, *, include: Iterable[str] = FIGURES) -> FutureState:
-    """Today's figures, by the same computation as :func:`future_state` with nothing applied."""
-    return state_of_register(today or timezone.localdate(), include=include)
+def today_state(
+    today: datetime.date | None = None,
+    *,
+    include: Iterable[str] = FIGURES,
+    suite: Callable[[str], Any] | None = None,
+) -> FutureState:
+    """Today's figures, by the same computation as :func:`future_state` with nothing applied;
+    ``suite`` as for :func:`state_of_register`."""
+    today = today or timezone.localdate()
+    return state_of_register(today, include=include, suite=suite, cost_year=today.year - 1)

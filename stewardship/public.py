@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -44,14 +44,17 @@ def _school_years(start: int | None, end: int | None) -> str:
 def learning_resources() -> list[dict]:
     """Approved learning resources in use, with public facts only (one query)."""
     today = timezone.localdate()
+    # An uncorrelated IN, read once per query (as a correlated EXISTS around the contracts' own
+    # subquery, SQLite evaluated that subquery again for every learning resource).
     with_agreement = ContractService.objects.filter(
-        service=OuterRef("pk"),
         contract__in=Contract.objects.active(today).with_processor_agreement().values("pk"),
-    )
+    ).values("service_id")
     rows = (
         LearningResource.objects.filter(approval_status=ApprovalStatus.APPROVED)
         .exclude(lifecycle_status=LifecycleStatus.RETIRED)
-        .annotate(has_processor_agreement=Exists(with_agreement))
+        .annotate(
+            has_processor_agreement=ExpressionWrapper(Q(pk__in=with_agreement), output_field=BooleanField())
+        )
         .values(
             "name",
             "vendor__name",

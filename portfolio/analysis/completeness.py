@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -285,13 +285,14 @@ def _owners(
 
 def _service_annotations(today: datetime.date) -> dict:
     dpa_contracts = Contract.objects.active(today).with_processor_agreement().values("pk")
+    with_agreement = ContractService.objects.filter(contract__in=dpa_contracts).values("service_id")
     return {
         "has_owner": Exists(_current_roles(RoleChoices.SYSTEM_OWNER, today).filter(service=OuterRef("pk"))),
         "has_usage": Exists(ServiceUsage.objects.filter(service=OuterRef("pk"))),
         "has_contract": Exists(ContractService.objects.filter(service=OuterRef("pk"))),
-        "has_processor_agreement": Exists(
-            ContractService.objects.filter(service=OuterRef("pk"), contract__in=dpa_contracts)
-        ),
+        # An uncorrelated IN, read once per query: as a correlated EXISTS around the contracts'
+        # own subquery, SQLite evaluated that subquery again for every service (1 s at scale 30).
+        "has_processor_agreement": ExpressionWrapper(Q(pk__in=with_agreement), output_field=BooleanField()),
     }
 
 

@@ -189,3 +189,19 @@ def test_the_background_refresh_keeps_the_map_each_open_plan_opens_with(outside_
     map_facts, queries = _queries(lambda: facts_at(plan, plan.horizon, "sso"))
     assert queries <= 5  # read back: nothing applied, nothing computed
     assert [fact.behind_sso for fact in map_facts.facts if fact.pk == service.pk] == [True]
+
+
+def test_todays_figures_taken_from_the_kept_analysis_suite_equal_those_computed(demo):
+    from planning.future import FIGURES, today_state
+    from stewardship.analyses import Analyses
+
+    computed = today_state(include=FIGURES)
+    kept = today_state(include=FIGURES, suite=Analyses().get)
+
+    for figure in (
+        "sso_coverage_by_users", "sso_coverage_by_services", "skolfederation_share", "yearly_cost",
+        "yearly_cost_by_management_object", "services_per_capability", "gdpr_gaps_by_severity",
+        "equity", "completeness", "sso_by_school",
+    ):  # fmt: skip
+        assert getattr(kept, figure) == getattr(computed, figure), figure
+    assert computed.completeness > 0 and sum(line.count for line in computed.gdpr_gaps_by_severity) > 0

@@ -242,3 +242,20 @@ def test_the_future_state_makes_as_many_queries_for_200_actions_as_for_20(school
         future_state(large)
 
     assert len(for_large) == len(for_small)
+
+
+def test_the_yearly_cost_at_the_plans_end_reads_the_same_years_outcome_as_today(schools):
+    """Years to come have no outcome yet: today's latest complete year is weighed at the plan's end
+    too, so a plan that changes nothing changes no cost (the year before the end would be empty)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    plan = factories.PlanFactory(horizon=today.replace(year=today.year + 2))
+    service = factories.ApplicationFactory()
+    used_by(service, schools[0])
+    factories.CostFactory(application=service, year=today.year - 1, kind="utfall", amount=Decimal("80000"))
+    factories.CostFactory(application=service, year=today.year, kind="utfall", amount=Decimal("1000"))
+
+    now, then = today_state(), future_state(plan, include={"cost"})
+
+    assert now.yearly_cost == then.yearly_cost == Decimal("80000")
