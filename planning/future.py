@@ -8,11 +8,12 @@ of ``Landscape``, ``gdpr.gaps.find_gaps``, ``stewardship.completeness``). No fig
 implementation: what differs between today and the plan's end is only the rows the analyses read.
 ``today_state()`` is the same computation with nothing applied.
 
-Applying is done in bulk, grouped by kind (a fixed number of statements however many actions the
-plan has), with queryset ``update``/``bulk_update``/``bulk_create`` and raw deletes: none of them
-sends signals or writes history, and the whole transaction is rolled back, so nothing the
-future state does survives it (``tests/planning/test_future.py`` compares every table, history
-tables included, before and after).
+The actions are applied in memory in the order of their dates (:data:`APPLY_ORDER`) and written
+in bulk, one statement per table and change (a fixed number however many actions the plan has),
+with queryset ``update``/``bulk_update``/``bulk_create`` and raw deletes: none of them sends
+signals or writes history, and the whole transaction is rolled back, so nothing the future state
+does survives it (``tests/planning/test_future.py`` compares every table, history tables
+included, before and after).
 
 The analyses run as on ``on`` (contracts ending before it have ended, DPIAs due by it are due),
 except completeness: whether a record will have been reviewed by then is not the plan's doing, so
