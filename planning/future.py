@@ -71,6 +71,7 @@ __all__ = [
     "cost_year_at",
     "due_actions",
     "future_state",
+    "past_day_error",
     "register_with",
     "state_of_register",
     "today_state",
@@ -658,6 +659,17 @@ def _yearly_cost(landscape: Landscape, year: int) -> tuple[Decimal, list[CostLin
         key=lambda line: (-line.amount, line.name.casefold()),
     )
     return sum(by_object.values(), Decimal(0)), lines
+
+
+def past_day_error(on: datetime.date | None) -> str:
+    """Why ``on`` cannot be a day of the register as it will be ("" when it can): a day before
+    today is the register as it was, which history answers (``asOf``), not a plan."""
+    if on is not None and on < timezone.localdate():
+        return _(
+            "Dagen %(day)s har redan varit: välj idag eller senare. Registret som det var visas med "
+            "historiken (asOf)."
+        ) % {"day": on.isoformat()}
+    return ""
 
 
 def future_state(

@@ -40,6 +40,7 @@ from stewardship.analyses import schedule_refresh
 from . import diagrams
 from .filters import PlanFilterSet
 from .forms import ActionForm, GoalForm, PlanForm
+from .future import past_day_error
 from .models import Action, Goal, Plan
 from .services import MANAGE_GDPR, can_edit_action, can_edit_plan, save_action, save_goal, save_plan
 from .workbook import plan_summary, plan_workbook
@@ -63,6 +64,12 @@ def _parse_day(text: str | None) -> datetime.date | None:
         return parse_date(text) if text else None
     except ValueError:  # well-formed but impossible, e.g. 2027-02-30
         return None
+
+
+def _future_day(text: str | None) -> datetime.date | None:
+    """A day of the register as it will be, or None (the plan's end) for a malformed or past one."""
+    day = _parse_day(text)
+    return None if past_day_error(day) else day
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,6 +116,9 @@ class CapabilityMapView(PermissionRequiredMixin, TemplateView):
                 on = _parse_day(query.get("on")) or plan.horizon
                 if query.get("on") and _parse_day(query.get("on")) is None:
                     errors.append(gettext("Ange datumet som ÅÅÅÅ-MM-DD."))
+                elif error := past_day_error(on):
+                    errors.append(error)
+                    on = plan.horizon
         capabilities = diagrams.capability_rows()
         try:
             area = diagrams.resolve_area(query.get("omrade"), capabilities)
@@ -390,7 +400,7 @@ class PlanWorkbookView(PermissionRequiredMixin, View):
 
     def get(self, request, pk: int) -> HttpResponse:
         plan = get_object_or_404(Plan, pk=pk)
-        on = _parse_day(request.GET.get("on"))
+        on = _future_day(request.GET.get("on"))
         response = HttpResponse(
             plan_workbook(plan, on),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -412,7 +422,7 @@ class PlanPrintView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         plan = get_object_or_404(Plan.objects.select_related("owner"), pk=kwargs["pk"])
-        summary = plan_summary(plan, _parse_day(self.request.GET.get("on")))
+        summary = plan_summary(plan, _future_day(self.request.GET.get("on")))
         roadmap = diagrams.roadmap_for(summary, "capability")
         context.update(
             {

@@ -18,7 +18,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portfolio.analysis.shapes import export_headers, export_rows
 from portfolio.spreadsheets import xlsx_bytes
 
 from .models import Action, ActionSchool, Goal, Plan
@@ -69,6 +68,30 @@ class PlanSummary:
     @property
     def yearly_total(self) -> Decimal:
         return sum((row.action.yearly_cost_effect for row in self.actions), Decimal(0))
+
+    @property
+    def conflicts_with_actions(self) -> list[tuple[Any, list[tuple[int, str, bool]]]]:
+        """Each conflict with its actions as (id, name, whether in this plan): what the page links."""
+        mine = {row.action.pk for row in self.actions}
+        return [
+            (conflict, [
+                (pk, name, pk in mine)
+                for pk, name in zip(conflict.action_ids, self.action_names(conflict.action_ids), strict=True)
+            ])
+            for conflict in self.conflicts
+        ]
+
+    @property
+    def at_label(self) -> str:
+        """The heading of the figures at ``on``: "Vid planens slut" at the horizon, else the day."""
+        if self.on == self.plan.horizon:
+            return _("Vid planens slut")
+        return _("Den %(day)s") % {"day": self.on.isoformat()}
+
+    def action_names(self, action_ids: list[int]) -> list[str]:
+        """The names of the actions ``action_ids`` (another plan's by their id: not in this summary)."""
+        names = {row.action.pk: str(row.action) for row in self.actions}
+        return [names.get(pk, _("åtgärd %(id)s i en annan färdplan") % {"id": pk}) for pk in action_ids]
 
     @property
     def findings(self) -> list[ActionRow]:
@@ -162,8 +185,14 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
         (_("Engångskostnad totalt (kr)"), float(summary.one_off_total)),
         (_("Årlig kostnadseffekt totalt (kr)"), float(summary.yearly_total)),
         (_("Underlaget avser"), summary.today),
+        (_("Jämförs med registret den"), summary.on),
     ]
     target_state = pd.DataFrame(facts, columns=[_("Uppgift"), _("Värde")], dtype=object)
+    at_label = summary.at_label
+    if summary.on == plan.horizon:
+        reached_label = _("Uppnått vid planens slut")
+    else:
+        reached_label = _("Uppnått den %(day)s") % {"day": summary.on.isoformat()}
     goals = pd.DataFrame(
         [
             {
@@ -173,8 +202,8 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
                 _("Måldatum"): row.goal.target_date,
                 _("Idag"): _figure(row.today),
                 _("Uppnått idag"): _met(row.met_today),
-                _("Vid planens slut"): _figure(row.at_end),
-                _("Uppnått vid planens slut"): _met(row.met_at_end),
+                at_label: _figure(row.at_end),
+                reached_label: _met(row.met_at_end),
             }
             for row in summary.goals
         ],
@@ -185,8 +214,8 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
             _("Måldatum"),
             _("Idag"),
             _("Uppnått idag"),
-            _("Vid planens slut"),
-            _("Uppnått vid planens slut"),
+            at_label,
+            reached_label,
         ],
         dtype=object,
     )
@@ -233,15 +262,29 @@ def summary_frames(summary: PlanSummary) -> dict[str, pd.DataFrame]:
         columns=[_("Åtgärd"), _("Fynd"), _("Beskrivning"), _("Referens")],
         dtype=object,
     )
-    from .conflicts import Conflict
-    from .followup import ActionFollowUp
-
-    # Conflicts and follow-up are analysis shapes: their columns come from the dataclasses.
     conflicts = pd.DataFrame(
-        export_rows(Conflict, summary.conflicts), columns=export_headers(Conflict), dtype=object
+        [
+            {
+                _("Tjänst"): conflict.service,
+                _("Åtgärder"): "\n".join(summary.action_names(conflict.action_ids)),
+                _("Konflikt"): conflict.explanation,
+            }
+            for conflict in summary.conflicts
+        ],
+        columns=[_("Tjänst"), _("Åtgärder"), _("Konflikt")],
+        dtype=object,
     )
     followup = pd.DataFrame(
-        export_rows(ActionFollowUp, summary.followup), columns=export_headers(ActionFollowUp), dtype=object
+        [
+            {
+                _("Åtgärd"): finding.action,
+                _("Planerat slut"): finding.planned_end,
+                _("Uppföljning"): finding.explanation,
+            }
+            for finding in summary.followup
+        ],
+        columns=[_("Åtgärd"), _("Planerat slut"), _("Uppföljning")],
+        dtype=object,
     )
     return {
         _("Målbild"): target_state,

@@ -10,7 +10,7 @@ from graphql_relay import from_global_id
 from planning.conflicts import plan_conflicts
 from planning.figures import goals_today_and_at, stored_future_state
 from planning.followup import action_followup
-from planning.future import FIGURES
+from planning.future import FIGURES, past_day_error
 from planning.graphql import types
 from planning.models import Plan
 from portfolio.graphql.base import RegisterConnectionField
@@ -110,11 +110,16 @@ class PlanningQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_future_state(root, info, plan, on: datetime.date):
-        return stored_future_state(_plan(info, plan), on, include=figures_selected(info))
+        found = _plan(info, plan)
+        if error := past_day_error(on):
+            raise GraphQLError(error)
+        return stored_future_state(found, on, include=figures_selected(info))
 
     @staticmethod
     def resolve_plan_goals(root, info, plan, on: datetime.date | None = None):
         found = _plan(info, plan)
+        if error := past_day_error(on):
+            raise GraphQLError(error)
         return goals_today_and_at(found, list(found.goals.all()), on or found.horizon)
 
     @staticmethod

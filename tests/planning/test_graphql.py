@@ -139,3 +139,10 @@ def test_a_user_without_the_right_to_read_plans_gets_no_future_state(plan):
     answer = execute(nobody, FUTURE, {"plan": to_global_id("Plan", plan.pk), "on": "2027-12-31"})
     assert answer.data is None or answer.data.get("futureState") is None
     assert "Behörighet saknas" in answer.messages[0]
+
+
+def test_the_future_state_of_a_day_gone_by_is_refused_with_a_pointer_to_history(reader, plan):
+    answer = execute(reader, FUTURE, {"plan": to_global_id("Plan", plan.pk), "on": "2020-01-01"})
+    assert answer.data is None or answer.data.get("futureState") is None
+    message = str(answer.errors[0]["message"] if isinstance(answer.errors[0], dict) else answer.errors[0])
+    assert "har redan varit" in message and "asOf" in message

@@ -478,3 +478,11 @@ def test_the_map_pages_read_the_same_queries_at_two_sizes_current_or_out_of_date
         counts.append((current, stale))
     assert counts[0] == counts[1]
     assert counts[0][0] == counts[0][1]  # out-of-date facts cost no more to show than current ones
+
+
+def test_the_capability_map_refuses_a_plan_date_gone_by_and_shows_the_plans_end(client, plan, strategist):
+    url = f"{reverse('planning:capability_map')}?plan={plan.pk}&on=2020-01-01"
+    response = _page(client, strategist, url)
+    page = response.content.decode()
+    assert "Dagen 2020-01-01 har redan varit" in page
+    assert response.context["on"] == plan.horizon

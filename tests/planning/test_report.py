@@ -77,3 +77,13 @@ def test_the_table_and_the_workbook_show_the_same_plan(plan, tmp_path):
     assert book.sheetnames == ["Målbild", "Effektmål", "Åtgärder", "Underlag", "Konflikter", "Uppföljning"]
     assert book["Effektmål"]["A2"].value == "SSO minst 95 %"
     assert "Utanför SSO" in [cell.value for cell in book["Underlag"][2]]
+
+
+def test_plan_report_refuses_a_day_gone_by_and_a_malformed_day_in_swedish():
+    from django.core.management import CommandError, call_command
+
+    plan = factories.PlanFactory()
+    with pytest.raises(CommandError, match="har redan varit"):
+        call_command("plan_report", str(plan.pk), "--on", "2020-01-01")
+    with pytest.raises(CommandError, match="är inte ett datum"):
+        call_command("plan_report", str(plan.pk), "--on", "2027-13-01")

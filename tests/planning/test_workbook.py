@@ -111,3 +111,52 @@ def test_the_workbook_is_downloaded_from_the_plan_page_by_any_reader(client, pla
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="fardplan-2027-')
     assert "Byt närvarosystem" in str(_sheets(response.content)["Åtgärder"])
+
+
+def test_the_workbook_names_the_conflicting_actions_and_the_follow_up_findings(plan):
+    replaced = plan.actions.get()
+    phase_out = ActionFactory(
+        plan=plan, kind="phase_out", service=replaced.replacement, name="Avveckla Vklass",
+        planned_end=datetime.date(2027, 7, 1),
+    )
+    late = ActionFactory(
+        plan=plan, kind="move_behind_sso", name="Flytta Skolplus bakom SSO", status="pagar",
+        planned_end=datetime.date(2025, 1, 31),
+    )
+
+    sheets = _sheets(plan_workbook(plan))
+
+    header, *conflicts = sheets["Konflikter"]
+    assert header == ("Tjänst", "Åtgärder", "Konflikt")
+    [conflict] = [dict(zip(header, row, strict=True)) for row in conflicts]
+    assert conflict["Tjänst"] == "Vklass"
+    assert set(conflict["Åtgärder"].split("\n")) == {"Byt närvarosystem", str(phase_out)}
+    header, *followup = sheets["Uppföljning"]
+    assert header == ("Åtgärd", "Planerat slut", "Uppföljning")
+    overdue = [dict(zip(header, row, strict=True)) for row in followup if row[0] == str(late)]
+    assert overdue and overdue[0]["Planerat slut"] == datetime.datetime(2025, 1, 31)
+    assert "Försenad" in overdue[0]["Uppföljning"]
+
+
+def test_the_plan_page_links_each_conflict_to_its_actions(client, plan, reader):
+    replaced = plan.actions.get()
+    phase_out = ActionFactory(
+        plan=plan, kind="phase_out", service=replaced.replacement, name="Avveckla Vklass",
+        planned_end=datetime.date(2027, 7, 1),
+    )
+    client.force_login(reader)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert f'<a href="#action-{replaced.pk}">Byt närvarosystem</a>' in page
+    assert f'<a href="#action-{phase_out.pk}">{phase_out}</a>' in page
+
+
+def test_figures_at_a_chosen_day_are_headed_by_that_day_not_the_plans_end(plan, client, reader):
+    day = datetime.date(2027, 3, 1)
+    header, *_rows = _sheets(plan_workbook(plan, day))["Effektmål"]
+    assert "Den 2027-03-01" in header and "Vid planens slut" not in header
+    facts = dict(_sheets(plan_workbook(plan, day))["Målbild"][1:])
+    assert facts["Jämförs med registret den"] == datetime.datetime(2027, 3, 1)
+    client.force_login(reader)
+    page = client.get(reverse("planning:plan_print", args=[plan.pk]), {"on": "2027-03-01"}).content.decode()
+    assert "Den 2027-03-01" in page
+    assert "Vid planens slut" in _sheets(plan_workbook(plan))["Effektmål"][0]

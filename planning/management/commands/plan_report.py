@@ -1,11 +1,13 @@
 """``manage.py plan_report PLAN``: a färdplan's goals today and at a date, its actions, conflicts
 and follow-up, as a table, JSON or a workbook."""
 
+import argparse
 import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from planning.future import past_day_error
 from planning.report import find_plan, plan_report
 from planning.workbook import plan_workbook
 
@@ -15,10 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("plan", help="Färdplanens id eller namn.")
-        parser.add_argument(
-            "--on", type=datetime.date.fromisoformat,
-            help="Dagen (ÅÅÅÅ-MM-DD); planens slut om den utelämnas.",
-        )
+        parser.add_argument("--on", type=_day, help="Dagen (ÅÅÅÅ-MM-DD); planens slut om den utelämnas.")
         parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
         parser.add_argument("--output", help="Fil att skriva arbetsboken till (xlsx); annars <plan>.xlsx.")
 
@@ -28,6 +27,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Ingen färdplan heter eller har id {options['plan']!r} (eller flera heter så)."
             )
+        if error := past_day_error(options["on"]):
+            raise CommandError(error)
         report = plan_report(plan, options["on"])
         if options["format"] == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
@@ -63,8 +64,21 @@ class Command(BaseCommand):
                 out.write("")
                 out.write(title)
                 for row in report[key]:
-                    out.write(f"  {row['explanation']}")
+                    about = row.get("action") or row.get("service")
+                    out.write(f"  {about}: {row['explanation']}" if about else f"  {row['explanation']}")
+
+
+def _day(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} är inte ett datum ÅÅÅÅ-MM-DD.") from None
 
 
 def _show(value) -> str:
-    return "–" if value is None else f"{value:g}"
+    """A figure as a person reads it: whole numbers with spaces between thousands, else one decimal."""
+    if value is None:
+        return "–"
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", "\u00a0")
+    return f"{value:.1f}"
