@@ -130,6 +130,16 @@ def test_replacing_at_a_school_that_does_not_use_the_replaced_service_moves_noth
     assert services[old.pk]["lifecycle_status"] == LifecycleStatus.IN_USE
 
 
+def test_replacing_at_every_school_that_uses_it_by_name_retires_the_replaced_service(plan, schools):
+    old, new = factories.ApplicationFactory(), factories.ApplicationFactory()
+    used_by(old, *schools[:2])
+    action(plan, ActionKind.REPLACE, old, replacement=new, schools=schools)
+
+    _usage, services, _c, _d = register_on(plan)
+
+    assert services[old.pk]["lifecycle_status"] == LifecycleStatus.RETIRED
+
+
 def test_a_service_cannot_be_replaced_by_itself(plan):
     service = factories.ApplicationFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
