@@ -1049,6 +1049,14 @@ def capability_map_today(
     ).cmap
 
 
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: its first letter lower case unless it opens an acronym, the
+    rest as written ("Inloggning (SSO)" → "inloggning (SSO)", "TIME-klassning" stays)."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def map_title(
     dimension: str,
     area: AreaKey | None,
@@ -1057,7 +1065,7 @@ def map_title(
     on: datetime.date | None = None,
 ) -> str:
     """The picture's title: when (today, or a plan's date), which area, coloured by what."""
-    label = str(dict(DIMENSIONS)[dimension]).lower()
+    label = _lower_first(str(dict(DIMENSIONS)[dimension]))
     where = dict(area_choices(capabilities)).get(area) if area is not None else None
     if plan is not None:
         values = {"day": on.isoformat(), "plan": plan.name, "dimension": label, "area": where}

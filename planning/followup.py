@@ -30,6 +30,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from analysis_cache import store
 from portfolio.analysis.completeness import month_ends
@@ -302,9 +303,12 @@ def action_followup(plan: Plan, today: datetime.date | None = None) -> list[Acti
             if remaining and action.planned_end < today:
                 note(
                     action, FollowUpKind.DONE_STILL_IN_USE,
-                    _(
+                    ngettext(
+                        "Markerad klar, men %(service)s används fortfarande vid %(count)d skola "
+                        "efter %(end)s.",
                         "Markerad klar, men %(service)s används fortfarande vid %(count)d skolor "
-                        "efter %(end)s."
+                        "efter %(end)s.",
+                        len(remaining),
                     )
                     % {"service": action.service, "count": len(remaining), "end": action.planned_end},
                 )

@@ -68,6 +68,13 @@ def save_action(form, *, user=None, expected_version: int | None = None, reason:
     )
     kinds = {stored_kind, form.cleaned_data.get("kind")}
     if not can_edit_action(user, kinds, creating=instance.pk is None):
+        if user is not None and user.has_perm(MANAGE_GDPR) and not kinds & set(GDPR_ACTION_KINDS):
+            _refuse(
+                _(
+                    "Behörighet saknas: dataskyddssamordnaren planerar PUB-avtal och DPIA, inte andra "
+                    "åtgärder."
+                )
+            )
         _refuse(
             _(
                 "Behörighet saknas: du får inte ändra den här sortens åtgärd (PUB-avtal och DPIA ägs av "

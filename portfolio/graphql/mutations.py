@@ -74,7 +74,7 @@ def _describe(form_field: forms.Field) -> str:
     if isinstance(form_field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
         text = f"{text} (Relay-id)"
     if form_field.required:
-        text = f"{text}. Obligatorisk när posten skapas."
+        text = f"{text.rstrip('.')}. Obligatorisk när posten skapas."
     return text
 
 
