@@ -1,14 +1,23 @@
 """Actions that contradict each other, within a plan or between decided plans.
 
-Three conflicts are found, over the plan's own actions and those of every other decided plan
-(beslutad or genomförs) that is not stopped:
+Three conflicts are found among actions that are not stopped, over the plan's own actions and —
+when the plan is decided and not closed (beslutad or genomförs) — those of every other such plan:
 
 * **phased out target** — an action phases out (or replaces away) the service another action
   moves schools to (a replacement's new service, or a service introduced);
 * **decided differently** — two decided plans give one service different fates (phased out in
   one, introduced or kept as the replacement in the other, or replaced by different services);
-* **overlapping replacements** — two actions replace one service at the same schools (an empty
-  list of schools is all of them) by different services.
+* **overlapping replacements** — two actions replace one service at the same schools by
+  different services.
+
+Each needs the two actions to meet at a school: an empty list of schools is every school, and
+actions at different schools do not contradict each other (one plan moves the north schools
+from A to B, another the south ones to C; schools move to B while another school leaves it).
+
+A draft is not a decision: it is often the next version of a decided plan and differs from it on
+purpose, so it is checked against itself only, and no plan is checked against it; once decided it
+is checked against the other decided plans. A closed plan is history: its actions were carried
+out or not, and contradict nothing planned now, so it too is checked against itself only.
 
 Three queries whatever the number of actions.
 """
@@ -77,8 +86,12 @@ def _schools_overlap(a: _Row, b: _Row) -> bool:
 
 
 def plan_conflicts(plan: Plan) -> list[Conflict]:
-    """The conflicts that involve at least one of ``plan``'s actions."""
-    considered = Q(plan=plan) | Q(plan__status__in=[PlanStatus.DECIDED, PlanStatus.IN_PROGRESS])
+    """The conflicts that involve at least one of ``plan``'s actions (see the module's docstring
+    for which other plans' actions they are looked for among)."""
+    running = [PlanStatus.DECIDED, PlanStatus.IN_PROGRESS]
+    considered = Q(plan=plan)
+    if plan.status in running:
+        considered |= Q(plan__status__in=running)
     actions = (
         Action.objects.filter(considered)
         .exclude(status=ActionStatus.STOPPED)
@@ -124,7 +137,7 @@ def plan_conflicts(plan: Plan) -> list[Conflict]:
         name = names.get(service_id, "")
         for a, b in combinations(touching, 2):
             fates = (_fate(a, service_id), _fate(b, service_id))
-            if None in fates:
+            if None in fates or not _schools_overlap(a, b):
                 continue
             going = {"goes"} | {f for f in fates if f.startswith("replaced:")}
             if "comes" in fates and any(f in going for f in fates):
@@ -137,7 +150,6 @@ def plan_conflicts(plan: Plan) -> list[Conflict]:
                 a.kind == b.kind == ActionKind.REPLACE
                 and a.service_id == b.service_id == service_id
                 and a.replacement_id != b.replacement_id
-                and _schools_overlap(a, b)
             ):
                 add(
                     ConflictKind.OVERLAPPING_REPLACEMENTS, service_id, (a, b),

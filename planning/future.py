@@ -8,11 +8,12 @@ of ``Landscape``, ``gdpr.gaps.find_gaps``, ``stewardship.completeness``). No fig
 implementation: what differs between today and the plan's end is only the rows the analyses read.
 ``today_state()`` is the same computation with nothing applied.
 
-Applying is done in bulk, grouped by kind (a fixed number of statements however many actions the
-plan has), with queryset ``update``/``bulk_update``/``bulk_create`` and raw deletes: none of them
-sends signals or writes history, and the whole transaction is rolled back, so nothing the
-future state does survives it (``tests/planning/test_future.py`` compares every table, history
-tables included, before and after).
+The actions are applied in memory in the order of their dates (:data:`APPLY_ORDER`) and written
+in bulk, one statement per table and change (a fixed number however many actions the plan has),
+with queryset ``update``/``bulk_update``/``bulk_create`` and raw deletes: none of them sends
+signals or writes history, and the whole transaction is rolled back, so nothing the future state
+does survives it (``tests/planning/test_future.py`` compares every table, history tables
+included, before and after).
 
 The analyses run as on ``on`` (contracts ending before it have ended, DPIAs due by it are due),
 except completeness: whether a record will have been reviewed by then is not the plan's doing, so
@@ -30,6 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +53,7 @@ from portfolio.choices import (
     Severity,
 )
 from portfolio.models import Contract, ContractService, ManagementObject, Service, ServiceUsage
+from portfolio.periods import valid_on
 from stewardship.completeness import records_by_kind
 
 from .choices import ActionKind, ActionStatus
@@ -74,9 +77,11 @@ __all__ = [
     "today_state",
 ]
 
-#: The order kinds are applied in when several fall due by one date: what is introduced exists
-#: before schools move to it, and what is phased out goes last (after its schools have moved).
-#: Within a kind, actions apply in the order of their planned end.
+#: Actions apply in the order of their planned end, as the plan's dates say they happen: a
+#: service phased out in March and introduced again in June is in use at the end, and a school
+#: that left a service in March is not moved by a replacement of it in June. On one day the kinds
+#: apply in this order: what is introduced exists before schools move to it, and what is phased
+#: out goes last (after its schools have moved).
 APPLY_ORDER = (
     ActionKind.INTRODUCE,
     ActionKind.REPLACE,
@@ -105,6 +110,7 @@ class PlannedAction:
     contract_id: int | None
     planned_end: datetime.date
     yearly_cost_effect: Decimal
+    status: str = ActionStatus.PLANNED
     schools: set[int] = field(default_factory=set)
 
 
@@ -192,7 +198,8 @@ def due_actions(plan: Plan, on: datetime.date) -> list[PlannedAction]:
         .exclude(status=ActionStatus.STOPPED)
         .order_by("planned_end", "pk")
         .values_list(
-            "pk", "kind", "service_id", "replacement_id", "contract_id", "planned_end", "yearly_cost_effect"
+            "pk", "kind", "service_id", "replacement_id", "contract_id", "planned_end", "yearly_cost_effect",
+            "status",
         )
     )
     actions = {row[0]: PlannedAction(*row) for row in rows}
@@ -226,17 +233,23 @@ class _Register:
             self.usage[(service_id, organisation_id)] = [pk, users]
         # A school's use moves with its measured figure where an identity provider gives one: the
         # figure today's analyses read for that row (portfolio.evidence), not only the typed one.
+        # A school the identity provider saw using a service counts as using it though nobody
+        # registered it (``Landscape``), so the plan moves and ends that use too.
         for key, figure in evidence.measured_users(ids).items():
             if key in self.usage:
                 self.usage[key][1] = figure.users
+            elif key[1] is not None:
+                self.usage[key] = [None, figure.users]
         self.original_usage = {key: list(value) for key, value in self.usage.items()}
         self.contracts: dict[int, dict] = {}
         self.contracts_of: dict[int, list[int]] = defaultdict(list)
         for row in ContractService.objects.filter(service_id__in=ids).values(
-            "service_id", "contract_id", "contract__ends_on", "contract__dpa_signed_on", "contract__vendor_id"
+            "service_id", "contract_id", "contract__starts_on", "contract__ends_on",
+            "contract__dpa_signed_on", "contract__vendor_id",
         ):
             self.contracts_of[row["service_id"]].append(row["contract_id"])
             self.contracts[row["contract_id"]] = {
+                "starts_on": row["contract__starts_on"],
                 "ends_on": row["contract__ends_on"],
                 "dpa_signed_on": row["contract__dpa_signed_on"],
                 "vendor_id": row["contract__vendor_id"],
@@ -245,11 +258,20 @@ class _Register:
         self.new_contracts: list[tuple[int, int, datetime.date]] = []  # (service, vendor, signed on)
         wanted_dpia = {a.service_id for a in actions if a.kind == ActionKind.DPIA}
         self.activities_of: dict[int, set[int]] = defaultdict(set)
+        #: Activities with a completed DPIA in the register: a done DPIA action is that one.
+        self.assessed: set[int] = set()
         if wanted_dpia:
-            for activity_id, service_id in ProcessingActivityService.objects.filter(
-                service_id__in=wanted_dpia
-            ).values_list("processing_activity_id", "service_id"):
+            completed = Dpia.objects.filter(
+                processing_activity=OuterRef("processing_activity_id"), status=DpiaStatus.COMPLETED
+            )
+            for activity_id, service_id, assessed in (
+                ProcessingActivityService.objects.filter(service_id__in=wanted_dpia)
+                .annotate(assessed=Exists(completed))
+                .values_list("processing_activity_id", "service_id", "assessed")
+            ):
                 self.activities_of[service_id].add(activity_id)
+                if assessed:
+                    self.assessed.add(activity_id)
         self.new_dpias: dict[int, datetime.date] = {}  # activity → completed on
 
     def schools_using(self, service_id: int) -> set[int]:
@@ -262,8 +284,10 @@ class _Register:
             service["retired_on"] = None
 
     def retire(self, service_id: int | None, on: datetime.date) -> None:
+        """Retire the service on ``on``; one retired already keeps the day it was retired (a done
+        action applied again, or a second phase-out, does not move the date)."""
         service = self.services.get(service_id)
-        if service is not None:
+        if service is not None and service["lifecycle_status"] != LifecycleStatus.RETIRED:
             service["lifecycle_status"] = LifecycleStatus.RETIRED
             service["retired_on"] = on
 
@@ -276,11 +300,22 @@ class _Register:
         return row[1]
 
     def add_usage(self, service_id: int, organisation_id: int, users: int) -> None:
-        row = self.usage.get((service_id, organisation_id))
+        """Let ``users`` people of a school use the service.
+
+        Where the school uses it already, its figure becomes the larger of the two, not their
+        sum: the people of one school on two services for one need are taken to be the same
+        people (as merging two registrations keeps the larger count, ``portfolio.merge``), so
+        nobody is counted twice — nor when a done replacement is applied again to a register
+        that shows it half-recorded.
+        """
+        key = (service_id, organisation_id)
+        row = self.usage.get(key)
         if row is None:
-            self.usage[(service_id, organisation_id)] = [None, users]
+            # A use an earlier action ended comes back in the row it had (one row per pair).
+            before = self.original_usage.get(key)
+            self.usage[key] = [before[0] if before else None, users]
         else:
-            row[1] += users
+            row[1] = max(row[1], users)
 
     # -- applying, one kind at a time ---------------------------------------------------------
 
@@ -288,6 +323,8 @@ class _Register:
         getattr(self, f"_apply_{action.kind}")(action)
 
     def _apply_introduce(self, action: PlannedAction) -> None:
+        if action.service_id is None:  # deleted since (merged into another registration)
+            return
         self.put_in_use(action.service_id)
         for school in action.schools:
             if self.usage.get((action.service_id, school)) is None:
@@ -297,13 +334,19 @@ class _Register:
         a, b = action.service_id, action.replacement_id
         if a is None or b is None:
             return
-        schools = action.schools or self.schools_using(a)
-        for school in schools:
+        using = self.schools_using(a)
+        for school in action.schools or using:
             if self.usage.get((a, school)) is not None:
                 self.add_usage(b, school, self.drop_usage(a, school))
         self.put_in_use(b)
-        if not self.schools_using(a):
+        if self._left_everywhere(a, action, using):
             self.retire(a, action.planned_end)
+
+    def _left_everywhere(self, service_id: int, action: PlannedAction, using: set[int]) -> bool:
+        """Whether ``action`` took ``service_id`` out of use: it named no schools (every school),
+        or it ended the last use of the service. A service with no registered use (a central
+        system nobody registers per school) is not retired by leaving a school it was not at."""
+        return not action.schools or (bool(using) and not self.schools_using(service_id))
 
     def _apply_move_behind_sso(self, action: PlannedAction) -> None:
         service = self.services.get(action.service_id)
@@ -324,18 +367,35 @@ class _Register:
         service["federation"] = Federation.SKOLFEDERATION
 
     def _apply_processor_agreement(self, action: PlannedAction) -> None:
-        named = [action.contract_id] if action.contract_id else self.contracts_of.get(action.service_id, [])
-        contracts = [pk for pk in named if pk in self.contracts]
+        """Sign the agreement in the action's contract if it is in force on the planned end, else
+        in every contract of the service in force then with the service's vendor — the processor;
+        a reseller's contract covering the service is not where the processor signs. With none
+        such (none at all, every one ended, only a reseller's), the agreement is a contract of
+        its own with the vendor — an agreement written into an ended contract, or with someone
+        else, leaves the processor without one, and the gap rule rightly does not count it."""
+        service = self.services.get(action.service_id)
+        vendor = service["vendor_id"] if service is not None else None
+        named = [action.contract_id] if action.contract_id else [
+            pk for pk in self.contracts_of.get(action.service_id, [])
+            if vendor is None or self.contracts[pk]["vendor_id"] == vendor
+        ]
+        contracts = [
+            pk for pk in named if pk in self.contracts and valid_on(self.contracts[pk], action.planned_end)
+        ]
         for pk in contracts:
             if self.contracts[pk]["dpa_signed_on"] is None:
                 self.contracts[pk]["dpa_signed_on"] = action.planned_end
-        service = self.services.get(action.service_id)
         if not contracts and service is not None and service["vendor_id"]:
             # No contract to sign it in: the agreement is a contract of its own with the vendor.
             self.new_contracts.append((service["pk"], service["vendor_id"], action.planned_end))
 
     def _apply_dpia(self, action: PlannedAction) -> None:
+        """A completed DPIA for each processing activity of the service (none for a service in no
+        activity: there is no processing to assess). A done action whose activity has a completed
+        DPIA in the register adds none: the one made is that one, with whatever it lacks."""
         for activity in self.activities_of.get(action.service_id, ()):
+            if action.status == ActionStatus.DONE and activity in self.assessed:
+                continue
             self.new_dpias.setdefault(activity, action.planned_end)
 
     def _apply_consolidate_contracts(self, action: PlannedAction) -> None:
@@ -354,9 +414,10 @@ class _Register:
     def _apply_phase_out(self, action: PlannedAction) -> None:
         if action.service_id is None:
             return
-        for school in action.schools or self.schools_using(action.service_id):
+        using = self.schools_using(action.service_id)
+        for school in action.schools or using:
             self.drop_usage(action.service_id, school)
-        if not action.schools or not self.schools_using(action.service_id):
+        if self._left_everywhere(action.service_id, action, using):
             self.retire(action.service_id, action.planned_end)
 
     # -- writing, a fixed number of statements ------------------------------------------------
@@ -390,12 +451,14 @@ class _Register:
         deleted, updated, created = [], [], []
         for key, row in self.usage.items():
             before = self.original_usage.get(key)
+            if row == before:
+                continue
             if row is None:
-                if before is not None:
+                if before[0] is not None:  # a use only measured has no row to delete
                     deleted.append(before[0])
             elif row[0] is None:
                 created.append(ServiceUsage(service_id=key[0], organisation_id=key[1], users=row[1]))
-            elif row[1] != before[1]:
+            else:
                 updated.append(ServiceUsage(pk=row[0], users=row[1]))
         if deleted:
             # A raw delete: one statement, no per-row signals (which would write history rows).
@@ -449,7 +512,7 @@ def _apply(actions: Iterable[PlannedAction]) -> tuple[set[int], set[tuple[int, i
         return set(), set()
     register = _Register(actions)
     rank = {kind: index for index, kind in enumerate(APPLY_ORDER)}
-    for action in sorted(actions, key=lambda a: (rank.get(a.kind, len(rank)), a.planned_end, a.pk)):
+    for action in sorted(actions, key=lambda a: (a.planned_end, rank.get(a.kind, len(rank)), a.pk)):
         register.apply(action)
     register.write()
     return register.changed_evidence()
