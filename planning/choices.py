@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "GDPR_ACTION_KINDS",
+    "gap_matches",
+    "gap_reference",
     "METRIC_PARAMETERS",
     "ActionKind",
     "ActionStatus",
@@ -46,10 +48,32 @@ class ActionKind(models.TextChoices):
     PROCESSOR_AGREEMENT = "processor_agreement", _("Teckna personuppgiftsbiträdesavtal")
     DPIA = "dpia", _("Gör konsekvensbedömning (DPIA)")
     CONSOLIDATE_CONTRACTS = "consolidate_contracts", _("Samordna avtal")
+    FIX_GDPR_GAP = "fix_gdpr_gap", _("Åtgärda dataskyddsbrist")
 
 
-#: Action kinds the dataskyddssamordnare owns (``planning.manage_gdpr_action``).
-GDPR_ACTION_KINDS = frozenset({ActionKind.PROCESSOR_AGREEMENT, ActionKind.DPIA})
+#: Action kinds the dataskyddssamordnare owns (``planning.manage_gdpr_action``): the processor
+#: agreement and the DPIA, which change the register, and closing any other GDPR gap the
+#: finding names (a legal basis written down, a breach reported: work on the record itself).
+GDPR_ACTION_KINDS = frozenset({ActionKind.PROCESSOR_AGREEMENT, ActionKind.DPIA, ActionKind.FIX_GDPR_GAP})
+
+
+def gap_reference(ref: str) -> tuple[str, str, int | None]:
+    """``finding_ref`` of a GDPR gap — ``CODE`` or ``CODE:target_type:target_id`` — as its parts."""
+    code, *target = ref.split(":")
+    if len(target) == 2 and target[1].isdigit():
+        return code, target[0], int(target[1])
+    return code, "", None
+
+
+def gap_matches(ref: str, service_id: int | None, finding) -> bool:
+    """Whether the GDPR finding (``gdpr.gaps.GapFinding``) is the one ``ref`` names: the same rule
+    on the same target, or — a bare code — the rule on any target touching ``service_id``."""
+    code, target_type, target_id = gap_reference(ref)
+    if finding.code != code:
+        return False
+    if target_id is not None:
+        return finding.target_type == target_type and finding.target_id == target_id
+    return service_id is None or any(pk == service_id for _kind, pk in finding.services)
 
 
 class ActionStatus(models.TextChoices):

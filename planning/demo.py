@@ -81,7 +81,7 @@ def add_demo_plan(manifest: DemoManifest, *, user=None, today: datetime.date | N
     shown: dict[str, list[str]] = {}
 
     def add(kind, service, *, name, end, status=ActionStatus.PLANNED, done_on=None, schools=(), **fields):
-        if service is None:
+        if service is None and kind != ActionKind.FIX_GDPR_GAP:  # a gap fix may concern a record only
             return None
         action = Action(
             plan=plan,
@@ -180,6 +180,21 @@ def add_demo_plan(manifest: DemoManifest, *, user=None, today: datetime.date | N
             finding_kind=FindingKind.GDPR_GAP,
             finding_ref=f"DPIA_REQUIRED_NOT_DONE:processing_activity:{activity.pk}",
             finding_label=f"Konsekvensbedömning krävs för {activity.name}",
+        )
+    # A record with no legal basis (a critical gap): the dataskyddssamordnare has it written down.
+    unlawful = (
+        ProcessingActivity.objects.filter(name__in=manifest.activities_without_legal_basis).order_by("pk").first()
+    )
+    if unlawful is not None:
+        add(
+            ActionKind.FIX_GDPR_GAP,
+            None,
+            name=f"Fastställ rättslig grund för {unlawful.name}",
+            end=today + datetime.timedelta(days=90),
+            status=ActionStatus.RUNNING,
+            finding_kind=FindingKind.GDPR_GAP,
+            finding_ref=f"NO_LEGAL_BASIS:processing_activity:{unlawful.pk}",
+            finding_label=f"Rättslig grund saknas för {unlawful.name}",
         )
     # An equity hole: the schools lacking a capability get its main service.
     hole, lacking = next(iter(manifest.schools_lacking_capability.items()), ("", []))

@@ -40,7 +40,7 @@ from portfolio.models import SSO_CONDITION, Service, ServiceUsage
 from stewardship.analyses import Analyses
 
 from . import future
-from .choices import ActionKind, ActionStatus, FindingKind
+from .choices import ActionKind, ActionStatus, FindingKind, gap_matches, gap_reference
 from .figures import stored_today_state
 from .goals import GoalValue, figures_for, metric_value
 from .models import Action, ActionSchool, Plan
@@ -328,15 +328,10 @@ def _finding_gone(action: Action, live: set[int], behind_sso: set[int], gaps: li
     """Why the finding behind an open action no longer holds, or "" while it does."""
     if action.finding_kind == FindingKind.OUTSIDE_SSO and action.service_id in behind_sso:
         return _("Fyndet finns inte längre: tjänsten ligger redan bakom SSO.")
-    if action.finding_kind == FindingKind.GDPR_GAP and action.finding_ref:
-        code, *target = action.finding_ref.split(":")
-        still = [g for g in gaps if g.code == code]
-        if len(target) == 2 and target[1].isdigit():
-            still = [g for g in still if g.target_type == target[0] and g.target_id == int(target[1])]
-        elif action.service_id:
-            still = [g for g in still if any(pk == action.service_id for _kind, pk in g.services)]
-        if not still:
-            return _("Fyndet finns inte längre: bristen %(code)s slår inte längre till.") % {"code": code}
+    gap_ref = action.finding_ref if action.finding_kind == FindingKind.GDPR_GAP else ""
+    if gap_ref and not any(gap_matches(gap_ref, action.service_id, g) for g in gaps):
+        code = gap_reference(gap_ref)[0]
+        return _("Fyndet finns inte längre: bristen %(code)s slår inte längre till.") % {"code": code}
     if (
         action.finding_kind
         and action.kind != ActionKind.INTRODUCE

@@ -4,10 +4,11 @@ any spreadsheet row (docs/architecture.md, principle 1)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gdpr.gaps import RULES
 from portfolio.forms import DATE_WIDGET, RegisterForm
 from portfolio.models import Contract, Organisation, Person, Service
 
-from .choices import METRIC_PARAMETERS, ActionKind, ActionStatus, PlanStatus
+from .choices import METRIC_PARAMETERS, ActionKind, ActionStatus, FindingKind, PlanStatus, gap_reference
 from .models import Action, ActionSchool, Goal, Plan
 
 __all__ = ["ActionForm", "GoalForm", "PlanForm"]
@@ -71,7 +72,14 @@ _REPLACEMENT_KINDS = {ActionKind.REPLACE}
 class ActionForm(RegisterForm):
     link_fields = {"schools": (ActionSchool, "action", "organisation")}
 
-    service = forms.ModelChoiceField(queryset=Service.objects.all(), label=_("tjänst"))
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.all(),
+        required=False,
+        label=_("tjänst"),
+        help_text=_(
+            "Tjänsten åtgärden gäller; för att åtgärda en dataskyddsbrist i en behandling behövs ingen."
+        ),
+    )
     replacement = forms.ModelChoiceField(
         queryset=Service.objects.all(), required=False, label=_("ersätts av")
     )
@@ -97,6 +105,10 @@ class ActionForm(RegisterForm):
         cleaned_data = super().clean()
         kind = cleaned_data.get("kind")
         service, replacement = cleaned_data.get("service"), cleaned_data.get("replacement")
+        if kind == ActionKind.FIX_GDPR_GAP:
+            self._clean_gap_fix(cleaned_data)
+        elif kind and not service and "service" not in self.errors:
+            self.add_error("service", _("Ange tjänsten åtgärden gäller."))
         if kind in _REPLACEMENT_KINDS:
             if not replacement and "replacement" not in self.errors:
                 self.add_error("replacement", _("Ange tjänsten som ersätter."))
@@ -116,3 +128,17 @@ class ActionForm(RegisterForm):
         if cleaned_data.get("finding_ref") and not cleaned_data.get("finding_kind"):
             self.add_error("finding_kind", _("Ange vilken sorts fynd referensen gäller."))
         return cleaned_data
+
+    def _clean_gap_fix(self, cleaned_data) -> None:
+        """A gap fix names the gap it closes: the rule's code, and the target where it has one."""
+        ref = cleaned_data.get("finding_ref") or ""
+        if cleaned_data.get("finding_kind") != FindingKind.GDPR_GAP and "finding_kind" not in self.errors:
+            self.add_error(
+                "finding_kind", _("Att åtgärda en dataskyddsbrist utgår från en brist i dataskyddet.")
+            )
+        code = gap_reference(ref)[0]
+        if code not in RULES and "finding_ref" not in self.errors:
+            self.add_error(
+                "finding_ref",
+                _("Ange bristens kod (t.ex. NO_LEGAL_BASIS), gärna med mål: KOD:processing_activity:12."),
+            )

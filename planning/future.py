@@ -56,7 +56,7 @@ from portfolio.models import Contract, ContractService, ManagementObject, Servic
 from portfolio.periods import valid_on
 from stewardship.completeness import records_by_kind
 
-from .choices import ActionKind, ActionStatus
+from .choices import ActionKind, ActionStatus, gap_matches
 from .models import Action, ActionSchool, Plan
 
 __all__ = [
@@ -90,6 +90,7 @@ APPLY_ORDER = (
     ActionKind.PROCESSOR_AGREEMENT,
     ActionKind.DPIA,
     ActionKind.CONSOLIDATE_CONTRACTS,
+    ActionKind.FIX_GDPR_GAP,
     ActionKind.PHASE_OUT,
 )
 
@@ -111,6 +112,8 @@ class PlannedAction:
     planned_end: datetime.date
     yearly_cost_effect: Decimal
     status: str = ActionStatus.PLANNED
+    #: The finding behind the action (``Action.finding_ref``): the gap a gap fix closes.
+    finding_ref: str = ""
     schools: set[int] = field(default_factory=set)
 
 
@@ -199,7 +202,7 @@ def due_actions(plan: Plan, on: datetime.date) -> list[PlannedAction]:
         .order_by("planned_end", "pk")
         .values_list(
             "pk", "kind", "service_id", "replacement_id", "contract_id", "planned_end", "yearly_cost_effect",
-            "status",
+            "status", "finding_ref",
         )
     )
     actions = {row[0]: PlannedAction(*row) for row in rows}
@@ -321,6 +324,11 @@ class _Register:
 
     def apply(self, action: PlannedAction) -> None:
         getattr(self, f"_apply_{action.kind}")(action)
+
+    def _apply_fix_gdpr_gap(self, action: PlannedAction) -> None:
+        """Nothing in the register: the work is on the record itself (a legal basis written down,
+        a breach reported), so the gap it names is closed where the figures are read
+        (:func:`state_of_register`)."""
 
     def _apply_introduce(self, action: PlannedAction) -> None:
         if action.service_id is None:  # deleted since (merged into another registration)
@@ -606,6 +614,10 @@ def state_of_register(
         state.yearly_cost, state.yearly_cost_by_management_object = _yearly_cost(landscape, year)
     if "gaps" in include:
         state.gaps = analysis("gaps", lambda: find_gaps(today=on))
+        fixes = [(a.finding_ref, a.service_id) for a in actions if a.kind == ActionKind.FIX_GDPR_GAP]
+        if fixes:
+            # A gap the plan closes by working on the record is taken to be closed by then.
+            state.gaps = [g for g in state.gaps if not any(gap_matches(ref, pk, g) for ref, pk in fixes)]
         per_severity = Counter(finding.severity for finding in state.gaps)
         state.gdpr_gaps_by_severity = [
             SeverityCount(severity.value, str(severity.label), per_severity.get(severity.value, 0))

@@ -23,7 +23,9 @@ def test_the_demo_has_a_decided_plan_halfway_through_with_done_running_and_overd
     assert {"done", "running", "overdue", "planned"} <= set(demo.plan_actions)
     assert set(plan.actions.values_list("status", flat=True)) >= {ActionStatus.DONE, ActionStatus.RUNNING}
     assert set(plan.actions.values_list("finding_kind", flat=True)) >= {
-        FindingKind.DUPLICATE_CLUSTER, FindingKind.OUTSIDE_SSO, FindingKind.GDPR_GAP,
+        FindingKind.DUPLICATE_CLUSTER,
+        FindingKind.OUTSIDE_SSO,
+        FindingKind.GDPR_GAP,
     }
     assert plan.goals.count() >= 4
 
@@ -51,3 +53,16 @@ def test_the_demo_plan_is_followed_up_and_moves_its_goals(demo):
     assert per_capability.at_end < per_capability.today
     assert plan_conflicts(plan) == []
     assert plan.actions.filter(kind=ActionKind.DPIA).exists()
+
+
+def test_the_demo_plan_closes_a_critical_gap_by_its_end(demo):
+    from planning.figures import goals_today_and_at
+
+    plan = Plan.objects.get(name=demo.plan)
+    assert plan.actions.filter(kind=ActionKind.FIX_GDPR_GAP, service=None).exists()
+    [critical] = [
+        p
+        for p in goals_today_and_at(plan, list(plan.goals.all()))
+        if p.name == "Inga öppna kritiska dataskyddsbrister"
+    ]
+    assert critical.at_end < critical.without_plan

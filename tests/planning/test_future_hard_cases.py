@@ -717,3 +717,24 @@ def test_introducing_a_service_deleted_since_the_action_was_planned_applies_noth
 
     assert future.applied_actions == [made.pk]
     assert future.sso.users == 0
+
+
+def test_a_planned_gap_fix_closes_the_gap_it_names_from_its_end_and_no_other():
+    from gdpr.gaps import find_gaps
+
+    plan = factories.PlanFactory(horizon=HORIZON)
+    fixed = factories.ProcessingActivityFactory(name="Elevhälsa", legal_basis="")
+    other = factories.ProcessingActivityFactory(name="Närvaro", legal_basis="")
+    [gap] = [g for g in find_gaps() if g.target_id == fixed.pk and g.code == "NO_LEGAL_BASIS"]
+    factories.ActionFactory(
+        plan=plan, kind=ActionKind.FIX_GDPR_GAP, service=None, planned_end=datetime.date(2027, 6, 30),
+        finding_kind="gdpr_gap", finding_ref=f"NO_LEGAL_BASIS:processing_activity:{fixed.pk}",
+    )
+
+    def open_on(day):
+        gaps = future_state(plan, day, include={"gaps"}).gaps
+        return {(g.code, g.target_id) for g in gaps if g.code == "NO_LEGAL_BASIS"}
+
+    assert open_on(datetime.date(2027, 6, 29)) == {("NO_LEGAL_BASIS", fixed.pk), ("NO_LEGAL_BASIS", other.pk)}
+    assert open_on(HORIZON) == {("NO_LEGAL_BASIS", other.pk)}
+    assert gap.code == "NO_LEGAL_BASIS"

@@ -200,7 +200,9 @@ def test_each_role_is_offered_only_the_action_kinds_it_may_plan(
 ):
     assert "dpia" not in _offered_kinds(client, strategist)
     assert "phase_out" in _offered_kinds(client, strategist)
-    assert set(_offered_kinds(client, data_protection_coordinator)) == {"dpia", "processor_agreement"}
+    assert set(_offered_kinds(client, data_protection_coordinator)) == {
+        "dpia", "processor_agreement", "fix_gdpr_gap",
+    }  # fmt: skip
 
 
 def test_gdpr_actions_belong_to_the_data_protection_coordinator(
@@ -486,3 +488,17 @@ def test_the_capability_map_refuses_a_plan_date_gone_by_and_shows_the_plans_end(
     page = response.content.decode()
     assert "Dagen 2020-01-01 har redan varit" in page
     assert response.context["on"] == plan.horizon
+
+
+def test_a_gap_fix_needs_no_service_but_names_a_known_gap(client, plan, data_protection_coordinator):
+    from planning.forms import ActionForm
+
+    base = {
+        "plan": plan.pk, "kind": "fix_gdpr_gap", "planned_end": "2027-06-30", "status": "planerad",
+        "one_off_cost": "0", "yearly_cost_effect": "0", "finding_kind": "gdpr_gap",
+    }  # fmt: skip
+    assert ActionForm({**base, "finding_ref": "NO_LEGAL_BASIS:processing_activity:3"}).is_valid()
+    unknown = ActionForm({**base, "finding_ref": "NO_SUCH_RULE"})
+    assert not unknown.is_valid() and "finding_ref" in unknown.errors
+    phase_out = ActionForm({**base, "kind": "phase_out", "finding_ref": ""})
+    assert not phase_out.is_valid() and "service" in phase_out.errors

@@ -58,12 +58,15 @@ def test_the_strategist_can_add_each_analysis_finding_to_a_plan(
     assert _add_links(client, reader, reverse(page)) == []
 
 
-def test_a_gdpr_gap_goes_to_a_plan_as_the_coordinators_dpia_or_agreement(
-    client, demo, data_protection_coordinator, reader
+def test_every_gdpr_gap_goes_to_a_plan_as_the_coordinators_action(
+    client, demo, data_protection_coordinator, reader, strategist
 ):
+    """A missing agreement or DPIA as that kind, every other gap (a legal basis, a breach report)
+    as a gap fix: all of them hers, none the strateg's."""
     links = _add_links(client, data_protection_coordinator, reverse("gdpr:gap_list"))
     kinds = {link["kind"][0] for link in links}
-    assert kinds <= {"dpia", "processor_agreement"} and kinds
+    assert kinds == {"dpia", "processor_agreement", "fix_gdpr_gap"}
+    assert _add_links(client, strategist, reverse("gdpr:gap_list")) == []
     assert all(link["finding_kind"] == ["gdpr_gap"] for link in links)
     assert _add_links(client, reader, reverse("gdpr:gap_list")) == []
 
