@@ -92,3 +92,10 @@ def delete_action(
     if not can_edit_action(user, {action.kind}, deleting=True):
         _refuse(_("Behörighet saknas: du får inte ta bort den här sortens åtgärd."))
     delete_versioned(action, user=user, expected_version=expected_version, reason=reason)
+
+
+def delete_goal(goal: Goal, *, user=None, expected_version: int | None = None, reason: str = "") -> None:
+    """Remove an effektmål (the strateg's right); history keeps what it was and who removed it."""
+    if not (user and user.is_active and user.has_perm("planning.delete_goal")):
+        _refuse(_("Behörighet saknas: du får inte ta bort effektmål."))
+    delete_versioned(goal, user=user, expected_version=expected_version, reason=reason)

@@ -5,8 +5,10 @@ from django.urls import path
 from portfolio.views_generic import RegisterExportView
 
 from .views import (
+    ActionDeleteView,
     ActionEditView,
     CapabilityMapView,
+    GoalDeleteView,
     GoalEditView,
     PlanDetailView,
     PlanEditView,
@@ -27,7 +29,9 @@ urlpatterns = [
     path("<int:pk>/beslutsunderlag/", PlanPrintView.as_view(), name="plan_print"),
     path("<int:plan>/effektmal/ny/", GoalEditView.as_view(creating=True), name="goal_add"),
     path("effektmal/<int:pk>/andra/", GoalEditView.as_view(), name="goal_edit"),
+    path("effektmal/<int:pk>/ta-bort/", GoalDeleteView.as_view(), name="goal_delete"),
     path("atgard/ny/", ActionEditView.as_view(creating=True), name="action_add"),
     path("atgard/<int:pk>/andra/", ActionEditView.as_view(), name="action_edit"),
+    path("atgard/<int:pk>/ta-bort/", ActionDeleteView.as_view(), name="action_delete"),
     path("formagekarta/", CapabilityMapView.as_view(), name="capability_map"),
 ]

@@ -14,8 +14,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
@@ -42,7 +44,16 @@ from .filters import PlanFilterSet
 from .forms import ActionForm, GoalForm, PlanForm
 from .future import past_day_error
 from .models import Action, Goal, Plan
-from .services import MANAGE_GDPR, can_edit_action, can_edit_plan, save_action, save_goal, save_plan
+from .services import (
+    MANAGE_GDPR,
+    can_edit_action,
+    can_edit_plan,
+    delete_action,
+    delete_goal,
+    save_action,
+    save_goal,
+    save_plan,
+)
 from .workbook import plan_summary, plan_workbook
 
 __all__ = [
@@ -221,6 +232,12 @@ class PlanDetailView(RegisterDetailView):
             "editable_actions": {
                 row.action.pk for row in summary.actions if can_edit_action(user, {row.action.kind})
             },
+            "deletable_actions": {
+                row.action.pk
+                for row in summary.actions
+                if can_edit_action(user, {row.action.kind}, deleting=True)
+            },
+            "may_delete_goals": user.has_perm("planning.delete_goal"),
         }
 
 
@@ -385,6 +402,68 @@ class ActionEditView(PlanningEditView):
             else ""
         )
         return context
+
+
+class PlanningDeleteView(View):
+    """Remove a goal or an action after a confirmation page, version-checked; history keeps what
+    it was and who removed it (``planning.services``). A wrongly entered row is removed, not edited
+    into something else."""
+
+    template_name = "planning/confirm_delete.html"
+    model: type[Goal] | type[Action]
+
+    def may_delete(self, obj) -> bool:
+        raise NotImplementedError
+
+    def delete(self, obj, **kwargs) -> None:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.object = get_object_or_404(self.model.objects.select_related("plan"), pk=kwargs["pk"])
+        if not self.may_delete(self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, error: str = "") -> HttpResponse:
+        return render(
+            self.request,
+            self.template_name,
+            {"object": self.object, "plan": self.object.plan, "error": error, "version": self.object.version},
+            status=409 if error else 200,
+        )
+
+    def get(self, request, pk: int) -> HttpResponse:
+        return self.render()
+
+    def post(self, request, pk: int) -> HttpResponse:
+        try:
+            self.delete(
+                self.object,
+                user=request.user,
+                expected_version=version_from_request(request.POST.get("version"), self.object),
+            )
+        except StaleEditError as error:
+            return self.render(str(error))
+        messages.success(request, gettext("%(name)s är borttagen.") % {"name": self.object})
+        return HttpResponseRedirect(self.object.plan.get_absolute_url())
+
+
+class GoalDeleteView(PlanningDeleteView):
+    model = Goal
+    delete = staticmethod(delete_goal)
+
+    def may_delete(self, obj) -> bool:
+        return self.request.user.has_perm("planning.delete_goal")
+
+
+class ActionDeleteView(PlanningDeleteView):
+    model = Action
+    delete = staticmethod(delete_action)
+
+    def may_delete(self, obj) -> bool:
+        return can_edit_action(self.request.user, {obj.kind}, deleting=True)
 
 
 # ---------------------------------------------------------------------------------------------
