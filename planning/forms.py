@@ -119,6 +119,14 @@ class ActionForm(RegisterForm):
         start, end = cleaned_data.get("planned_start"), cleaned_data.get("planned_end")
         if start and end and end < start:
             self.add_error("planned_end", _("Planerat slut kan inte ligga före planerad start."))
+        plan = cleaned_data.get("plan")
+        if plan and end and end > plan.horizon and "planned_end" not in self.errors:
+            # It would never count at the plan's end, and nobody would see why.
+            self.add_error(
+                "planned_end",
+                _("Åtgärden slutar efter planens slut (%(horizon)s): flytta slutet eller förläng planen.")
+                % {"horizon": plan.horizon.isoformat()},
+            )
         status, completed_on = cleaned_data.get("status"), cleaned_data.get("completed_on")
         if completed_on and status != ActionStatus.DONE:
             self.add_error("completed_on", _("Bara en klar åtgärd har ett datum då den blev klar."))

@@ -109,6 +109,7 @@ def test_from_a_standardisation_candidate_to_a_decided_plan_and_its_follow_up(pa
     page.get_by_role("link", name="Förmågekarta vid planens slut").click()
     page.get_by_label("Färga efter").select_option("lifecycle")
     page.get_by_role("button", name="Visa").click()
+    page.wait_for_url("**dimension=lifecycle**")  # all_text_contents does not wait for the new page
     titles = page.locator("svg.capability-map g > title").all_text_contents()
     assert "Skolplus: Avvecklad" in titles and "Vklass: I drift" in titles
     _fits(page)
