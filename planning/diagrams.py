@@ -1280,9 +1280,14 @@ def service_facts_at(plan, on: datetime.date, dimension: str) -> list[ServiceFac
     """The map's facts on ``on`` with ``plan``'s due actions applied: the same reading as today's,
     inside ``planning.future.register_with`` (rolled back, nothing of it remains). Services the
     plan retires stay on the map, marked by their lifecycle, so the picture shows what goes."""
+    from planning.choices import ActionKind
     from planning.future import cost_year_at, due_actions, register_with
 
-    with register_with(due_actions(plan, on)):
+    actions = due_actions(plan, on)
+    # What the plan retired already (a phase-out done last spring) is the plan's doing too.
+    ends = [a.planned_end for a in actions if a.kind in (ActionKind.PHASE_OUT, ActionKind.REPLACE)]
+    retired_since = min([*ends, timezone.localdate()])
+    with register_with(actions):
         return service_facts_today(
-            on, retired_since=timezone.localdate(), dimensions=(dimension,), cost_year=cost_year_at(on)
+            on, retired_since=retired_since, dimensions=(dimension,), cost_year=cost_year_at(on)
         )

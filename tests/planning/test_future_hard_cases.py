@@ -738,3 +738,28 @@ def test_a_planned_gap_fix_closes_the_gap_it_names_from_its_end_and_no_other():
     assert open_on(datetime.date(2027, 6, 29)) == {("NO_LEGAL_BASIS", fixed.pk), ("NO_LEGAL_BASIS", other.pk)}
     assert open_on(HORIZON) == {("NO_LEGAL_BASIS", other.pk)}
     assert gap.code == "NO_LEGAL_BASIS"
+
+
+def test_the_map_at_a_plan_date_keeps_a_service_the_plan_retired_before_today_marked_retired():
+    from django.utils import timezone
+
+    from planning.diagrams import service_facts_at
+
+    today = timezone.localdate()
+    plan = factories.PlanFactory(horizon=today + datetime.timedelta(days=365))
+    gone = factories.ApplicationFactory(name="Gamla schemat")
+    factories.ActionFactory(
+        plan=plan, kind=ActionKind.PHASE_OUT, service=gone, status=ActionStatus.DONE,
+        planned_end=today - datetime.timedelta(days=60), completed_on=today - datetime.timedelta(days=60),
+    )
+    gone.lifecycle_status, gone.retired_on = LifecycleStatus.RETIRED, today - datetime.timedelta(days=60)
+    gone.save()
+    unrelated = factories.ApplicationFactory(
+        name="Avvecklad för länge sen", lifecycle_status=LifecycleStatus.RETIRED,
+        retired_on=today - datetime.timedelta(days=400),
+    )
+
+    facts = {f.pk: f.lifecycle_status for f in service_facts_at(plan, plan.horizon, "lifecycle")}
+
+    assert facts.get(gone.pk) == LifecycleStatus.RETIRED
+    assert unrelated.pk not in facts
