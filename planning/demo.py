@@ -137,7 +137,7 @@ def add_demo_plan(manifest: DemoManifest, *, user=None, today: datetime.date | N
             yearly_cost_effect=Decimal("-180000"),
             one_off_cost=Decimal("60000"),
             finding_kind=FindingKind.STANDARDISATION,
-            finding_ref=f"capability:{capability.pk if capability else ''}",
+            finding_ref=f"capability-{capability.pk}" if capability else "",
             finding_label=f"Flera tjänster för {capability_name}",
         )
     # A large service outside SSO: should have been behind it two months ago.

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -288,7 +290,9 @@ def action_followup(plan: Plan, today: datetime.date | None = None) -> list[Acti
     }
     # Today's findings as the analysis pages have them (kept until the register changes), not the
     # GDPR rules run again over the whole record on every view of the plan.
-    gaps = [g for g in Analyses().get("find_gaps") if g.code in gap_codes] if gap_codes else []
+    analyses = Analyses()
+    gaps = [g for g in analyses.get("find_gaps") if g.code in gap_codes] if gap_codes else []
+    standing = _standing_findings(open_actions, analyses)
 
     found: list[ActionFollowUp] = []
 
@@ -318,7 +322,9 @@ def action_followup(plan: Plan, today: datetime.date | None = None) -> list[Acti
                 _("Försenad: skulle ha varit klar %(end)s.") % {"end": action.planned_end},
             )
         if action in open_actions:
-            gone = _finding_gone(action, live, behind_sso, gaps)
+            gone = _finding_gone(action, live, behind_sso, gaps) or _analysis_finding_gone(
+                action, schools.get(action.pk, set()), standing
+            )
             if gone:
                 note(action, FollowUpKind.FINDING_GONE, gone)
     return found
@@ -339,6 +345,58 @@ def _finding_gone(action: Action, live: set[int], behind_sso: set[int], gaps: li
         and action.service_id not in live
     ):
         return _("Fyndet finns inte längre: tjänsten är inte längre i bruk.")
+    return ""
+
+
+#: A standardisation candidate's key as the analysis gives it ("capability-12"; also written "capability:12").
+_CANDIDATE_REF = re.compile(r"capability[-:](\d+)")
+
+
+def _standing_findings(actions: list[Action], analyses: Analyses) -> dict[str, Any]:
+    """What today's analyses (as the analysis pages keep them) still find, for the kinds of
+    finding the open ``actions`` name: duplicate clusters by name, standardisation candidates by
+    key, and the equity matrix's (school, column) cells. Each analysis read only when needed."""
+    kinds = {a.finding_kind for a in actions if a.finding_ref}
+    standing: dict[str, Any] = {}
+    if FindingKind.DUPLICATE_CLUSTER in kinds:
+        clusters = analyses.duplicates(include_test_environments=True)
+        standing["clustered"] = {member.service_id for cluster in clusters for member in cluster.members}
+    if FindingKind.STANDARDISATION in kinds:
+        standing["candidates"] = {c.key for c in analyses.standardisation(with_gaps=False).candidates}
+    if FindingKind.EQUITY_HOLE in kinds:
+        standing["cells"] = {(c.school_id, c.column_key) for c in analyses.equity().cells}
+    return standing
+
+
+def _analysis_finding_gone(action: Action, schools: set[int], standing: dict[str, Any]) -> str:
+    """Why a duplicate cluster, a standardisation candidate or an equity hole behind an open action
+    is no longer found by today's analyses, or "" while it is (or cannot be told)."""
+    ref = action.finding_ref
+    if not ref:
+        return ""
+    # A cluster's name may change as registrations come and go: the acted-on service is what counts.
+    clustered = standing.get("clustered")
+    if (
+        action.finding_kind == FindingKind.DUPLICATE_CLUSTER
+        and clustered is not None
+        and action.service_id
+        and action.service_id not in clustered
+    ):
+        return _("Fyndet finns inte längre: tjänsten ingår inte längre i något dubblettkluster.")
+    capability = _CANDIDATE_REF.fullmatch(ref)
+    if (
+        action.finding_kind == FindingKind.STANDARDISATION
+        and capability
+        and f"capability-{capability.group(1)}" not in standing.get("candidates", set())
+        and "candidates" in standing
+    ):
+        return _("Fyndet finns inte längre: förmågan är inte längre en standardiseringskandidat.")
+    if action.finding_kind == FindingKind.EQUITY_HOLE and schools and "cells" in standing:
+        # The ref is the matrix column ("capability:12", then the school form): every school the
+        # action names now has a service for it.
+        column = ":".join(ref.split(":")[:2])
+        if all((school, column) in standing["cells"] for school in schools):
+            return _("Fyndet finns inte längre: skolorna har redan en tjänst för det som saknades.")
     return ""
 
 

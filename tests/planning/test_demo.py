@@ -66,3 +66,13 @@ def test_the_demo_plan_closes_a_critical_gap_by_its_end(demo):
         if p.name == "Inga öppna kritiska dataskyddsbrister"
     ]
     assert critical.at_end < critical.without_plan
+
+
+def test_the_demo_plans_own_findings_still_stand_except_where_it_says_why(demo):
+    """The demo's standardisation and equity actions name findings today's analyses still find:
+    the follow-up must not call them gone."""
+    plan = Plan.objects.get(name=demo.plan)
+    gone = {f.action_id for f in action_followup(plan) if f.kind == FollowUpKind.FINDING_GONE}
+    for kind in (FindingKind.STANDARDISATION, FindingKind.EQUITY_HOLE):
+        for action in plan.actions.filter(finding_kind=kind).exclude(status__in=["klar", "stoppad"]):
+            assert action.pk not in gone, action
