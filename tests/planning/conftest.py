@@ -1,7 +1,12 @@
 """Fixtures of the färdplan's tests."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
+
+#: The end of the plan most tests use: a day every test's "today" comes before.
+HORIZON = datetime.date(2027, 12, 31)
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +20,19 @@ def fresh_cache():
     yield
     cache.clear()
     forget()
+
+
+@pytest.fixture
+def horizon_plan():
+    """A plan ending at :data:`HORIZON`."""
+    from tests import factories
+
+    return factories.PlanFactory(horizon=HORIZON)
+
+
+@pytest.fixture
+def schools():
+    """Three school units."""
+    from tests import factories
+
+    return [factories.SchoolUnitFactory() for _ in range(3)]

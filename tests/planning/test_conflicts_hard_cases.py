@@ -33,11 +33,6 @@ def kinds(plan):
 
 
 @pytest.fixture
-def schools():
-    return [factories.SchoolUnitFactory() for _ in range(3)]
-
-
-@pytest.fixture
 def services():
     return [factories.ApplicationFactory(name=name) for name in ("Gamla", "Nya", "Tredje")]
 

@@ -16,8 +16,9 @@ from planning.followup import goal_series, pending_months
 from planning.models import Plan
 from portfolio.analysis.completeness import month_ends
 from portfolio.choices import AuthenticationMethod, IdentityProvider
-from portfolio.models import Service, ServiceUsage
+from portfolio.models import ServiceUsage
 from tests import factories
+from tests.planning.history_data import back_dated_sso_history
 
 pytestmark = pytest.mark.django_db
 
@@ -82,20 +83,10 @@ def test_the_kept_figures_hold_no_gdpr_findings():
 
 
 def _back_dated_sso_history():
-    """A service outside SSO for months, put behind SSO today; its history back-dated 70 days."""
-    school = factories.SchoolUnitFactory()
-    service = factories.ApplicationFactory(authentication=AuthenticationMethod.LOCAL, identity_provider="")
-    ServiceUsage.objects.create(service=service, organisation=school, users=10)
-    long_ago = timezone.now() - datetime.timedelta(days=70)
-    Service.history.update(history_date=long_ago)
-    ServiceUsage.history.update(history_date=long_ago)
-    service.authentication, service.identity_provider = AuthenticationMethod.SAML, IdentityProvider.MUNICIPAL
-    service.save()
-    plan = factories.PlanFactory(
+    """The register of :func:`back_dated_sso_history`, with a plan being carried out."""
+    return back_dated_sso_history(
         status=PlanStatus.IN_PROGRESS, decided_by="namnd", decided_on=timezone.localdate()
     )
-    goal = factories.GoalFactory(plan=plan, metric=Metric.SSO_COVERAGE_USERS, target_value=Decimal("95"))
-    return plan, goal
 
 
 @override_settings(TASKS=DUMMY_TASKS)

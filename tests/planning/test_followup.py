@@ -18,6 +18,7 @@ from planning.followup import (
 from portfolio.choices import AuthenticationMethod, IdentityProvider
 from portfolio.models import Service, ServiceUsage
 from tests import factories
+from tests.planning.history_data import back_dated_sso_history
 
 pytestmark = pytest.mark.django_db
 
@@ -100,18 +101,9 @@ def test_the_register_as_of_a_day_is_read_from_history_and_nothing_of_it_remains
 
 
 def test_a_goal_is_tracked_month_by_month_from_history():
-    school = factories.SchoolUnitFactory()
     today = timezone.localdate()
-    service = factories.ApplicationFactory(authentication=AuthenticationMethod.LOCAL, identity_provider="")
-    ServiceUsage.objects.create(service=service, organisation=school, users=10)
-    # Back-date the service's and its use's history to two months ago, then put it behind SSO today.
-    long_ago = timezone.now() - datetime.timedelta(days=70)
-    Service.history.update(history_date=long_ago)
-    ServiceUsage.history.update(history_date=long_ago)
-    service.authentication, service.identity_provider = AuthenticationMethod.SAML, IdentityProvider.MUNICIPAL
-    service.save()
-    plan = factories.PlanFactory(status=PlanStatus.DRAFT)
-    goal = factories.GoalFactory(plan=plan, metric=Metric.SSO_COVERAGE_USERS, target_value=Decimal("95"))
+    # The service's and its use's history back-dated two months, then put behind SSO today.
+    plan, goal = back_dated_sso_history()
 
     series = goal_series(plan, months=3, today=today)[goal.pk]
 

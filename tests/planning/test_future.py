@@ -40,13 +40,8 @@ def action(plan, kind, service, *, schools=(), **fields):
 
 
 @pytest.fixture
-def plan():
-    return factories.PlanFactory(horizon=HORIZON)
-
-
-@pytest.fixture
-def schools():
-    return [factories.SchoolUnitFactory() for _ in range(3)]
+def plan(horizon_plan):
+    return horizon_plan
 
 
 def every_row_count() -> dict[str, int]:

@@ -59,13 +59,8 @@ def users_of(usage, service):
 
 
 @pytest.fixture
-def plan():
-    return factories.PlanFactory(horizon=HORIZON)
-
-
-@pytest.fixture
-def schools():
-    return [factories.SchoolUnitFactory() for _ in range(3)]
+def plan(horizon_plan):
+    return horizon_plan
 
 
 # -- replace A by B ---------------------------------------------------------------------------
