@@ -8,7 +8,9 @@ when the plan is decided and not closed (beslutad or genomförs) — those of ev
 * **decided differently** — two decided plans give one service different fates (phased out in
   one, introduced or kept as the replacement in the other, or replaced by different services);
 * **overlapping replacements** — two actions replace one service at the same schools by
-  different services.
+  different services;
+* **phased out before replaced** — an action phases a service out before another replaces it at
+  the same schools: the replacement finds nobody left to move, and the users are lost.
 
 Each needs the two actions to meet at a school: an empty list of schools is every school, and
 actions at different schools do not contradict each other (one plan moves the north schools
@@ -44,11 +46,15 @@ class ConflictKind:
     PHASED_OUT_TARGET = "phased_out_target"
     DECIDED_DIFFERENTLY = "decided_differently"
     OVERLAPPING_REPLACEMENTS = "overlapping_replacements"
+    PHASED_OUT_BEFORE_REPLACED = "phased_out_before_replaced"
 
 
 @dataclass
 class Conflict:
-    kind: str = attr(help="phased_out_target, decided_differently eller overlapping_replacements.")
+    kind: str = attr(
+        help="phased_out_target, decided_differently, overlapping_replacements eller "
+        "phased_out_before_replaced."
+    )
     service_id: int = attr(help="Tjänsten konflikten gäller.")
     service: str = attr(help="Tjänstens namn.")
     action_ids: list[int] = attr(help="Åtgärderna som står mot varandra.")
@@ -64,6 +70,7 @@ class _Row:
     kind: str
     service_id: int | None
     replacement_id: int | None
+    planned_end: object = None
     schools: frozenset[int] = frozenset()
 
 
@@ -96,7 +103,7 @@ def plan_conflicts(plan: Plan) -> list[Conflict]:
         Action.objects.filter(considered)
         .exclude(status=ActionStatus.STOPPED)
         .order_by("pk")
-        .values_list("pk", "plan_id", "plan__name", "kind", "service_id", "replacement_id")
+        .values_list("pk", "plan_id", "plan__name", "kind", "service_id", "replacement_id", "planned_end")
     )
     rows = {row[0]: _Row(*row) for row in actions}
     schools: dict[int, set[int]] = defaultdict(set)
@@ -146,6 +153,17 @@ def plan_conflicts(plan: Plan) -> list[Conflict]:
                     _("%(service)s avvecklas eller ersätts av en åtgärd medan en annan flyttar skolor dit.")
                     % {"service": name},
                 )
+            elif "goes" in fates and any(f.startswith("replaced:") for f in fates):
+                out, replaced = (a, b) if fates[0] == "goes" else (b, a)
+                if out.planned_end and replaced.planned_end and out.planned_end < replaced.planned_end:
+                    add(
+                        ConflictKind.PHASED_OUT_BEFORE_REPLACED, service_id, (a, b),
+                        _(
+                            "%(service)s avvecklas %(out)s, före ersättningen %(replaced)s: då finns inga "
+                            "användare kvar att flytta."
+                        )
+                        % {"service": name, "out": out.planned_end, "replaced": replaced.planned_end},
+                    )
             elif (
                 a.kind == b.kind == ActionKind.REPLACE
                 and a.service_id == b.service_id == service_id

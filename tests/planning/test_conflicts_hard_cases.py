@@ -202,8 +202,44 @@ def test_finding_conflicts_with_schools_and_other_plans_takes_three_queries(scho
     ours, theirs = decided_plan("Vår"), decided_plan("Deras")
     for index in range(12):
         plan = ours if index % 2 else theirs
-        action(plan, ActionKind.REPLACE, factories.ApplicationFactory(), replacement=services[1],
-               schools=schools[: index % 3])
+        action(
+            plan,
+            ActionKind.REPLACE,
+            factories.ApplicationFactory(),
+            replacement=services[1],
+            schools=schools[: index % 3],
+        )
     with CaptureQueriesContext(connection) as queries:
         plan_conflicts(ours)
     assert len(queries) == 3
+
+
+def test_a_phase_out_dated_before_a_replacement_of_the_same_service_conflicts(schools, services):
+    """The replacement would find nobody left to move: the users are lost."""
+    plan = factories.PlanFactory(horizon=datetime.date(2027, 12, 31))
+    old, new, _third = services
+    out = action(plan, ActionKind.PHASE_OUT, old, schools=schools[:2], planned_end=datetime.date(2027, 3, 31))
+    moved = action(
+        plan,
+        ActionKind.REPLACE,
+        old,
+        replacement=new,
+        schools=schools[1:],
+        planned_end=datetime.date(2027, 6, 30),
+    )
+
+    [conflict] = plan_conflicts(plan)
+
+    assert conflict.kind == ConflictKind.PHASED_OUT_BEFORE_REPLACED
+    assert conflict.action_ids == sorted([out.pk, moved.pk])
+    assert "2027-03-31" in conflict.explanation and "inga användare kvar" in conflict.explanation
+
+
+def test_a_phase_out_after_the_replacement_has_moved_the_users_does_not_conflict(schools, services):
+    plan = factories.PlanFactory(horizon=datetime.date(2027, 12, 31))
+    old, new, _third = services
+    action(plan, ActionKind.REPLACE, old, replacement=new, planned_end=datetime.date(2027, 3, 31))
+    action(plan, ActionKind.PHASE_OUT, old, planned_end=datetime.date(2027, 6, 30))
+
+    assert plan_conflicts(plan) == []
+
