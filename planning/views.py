@@ -28,7 +28,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
+from portfolio.models import Service
 from portfolio.services import StaleEditError, version_from_request
+from portfolio.text import fold
 from portfolio.views_generic import (
     Column,
     RegisterDetailView,
@@ -343,6 +345,44 @@ class GoalEditView(PlanningEditView):
         return context
 
 
+#: Above this many registered services the action form offers, for the service and its
+#: replacement, the chosen ones and those a search finds rather than every name: a municipality
+#: has a few hundred, a register of thousands would send megabytes with each form.
+ACTION_SERVICE_LIMIT = 500
+#: How many services a search offers at most.
+SERVICE_SEARCH_LIMIT = 50
+
+
+def narrow_service_choices(form, query: str) -> int | None:
+    """Offer ``form``'s service and replacement only the services chosen (bound or prefilled)
+    and those matching ``query`` (the words of the folded search column) when the register holds
+    more than :data:`ACTION_SERVICE_LIMIT`; validation still accepts any service. Returns the
+    number of services when narrowed, else None."""
+    total = Service.objects.count()
+    if total <= ACTION_SERVICE_LIMIT:
+        return None
+    chosen = {
+        str(value)
+        for name in ("service", "replacement")
+        if (value := form[name].value()) not in (None, "")
+    }
+    ids = {int(pk) for pk in chosen if pk.isdigit()}
+    words = fold(query).split()
+    if words:
+        found = Service.objects.order_by("name", "pk")
+        for word in words:
+            found = found.filter(search_text__contains=word)
+        ids.update(found.values_list("pk", flat=True)[:SERVICE_SEARCH_LIMIT])
+    shown = Service.objects.filter(pk__in=ids)
+    field = form.fields["service"]
+    choices = [("", "---------")] + [
+        (service.pk, field.label_from_instance(service)) for service in shown.order_by("name", "pk")
+    ]
+    for name in ("service", "replacement"):
+        form.fields[name].widget.choices = choices
+    return total
+
+
 #: GET parameters a finding page may prefill the action form with.
 PREFILL = ("plan", "kind", "name", "service", "replacement", "finding_kind", "finding_ref", "finding_label")
 
@@ -384,6 +424,8 @@ class ActionEditView(PlanningEditView):
         form.fields["kind"].choices = allowed
         form.fields["schools"].widget.attrs["data-searchable"] = ""
         form.fields["schools"].queryset = form.fields["schools"].queryset.order_by("name")
+        self.service_query = (self.request.GET.get("sok_tjanst") or "").strip()
+        self.services_total = narrow_service_choices(form, self.service_query)
         return form
 
     def success_url(self, saved: Action) -> str:
@@ -396,6 +438,17 @@ class ActionEditView(PlanningEditView):
             plan = Plan.objects.filter(pk=self.request.GET["plan"]).first()
         context["cancel_url"] = plan.get_absolute_url() if plan else reverse("planning:plan_list")
         context["finding_label"] = self.request.GET.get("finding_label", "") if obj is None else ""
+        if getattr(self, "services_total", None):
+            context["service_search"] = {
+                "query": self.service_query,
+                "total": self.services_total,
+                "kept": [
+                    (key, value)
+                    for key, values in self.request.GET.lists()
+                    if key != "sok_tjanst"
+                    for value in values
+                ],
+            }
         context["new_plan_url"] = (
             f"{reverse('planning:plan_add')}?{urlencode({'next': self.request.get_full_path()})}"
             if obj is None and can_edit_plan(self.request.user, creating=True)

@@ -502,3 +502,34 @@ def test_a_gap_fix_needs_no_service_but_names_a_known_gap(client, plan, data_pro
     assert not unknown.is_valid() and "finding_ref" in unknown.errors
     phase_out = ActionForm({**base, "kind": "phase_out", "finding_ref": ""})
     assert not phase_out.is_valid() and "service" in phase_out.errors
+
+
+def test_a_large_register_offers_the_action_form_the_chosen_services_and_a_search(
+    client, plan, strategist, monkeypatch
+):
+    from planning import views
+
+    monkeypatch.setattr(views, "ACTION_SERVICE_LIMIT", 1)
+    prefilled = ApplicationFactory(name="Skolplus")
+    wanted = ApplicationFactory(name="Vklass närvaro")
+    ApplicationFactory(name="Schemaläggaren")
+    url = f"{reverse('planning:action_add')}?plan={plan.pk}&kind=replace&service={prefilled.pk}"
+    client.force_login(strategist)
+
+    def offered(response, name):
+        return [value for value, _label in response.context["form"].fields[name].widget.choices if value]
+
+    first = client.get(url)
+    searched = client.get(f"{url}&sok_tjanst=vklass")
+
+    assert offered(first, "service") == [prefilled.pk] and 'id="service-search"' in first.content.decode()
+    assert offered(searched, "replacement") == [prefilled.pk, wanted.pk]
+    saved = client.post(
+        url,
+        {
+            "plan": plan.pk, "kind": "replace", "service": prefilled.pk, "replacement": wanted.pk,
+            "planned_end": "2027-06-30", "status": "planerad", "one_off_cost": "0", "yearly_cost_effect": "0",
+        },
+    )  # fmt: skip
+    assert saved.status_code == 302
+    assert plan.actions.get().replacement == wanted
