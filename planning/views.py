@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from portfolio.models import Service
+from portfolio.models import Contract, Service
 from portfolio.services import StaleEditError, version_from_request
 from portfolio.text import fold
 from portfolio.views_generic import (
@@ -380,6 +381,17 @@ def narrow_service_choices(form, query: str) -> int | None:
     ]
     for name in ("service", "replacement"):
         form.fields[name].widget.choices = choices
+    # An action's contract is one of its service's (``ActionForm.clean``): offer those only.
+    contract = form.fields["contract"]
+    wanted = Q(pk__in=[])
+    for name, condition in (("service", "service_links__service_id"), ("contract", "pk")):
+        value = str(form[name].value() or "")
+        if value.isdigit():
+            wanted |= Q(**{condition: int(value)})
+    contracts = Contract.objects.filter(wanted).distinct()
+    contract.widget.choices = [("", "---------")] + [
+        (row.pk, contract.label_from_instance(row)) for row in contracts.order_by("name", "pk")
+    ]
     return total
 
 

@@ -510,8 +510,14 @@ def test_a_large_register_offers_the_action_form_the_chosen_services_and_a_searc
     from planning import views
 
     monkeypatch.setattr(views, "ACTION_SERVICE_LIMIT", 1)
+    from portfolio.models import ContractService
+    from tests.factories import ContractFactory
+
     prefilled = ApplicationFactory(name="Skolplus")
     wanted = ApplicationFactory(name="Vklass närvaro")
+    own = ContractFactory(name="Skolplus-avtalet")
+    ContractService.objects.create(contract=own, service=prefilled)
+    ContractFactory(name="Någon annans avtal")
     ApplicationFactory(name="Schemaläggaren")
     url = f"{reverse('planning:action_add')}?plan={plan.pk}&kind=replace&service={prefilled.pk}"
     client.force_login(strategist)
@@ -523,6 +529,7 @@ def test_a_large_register_offers_the_action_form_the_chosen_services_and_a_searc
     searched = client.get(f"{url}&sok_tjanst=vklass")
 
     assert offered(first, "service") == [prefilled.pk] and 'id="service-search"' in first.content.decode()
+    assert offered(first, "contract") == [own.pk]  # the service's contracts only
     assert offered(searched, "replacement") == [prefilled.pk, wanted.pk]
     saved = client.post(
         url,
