@@ -214,6 +214,7 @@ def test_the_plan_pages_pass_axe_and_fit_the_window(browser, live_server, e2e_us
             reverse("planning:goal_edit", args=[goal.pk]),
             f"{reverse('planning:action_add')}?plan={plan.pk}&kind=replace&service={skolplus.pk}",
             reverse("planning:action_edit", args=[action.pk]),
+            reverse("planning:action_delete", args=[action.pk]),  # the confirmation, or the 403 page
         ]
         for url in urls:
             page.goto(url)
