@@ -29,6 +29,7 @@ __all__ = [
     "claim_lease",
     "lease_expires",
     "load",
+    "purge",
     "release_lease",
     "renew_lease",
     "save",
@@ -71,6 +72,20 @@ def load(names: Iterable[str], language: str) -> dict[str, Stored]:
         "name", "language", "state", "computed_from", "computed_at", "seconds", "value"
     )
     return {row[0]: Stored(*row[:6], bytes(row[6])) for row in rows}
+
+
+def purge(prefixes: Iterable[str], older_than: datetime.datetime) -> int:
+    """Delete the results whose name starts with one of ``prefixes`` and that were last computed
+    before ``older_than``; how many rows went (one statement). For results keyed by something
+    open-ended — a plan and a date — that would otherwise accumulate for as long as the
+    installation runs."""
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(name__startswith=prefix)
+    if not condition:
+        return 0
+    deleted, _per_model = AnalysisResult.objects.filter(condition, computed_at__lt=older_than).delete()
+    return deleted
 
 
 def states(names: Iterable[str], language: str) -> dict[str, str]:

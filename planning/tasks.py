@@ -16,7 +16,14 @@ from .goals import figures_for
 from .models import Plan
 from .workbook import GOAL_SERIES_MONTHS
 
-__all__ = ["compute_goal_months_task", "compute_running_plans_months_task"]
+__all__ = ["compute_goal_months_task", "compute_running_plans_months_task", "purge_plan_figures_task"]
+
+#: Kept figures keyed by a plan and a date (``planning.figures``, the map at a plan's date) not
+#: computed again for this long are deleted nightly: a date once asked for is seldom asked again,
+#: a deleted plan's are never, and the rest are recomputed when asked. Month-ends of the goal
+#: lines are history and stay.
+PLAN_FIGURES_KEPT = datetime.timedelta(days=30)
+PLAN_FIGURE_PREFIXES = ("planning.future:", "planning.without_plan:", "planning.capability_map_at.")
 
 
 @task()
@@ -46,3 +53,11 @@ def compute_running_plans_months_task() -> int:
             with translation.override(code):
                 computed += compute_months(days, figures_for(goals), today)
     return computed
+
+
+@task()
+def purge_plan_figures_task() -> int:
+    """Nightly: delete kept plan figures not computed for :data:`PLAN_FIGURES_KEPT`; how many."""
+    from analysis_cache import store
+
+    return store.purge(PLAN_FIGURE_PREFIXES, timezone.now() - PLAN_FIGURES_KEPT)

@@ -261,6 +261,7 @@ NIGHTLY_TASKS = [
     "discovery.tasks.purge_expired_identity_uploads_task",
     "discovery.tasks.purge_measured_usage_task",
     "planning.tasks.compute_running_plans_months_task",
+    "planning.tasks.purge_plan_figures_task",
 ]
 #: A confirmed import of a file larger than this (bytes) is applied by a background task; smaller
 #: ones in the request. 256 KB is a few thousand rows of CSV, some ten thousand of a workbook.

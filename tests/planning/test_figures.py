@@ -218,3 +218,29 @@ def test_each_goal_shows_the_same_day_without_the_plan_so_time_alone_is_not_cred
     gaps = progress[gaps_goal.pk]
     assert gaps.without_plan == gaps.at_end  # the plan moves nothing the gap rules read
     assert gaps.at_end >= gaps.today
+
+
+def test_kept_plan_figures_not_computed_for_a_month_are_purged_nightly_and_month_ends_stay(outside_sso_plan):
+    import datetime as dt
+
+    from planning.tasks import purge_plan_figures_task
+
+    plan, _service = outside_sso_plan
+    stored_future_state(plan, include={"sso"})
+    stored_future_state(plan, plan.horizon - dt.timedelta(days=10), include={"sso"})
+    AnalysisResult.objects.create(
+        name="planning_month:2026-01-31:sso",
+        language="sv",
+        state="x",
+        computed_from=timezone.now(),
+        computed_at=timezone.now() - dt.timedelta(days=400),
+        value=b"",
+    )
+    old = AnalysisResult.objects.filter(name__startswith="planning.future:").order_by("pk").first()
+    AnalysisResult.objects.filter(pk=old.pk).update(computed_at=timezone.now() - dt.timedelta(days=31))
+
+    assert purge_plan_figures_task.call() == 1
+
+    names = set(AnalysisResult.objects.values_list("name", flat=True))
+    assert old.name not in names and "planning_month:2026-01-31:sso" in names
+    assert sum(name.startswith("planning.future:") for name in names) == 1
