@@ -1375,7 +1375,10 @@ class RowImporter:
         ref = {"systems": "application", "learning_resources": "learning_resource", "people": "person"}.get(
             self.spec.key
         )
-        if ref and is_new:
+        if ref:
+            # A record updated by its external id may have been renamed by the row: a later row
+            # naming it by its new name must find it, as row by row it would (the stale key under
+            # the old name is harmless, since a match also compares the record's current name).
             self.lookups.add(ref, instance)
 
     def _form_errors(self, form, raw_by_field: dict[str, _Cell], row: int, errors: list[RowError]) -> None:

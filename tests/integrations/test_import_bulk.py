@@ -336,3 +336,15 @@ HEADERS = [
 def test_any_small_file_gives_the_same_outcome_in_bulk_as_row_by_row(register, rows):
     by_row, bulk = both_ways(csv_bytes([HEADERS, *rows]))
     assert by_row == bulk
+
+
+def test_a_record_renamed_by_its_external_id_is_found_by_its_new_name_in_bulk_as_row_by_row(register):
+    """Found by the property above: bulk lost a rename within the file and created a second Alfa."""
+    rows = [
+        ["Alfa", "", "", "", "", "", "", "Okänd skola"],  # refused: nothing saved
+        ["Alfa", "", "", "", "", "", "OLD-1", ""],  # renames "Gammalt system" to Alfa
+        ["Alfa", "", "", "", "", "", "", ""],  # the same Alfa again: unchanged, not a new one
+    ]
+    by_row, bulk = both_ways(csv_bytes([HEADERS, *rows]))
+    assert by_row == bulk
+    assert [status for _row, status, *_rest in bulk[0]] == ["error", "updated", "unchanged"]
