@@ -695,15 +695,24 @@ def render_capability_overview(
         return ""
     legend, legend_h = _legend_svg(chart_id, overview.legend, y + 4, width)
     height = y + 4 + legend_h
+    linked = any(urls.get(a.key) for a in overview.areas)
+    css = "capability-map capability-overview"
+    return _map_svg(chart_id, width, height, css, overview, linked, parts, legend)
+
+
+def _map_svg(
+    chart_id: str, width: float, height: float, css: str, picture, linked: bool, parts: list[str], legend: str
+) -> str:
+    """The SVG document around a map's drawn ``parts``: its title, fill patterns and legend."""
     # With links inside, a picture is a figure (an image may hold no interactive content).
-    role = "figure" if any(urls.get(a.key) for a in overview.areas) else "img"
+    role = "figure" if linked else "img"
     return "".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
             f'width="{width:.0f}" height="{height:.0f}" role="{role}" aria-labelledby="{chart_id}-title" '
-            f'class="diagram capability-map capability-overview" id="{chart_id}">',
-            f'<title id="{chart_id}-title">{escape(overview.title)}</title>',
-            _pattern_defs(chart_id, [e.style for e in overview.legend] + [FALLBACK_STYLE]),
+            f'class="diagram {css}" id="{chart_id}">',
+            f'<title id="{chart_id}-title">{escape(picture.title)}</title>',
+            _pattern_defs(chart_id, [e.style for e in picture.legend] + [FALLBACK_STYLE]),
             *parts,
             legend,
             "</svg>",
@@ -783,20 +792,8 @@ def render_capability_map(cmap: CapabilityMap, chart_id: str = "capability-map")
         y += pad
     legend, legend_h = _legend_svg(chart_id, cmap.legend, y + 4, width)
     height = y + 4 + legend_h
-    # With links inside, a picture is a figure (an image may hold no interactive content).
-    role = "figure" if any(t.url for a in cmap.areas for c in a.capabilities for t in c.tiles) else "img"
-    return "".join(
-        [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-            f'width="{width:.0f}" height="{height:.0f}" role="{role}" aria-labelledby="{chart_id}-title" '
-            f'class="diagram capability-map" id="{chart_id}">',
-            f'<title id="{chart_id}-title">{escape(cmap.title)}</title>',
-            _pattern_defs(chart_id, [e.style for e in cmap.legend] + [FALLBACK_STYLE]),
-            *parts,
-            legend,
-            "</svg>",
-        ]
-    )
+    linked = any(t.url for a in cmap.areas for c in a.capabilities for t in c.tiles)
+    return _map_svg(chart_id, width, height, "capability-map", cmap, linked, parts, legend)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -284,7 +284,7 @@ def action_followup(plan: Plan, today: datetime.date | None = None) -> list[Acti
     behind_sso = set(services.filter(SSO_CONDITION).values_list("pk", flat=True))
     open_actions = [a for a in actions if a.status not in (ActionStatus.DONE, ActionStatus.STOPPED)]
     gap_codes = {
-        a.finding_ref.split(":")[0]
+        gap_reference(a.finding_ref)[0]
         for a in open_actions
         if a.finding_kind == FindingKind.GDPR_GAP and a.finding_ref
     }
@@ -384,11 +384,12 @@ def _analysis_finding_gone(action: Action, schools: set[int], standing: dict[str
     ):
         return _("Fyndet finns inte längre: tjänsten ingår inte längre i något dubblettkluster.")
     capability = _CANDIDATE_REF.fullmatch(ref)
+    candidates = standing.get("candidates")
     if (
         action.finding_kind == FindingKind.STANDARDISATION
         and capability
-        and f"capability-{capability.group(1)}" not in standing.get("candidates", set())
-        and "candidates" in standing
+        and candidates is not None
+        and f"capability-{capability.group(1)}" not in candidates
     ):
         return _("Fyndet finns inte längre: förmågan är inte längre en standardiseringskandidat.")
     if action.finding_kind == FindingKind.EQUITY_HOLE and schools and "cells" in standing:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -40,8 +41,6 @@ def compute_goal_months_task(days: list[str], include: list[str], today: str, la
 def compute_running_plans_months_task() -> int:
     """Nightly: every running plan's goal lines up to date (a new month-end appears once a month),
     so the first reader of a plan page after the turn of the month sees the whole line."""
-    from django.conf import settings
-
     today = timezone.localdate()
     days = month_ends(GOAL_SERIES_MONTHS, today)
     computed = 0
